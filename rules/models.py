@@ -1,0 +1,165 @@
+"""The engine's data model: what crosses the boundary between rules, the engine and its users.
+
+Positions are 0-based lines and 0-based character offsets counted in code points; converting
+them to a client's encoding (UTF-16 for most editors) is the server's job.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Severity(StrEnum):
+    """How loudly a finding is reported; the tier decides it per rule."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFORMATION = "information"
+    HINT = "hint"
+
+
+class Safety(StrEnum):
+    """Whether a fix may be applied without a human reading it (`fix` applies only safe ones)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+class Tier(StrEnum):
+    """The three strictness tiers of `rulesets.md`."""
+
+    PRODUCTION = "production"
+    INTERNAL = "internal"
+    PROTOTYPE = "prototype"
+
+
+class Position(BaseModel):
+    """A place in a text: 0-based line, 0-based character offset in code points."""
+
+    model_config = ConfigDict(frozen=True)
+
+    line: int
+    character: int
+
+
+class Range(BaseModel):
+    """A half-open span of text, `start` included, `end` excluded."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: Position
+    end: Position
+
+    def shifted(self, lines: int) -> Range:
+        """The same span moved down by `lines` lines (used to place chunk findings in a module)."""
+        if lines == 0:
+            return self
+        return Range.model_construct(
+            start=Position.model_construct(line=self.start.line + lines, character=self.start.character),
+            end=Position.model_construct(line=self.end.line + lines, character=self.end.character),
+        )
+
+
+class TextEdit(BaseModel):
+    """Replace the text of `range` by `new_text` (an insertion when the range is empty)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    range: Range
+    new_text: str
+
+
+class FileOperation(BaseModel):
+    """A change to the file system that a fix needs besides text edits (create or rename a file)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str = Field(description="'create' or 'rename'")
+    path: str = Field(description="the file to create, or the file to rename")
+    new_path: str | None = Field(default=None, description="the new name, for 'rename'")
+    content: str = Field(default="", description="the content of a created file")
+
+
+class Fix(BaseModel):
+    """A way to make a finding go away.
+
+    `edits` is None when the fix is expensive and built on demand (`Engine.resolve_fix`); the
+    title and safety are always known up front so a client can list the action cheaply.
+    """
+
+    title: str
+    safety: Safety
+    edits: list[TextEdit] | None = None
+    file_operations: list[FileOperation] = Field(default_factory=list)
+    description: str = ""
+
+
+class Finding(BaseModel):
+    """One place that breaks the standard.
+
+    `data` carries what a rule needs to rebuild the fix later (for example a function name and
+    the statement's first line); it is opaque to everyone but the rule.
+    """
+
+    code: str
+    message: str
+    range: Range
+    severity: Severity = Severity.WARNING
+    fix: Fix | None = None
+    data: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+
+    def shifted(self, lines: int) -> Finding:
+        """The same finding moved down by `lines` lines; its fix edits move with it."""
+        if lines == 0:
+            return self
+        fix = self.fix
+        if fix is not None and fix.edits is not None:
+            fix = fix.model_copy(
+                update={
+                    "edits": [
+                        TextEdit.model_construct(range=edit.range.shifted(lines), new_text=edit.new_text)
+                        for edit in fix.edits
+                    ]
+                }
+            )
+        return self.model_copy(update={"range": self.range.shifted(lines), "fix": fix})
+
+
+class TierSeverities(BaseModel):
+    """A rule's severity in each tier; None means the rule is off in that tier."""
+
+    model_config = ConfigDict(frozen=True)
+
+    production: Severity | None
+    internal: Severity | None
+    prototype: Severity | None
+
+    def for_tier(self, tier: Tier) -> Severity | None:
+        """The severity the rule has in `tier`."""
+        return getattr(self, tier.value)
+
+
+class RuleExample(BaseModel):
+    """A documented example: the code, and for a bad one the codes it must produce and its fix."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    path: str = Field(default="example.py", description="the file name the example is checked as")
+    expected_codes: list[str] = Field(default_factory=list)
+    fixed: str | None = Field(default=None, description="the bad example after its fix, if any")
+    unsafe: bool = Field(default=False, description="the documented fix is an unsafe one")
+
+
+class RuleDoc(BaseModel):
+    """A rule's documentation, shown by `explain`, on hover and on the rule's page."""
+
+    model_config = ConfigDict(frozen=True)
+
+    what: str
+    why: str
+    bad: list[RuleExample]
+    good: list[RuleExample]
+    options: str = ""
