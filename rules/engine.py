@@ -117,6 +117,27 @@ class Engine:
         findings, failures = _file_findings(self.registry, source, split_lines(source.text or ""))
         return Analysis(findings=sorted(findings, key=_order), failures=failures)
 
+    def refactorings(self, request: RefactorRequest) -> list[RefactorOffer]:
+        """Every refactoring any active rule offers at a selection."""
+        offers: list[RefactorOffer] = []
+        for rule in self.registry.rules:
+            try:
+                offers.extend(rule.offer_refactorings(request))
+            except Exception:  # one rule's broken offer must not hide the others'
+                logger.exception("offering refactorings of %s failed", rule.code)
+        return offers
+
+    def resolve_refactoring(self, request: RefactorRequest, offer: RefactorOffer) -> Fix | None:
+        """The edits of an offered refactoring."""
+        rule = self.registry.get(offer.code)
+        if rule is None:
+            return None
+        try:
+            return rule.build_refactoring(request, offer)
+        except Exception:  # as in resolve_fix
+            logger.exception("building the refactoring %r failed", offer.title)
+            return None
+
     def resolve_fix(self, request: FixRequest) -> Fix | None:
         """The complete fix of a finding, built from the text it was found in."""
         rule = self.registry.get(request.finding.code)

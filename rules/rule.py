@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from rules.models import Finding, Fix, Position, Range, RuleDoc, TierSeverities
 from rules.settings import FileSettings
@@ -136,6 +136,29 @@ class FixRequest(BaseModel):
     path: str | None = None
 
 
+class RefactorRequest(BaseModel):
+    """A selection in a file where the user may want a refactoring, whether or not a finding
+    stands there (`refactor.extract`, `refactor.rewrite`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    range: Range
+    settings: FileSettings
+    path: str | None = None
+
+
+class RefactorOffer(BaseModel):
+    """A refactoring a rule can make at a selection: listed cheaply, built on demand."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    kind: str = Field(description="the LSP code action kind, e.g. 'refactor.extract'")
+    title: str
+    data: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+
+
 class Rule:
     """A rule of the standard: its identity, documentation, severities and check."""
 
@@ -149,6 +172,16 @@ class Rule:
     def build_fix(self, request: FixRequest) -> Fix | None:
         """The complete fix for `request.finding`, built on demand; None if it cannot be made."""
         return request.finding.fix
+
+    def offer_refactorings(self, request: RefactorRequest) -> list[RefactorOffer]:
+        """Refactorings this rule's fixer can make at a selection (cheap: no rewrite yet)."""
+        del request
+        return []
+
+    def build_refactoring(self, request: RefactorRequest, offer: RefactorOffer) -> Fix | None:
+        """The edits of an offered refactoring, built on demand."""
+        del request, offer
+        return None
 
     def finding(self, message: str, where: Range, fix: Fix | None = None) -> Finding:
         """A finding of this rule (the engine sets its severity from the tier)."""
