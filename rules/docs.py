@@ -15,7 +15,7 @@ _SEVERITY_LETTERS = {
     Severity.INFORMATION: "I",
     Severity.HINT: "H",
 }
-OFF = "–"
+OFF = "\N{EN DASH}"
 
 
 def rule_url(code: str) -> str:
@@ -24,7 +24,7 @@ def rule_url(code: str) -> str:
 
 
 def severity_letters(rule: Rule) -> str:
-    """The rule's severities in the three tiers, as `E/W/I` (– where it is off)."""
+    """The rule's severities in the three tiers, as `E/W/I` (a dash where it is off)."""
     values = (rule.severities.production, rule.severities.internal, rule.severities.prototype)
     return "/".join(_SEVERITY_LETTERS[value] if value else OFF for value in values)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import logging
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from pydantic import BaseModel, ConfigDict
@@ -24,12 +24,15 @@ from rules.rule import (
     FileContext,
     FixRequest,
     ModuleContext,
+    ModuleRule,
+    RefactorOffer,
+    RefactorRequest,
     Rule,
     UnitContext,
 )
 from rules.settings import FileSettings
 from rules.source import split_lines
-from rules.units import ParseOutcome, Unit, UnitKind, parse_unit, split_module
+from rules.units import ParseFunction, ParseOutcome, Unit, UnitKind, parse_unit, split_module
 
 SYNTAX_ERROR_CODE = "syntax-error"
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -274,7 +277,7 @@ def _file_findings(
     return findings, failures
 
 
-def _carrying_parse(previous: UnitCache, cache: UnitCache):
+def _carrying_parse(previous: UnitCache, cache: UnitCache) -> ParseFunction:
     """A parse function that reuses `previous`'s outcomes and records what it used in `cache`."""
 
     def parse(text: str, kind: UnitKind) -> ParseOutcome:
@@ -309,7 +312,9 @@ def _class_info(header: str, previous: UnitCache, cache: UnitCache) -> ClassInfo
     return info
 
 
-def _guarded(rule: Rule, failures: list[RuleFailure], run) -> list[Finding]:
+def _guarded(
+    rule: Rule, failures: list[RuleFailure], run: Callable[[], Iterable[Finding]]
+) -> list[Finding]:
     """Run one rule's check; a rule that raises is recorded and yields nothing."""
     try:
         found: Iterable[Finding] = run()
@@ -319,7 +324,9 @@ def _guarded(rule: Rule, failures: list[RuleFailure], run) -> list[Finding]:
         return []
 
 
-def _guarded_summary(rule, failures: list[RuleFailure], context: UnitContext) -> BaseModel | None:
+def _guarded_summary(
+    rule: ModuleRule, failures: list[RuleFailure], context: UnitContext
+) -> BaseModel | None:
     try:
         return rule.summarize(context)
     except Exception as exc:  # isolation, as in _guarded
