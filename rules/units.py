@@ -291,7 +291,9 @@ class _Splitter:
         start = bounds[index]
         last = len(bounds) - 1
         jump = self._after_string(bounds, index, outcome.error)
-        candidates = range(max(index + 2, jump), min(last, index + 1 + MAX_STEPWISE_MERGES) + 1)
+        # A long string may span more candidates than the stepwise limit: go straight past it.
+        furthest = max(jump, index + 1 + MAX_STEPWISE_MERGES)
+        candidates = range(max(index + 2, jump), min(last, furthest) + 1)
         for end_index in candidates:
             merged = self.parse(self.text(start, bounds[end_index]), self.kind)
             if merged.clean:
@@ -309,11 +311,9 @@ class _Splitter:
         if opening is None:
             return index + 2
         quote = opening.group(1)
-        at = self.offsets[line] + opening.end()
-        closing = self.text(0, len(self.lines)).find(quote, at)
-        if closing < 0:
+        closing_line = _closing_line(self.lines, line, opening.end(), quote)
+        if closing_line is None:
             return len(bounds) - 1
-        closing_line = _line_of_offset(self.offsets, closing)
         for end_index in range(index + 1, len(bounds)):
             if bounds[end_index] > closing_line:
                 return end_index
@@ -336,6 +336,16 @@ class _Splitter:
                 merged = self.parse(self.text(start, bounds[end_index]), self.kind)
                 return (end_index, merged) if merged.clean else None
         return None
+
+
+def _closing_line(lines: list[str], line: int, column: int, quote: str) -> int | None:
+    """The line where `quote` next occurs from `column` of `line` on (None: it never does)."""
+    if quote in lines[line][column:]:
+        return line
+    for index in range(line + 1, len(lines)):
+        if quote in lines[index]:
+            return index
+    return None
 
 
 def _line_of_offset(offsets: list[int], offset: int) -> int:
@@ -376,7 +386,7 @@ def split_module(text: str, parse: ParseFunction = parse_unit) -> list[Unit]:
             units.extend(members)
         else:
             units.append(
-                Unit(
+                Unit.model_construct(  # every field given: validation would only cost time
                     kind=UnitKind.STATEMENT,
                     start_line=start,
                     text="".join(segment),
@@ -413,7 +423,7 @@ def _split_class(lines: list[str], first_line: int, parse: ParseFunction) -> lis
     body_start = first_line + header_end + 1
     for start, end, outcome in splitter.units(starts, len(body)):
         units.append(
-            Unit(
+            Unit.model_construct(
                 kind=UnitKind.MEMBER,
                 start_line=body_start + start,
                 text="".join(body[start:end]),
