@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -202,9 +203,12 @@ def run_explain(arguments: argparse.Namespace) -> int:
 
 def run_serve(arguments: argparse.Namespace) -> int:
     """`standards-lsp serve`."""
-    from server.app import run_server
-
-    run_server(tcp=arguments.tcp)
+    try:
+        app = importlib.import_module("server.app")
+    except ModuleNotFoundError:
+        print("standards-lsp: this build has no language server yet", file=sys.stderr)
+        return EXIT_ERROR
+    app.run_server(tcp=arguments.tcp)
     return EXIT_CLEAN
 
 
