@@ -206,3 +206,33 @@ async def diagnostics_for(client: LanguageClient, uri: str, version: int) -> lis
 def codes(diagnostics: list[types.Diagnostic]) -> list[str]:
     """The codes of some diagnostics, in order."""
     return [str(diagnostic.code) for diagnostic in diagnostics]
+
+
+def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """`text` with LSP edits applied (the tests' texts are ASCII: UTF-16 columns are code points)."""
+    from rules.fixes import apply_edits
+    from rules.models import Position, Range, TextEdit
+
+    def position(where: types.Position) -> Position:
+        return Position(line=where.line, character=where.character)
+
+    engine_edits = [
+        TextEdit(
+            range=Range(start=position(e.range.start), end=position(e.range.end)),
+            new_text=e.new_text,
+        )
+        for e in edits
+    ]
+    return apply_edits(text, engine_edits)
+
+
+def edits_of(edit: types.WorkspaceEdit | None, uri: str) -> list[types.TextEdit]:
+    """The text edits a workspace edit makes to one document (either form)."""
+    assert edit is not None
+    if edit.changes is not None:
+        return list(edit.changes[uri])
+    found: list[types.TextEdit] = []
+    for change in edit.document_changes or []:
+        if isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri:
+            found.extend(e for e in change.edits if isinstance(e, types.TextEdit))
+    return found
