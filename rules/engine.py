@@ -211,7 +211,7 @@ class _PythonCheck:
         if unit.kind is UnitKind.MEMBER:
             class_info = _class_info(unit.class_header, self.previous, self.cache)
         context = UnitContext(
-            unit=unit.model_copy(update={"outcome": outcome}),
+            unit=unit if outcome is unit.outcome else unit.model_copy(update={"outcome": outcome}),
             tree=outcome.tree,
             settings=self.settings,
             path=self.source.path,

@@ -65,11 +65,13 @@ class Configuration:
         self.resolver = ConfigResolver(self.editor.overrides)
         self.folders: list[str] = []
         self.folder_uris: list[str] = []
+        self.editor_updates = 0  # how many times editor settings were applied
         self.generation = 0
         self._settings: dict[str, tuple[int, FileSettings]] = {}
 
     def set_editor_settings(self, editor: EditorSettings) -> bool:
         """Apply new editor settings; True when they change anything."""
+        self.editor_updates += 1
         if editor == self.editor:
             return False
         self.editor = editor

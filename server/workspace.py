@@ -47,6 +47,7 @@ async def pull_settings(server: StandardsServer) -> None:
     workspace = server.client_capabilities.workspace
     if workspace is None or not workspace.configuration:
         return
+    asked_at = server.configuration.editor_updates
     try:
         values = await server.workspace_configuration_async(
             types.ConfigurationParams(items=[types.ConfigurationItem(section=SETTINGS_SECTION)])
@@ -54,7 +55,12 @@ async def pull_settings(server: StandardsServer) -> None:
     except Exception:  # a client that fails this request keeps the settings we have
         logger.exception("workspace/configuration failed")
         return
-    editor = parse_editor_settings(values[0] if values else None)
+    if server.configuration.editor_updates != asked_at:
+        return  # settings pushed meanwhile are newer than this answer
+    value = values[0] if values else None
+    if value is None:
+        return  # the client has no such section: initializationOptions stay in force
+    editor = parse_editor_settings(value)
     if editor is not None and server.configuration.set_editor_settings(editor):
         configuration_changed(server)
 

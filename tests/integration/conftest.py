@@ -191,7 +191,9 @@ async def eventually[T](probe: Callable[[], T | None], limit: float = WAIT_LIMIT
         await asyncio.sleep(POLL)
 
 
-async def diagnostics_for(client: LanguageClient, uri: str, version: int) -> list[types.Diagnostic]:
+async def diagnostics_for(
+    client: LanguageClient, uri: str, version: int, limit: float = WAIT_LIMIT
+) -> list[types.Diagnostic]:
     """The pushed diagnostics of exactly `version` of a document (waiting for them)."""
 
     def probe() -> list[types.Diagnostic] | None:
@@ -200,7 +202,7 @@ async def diagnostics_for(client: LanguageClient, uri: str, version: int) -> lis
                 return list(params.diagnostics)
         return None
 
-    return await eventually(probe)
+    return await eventually(probe, limit)
 
 
 def codes(diagnostics: list[types.Diagnostic]) -> list[str]:
