@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_lsp
 from lsprotocol import types
+from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
-from pytest_lsp.client import make_test_lsp_client
+from pytest_lsp.client import register_lsp_features
 
 PLUGINS = Path(__file__).parent / "plugins"
 TEST_RULES = "standards_test_rules"
@@ -28,26 +29,33 @@ def server_environment() -> dict[str, str]:
     return {**os.environ, "STANDARDS_LSP_TEST_PLUGINS": TEST_RULES, "PYTHONPATH": python_path}
 
 
-def make_client() -> LanguageClient:
-    """A pytest-lsp client that also records every publishDiagnostics with its version."""
-    client = make_test_lsp_client()
-    published: dict[str, list[types.PublishDiagnosticsParams]] = {}
+class RecordingClient(LanguageClient):
+    """A pytest-lsp client that also keeps every publishDiagnostics (with its version) and every
+    capability the server registers."""
+
+    def __init__(self) -> None:
+        super().__init__(converter_factory=default_converter)
+        self.published: dict[str, list[types.PublishDiagnosticsParams]] = {}
+        self.registrations: list[types.Registration] = []
+
+
+def make_client() -> RecordingClient:
+    """The client the fixtures start."""
+    client = RecordingClient()
+    register_lsp_features(client)
     features = client.protocol.fm.features
     original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
 
     def record(params: types.PublishDiagnosticsParams) -> None:
-        published.setdefault(params.uri, []).append(params)
+        client.published.setdefault(params.uri, []).append(params)
         original(params)
 
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
-    client.published = published  # type: ignore[attr-defined]
-    registrations: list[types.Registration] = []
 
     @client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def register_capability(params: types.RegistrationParams) -> None:
-        registrations.extend(params.registrations)
+        client.registrations.extend(params.registrations)
 
-    client.registrations = registrations  # type: ignore[attr-defined]
     return client
 
 
@@ -59,7 +67,7 @@ SERVER = ClientServerConfig(
 
 
 @pytest_lsp.fixture(config=SERVER)
-async def client(lsp_client: LanguageClient) -> Any:
+async def client(lsp_client: RecordingClient) -> Any:
     """A started client; each test initializes it with the capabilities it needs."""
     yield
     await lsp_client.shutdown_session()
@@ -192,12 +200,12 @@ async def eventually[T](probe: Callable[[], T | None], limit: float = WAIT_LIMIT
 
 
 async def diagnostics_for(
-    client: LanguageClient, uri: str, version: int, limit: float = WAIT_LIMIT
+    client: RecordingClient, uri: str, version: int, limit: float = WAIT_LIMIT
 ) -> list[types.Diagnostic]:
     """The pushed diagnostics of exactly `version` of a document (waiting for them)."""
 
     def probe() -> list[types.Diagnostic] | None:
-        for params in reversed(client.published.get(uri, [])):  # type: ignore[attr-defined]
+        for params in reversed(client.published.get(uri, [])):
             if params.version == version:
                 return list(params.diagnostics)
         return None
@@ -205,7 +213,7 @@ async def diagnostics_for(
     return await eventually(probe, limit)
 
 
-def codes(diagnostics: list[types.Diagnostic]) -> list[str]:
+def codes(diagnostics: Sequence[types.Diagnostic]) -> list[str]:
     """The codes of some diagnostics, in order."""
     return [str(diagnostic.code) for diagnostic in diagnostics]
 

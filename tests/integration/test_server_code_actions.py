@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from lsprotocol import types
-from pytest_lsp import LanguageClient
 
 from tests.integration.conftest import (
+    RecordingClient,
     apply_text_edits,
     change_document,
     codes,
@@ -22,7 +22,7 @@ SOURCE = "import openai\n\n\ndef main():\n    print(legacy)\n    print(2)\n"
 
 
 async def _actions(
-    client: LanguageClient, uri: str, where: types.Range, only: list[str] | None = None
+    client: RecordingClient, uri: str, where: types.Range, only: list[str] | None = None
 ) -> list[types.CodeAction]:
     result = await client.text_document_code_action_async(
         types.CodeActionParams(
@@ -41,7 +41,7 @@ def _titled(actions: list[types.CodeAction], title: str) -> types.CodeAction:
 
 
 async def _apply(
-    client: LanguageClient, uri: str, text: str, action: types.CodeAction, version: int
+    client: RecordingClient, uri: str, text: str, action: types.CodeAction, version: int
 ) -> tuple[str, list[str]]:
     resolved = action if action.edit else await client.code_action_resolve_async(action)
     new_text = apply_text_edits(text, edits_of(resolved.edit, uri))
@@ -50,7 +50,7 @@ async def _apply(
 
 
 async def test_safe_quick_fix_is_preferred_and_removes_its_diagnostic(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
@@ -65,7 +65,7 @@ async def test_safe_quick_fix_is_preferred_and_removes_its_diagnostic(
     assert found.count("STD990") == 1  # the other print is still there
 
 
-async def test_lazy_unsafe_fix_is_built_on_resolve(client: LanguageClient, project: Path) -> None:
+async def test_lazy_unsafe_fix_is_built_on_resolve(client: RecordingClient, project: Path) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
     await diagnostics_for(client, uri, 1)
@@ -77,7 +77,7 @@ async def test_lazy_unsafe_fix_is_built_on_resolve(client: LanguageClient, proje
 
 
 async def test_fix_all_of_one_code_and_source_fix_all(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
@@ -96,7 +96,7 @@ async def test_fix_all_of_one_code_and_source_fix_all(
     assert "STD991" in found  # unsafe: not applied by source.fixAll
 
 
-async def test_ignore_on_this_line_adds_noqa(client: LanguageClient, project: Path) -> None:
+async def test_ignore_on_this_line_adds_noqa(client: RecordingClient, project: Path) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
     await diagnostics_for(client, uri, 1)
@@ -108,7 +108,7 @@ async def test_ignore_on_this_line_adds_noqa(client: LanguageClient, project: Pa
 
 
 async def test_a_fix_for_an_older_version_resolves_to_no_edit(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
@@ -121,7 +121,7 @@ async def test_a_fix_for_an_older_version_resolves_to_no_edit(
 
 
 async def test_refactoring_at_a_selection_and_eager_edits_without_resolve_support(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project, resolve=False, document_changes=False)
     text = "def main():\n    return 'abc'\n"
@@ -135,7 +135,7 @@ async def test_refactoring_at_a_selection_and_eager_edits_without_resolve_suppor
 
 
 async def test_fix_creating_a_file_uses_document_changes(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", "needs_companion = 1\n")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from lsprotocol import types
-from pytest_lsp import LanguageClient
 
 from tests.integration.conftest import (
+    RecordingClient,
     capabilities,
     codes,
     diagnostics_for,
@@ -21,13 +21,13 @@ SOURCE = "import openai\nprint(legacy)\n"
 PROTOTYPE = '[standards]\nruleset = "python-prototype"\n'
 
 
-def _latest_codes(client: LanguageClient, uri: str, expected: list[str]) -> bool | None:
-    published = client.published.get(uri, [])  # type: ignore[attr-defined]
+def _latest_codes(client: RecordingClient, uri: str, expected: list[str]) -> bool | None:
+    published = client.published.get(uri, [])
     return True if published and codes(list(published[-1].diagnostics)) == expected else None
 
 
 async def test_initialization_options_override_tier_and_selection(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(
         client, project, options={"select": ["STD302", "STD990"], "ignore": ["STD990"]}
@@ -37,7 +37,7 @@ async def test_initialization_options_override_tier_and_selection(
 
 
 async def test_did_change_configuration_with_and_without_settings(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
@@ -53,17 +53,19 @@ async def test_did_change_configuration_with_and_without_settings(
 
 
 async def test_watched_configuration_files_recheck_open_documents(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
-    registrations = client.registrations  # type: ignore[attr-defined]
+    registrations = client.registrations
     watcher = await eventually(
         lambda: next(
             (r for r in registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES),
             None,
         )
     )
-    patterns = {w["globPattern"] for w in watcher.register_options["watchers"]}
+    options = watcher.register_options
+    assert isinstance(options, dict)
+    patterns = {w["globPattern"] for w in options["watchers"]}
     assert patterns == {"**/standards.toml", "**/pyproject.toml", "**/.python-version"}
     uri = open_document(client, project / "app.py", SOURCE)
     assert codes(await diagnostics_for(client, uri, 1)) == ["STD302", "STD990", "STD991"]
@@ -81,7 +83,7 @@ async def test_watched_configuration_files_recheck_open_documents(
 
 
 async def test_each_root_of_a_multi_root_workspace_uses_its_own_configuration(
-    client: LanguageClient, tmp_path: Path
+    client: RecordingClient, tmp_path: Path
 ) -> None:
     strict, loose = tmp_path / "strict", tmp_path / "loose"
     strict.mkdir()
@@ -104,7 +106,7 @@ async def test_each_root_of_a_multi_root_workspace_uses_its_own_configuration(
 
 
 async def test_untitled_buffers_are_python_with_the_first_folders_settings(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     uri = "untitled:Untitled-1"
@@ -120,7 +122,9 @@ async def test_untitled_buffers_are_python_with_the_first_folders_settings(
     assert diagnostics[0].severity == types.DiagnosticSeverity.Error  # the folder's production tier
 
 
-async def test_configuration_files_are_diagnosed_too(client: LanguageClient, project: Path) -> None:
+async def test_configuration_files_are_diagnosed_too(
+    client: RecordingClient, project: Path
+) -> None:
     await initialize(client, project)
     path = project / "pyproject.toml"
     text = '[project]\nname = "demo"\n\n[tool.standards-lsp]\nselect = "STD302"\nbogus = 1\n'

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from lsprotocol import types
-from pytest_lsp import LanguageClient
 
 from rules.docs import rule_url
 from tests.integration.conftest import (
+    RecordingClient,
     change_document,
     codes,
     diagnostics_for,
@@ -22,7 +22,7 @@ SOURCE = "import openai\n\n\ndef main():\n    print(legacy)\n"
 
 
 async def test_pushed_diagnostics_carry_source_code_link_severity_and_data(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
@@ -36,12 +36,13 @@ async def test_pushed_diagnostics_carry_source_code_link_severity_and_data(
     assert blocked.range == span(0, 7, 0, 13)
     fixable = diagnostics[1]
     assert fixable.range == span(4, 4, 4, 9)
+    assert isinstance(fixable.data, dict)
     assert fixable.data["fix"] == {"title": "Call log instead of print", "safety": "safe"}
     assert fixable.data["version"] == 1
 
 
 async def test_edit_sequence_publishes_each_settled_version(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
@@ -56,7 +57,7 @@ async def test_edit_sequence_publishes_each_settled_version(
 
 
 async def test_closing_a_document_clears_its_diagnostics(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
@@ -64,13 +65,13 @@ async def test_closing_a_document_clears_its_diagnostics(
     client.text_document_did_close(
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
-    published = client.published[uri]  # type: ignore[attr-defined]
+    published = client.published[uri]
     await eventually(lambda: True if len(published) > 1 else None)
     assert list(published[-1].diagnostics) == []
 
 
 async def test_syntax_error_mid_edit_keeps_the_other_findings(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     text = "import openai\n\n\ndef a():\n    print(1)\n\n\ndef b():\n    return legacy\n"
@@ -85,7 +86,7 @@ async def test_syntax_error_mid_edit_keeps_the_other_findings(
 
 
 async def test_pull_client_gets_full_then_unchanged_reports_and_full_after_reopen(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     result = await initialize(client, project, pull=True)
     assert result.capabilities.diagnostic_provider is not None
@@ -100,7 +101,7 @@ async def test_pull_client_gets_full_then_unchanged_reports_and_full_after_reope
         types.DocumentDiagnosticParams(text_document=identifier, previous_result_id=first.result_id)
     )
     assert isinstance(again, types.RelatedUnchangedDocumentDiagnosticReport)
-    assert uri not in client.published  # type: ignore[attr-defined]  # nothing pushed to pullers
+    assert uri not in client.published  # nothing pushed to pullers
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=identifier))
     open_document(client, project / "app.py", SOURCE)
     reopened = await client.text_document_diagnostic_async(

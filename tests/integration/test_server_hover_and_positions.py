@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
-from pytest_lsp import LanguageClient
 
 from tests.integration.conftest import (
+    RecordingClient,
     change_document,
     codes,
     diagnostics_for,
@@ -31,7 +31,7 @@ def _column(text: str, encoding: str) -> int:
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
 async def test_ranges_are_exact_in_the_negotiated_encoding(
-    client: LanguageClient, project: Path, encoding: str
+    client: RecordingClient, project: Path, encoding: str
 ) -> None:
     result = await initialize(client, project, encodings=[encoding, "utf-16"])
     assert result.capabilities.position_encoding == encoding
@@ -51,7 +51,7 @@ async def test_ranges_are_exact_in_the_negotiated_encoding(
     assert diagnostics[0].range == span(0, moved, 0, moved + 6)
 
 
-async def test_utf16_is_the_default(client: LanguageClient, project: Path) -> None:
+async def test_utf16_is_the_default(client: RecordingClient, project: Path) -> None:
     result = await initialize(client, project)
     assert result.capabilities.position_encoding in (None, "utf-16")
     uri = open_document(client, project / "app.py", f"{WIDE}print(1)\n")
@@ -60,7 +60,7 @@ async def test_utf16_is_the_default(client: LanguageClient, project: Path) -> No
 
 
 async def test_hover_on_a_diagnostic_and_on_a_noqa_code(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     text = "import openai\nimport anthropic  # noqa: STD302, STD990\nx = 1\n"

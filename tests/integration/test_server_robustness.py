@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
-from pytest_lsp import LanguageClient
 
 from tests.integration.conftest import (
+    RecordingClient,
     change_document,
     codes,
     diagnostics_for,
@@ -29,7 +29,7 @@ GARBAGE_SIZE = 20_000
 SEED = 7
 
 
-async def _still_answers(client: LanguageClient, uri: str) -> None:
+async def _still_answers(client: RecordingClient, uri: str) -> None:
     hover = await client.text_document_hover_async(
         types.HoverParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
@@ -40,7 +40,7 @@ async def _still_answers(client: LanguageClient, uri: str) -> None:
 
 
 async def test_a_crashing_rule_is_logged_and_the_others_still_report(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", "boom = 1\nprint(boom)\n")
@@ -53,7 +53,7 @@ async def test_a_crashing_rule_is_logged_and_the_others_still_report(
 
 
 async def test_cancelled_request_is_answered_as_cancelled(
-    client: LanguageClient, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     text = "x = 1\n" * CANCELLED_LINES + "print(legacy)\n"
@@ -73,7 +73,7 @@ async def test_cancelled_request_is_answered_as_cancelled(
     assert codes(await diagnostics_for(client, uri, 1)) == ["STD990", "STD991"]
 
 
-async def test_huge_inputs_get_an_answer(client: LanguageClient, project: Path) -> None:
+async def test_huge_inputs_get_an_answer(client: RecordingClient, project: Path) -> None:
     await initialize(client, project)
     big = "\n".join(f"value_{index} = {index}" for index in range(BIG_LINES)) + "\nprint(1)\n"
     big_uri = open_document(client, project / "big.py", big)
@@ -89,7 +89,7 @@ async def test_huge_inputs_get_an_answer(client: LanguageClient, project: Path) 
     await _still_answers(client, big_uri)
 
 
-async def test_out_of_range_edits_are_clamped(client: LanguageClient, project: Path) -> None:
+async def test_out_of_range_edits_are_clamped(client: RecordingClient, project: Path) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", "x = 1\n")
     await diagnostics_for(client, uri, 1)
