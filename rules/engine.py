@@ -32,7 +32,15 @@ from rules.rule import (
 )
 from rules.settings import FileSettings
 from rules.source import split_lines
-from rules.units import ParseFunction, ParseOutcome, Unit, UnitKind, parse_unit, split_module
+from rules.units import (
+    ParseFunction,
+    ParseOutcome,
+    SplitMemo,
+    Unit,
+    UnitKind,
+    parse_unit,
+    split_module,
+)
 
 SYNTAX_ERROR_CODE = "syntax-error"
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -71,6 +79,7 @@ class UnitCache:
         self.results: dict[UnitKey, UnitResult] = {}
         self.placed: dict[tuple[UnitKey, int], list[Finding]] = {}
         self.classes: dict[str, ClassInfo] = {}
+        self.splits: SplitMemo | None = None
 
 
 class Analysis(BaseModel):
@@ -165,7 +174,9 @@ class _PythonCheck:
         self.failures: list[RuleFailure] = []
 
     def run(self, text: str) -> Analysis:
-        units = split_module(text, parse=_carrying_parse(self.previous, self.cache))
+        memo = SplitMemo(self.previous.splits)
+        units = split_module(text, parse=_carrying_parse(self.previous, self.cache), memo=memo)
+        self.cache.splits = memo
         findings: list[Finding] = []
         summaries: dict[str, list[tuple[int, BaseModel]]] = {}
         syntax_error: Finding | None = None

@@ -29,6 +29,7 @@ _STATEMENT_START = r"^{indent}(?![\s#)\]}}]|(?:else|elif|except|finally)\b)"
 _TOP_LEVEL_START = re.compile(_STATEMENT_START.format(indent=""), re.MULTILINE)
 _EXOTIC_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _CLASS_HEADER = re.compile(r"(?:async\s+)?class\b")
+_MAY_BE_CLASS = re.compile(r"[@#]|(?:async\s+)?class\b")
 _INDENT = re.compile(r"[ \t]*")
 _TRIPLE_QUOTE = re.compile(r"[rRbBuUfF]{0,2}(\"\"\"|''')")
 _RUNS_ON_MESSAGES = (
@@ -89,6 +90,10 @@ class ParseOutcome(BaseModel):
     def clean(self) -> bool:
         """Parsed without any repair."""
         return self.error is None
+
+
+# A class verified through its members: clean, its tree never needed (its members are parsed).
+_CLEAN = ParseOutcome.model_construct(tree=None, error=None, set_aside=frozenset(), lost=False)
 
 
 class Unit(BaseModel):
@@ -374,29 +379,92 @@ def _candidate_starts(text: str, offsets: list[int], pattern: re.Pattern[str]) -
     return starts
 
 
-def split_module(text: str, parse: ParseFunction = parse_unit) -> list[Unit]:
+class SplitMemo:
+    """The units of each top-level segment (keyed by its first line and text), and the members
+    of each verified class (keyed by its text), from the previous split of a document and from
+    this one: an edit re-splits only the segments it touched. Both are functions of the text
+    alone, so reusing them gives exactly what splitting again would."""
+
+    def __init__(self, previous: SplitMemo | None = None) -> None:
+        self.previous_segments = previous.segments if previous else {}
+        self.previous_members = previous.members if previous else {}
+        self.segments: dict[tuple[int, str], list[Unit]] = {}
+        self.members: dict[str, list[Unit]] = {}
+
+
+def split_module(
+    text: str, parse: ParseFunction = parse_unit, memo: SplitMemo | None = None
+) -> list[Unit]:
     """The units of a module: its top-level statements, top-level classes split into members."""
     lines = split_text_lines(text)
-    splitter = _Splitter(lines, UnitKind.STATEMENT, parse)
+    memo = memo or SplitMemo()
+    splitter = _Splitter(lines, UnitKind.STATEMENT, _class_aware(parse, memo))
     starts = _candidate_starts(text, splitter.offsets, _TOP_LEVEL_START)
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     units: list[Unit] = []
     for start, end, outcome in splitter.units(starts, len(lines)):
         segment = lines[start:end]
-        members = _split_class(segment, start, parse)
-        if members and (not outcome.clean or all(unit.outcome.clean for unit in members)):
-            units.extend(members)
+        key = (start, "".join(segment))
+        known = memo.previous_segments.get(key)
+        if known is None:
+            known = _segment_units(segment, (start, outcome), parse, memo)
         else:
-            units.append(
-                Unit.model_construct(  # every field given: validation would only cost time
-                    kind=UnitKind.STATEMENT,
-                    start_line=start,
-                    text="".join(segment),
-                    outcome=outcome,
-                )
-            )
+            for unit in known:  # hand the members' parse outcomes on to the next check
+                if unit.kind is not UnitKind.STATEMENT:
+                    parse(unit.text, unit.kind)
+        memo.segments[key] = known
+        units.extend(known)
     return units
+
+
+def _moved(unit: Unit, lines: int) -> Unit:
+    if lines == 0:
+        return unit
+    return Unit.model_construct(
+        kind=unit.kind,
+        start_line=unit.start_line + lines,
+        text=unit.text,
+        outcome=unit.outcome,
+        class_header=unit.class_header,
+    )
+
+
+def _class_aware(parse: ParseFunction, memo: SplitMemo) -> ParseFunction:
+    """A top-level parse that takes a class whose header and members all parse on their own as
+    parsed: the whole class need not be parsed again after an edit to one of its members."""
+
+    def verify(text: str, kind: UnitKind) -> ParseOutcome:
+        if kind is UnitKind.STATEMENT and _MAY_BE_CLASS.match(text):
+            members = memo.members.get(text) or memo.previous_members.get(text)
+            if members is not None:
+                for unit in members:  # hand the members' parse outcomes on to the next check
+                    parse(unit.text, unit.kind)
+            else:
+                members = _split_class(split_text_lines(text), 0, parse)
+            if members and all(unit.outcome.clean for unit in members):
+                memo.members[text] = members
+                return _CLEAN
+        return parse(text, kind)
+
+    return verify
+
+
+def _segment_units(
+    segment: list[str], span: tuple[int, ParseOutcome], parse: ParseFunction, memo: SplitMemo
+) -> list[Unit]:
+    start, outcome = span
+    text = "".join(segment)
+    verified = memo.members.get(text)
+    if verified is not None:
+        return [_moved(unit, start) for unit in verified]
+    members = _split_class(segment, start, parse)
+    if members and (not outcome.clean or all(unit.outcome.clean for unit in members)):
+        return members
+    # every field given: validation would only cost time
+    return [
+        Unit.model_construct(kind=UnitKind.STATEMENT, start_line=start, text=text, outcome=outcome)
+    ]
 
 
 def _split_class(lines: list[str], first_line: int, parse: ParseFunction) -> list[Unit] | None:
