@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 import pytest
+from _pytest.mark.structures import ParameterSet
 
 from rules.config import ProjectConfig, resolve_settings
 from rules.engine import SYNTAX_ERROR_CODE, Engine, SourceFile
@@ -34,7 +35,7 @@ def _source(rule: Rule, example: RuleExample, text: str | None = None) -> Source
     )
 
 
-def _cases(kind: str) -> list[pytest.param]:
+def _cases(kind: str) -> list[ParameterSet]:
     return [
         pytest.param(rule, example, id=f"{rule.code}-{kind}{index}")
         for rule in RULES
