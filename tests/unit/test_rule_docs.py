@@ -35,11 +35,12 @@ def _source(rule: Rule, example: RuleExample, text: str | None = None) -> Source
     )
 
 
-def _cases(kind: str) -> list[ParameterSet]:
+def _cases(kind: str, only_fixed: bool = False) -> list[ParameterSet]:
     return [
         pytest.param(rule, example, id=f"{rule.code}-{kind}{index}")
         for rule in RULES
         for index, example in enumerate(getattr(rule.doc, kind))
+        if not only_fixed or example.fixed is not None
     ]
 
 
@@ -67,7 +68,7 @@ def test_good_example_finds_nothing(rule: Rule, example: RuleExample) -> None:
 
 @pytest.mark.parametrize(
     ("rule", "example"),
-    [case for case in _cases("bad") if case.values[1].fixed is not None],
+    _cases("bad", only_fixed=True),
 )
 def test_fix_of_bad_example_gives_documented_result(rule: Rule, example: RuleExample) -> None:
     source = _source(rule, example)
