@@ -111,7 +111,7 @@ class Batch:
 
     def files(self, paths: list[Path]) -> Iterator[Path]:
         """The files a run over `paths` checks."""
-        return iter_files(paths, self.wanted)
+        return iter_files(paths, self.wanted, self.resolver.is_excluded)
 
     def source(self, path: Path, text: str | None) -> SourceFile:
         """The engine's view of one file."""
