@@ -483,7 +483,7 @@ class ConfigResolver:
             return False
         if path.is_dir():
             relative += "/"
-        return pathspec.PathSpec.from_lines("gitwildmatch", pyproject.tool.exclude).match_file(
+        return pathspec.PathSpec.from_lines("gitignore", pyproject.tool.exclude).match_file(
             relative
         )
 

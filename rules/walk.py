@@ -49,7 +49,7 @@ class _IgnoreRules:
             lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return self
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+        spec = pathspec.PathSpec.from_lines("gitignore", lines)
         return _IgnoreRules((*self.specs, (directory, spec)))
 
     def ignores(self, path: Path, is_directory: bool) -> bool:
