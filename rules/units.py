@@ -271,7 +271,12 @@ class _Splitter:
         self.lines = lines
         self.kind = kind
         self.parse = parse
-        self.offsets = [0, *accumulate(len(line) for line in lines)]
+
+    @cached_property
+    def offsets(self) -> list[int]:
+        """Where each line starts in the block's text (needed only to find where a string
+        closes)."""
+        return [0, *accumulate(len(line) for line in self.lines)]
 
     @cached_property
     def full_text(self) -> str:
@@ -338,7 +343,11 @@ class _Splitter:
     ) -> tuple[int, ParseOutcome] | None:
         """Parse from the unit's start to the block's end once to learn where the statement ends."""
         start = bounds[index]
-        rest = self.parse(self.text(start, bounds[-1]), self.kind)
+        rest_text = self.text(start, bounds[-1])
+        rest = self.parse(rest_text, self.kind)
+        if rest.clean and rest.tree is None:
+            # a cached or member-verified outcome has no tree, and the tree is what tells
+            rest = parse_unit(rest_text, self.kind)
         if not rest.clean or rest.tree is None or not rest.tree.body:
             return None
         first = rest.tree.body[0]
@@ -373,17 +382,21 @@ def _line_of_offset(offsets: list[int], offset: int) -> int:
     return low
 
 
-def _candidate_starts(text: str, offsets: list[int], pattern: re.Pattern[str]) -> list[int]:
-    """Lines where a statement may start, decorators kept with what they decorate."""
+def _candidate_starts(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
+    """Lines where a statement may start, decorators kept with what they decorate.
+
+    One anchored match per line: scanning the joined text with a multi-line pattern costs a
+    regex attempt per character, which dominated re-checks of big files.
+    """
     starts: list[int] = []
     after_decorator = False
-    for match in pattern.finditer(text):
-        if match.start() >= len(text):
-            break  # `^` also matches after the final line break, where no line starts
-        line = _line_of_offset(offsets, match.start())
+    match = pattern.match
+    for index, line in enumerate(lines):
+        if match(line) is None:
+            continue
         if not after_decorator:
-            starts.append(line)
-        after_decorator = text.startswith("@", match.start())
+            starts.append(index)
+        after_decorator = line.startswith("@")
     return starts
 
 
@@ -407,7 +420,7 @@ def split_module(
     lines = split_text_lines(text)
     memo = memo or SplitMemo()
     splitter = _Splitter(lines, UnitKind.STATEMENT, _class_aware(parse, memo))
-    starts = _candidate_starts(text, splitter.offsets, _TOP_LEVEL_START)
+    starts = _candidate_starts(lines, _TOP_LEVEL_START)
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     units: list[Unit] = []
@@ -488,10 +501,9 @@ def _split_class(lines: list[str], first_line: int, parse: ParseFunction) -> lis
     if not header.clean:
         return None
     body = lines[header_end + 1 :]
-    body_text = "".join(body)
     pattern = re.compile(_STATEMENT_START.format(indent=re.escape(body_indent)), re.MULTILINE)
     splitter = _Splitter(body, UnitKind.MEMBER, parse)
-    starts = _candidate_starts(body_text, splitter.offsets, pattern)
+    starts = _candidate_starts(body, pattern)
     if not starts:
         return None
     if starts[0] != 0:
