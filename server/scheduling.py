@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import queue
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from functools import partial
+from typing import Any
 
 from rules.engine import Analysis, Engine, SourceFile, UnitCache
 from rules.settings import FileSettings
@@ -84,6 +87,36 @@ class _DocumentState:
 
 
 type ResultCallback = Callable[[AnalysisResult], None]
+type Job = tuple[Callable[[], Any], Future[Any]]
+
+
+class AnalysisThread:
+    """One daemon thread running engine work in order.
+
+    Not a `ThreadPoolExecutor`: its workers are joined at interpreter exit, so an `exit` from
+    the client would wait for an analysis of a huge file to finish.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._work, name=ANALYSIS_THREAD_NAME, daemon=True)
+        self._thread.start()
+
+    def submit[T](self, work: Callable[[], T]) -> Future[T]:
+        """Queue `work`; its future completes on the analysis thread."""
+        future: Future[T] = Future()
+        self._jobs.put((work, future))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            work, future = self._jobs.get()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(work())
+            except BaseException as error:  # handed to the awaiting coroutine
+                future.set_exception(error)
 
 
 class Scheduler:
@@ -96,7 +129,7 @@ class Scheduler:
         self.documents = documents
         self.configuration = configuration
         self.codec = PositionCodec()
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=ANALYSIS_THREAD_NAME)
+        self.thread = AnalysisThread()
         self.on_result: list[ResultCallback] = []
         self._states: dict[str, _DocumentState] = {}
         self._sequence = 0
@@ -152,7 +185,7 @@ class Scheduler:
 
     async def run_in_thread[T](self, work: Callable[[], T]) -> T:
         """Run other engine work (building a fix) on the analysis thread."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, work)
+        return await asyncio.wrap_future(self.thread.submit(work))
 
     async def _run(self, uri: str, state: _DocumentState) -> None:
         try:
