@@ -175,7 +175,9 @@ class _PythonCheck:
 
     def run(self, text: str) -> Analysis:
         memo = SplitMemo(self.previous.splits)
-        units = split_module(text, parse=_carrying_parse(self.previous, self.cache), memo=memo)
+        lines = split_lines(text)
+        parse = _carrying_parse(self.previous, self.cache)
+        units = split_module(text, parse=parse, memo=memo, lines=lines)
         self.cache.splits = memo
         findings: list[Finding] = []
         summaries: dict[str, list[tuple[int, BaseModel]]] = {}
@@ -204,7 +206,6 @@ class _PythonCheck:
                 and self.settings.syntax_errors
             ):
                 syntax_error = _syntax_error_finding(unit)
-        lines = split_lines(text)
         findings.extend(self._module_findings(summaries, lines))
         file_findings, file_failures = _file_findings(self.registry, self.source, lines)
         findings.extend(file_findings)

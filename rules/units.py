@@ -414,10 +414,16 @@ class SplitMemo:
 
 
 def split_module(
-    text: str, parse: ParseFunction = parse_unit, memo: SplitMemo | None = None
+    text: str,
+    parse: ParseFunction = parse_unit,
+    memo: SplitMemo | None = None,
+    lines: list[str] | None = None,
 ) -> list[Unit]:
-    """The units of a module: its top-level statements, top-level classes split into members."""
-    lines = split_text_lines(text)
+    """The units of a module: its top-level statements, top-level classes split into members.
+
+    `lines` may be passed when the caller has split `text` already (`split_text_lines`).
+    """
+    lines = lines if lines is not None else split_text_lines(text)
     memo = memo or SplitMemo()
     splitter = _Splitter(lines, UnitKind.STATEMENT, _class_aware(parse, memo))
     starts = _candidate_starts(lines, _TOP_LEVEL_START)
