@@ -36,6 +36,9 @@ CREATE_OPERATION = "create"
 RENAME_OPERATION = "rename"
 MIN_FINDINGS_FOR_FIX_ALL = 2
 RESOLVE_PROPERTY = "edit"
+REFACTOR_KIND = "refactor"
+# files where a trailing suppression comment would break the file
+NO_COMMENT_FILES = (".python-version",)
 
 
 class ActionKind(StrEnum):
@@ -144,6 +147,8 @@ class _Lister:
         actions = []
         done: set[tuple[str, int]] = set()
         lines = self.result.lines
+        if self.result.path is not None and self.result.path.endswith(NO_COMMENT_FILES):
+            return []
         for finding in findings:
             line = finding.range.start.line
             if finding.code == SYNTAX_ERROR_CODE or (finding.code, line) in done:
@@ -339,11 +344,14 @@ def register(server: StandardsServer) -> None:
             actions += lister.ignores(findings)
         if _wanted(FIX_ALL_KIND, only):
             actions += lister.fix_all_safe()
-        request = RefactorRequest(
-            text=result.text, range=selection, settings=result.settings, path=result.path
-        )
-        offers = await server.scheduler.run_in_thread(lambda: server.engine.refactorings(request))
-        actions += lister.refactorings([o for o in offers if _wanted(o.kind, only)])
+        if not only or any(kind.startswith(REFACTOR_KIND) for kind in only):
+            request = RefactorRequest(
+                text=result.text, range=selection, settings=result.settings, path=result.path
+            )
+            offers = await server.scheduler.run_in_thread(
+                lambda: server.engine.refactorings(request)
+            )
+            actions += lister.refactorings([o for o in offers if _wanted(o.kind, only)])
         if not _supports_resolve(server):
             actions = [await resolve_action(server, action) for action in actions]
         return actions
