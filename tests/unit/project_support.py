@@ -1,0 +1,86 @@
+"""Helpers for the project-shape tests: check an example or a fixture the way the CLI would."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from rules.config import ConfigResolver, Overrides, ProjectConfig, resolve_settings
+from rules.engine import Engine, SourceFile, is_python
+from rules.fixes import apply_edits
+from rules.models import Finding, RuleExample, Tier
+from rules.registry import Registry, default_registry
+from rules.rule import FileRule, FixRequest, Rule
+
+
+def write_example(example: RuleExample, directory: Path) -> Path:
+    """Materialise an example and its project files in `directory`; the example's path."""
+    target = directory / example.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(example.source, encoding="utf-8")
+    for relative, text in example.files.items():
+        other = target.parent / relative
+        other.parent.mkdir(parents=True, exist_ok=True)
+        other.write_text(text, encoding="utf-8")
+    return target
+
+
+def check_example(rule: Rule, example: RuleExample, directory: Path, text: str | None = None) -> list[Finding]:
+    """The findings of only `rule`, at the production tier, on a materialised example."""
+    target = write_example(example, directory)
+    registry = Registry([rule])
+    project = ProjectConfig(root=str(directory), tier=Tier.PRODUCTION)
+    settings = resolve_settings(project, str(target), Overrides(select=(rule.code,)), registry)
+    source = SourceFile(
+        text=example.source if text is None else text,
+        settings=settings,
+        path=str(target),
+        project_root=str(directory),
+    )
+    return Engine(registry).check(source).findings
+
+
+def fixed_text(rule: Rule, example: RuleExample, directory: Path, unsafe: bool) -> str:
+    """The example after applying `rule`'s fixes until none is left (bounded)."""
+    text = example.source
+    target = write_example(example, directory)
+    engine = Engine(Registry([rule]))
+    for _ in range(10):
+        findings = check_example(rule, example, directory, text)
+        fixable = [finding for finding in findings if finding.fix is not None]
+        if unsafe is False:
+            fixable = [finding for finding in fixable if finding.fix.safety == "safe"]
+        if not fixable:
+            return text
+        finding = fixable[0]
+        project = ProjectConfig(root=str(directory), tier=Tier.PRODUCTION)
+        settings = resolve_settings(project, str(target), Overrides(select=(rule.code,)))
+        fix = engine.resolve_fix(FixRequest(text=text, finding=finding, settings=settings, path=str(target)))
+        assert fix is not None and fix.edits is not None
+        text = apply_edits(text, fix.edits)
+    raise AssertionError("fixes did not converge")
+
+
+def copy_fixture(name: str, destination: Path) -> Path:
+    """A copy of a fixture repository outside this repository (so its configuration is its own)."""
+    source = Path(__file__).parent.parent / "fixtures" / "projects" / name
+    target = destination / name
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+def checked_files(root: Path, registry: Registry | None = None) -> list[Path]:
+    """Every file of `root` the CLI checks: `.py` files and those some FileRule applies to."""
+    registry = registry or default_registry()
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        relative = path.relative_to(root).as_posix()
+        if any(part in {".venv", ".git"} for part in path.relative_to(root).parts):
+            continue
+        if is_python(str(path)) or any(
+            isinstance(rule, FileRule) and rule.applies_to(relative) for rule in registry.rules
+        ):
+            found.append(path)
+    return found
