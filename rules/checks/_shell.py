@@ -232,58 +232,71 @@ def judge(tokens: list[Token], in_image: bool) -> Verdict | None:
     """Whether a simple command manages dependencies without uv, and its uv equivalent."""
     words = [token.bare for token in tokens]
     tool = tool_name(tokens[0].text)
-    if _PYTHON.match(tool) and len(words) > 2 and words[1] == "-m":  # noqa: PLR2004 - python -m X
-        module = words[2]
-        if _PIP.match(module):
-            return _judge_pip(words[3:], in_image)
-        if module == _TEST_RUNNER and not in_image:
-            rest = " ".join(words[3:])
-            return Verdict(
-                message="runs pytest outside the project's uv environment",
-                replacement=f"uv run pytest {rest}".rstrip(),
-                safe=True,
-            )
-        return None
+    if _PYTHON.match(tool):
+        return _judge_python_module(words[1:], in_image)
     if _PIP.match(tool):
         return _judge_pip(words[1:], in_image)
-    if tool == "pip-compile":
-        return Verdict(message="pip-compile pins dependencies outside uv", replacement="uv lock")
-    if tool == "pip-sync":
-        return Verdict(message="pip-sync installs dependencies outside uv", replacement="uv sync")
+    if tool in _TOOL_VERDICTS:
+        return _TOOL_VERDICTS[tool]
     if tool == "poetry":
         return _judge_manager(words[1:], "poetry", _POETRY_SUBCOMMANDS, _POETRY_PASSING)
     if tool == "pipenv":
         return _judge_pipenv(words[1:])
-    if tool in _CONDA_TOOLS:
-        return Verdict(message=f"{tool} manages dependencies outside uv")
+    return None
+
+
+def _judge_python_module(arguments: list[str], in_image: bool) -> Verdict | None:
+    """`python -m pip ...` and `python -m pytest ...`."""
+    if len(arguments) < 2 or arguments[0] != "-m":  # noqa: PLR2004 - "-m" and a module
+        return None
+    module, rest = arguments[1], arguments[2:]
+    if _PIP.match(module):
+        return _judge_pip(rest, in_image)
+    if module == _TEST_RUNNER and not in_image:
+        return Verdict(
+            message="runs pytest outside the project's uv environment",
+            replacement=" ".join(["uv run pytest", *rest]),
+            safe=True,
+        )
     return None
 
 
 def _judge_pip(arguments: list[str], in_image: bool) -> Verdict | None:
     subcommand = next((word for word in arguments if not word.startswith("-")), None)
-    if subcommand not in _PIP_SUBCOMMANDS:
+    if subcommand is None or subcommand not in _PIP_SUBCOMMANDS:
         return None
     rest = arguments[arguments.index(subcommand) + 1 :]
     if subcommand == "freeze":
-        return Verdict(message="pip freeze pins dependencies outside uv (use `uv lock`/`uv export`)")
+        return Verdict(
+            message="pip freeze pins dependencies outside uv (use `uv lock`/`uv export`)"
+        )
     packages, requirement_options, other_options = _pip_arguments(rest)
     if subcommand == "install" and packages and all(map(_UV_REQUIREMENT.match, packages)):
         return None  # installing uv itself with pip is how uv gets into an image
-    message = f"pip {subcommand} manages dependencies outside uv"
     managers = sorted({name.split("=")[0] for name in packages} & _OTHER_MANAGERS)
     if managers:
         return Verdict(message=f"pip installs {', '.join(managers)}: uv is the only manager")
-    if other_options:
-        return Verdict(message=message)
+    replacement = None
+    if not other_options:
+        replacement = _pip_replacement(subcommand, packages, requirement_options, in_image)
+    return Verdict(
+        message=f"pip {subcommand} manages dependencies outside uv", replacement=replacement
+    )
+
+
+def _pip_replacement(
+    subcommand: str, packages: list[str], requirements: list[str], in_image: bool
+) -> str | None:
+    """The uv command for a pip install/uninstall (None when there is no faithful one)."""
     if subcommand == "uninstall":
         verb = "uv pip uninstall --system" if in_image else "uv remove"
-        return Verdict(message=message, replacement=f"{verb} {' '.join(packages)}")
-    if requirement_options and not packages:
-        return Verdict(message=message, replacement="uv sync")
-    if packages and not requirement_options:
+        return f"{verb} {' '.join(packages)}"
+    if requirements and not packages:
+        return "uv sync"
+    if packages and not requirements:
         verb = "uv pip install --system" if in_image else "uv add"
-        return Verdict(message=message, replacement=f"{verb} {' '.join(packages)}")
-    return Verdict(message=message)
+        return f"{verb} {' '.join(packages)}"
+    return None
 
 
 def _pip_arguments(arguments: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -329,7 +342,7 @@ def _judge_manager(
 def _judge_pipenv(arguments: list[str]) -> Verdict:
     subcommand = next((word for word in arguments if not word.startswith("-")), None)
     if subcommand == "install":
-        rest = [word for word in arguments[arguments.index("install") + 1 :]]
+        rest = arguments[arguments.index("install") + 1 :]
         packages = [word for word in rest if not word.startswith("-")]
         message = "pipenv manages dependencies: uv is the only manager"
         if not packages:
@@ -338,3 +351,13 @@ def _judge_pipenv(arguments: list[str]) -> Verdict:
             return Verdict(message=message, replacement=f"uv add {' '.join(packages)}")
         return Verdict(message=message)
     return _judge_manager(arguments, "pipenv", _PIPENV_SUBCOMMANDS, _PIPENV_PASSING)
+
+
+# Tools whose every use is the problem, whatever their arguments.
+_TOOL_VERDICTS = {
+    "pip-compile": Verdict(
+        message="pip-compile pins dependencies outside uv", replacement="uv lock"
+    ),
+    "pip-sync": Verdict(message="pip-sync installs dependencies outside uv", replacement="uv sync"),
+    **{tool: Verdict(message=f"{tool} manages dependencies outside uv") for tool in _CONDA_TOOLS},
+}

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from rules.checks._project import (
     PYPROJECT,
+    TableHeader,
     first_line_range,
     parse_toml,
     table,
@@ -94,7 +95,7 @@ class OtherToolConfigured(FileRule):
             RuleExample(
                 source=(
                     '[project]\nname = "svc"\n\n[tool.mypy]\nstrict = true\n\n'
-                    '[tool.ruff]\nline-length = 100\n'
+                    "[tool.ruff]\nline-length = 100\n"
                 ),
                 path=PYPROJECT,
                 expected_codes=["STD303"],
@@ -136,31 +137,27 @@ class OtherToolConfigured(FileRule):
         reported: set[str] = set()
         for header in table_headers(text):
             parts = header.name.split(".")
-            if len(parts) < 2 or parts[0] != "tool" or parts[1] not in REPLACED_TOOLS:  # noqa: PLR2004 - [tool, name]
-                continue
-            tool = parts[1]
-            if tool in reported or tool not in tools:
+            tool = parts[1] if parts[0] == "tool" and len(parts) > 1 else ""
+            if tool not in REPLACED_TOOLS or tool in reported or tool not in tools:
                 continue
             reported.add(tool)
-            yield self._table_finding(text, f"tool.{tool}", tool, header.range)
+            yield self._table_finding(
+                text, header.model_copy(update={"name": f"tool.{tool}"}), tool
+            )
 
     def _ini_sections(self, text: str, file_name: str) -> Iterator[Finding]:
         for header in table_headers(text):
             tool = _ini_tool(header.name)
             if tool is not None:
-                yield self._table_finding(
-                    text, header.name, tool, header.range, where=f" in `{file_name}`"
-                )
+                yield self._table_finding(text, header, tool, f" in `{file_name}`")
 
-    def _table_finding(
-        self, text: str, table_name: str, tool: str, where_range: Range, where: str = ""
-    ) -> Finding:
+    def _table_finding(self, text: str, header: TableHeader, tool: str, where: str = "") -> Finding:
         finding = self.finding(
-            f"[{table_name}]{where} configures {tool}: use {REPLACED_TOOLS[tool]} instead",
-            where_range,
-            fix=_removal(text, table_name),
+            f"[{header.name}]{where} configures {tool}: use {REPLACED_TOOLS[tool]} instead",
+            header.range,
+            fix=_removal(text, header.name),
         )
-        finding.data["table"] = table_name
+        finding.data["table"] = header.name
         return finding
 
 

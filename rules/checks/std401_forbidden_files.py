@@ -94,6 +94,8 @@ class ForbiddenDependencyFile(FileRule):
         where = header_range(context.text, PROJECT_TABLE)
         for entry in directory_entries(directory):
             if is_forbidden(entry):
-                finding = self.finding(f"`{entry}` beside this project is not allowed: {ADVICE}", where)
+                finding = self.finding(
+                    f"`{entry}` beside this project is not allowed: {ADVICE}", where
+                )
                 finding.data["file"] = entry
                 yield finding

@@ -28,7 +28,13 @@ from rules.registry import register
 from rules.rule import FileContext, FileRule, UnitContext, UnitRule
 from rules.source import split_lines, strip_line_break
 
-DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile")
+DOCKERFILE_PATTERNS = (
+    "Dockerfile",
+    "Dockerfile.*",
+    "*.Dockerfile",
+    "*.dockerfile",
+    "Containerfile",
+)
 WORKFLOW_PATTERNS = (".github/workflows/*.yml", ".github/workflows/*.yaml")
 SCRIPT_PATTERNS = ("*.sh", "*.bash", "Makefile", "makefile", "GNUmakefile", "*.mk")
 _RUN_INSTRUCTION = re.compile(r"^(\s*RUN\s+)((?:--\S+\s+)*)", re.IGNORECASE)

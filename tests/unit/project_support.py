@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from rules.config import ConfigResolver, Overrides, ProjectConfig, resolve_settings
+from rules.config import Overrides, ProjectConfig, resolve_settings
 from rules.engine import Engine, SourceFile, is_python
 from rules.fixes import apply_edits
 from rules.models import Finding, RuleExample, Tier
@@ -25,7 +25,9 @@ def write_example(example: RuleExample, directory: Path) -> Path:
     return target
 
 
-def check_example(rule: Rule, example: RuleExample, directory: Path, text: str | None = None) -> list[Finding]:
+def check_example(
+    rule: Rule, example: RuleExample, directory: Path, text: str | None = None
+) -> list[Finding]:
     """The findings of only `rule`, at the production tier, on a materialised example."""
     target = write_example(example, directory)
     registry = Registry([rule])
@@ -49,13 +51,19 @@ def fixed_text(rule: Rule, example: RuleExample, directory: Path, unsafe: bool) 
         findings = check_example(rule, example, directory, text)
         fixable = [finding for finding in findings if finding.fix is not None]
         if unsafe is False:
-            fixable = [finding for finding in fixable if finding.fix.safety == "safe"]
+            fixable = [
+                finding
+                for finding in fixable
+                if finding.fix is not None and finding.fix.safety == "safe"
+            ]
         if not fixable:
             return text
         finding = fixable[0]
         project = ProjectConfig(root=str(directory), tier=Tier.PRODUCTION)
         settings = resolve_settings(project, str(target), Overrides(select=(rule.code,)))
-        fix = engine.resolve_fix(FixRequest(text=text, finding=finding, settings=settings, path=str(target)))
+        fix = engine.resolve_fix(
+            FixRequest(text=text, finding=finding, settings=settings, path=str(target))
+        )
         assert fix is not None and fix.edits is not None
         text = apply_edits(text, fix.edits)
     raise AssertionError("fixes did not converge")
