@@ -139,16 +139,14 @@ def table_span(text: str, name: str) -> tuple[int, int] | None:
     next header of another table (blank lines and comments just before that header stay)."""
     headers = table_headers(text)
     lines = split_lines(text)
-    start = None
-    for index, header in enumerate(headers):
+    start: int | None = None
+    for header in headers:
         inside = header.name == name or header.name.startswith(f"{name}.")
         if inside and start is None:
             start = header.line
         elif not inside and start is not None:
             return start, _trim_back(lines, start, header.line)
-        if inside and index == len(headers) - 1:
-            return start, len(lines)
-    return None
+    return None if start is None else (start, len(lines))
 
 
 def _trim_back(lines: list[str], start: int, end: int) -> int:
