@@ -187,7 +187,10 @@ def find_commands(
             verdict = judge(tokens, in_image)
             if verdict is None:
                 continue
-            start, end = tokens[0].start, tokens[-1].end
+            first = tokens[0].text
+            # A Makefile recipe's `@`/`-`/`+` prefix stays: it is not part of the command.
+            start = tokens[0].start + len(first) - len(first.lstrip("@-+"))
+            end = tokens[-1].end
             found.append(
                 CommandFinding(
                     range=line.range(start, end),

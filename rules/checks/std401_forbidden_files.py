@@ -14,7 +14,6 @@ from rules.checks._project import (
     file_directory,
     first_line_range,
     header_range,
-    is_project,
     parse_toml,
 )
 from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
@@ -87,9 +86,8 @@ class ForbiddenDependencyFile(FileRule):
             return
         if name != PYPROJECT or context.text is None:
             return
-        data = parse_toml(context.text)
         directory = file_directory(context.path)
-        if directory is None or not is_project(data):
+        if directory is None or parse_toml(context.text) is None:
             return
         where = header_range(context.text, PROJECT_TABLE)
         for entry in directory_entries(directory):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from rules.config import Overrides, ProjectConfig, resolve_settings
+from rules.config import ConfigResolver, Overrides, ProjectConfig, resolve_settings
 from rules.engine import Engine, SourceFile, is_python
 from rules.fixes import apply_edits
 from rules.models import Finding, RuleExample, Tier
@@ -92,3 +92,79 @@ def checked_files(root: Path, registry: Registry | None = None) -> list[Path]:
         ):
             found.append(path)
     return found
+
+
+PROJECT_CODES = frozenset(
+    {
+        "STD301",
+        "STD302",
+        "STD303",
+        "STD401",
+        "STD402",
+        "STD403",
+        "STD404",
+        "STD405",
+        "STD406",
+        "STD501",
+        "STD502",
+        "STD503",
+        "STD601",
+    }
+)
+
+
+def finding_record(relative: str, finding: Finding) -> dict[str, object]:
+    """One finding in the design map's JSON format (1-based lines and columns)."""
+    start, end = finding.range.start, finding.range.end
+    return {
+        "path": relative,
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "start": {"line": start.line + 1, "column": start.character + 1},
+        "end": {"line": end.line + 1, "column": end.character + 1},
+        "fix": None
+        if finding.fix is None
+        else {"title": finding.fix.title, "safety": finding.fix.safety.value},
+    }
+
+
+def sort_records(records: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Sorted as the CLI sorts: path, line, column, code."""
+
+    def key(record: dict[str, object]) -> tuple[str, int, int, str]:
+        start = record["start"]
+        assert isinstance(start, dict)
+        return (str(record["path"]), start["line"], start["column"], str(record["code"]))
+
+    return sorted(records, key=key)
+
+
+def project_findings(root: Path, codes: frozenset[str] = PROJECT_CODES) -> list[dict[str, object]]:
+    """The findings of the project-shape rules for every checked file under `root`, as the CLI
+    would report them from `root` (real configuration resolution)."""
+    resolver = ConfigResolver()
+    engine = Engine()
+    records = []
+    for path in checked_files(root):
+        settings = resolver.settings_for(str(path))
+        data = path.read_bytes()
+        text = data.decode("utf-8") if is_text_bytes(data) else None
+        project = resolver.project_for(str(path))
+        analysis = engine.check(
+            SourceFile(text=text, settings=settings, path=str(path), project_root=project.root)
+        )
+        assert not analysis.failures, analysis.failures
+        relative = path.relative_to(root).as_posix()
+        records.extend(
+            finding_record(relative, finding)
+            for finding in analysis.findings
+            if finding.code in codes
+        )
+    return sort_records(records)
+
+
+def is_text_bytes(data: bytes) -> bool:
+    from rules.checks._project import is_text
+
+    return is_text(data)
