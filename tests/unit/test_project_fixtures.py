@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from project_support import (
     PROJECT_CODES,
     copy_fixture,
     finding_record,
     project_findings,
 )
+
 from rules.config import ConfigResolver
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
