@@ -6,11 +6,12 @@ import shutil
 from pathlib import Path
 
 from rules.config import ConfigResolver, Overrides, ProjectConfig, resolve_settings
-from rules.engine import Engine, SourceFile, is_python
+from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
 from rules.models import Finding, RuleExample, Tier
-from rules.registry import Registry, default_registry
-from rules.rule import FileRule, FixRequest, Rule
+from rules.project_files import iter_checked_files
+from rules.registry import Registry
+from rules.rule import FixRequest, Rule
 
 
 def write_example(example: RuleExample, directory: Path) -> Path:
@@ -77,21 +78,9 @@ def copy_fixture(name: str, destination: Path) -> Path:
     return target
 
 
-def checked_files(root: Path, registry: Registry | None = None) -> list[Path]:
+def checked_files(root: Path) -> list[Path]:
     """Every file of `root` the CLI checks: `.py` files and those some FileRule applies to."""
-    registry = registry or default_registry()
-    found = []
-    for path in sorted(root.rglob("*")):
-        if path.is_symlink() or not path.is_file():
-            continue
-        relative = path.relative_to(root).as_posix()
-        if any(part in {".venv", ".git"} for part in path.relative_to(root).parts):
-            continue
-        if is_python(str(path)) or any(
-            isinstance(rule, FileRule) and rule.applies_to(relative) for rule in registry.rules
-        ):
-            found.append(path)
-    return found
+    return list(iter_checked_files(root))
 
 
 PROJECT_CODES = frozenset(
