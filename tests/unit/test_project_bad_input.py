@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from project_support import PROJECT_CODES, project_findings
 
 from rules.project_files import iter_checked_files
+from tests.unit.project_support import PROJECT_CODES, project_findings
 
 CLEAN_PYPROJECT = (
     '[project]\nname = "app"\nrequires-python = ">=3.12"\n\n'

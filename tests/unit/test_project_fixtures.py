@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 import yaml
-from project_support import (
-    PROJECT_CODES,
-    copy_fixture,
-    finding_record,
-    project_findings,
-)
 
 from rules.config import ConfigResolver
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
 from rules.models import Finding
 from rules.rule import FixRequest
+from tests.unit.project_support import (
+    PROJECT_CODES,
+    copy_fixture,
+    finding_record,
+    project_findings,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "projects"
 FIXTURE_NAMES = sorted(path.name for path in FIXTURES.iterdir() if path.is_dir())

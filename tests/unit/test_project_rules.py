@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from project_support import PROJECT_CODES, check_example, fixed_text
 
 from rules.checks._shell import Fragment, find_commands
 from rules.checks.std301_fastapi import DirectFastApi
@@ -19,6 +18,7 @@ from rules.engine import Engine, SourceFile
 from rules.models import Position, Range, RuleExample, Tier
 from rules.registry import Registry, default_registry
 from rules.rule import FileRule, RefactorRequest, Rule, UnitRule
+from tests.unit.project_support import PROJECT_CODES, check_example, fixed_text
 
 REGISTRY = default_registry()
 PROJECT_RULES = [rule for rule in REGISTRY.rules if rule.code in PROJECT_CODES]
