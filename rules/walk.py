@@ -30,6 +30,8 @@ SKIPPED_DIRECTORIES = frozenset(
     }
 )
 GITIGNORE = ".gitignore"
+# A directory holding this file is a virtual environment, whatever its name.
+VENV_MARKER = "pyvenv.cfg"
 
 type FileFilter = Callable[[Path], bool]
 
@@ -88,11 +90,28 @@ def _walk(directory: Path, ignore: _IgnoreRules, wanted: FileFilter) -> Iterator
     for entry in entries:
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
-            if entry.name in SKIPPED_DIRECTORIES or ignore.ignores(path, is_directory=True):
+            if _skipped_directory(entry, path, ignore):
                 continue
             yield from _walk(path, ignore.entering(path), wanted)
-        elif entry.is_file(follow_symlinks=True) and _kept(path, ignore, wanted):
+        elif _is_file(entry) and _kept(path, ignore, wanted):
             yield path
+
+
+def _skipped_directory(entry: os.DirEntry[str], path: Path, ignore: _IgnoreRules) -> bool:
+    if entry.name in SKIPPED_DIRECTORIES or ignore.ignores(path, is_directory=True):
+        return True
+    try:
+        return (path / VENV_MARKER).is_file()
+    except OSError:
+        return True
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry is a file, following links; a link loop or a broken entry is not."""
+    try:
+        return entry.is_file(follow_symlinks=True)
+    except OSError:
+        return False
 
 
 def _kept(path: Path, ignore: _IgnoreRules, wanted: FileFilter) -> bool:

@@ -6,12 +6,12 @@ import shutil
 from pathlib import Path
 
 from rules.config import ConfigResolver, Overrides, ProjectConfig, resolve_settings
-from rules.engine import Engine, SourceFile
+from rules.engine import Engine, SourceFile, is_python
 from rules.fixes import apply_edits
 from rules.models import Finding, RuleExample, Tier
-from rules.project_files import iter_checked_files
-from rules.registry import Registry
+from rules.registry import Registry, default_registry
 from rules.rule import FixRequest, Rule
+from rules.walk import iter_files
 
 
 def write_example(example: RuleExample, directory: Path) -> Path:
@@ -80,7 +80,14 @@ def copy_fixture(name: str, destination: Path) -> Path:
 
 def checked_files(root: Path) -> list[Path]:
     """Every file of `root` the CLI checks: `.py` files and those some FileRule applies to."""
-    return list(iter_checked_files(root))
+    registry = default_registry()
+
+    def wanted(path: Path) -> bool:
+        return is_python(str(path)) or any(
+            rule.applies_to(str(path)) for rule in registry.file_rules
+        )
+
+    return list(iter_files([root], wanted))
 
 
 PROJECT_CODES = frozenset(

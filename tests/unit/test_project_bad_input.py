@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.project_files import iter_checked_files
-from tests.unit.project_support import PROJECT_CODES, project_findings
+from tests.unit.project_support import PROJECT_CODES, checked_files, project_findings
 
 CLEAN_PYPROJECT = (
     '[project]\nname = "app"\nrequires-python = ">=3.12"\n\n'
@@ -27,10 +26,14 @@ def _project(root: Path, pyproject: str = CLEAN_PYPROJECT) -> Path:
 
 
 def _summary(root: Path) -> list[tuple[str, str, int, str]]:
-    return [
-        (str(record["path"]), str(record["code"]), record["start"]["line"], str(record["message"]))  # type: ignore[index]
-        for record in project_findings(root, PROJECT_CODES)
-    ]
+    summary = []
+    for record in project_findings(root, PROJECT_CODES):
+        start = record["start"]
+        assert isinstance(start, dict)
+        summary.append(
+            (str(record["path"]), str(record["code"]), start["line"], str(record["message"]))
+        )
+    return summary
 
 
 def test_invalid_pyproject_gives_one_finding_at_the_error(tmp_path: Path) -> None:
@@ -81,7 +84,7 @@ def test_symlink_loops_neither_hang_nor_crash(tmp_path: Path) -> None:
     (package / "loop").symlink_to(package, target_is_directory=True)
     (root / "requirements.txt").symlink_to(root / "requirements.txt")  # a link to itself
     (root / "Pipfile").symlink_to(root / "missing")  # dangling
-    files = sorted(path.relative_to(root).as_posix() for path in iter_checked_files(root))
+    files = sorted(path.relative_to(root).as_posix() for path in checked_files(root))
     assert files == ["pyproject.toml", "src/pkg/__init__.py", "standards.toml"]
     assert _summary(root) == []
 
@@ -93,5 +96,5 @@ def test_walk_skips_virtual_environments_and_ignored_directories(tmp_path: Path)
         (root / folder / "Bad-Name.py").write_text("")
     (root / "env" / "pyvenv.cfg").write_text("home = /usr\n")
     (root / ".gitignore").write_text("generated/\n")
-    files = sorted(path.relative_to(root).as_posix() for path in iter_checked_files(root))
+    files = sorted(path.relative_to(root).as_posix() for path in checked_files(root))
     assert files == ["pyproject.toml", "src/app/Bad-Name.py", "standards.toml"]
