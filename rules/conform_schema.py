@@ -256,13 +256,14 @@ _PROCESS = _table(
 # The whole file, as `conform` validates it.
 CONFORM_SCHEMA = _table(
     metadata=_table(
-        required=("tier",),
         tier=_enum("production", "internal", "prototype"),
         project=STRING,
         organisation=STRING,
         status=_enum("active", "pre-release", "deprecated"),
     ),
-    extends=_table(required=("registry", "rulesets"), registry=STRING, rulesets=STRINGS),
+    # conform also requires `registry` and `rulesets` here and `tier` in [metadata]; this
+    # server reads the tier from either table alone (config.py), so it does not insist.
+    extends=_table(registry=STRING, rulesets=STRINGS),
     code=_CODE,
     process=_PROCESS,
     infra=_table(enabled=BOOLEAN, manifest=STRING),
@@ -279,6 +280,11 @@ class SchemaProblem(BaseModel):
     table: str
     key: str | None
     message: str
+
+
+def _with_article(kind: Kind) -> str:
+    article = "an" if kind.value[0] in "aeiou" else "a"
+    return f"{article} {kind.value}"
 
 
 def _kind_matches(kind: Kind, value: object) -> bool:
@@ -337,7 +343,9 @@ def _validate_value(
     full = f"{table}.{key}" if table else key
     if not _kind_matches(field.kind, value):
         problems.append(
-            SchemaProblem(table=table, key=key, message=f"{full} must be a {field.kind.value}")
+            SchemaProblem(
+                table=table, key=key, message=f"{full} must be {_with_article(field.kind)}"
+            )
         )
         return
     if field.choices and value not in field.choices:

@@ -51,7 +51,7 @@ class _IgnoreRules:
             lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return self
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+        spec = pathspec.PathSpec.from_lines("gitignore", lines)
         return _IgnoreRules((*self.specs, (directory, spec)))
 
     def ignores(self, path: Path, is_directory: bool) -> bool:
@@ -65,12 +65,26 @@ class _IgnoreRules:
         return False
 
 
-def iter_files(paths: list[Path], wanted: FileFilter) -> Iterator[Path]:
-    """The files to check: given files as they are, directories walked (sorted, deterministic)."""
+def _never(path: Path) -> bool:
+    del path
+    return False
+
+
+def iter_files(
+    paths: list[Path], wanted: FileFilter, excluded: FileFilter = _never
+) -> Iterator[Path]:
+    """The files to check: given files as they are, directories walked (sorted, deterministic).
+
+    `excluded` skips configured paths while walking; a path the user names explicitly is
+    walked even if it is excluded (as ruff does), its contents then unfiltered.
+    """
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            candidates: Iterator[Path] = _walk(path, _IgnoreRules().entering(path), wanted)
+            skip = _never if excluded(path) else excluded
+            candidates: Iterator[Path] = _walk(
+                path, _IgnoreRules().entering(path), _Filters(wanted, skip)
+            )
         elif path.exists():
             candidates = iter([path])
         else:
@@ -82,7 +96,15 @@ def iter_files(paths: list[Path], wanted: FileFilter) -> Iterator[Path]:
                 yield candidate
 
 
-def _walk(directory: Path, ignore: _IgnoreRules, wanted: FileFilter) -> Iterator[Path]:
+class _Filters:
+    """What a walk keeps: files some rule wants, minus configured exclusions."""
+
+    def __init__(self, wanted: FileFilter, excluded: FileFilter) -> None:
+        self.wanted = wanted
+        self.excluded = excluded
+
+
+def _walk(directory: Path, ignore: _IgnoreRules, filters: _Filters) -> Iterator[Path]:
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except OSError:
@@ -90,16 +112,23 @@ def _walk(directory: Path, ignore: _IgnoreRules, wanted: FileFilter) -> Iterator
     for entry in entries:
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
-            if _skipped_directory(entry, path, ignore):
+            if _skipped_directory(path, ignore, filters):
                 continue
-            yield from _walk(path, ignore.entering(path), wanted)
-        elif _is_file(entry) and _kept(path, ignore, wanted):
+            yield from _walk(path, ignore.entering(path), filters)
+        elif _is_file(entry) and _kept(path, ignore, filters):
             yield path
 
 
-def _skipped_directory(entry: os.DirEntry[str], path: Path, ignore: _IgnoreRules) -> bool:
-    if entry.name in SKIPPED_DIRECTORIES or ignore.ignores(path, is_directory=True):
-        return True
+def _skipped_directory(path: Path, ignore: _IgnoreRules, filters: _Filters) -> bool:
+    return (
+        path.name in SKIPPED_DIRECTORIES
+        or ignore.ignores(path, is_directory=True)
+        or filters.excluded(path)
+        or _is_virtual_environment(path)
+    )
+
+
+def _is_virtual_environment(path: Path) -> bool:
     try:
         return (path / VENV_MARKER).is_file()
     except OSError:
@@ -114,5 +143,9 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _kept(path: Path, ignore: _IgnoreRules, wanted: FileFilter) -> bool:
-    return not ignore.ignores(path, is_directory=False) and wanted(path)
+def _kept(path: Path, ignore: _IgnoreRules, filters: _Filters) -> bool:
+    return (
+        not ignore.ignores(path, is_directory=False)
+        and filters.wanted(path)
+        and not filters.excluded(path)
+    )

@@ -111,7 +111,7 @@ class Batch:
 
     def files(self, paths: list[Path]) -> Iterator[Path]:
         """The files a run over `paths` checks."""
-        return iter_files(paths, self.wanted)
+        return iter_files(paths, self.wanted, self.resolver.is_excluded)
 
     def source(self, path: Path, text: str | None) -> SourceFile:
         """The engine's view of one file."""
@@ -130,10 +130,6 @@ class Batch:
         unconfigured: set[str] = set()
         count = 0
         for path in self.files(paths):
-            if not self.resolver.settings_for(str(path)).severities:
-                # Every rule is off here (per-file-ignores "ALL", e.g. test fixtures): nothing
-                # to check, and the configuration files around it do not concern this run.
-                continue
             count += 1
             if progress is not None:
                 progress(count)

@@ -248,7 +248,11 @@ def test_requires_python_lower_bound(specifier: str, older: bool) -> None:
             '[metadata]\ntier = "internal"\nstatus = "retired"\n',
             ["metadata.status must be one of: active, pre-release, deprecated"],
         ),
-        ('[extends]\nrulesets = ["python-internal"]\n', ["[extends] needs 'registry'"]),
+        ('[extends]\nrulesets = ["python-internal"]\n', []),
+        (
+            '[extends]\nrulesets = "python-internal"\n',
+            ["[extends] rulesets must be a list of names"],
+        ),
         (
             '[metadata]\ntier = "internal"\n[code.linting.ruff]\nenabled = "yes"\n',
             ["code.linting.ruff.enabled must be a boolean"],
