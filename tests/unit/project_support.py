@@ -1,73 +1,16 @@
-"""Helpers for the project-shape tests: check an example or a fixture the way the CLI would."""
+"""Helpers for the project-shape tests: check a fixture repository the way the CLI does."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from rules.config import ConfigResolver, Overrides, ProjectConfig, resolve_settings
-from rules.engine import Engine, SourceFile, is_python
-from rules.fixes import apply_edits
-from rules.models import Finding, RuleExample, Tier
-from rules.registry import Registry, default_registry
-from rules.rule import FixRequest, Rule
+from rules.config import ConfigResolver
+from rules.engine import is_python
+from rules.models import Finding
+from rules.registry import default_registry
 from rules.walk import iter_files
-
-
-def write_example(example: RuleExample, directory: Path) -> Path:
-    """Materialise an example and its project files in `directory`; the example's path."""
-    target = directory / example.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(example.source, encoding="utf-8")
-    for relative, text in example.files.items():
-        other = target.parent / relative
-        other.parent.mkdir(parents=True, exist_ok=True)
-        other.write_text(text, encoding="utf-8")
-    return target
-
-
-def check_example(
-    rule: Rule, example: RuleExample, directory: Path, text: str | None = None
-) -> list[Finding]:
-    """The findings of only `rule`, at the production tier, on a materialised example."""
-    target = write_example(example, directory)
-    registry = Registry([rule])
-    project = ProjectConfig(root=str(directory), tier=Tier.PRODUCTION)
-    settings = resolve_settings(project, str(target), Overrides(select=(rule.code,)), registry)
-    source = SourceFile(
-        text=example.source if text is None else text,
-        settings=settings,
-        path=str(target),
-        project_root=str(directory),
-    )
-    return Engine(registry).check(source).findings
-
-
-def fixed_text(rule: Rule, example: RuleExample, directory: Path, unsafe: bool) -> str:
-    """The example after applying `rule`'s fixes until none is left (bounded)."""
-    text = example.source
-    target = write_example(example, directory)
-    engine = Engine(Registry([rule]))
-    for _ in range(10):
-        findings = check_example(rule, example, directory, text)
-        fixable = [finding for finding in findings if finding.fix is not None]
-        if unsafe is False:
-            fixable = [
-                finding
-                for finding in fixable
-                if finding.fix is not None and finding.fix.safety == "safe"
-            ]
-        if not fixable:
-            return text
-        finding = fixable[0]
-        project = ProjectConfig(root=str(directory), tier=Tier.PRODUCTION)
-        settings = resolve_settings(project, str(target), Overrides(select=(rule.code,)))
-        fix = engine.resolve_fix(
-            FixRequest(text=text, finding=finding, settings=settings, path=str(target))
-        )
-        assert fix is not None and fix.edits is not None
-        text = apply_edits(text, fix.edits)
-    raise AssertionError("fixes did not converge")
+from server.batch import Batch
 
 
 def copy_fixture(name: str, destination: Path) -> Path:
@@ -137,30 +80,17 @@ def sort_records(records: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 def project_findings(root: Path, codes: frozenset[str] = PROJECT_CODES) -> list[dict[str, object]]:
-    """The findings of the project-shape rules for every checked file under `root`, as the CLI
-    would report them from `root` (real configuration resolution)."""
-    resolver = ConfigResolver()
-    engine = Engine()
+    """The findings of the project-shape rules for every checked file under `root`, exactly as
+    the command line computes them (`server.batch.Batch`: same walk, same configuration)."""
+    batch = Batch(ConfigResolver())
     records = []
-    for path in checked_files(root):
-        settings = resolver.settings_for(str(path))
-        data = path.read_bytes()
-        text = data.decode("utf-8") if is_text_bytes(data) else None
-        project = resolver.project_for(str(path))
-        analysis = engine.check(
-            SourceFile(text=text, settings=settings, path=str(path), project_root=project.root)
-        )
-        assert not analysis.failures, analysis.failures
+    for path in batch.files([root]):
+        report = batch.check_file(path)
+        assert not report.failures, report.failures
         relative = path.relative_to(root).as_posix()
         records.extend(
             finding_record(relative, finding)
-            for finding in analysis.findings
+            for finding in report.findings
             if finding.code in codes
         )
     return sort_records(records)
-
-
-def is_text_bytes(data: bytes) -> bool:
-    from rules.checks._project import is_text
-
-    return is_text(data)

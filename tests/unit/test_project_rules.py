@@ -15,10 +15,10 @@ from rules.checks.std405_python_version import admits_older
 from rules.checks.std501_missing_standards_toml import MissingStandardsToml
 from rules.config import Overrides, ProjectConfig, parse_standards_toml, resolve_settings
 from rules.engine import Engine, SourceFile
-from rules.models import Position, Range, RuleExample, Tier
+from rules.models import Position, Range, Tier
 from rules.registry import Registry, default_registry
 from rules.rule import FileRule, RefactorRequest, Rule, UnitRule
-from tests.unit.project_support import PROJECT_CODES, check_example, fixed_text
+from tests.unit.project_support import PROJECT_CODES
 
 REGISTRY = default_registry()
 PROJECT_RULES = [rule for rule in REGISTRY.rules if rule.code in PROJECT_CODES]
@@ -26,35 +26,6 @@ PROJECT_RULES = [rule for rule in REGISTRY.rules if rule.code in PROJECT_CODES]
 
 def test_every_project_code_is_registered_once() -> None:
     assert sorted(rule.code for rule in PROJECT_RULES) == sorted(PROJECT_CODES)
-
-
-def _examples(kind: str) -> list[tuple[Rule, RuleExample]]:
-    return [
-        (rule, example)
-        for rule in PROJECT_RULES
-        for example in (rule.doc.bad if kind == "bad" else rule.doc.good)
-    ]
-
-
-def _id(pair: tuple[Rule, RuleExample]) -> str:
-    return f"{pair[0].code}-{pair[1].path}"
-
-
-@pytest.mark.parametrize("pair", _examples("bad"), ids=_id)
-def test_bad_example_gives_its_codes_and_its_fix(
-    pair: tuple[Rule, RuleExample], tmp_path: Path
-) -> None:
-    rule, example = pair
-    findings = check_example(rule, example, tmp_path / "check")
-    assert [finding.code for finding in findings] == example.expected_codes
-    if example.fixed is not None:
-        assert fixed_text(rule, example, tmp_path / "fix", example.unsafe) == example.fixed
-
-
-@pytest.mark.parametrize("pair", _examples("good"), ids=_id)
-def test_good_example_is_clean(pair: tuple[Rule, RuleExample], tmp_path: Path) -> None:
-    rule, example = pair
-    assert check_example(rule, example, tmp_path) == []
 
 
 @pytest.mark.parametrize("rule_class", [DirectFastApi, BlockedImport, NonUvDependencyCommand])
