@@ -94,3 +94,10 @@ def project_findings(root: Path, codes: frozenset[str] = PROJECT_CODES) -> list[
             if finding.code in codes
         )
     return sort_records(records)
+
+
+def record_key(record: dict[str, object]) -> tuple[str, int, int]:
+    """A record's code and 1-based start (what a diagnostic can be compared on)."""
+    start = record["start"]
+    assert isinstance(start, dict)
+    return (str(record["code"]), int(start["line"]), int(start["column"]))
