@@ -44,6 +44,23 @@ def standards_document(server: StandardsServer, uri: str) -> Document | None:
     return document if PurePath(document.path).name == STANDARDS_FILE else None
 
 
+def _supports_markdown(server: StandardsServer) -> bool:
+    text_document = server.client_capabilities.text_document
+    completion = text_document.completion if text_document else None
+    item = completion.completion_item if completion else None
+    formats = item.documentation_format if item else None
+    return bool(formats and types.MarkupKind.Markdown in formats)
+
+
+def _documentation(server: StandardsServer, text: str) -> types.MarkupContent | str | None:
+    """Markdown when the client renders it, else the same text as plain text."""
+    if not text:
+        return None
+    if _supports_markdown(server):
+        return types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+    return text
+
+
 def completion_items(
     server: StandardsServer, params: types.CompletionParams
 ) -> list[types.CompletionItem] | None:
@@ -57,11 +74,7 @@ def completion_items(
             label=item.label,
             kind=_ITEM_KINDS[item.kind],
             detail=item.detail or None,
-            documentation=types.MarkupContent(
-                kind=types.MarkupKind.Markdown, value=item.documentation
-            )
-            if item.documentation
-            else None,
+            documentation=_documentation(server, item.documentation),
             insert_text=item.insert_text,
         )
         for item in completions(document.text, position)
