@@ -1,0 +1,139 @@
+"""Where our time goes: the engine run in-process on the benchmark's open + edit sequence.
+
+    uv run --group bench python -m bench.profile_engine [--input stdlib_concat_20k] [--top 30]
+
+The same inputs and the same one-character edits as `bench.lsp_latency`, without LSP: a fresh
+check (what `didOpen` costs), then one incremental check per edit with the previous check's
+cache (what `didChange` costs). Prints each phase's wall times and a cProfile of the edit
+sequence, so the server's own overhead (LSP conversion, JSON, scheduling) is what the latency
+bench measures beyond these numbers. With `--server-convert` the profile also covers the
+server's diagnostic conversion, if the server exposes one (`server.convert.to_diagnostics`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib
+import io
+import pstats
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.inputs import CONCATENATED_NAME, BenchInput, EditSite, EditVariant, edit_sites
+from bench.inputs import prepare_workspace as write_inputs
+from bench.stats import Timings
+from rules.config import ConfigResolver
+from rules.engine import Analysis, Engine, SourceFile, UnitCache
+
+DEFAULT_EDITS = 30
+DEFAULT_TOP = 30
+CONVERTER_MODULE = "server.convert"
+CONVERTER_FUNCTION = "to_diagnostics"
+
+
+def _apply(lines: list[str], site: EditSite) -> None:
+    line = lines[site.line]
+    if site.remove:
+        lines[site.line] = line[: site.character] + line[site.character + len(site.text) :]
+    else:
+        lines[site.line] = line[: site.character] + site.text + line[site.character :]
+
+
+def _converter() -> Callable[[Analysis], Any] | None:
+    """The server's findings -> LSP diagnostics conversion, when it exists under that name."""
+    try:
+        module = importlib.import_module(CONVERTER_MODULE)
+    except ImportError:
+        return None
+    function = getattr(module, CONVERTER_FUNCTION, None)
+    return function if callable(function) else None
+
+
+class EngineRun:
+    """One input: a fresh check, then incremental checks along the edit sequence."""
+
+    def __init__(self, bench_input: BenchInput, convert: Callable[[Analysis], Any] | None) -> None:
+        self.input = bench_input
+        self.engine = Engine()
+        self.settings = ConfigResolver().settings_for(str(bench_input.path))
+        self.convert = convert
+        self.cache: UnitCache | None = None
+
+    def check(self, text: str) -> Analysis:
+        source = SourceFile(text=text, settings=self.settings, path=str(self.input.path))
+        analysis = self.engine.check(source, cache=self.cache)
+        self.cache = analysis.cache
+        if self.convert is not None:
+            self.convert(analysis)
+        return analysis
+
+    def open(self) -> tuple[float, Analysis]:
+        began = time.perf_counter()
+        analysis = self.check(self.input.text)
+        return time.perf_counter() - began, analysis
+
+    def edits(self, sites: list[EditSite]) -> list[float]:
+        lines = self.input.text.splitlines(keepends=True)
+        times: list[float] = []
+        for site in sites:
+            _apply(lines, site)
+            began = time.perf_counter()
+            self.check("".join(lines))
+            times.append(time.perf_counter() - began)
+        return times
+
+
+def _describe(name: str, timings: Timings) -> str:
+    return f"{name}: median {timings.median_ms:.2f} ms, p95 {timings.p95_ms:.2f} ms, max {timings.max_ms:.2f} ms"
+
+
+def profile_input(bench_input: BenchInput, arguments: argparse.Namespace) -> str:
+    """The timings and the profile of one input, as text."""
+    convert = _converter() if arguments.server_convert else None
+    run = EngineRun(bench_input, convert)
+    opened, analysis = run.open()
+    variant = EditVariant(arguments.variant)
+    sites = edit_sites(bench_input, variant, arguments.edits)
+    warm = EngineRun(bench_input, convert)
+    warm.open()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    times = warm.edits(sites)
+    profiler.disable()
+    unprofiled = run.edits(sites)
+    out = io.StringIO()
+    out.write(
+        f"== {bench_input.name} ({bench_input.line_count} lines, {analysis.unit_count} units, "
+        f"{len(analysis.findings)} findings{', with server conversion' if convert else ''})\n"
+        f"open (fresh check): {opened * 1000:.2f} ms\n"
+        f"{_describe(f'edit({variant}) without profiler', Timings.of(unprofiled))}\n"
+        f"{_describe(f'edit({variant}) under cProfile', Timings.of(times))}\n\n"
+    )
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats(arguments.sort).print_stats(arguments.top)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.profile_engine", description=__doc__)
+    parser.add_argument("--inputs", default=f"argparse,{CONCATENATED_NAME}")
+    parser.add_argument("--variant", default=EditVariant.VALID.value)
+    parser.add_argument("--edits", type=int, default=DEFAULT_EDITS)
+    parser.add_argument("--top", type=int, default=DEFAULT_TOP)
+    parser.add_argument("--sort", default="tottime", help="pstats sort key: tottime, cumulative")
+    parser.add_argument("--server-convert", action="store_true")
+    arguments = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="standards-lsp-profile-") as scratch:
+        inputs = write_inputs(Path(scratch) / "workspace", arguments.inputs.split(","))
+        for bench_input in inputs:
+            sys.stdout.write(profile_input(bench_input, arguments))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
