@@ -36,7 +36,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EDITS = 30
 DEFAULT_CODE_ACTIONS = 10
 DEFAULT_TIMEOUT = 45.0
-DEFAULT_EDIT_BUDGET = 15.0
+DEFAULT_EDIT_BUDGET = 30.0
 ALL_INPUTS = (*SINGLE_FILES, CONCATENATED_NAME)
 ALL_SERVERS = ("ours", "ruff", "pylsp")
 OUR_MODULE = "server.cli"
@@ -80,6 +80,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     for name in ALL_SERVERS:
         parser.add_argument(f"--{name}-cmd", help=f"command starting {name} over stdio")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
+    parser.add_argument(
+        "--profile-ours",
+        type=Path,
+        metavar="DIR",
+        help="run our server under cProfile (bench/profiled_server.py), DIR/ours-<input>.prof",
+    )
     return parser.parse_args(argv)
 
 
@@ -93,7 +99,11 @@ def server_specs(arguments: argparse.Namespace) -> list[ServerSpec]:
         if name == "ours" and not override and importlib.util.find_spec(OUR_MODULE) is None:
             print(f"skipping ours: {OUR_MODULE} is not importable yet", file=sys.stderr)
             continue
-        specs.append(ServerSpec(name=name, command=command))
+        profile_dir = arguments.profile_ours if name == "ours" else None
+        if profile_dir is not None:
+            profile_dir = profile_dir.resolve()
+            profile_dir.mkdir(parents=True, exist_ok=True)
+        specs.append(ServerSpec(name=name, command=command, profile_dir=profile_dir))
     return specs
 
 

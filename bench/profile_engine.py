@@ -92,31 +92,43 @@ def _describe(name: str, timings: Timings) -> str:
     return f"{name}: median {timings.median_ms:.2f} ms, p95 {timings.p95_ms:.2f} ms, max {timings.max_ms:.2f} ms"
 
 
-def profile_input(bench_input: BenchInput, arguments: argparse.Namespace) -> str:
-    """The timings and the profile of one input, as text."""
-    convert = _converter() if arguments.server_convert else None
-    run = EngineRun(bench_input, convert)
-    opened, analysis = run.open()
-    variant = EditVariant(arguments.variant)
-    sites = edit_sites(bench_input, variant, arguments.edits)
-    warm = EngineRun(bench_input, convert)
-    warm.open()
+def _profiled[T](work: Callable[[], T]) -> tuple[T, cProfile.Profile]:
     profiler = cProfile.Profile()
     profiler.enable()
-    times = warm.edits(sites)
-    profiler.disable()
-    unprofiled = run.edits(sites)
+    try:
+        return work(), profiler
+    finally:
+        profiler.disable()
+
+
+def _stats_text(profiler: cProfile.Profile, arguments: argparse.Namespace) -> str:
     out = io.StringIO()
-    out.write(
-        f"== {bench_input.name} ({bench_input.line_count} lines, {analysis.unit_count} units, "
-        f"{len(analysis.findings)} findings{', with server conversion' if convert else ''})\n"
-        f"open (fresh check): {opened * 1000:.2f} ms\n"
-        f"{_describe(f'edit({variant}) without profiler', Timings.of(unprofiled))}\n"
-        f"{_describe(f'edit({variant}) under cProfile', Timings.of(times))}\n\n"
-    )
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
     stats.sort_stats(arguments.sort).print_stats(arguments.top)
     return out.getvalue()
+
+
+def profile_input(bench_input: BenchInput, arguments: argparse.Namespace) -> str:
+    """The timings and the profiles (fresh check, then the edits) of one input, as text."""
+    convert = _converter() if arguments.server_convert else None
+    variant = EditVariant(arguments.variant)
+    sites = edit_sites(bench_input, variant, arguments.edits)
+    plain = EngineRun(bench_input, convert)
+    opened, analysis = plain.open()
+    unprofiled = plain.edits(sites)
+    profiled = EngineRun(bench_input, convert)
+    _, open_profile = _profiled(profiled.open)
+    times, edit_profile = _profiled(lambda: profiled.edits(sites))
+    conversion = ", with server conversion" if convert else ""
+    return (
+        f"== {bench_input.name} ({bench_input.line_count} lines, {analysis.unit_count} units, "
+        f"{len(analysis.findings)} findings{conversion})\n"
+        f"open (fresh check): {opened * 1000:.2f} ms\n"
+        f"{_describe(f'edit({variant})', Timings.of(unprofiled))}\n"
+        f"{_describe(f'edit({variant}) under cProfile', Timings.of(times))}\n\n"
+        f"-- profile of the fresh check (open)\n{_stats_text(open_profile, arguments)}"
+        f"-- profile of the {len(sites)} edits\n{_stats_text(edit_profile, arguments)}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

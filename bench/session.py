@@ -39,12 +39,25 @@ class DiagnosticsMode(StrEnum):
     PUSH = "push"
 
 
+PROFILER_SCRIPT = Path(__file__).with_name("profiled_server.py")
+MODULE_FLAG = "-m"
+
+
 class ServerSpec(BaseModel):
     """A server to measure: a display name and the command that starts it over stdio."""
 
     name: str
     command: list[str]
     initialization_options: dict[str, Any] | None = None
+    profile_dir: Path | None = None  # run `python -m MODULE ...` under cProfile, one file per input
+
+    def command_for(self, input_name: str) -> list[str]:
+        """The command for one session: as given, or wrapped in the profiler."""
+        command = self.command
+        if self.profile_dir is None or len(command) < 3 or command[1] != MODULE_FLAG:
+            return command
+        out = self.profile_dir / f"{self.name}-{input_name}.prof"
+        return [command[0], str(PROFILER_SCRIPT), str(out), *command[2:]]
 
 
 class SessionPlan(BaseModel):
@@ -146,7 +159,8 @@ class Session:
         """The whole session; the server is always shut down, even when a step fails."""
         log = self.plan.log_dir / f"{self.spec.name}-{self.input.name}.stderr.log"
         started = asyncio.get_running_loop().time()
-        self.client = await LspClient.start(self.spec.command, self.plan.workspace, log)
+        command = self.spec.command_for(self.input.name)
+        self.client = await LspClient.start(command, self.plan.workspace, log)
         result = self._empty_result()
         try:
             await self._initialize()
