@@ -43,6 +43,7 @@ STANDARDS_TOML = '[standards]\nruleset = "python-production"\n'
 VALID_INSERT = " "
 BROKEN_INSERT = "("
 UTF16_UNIT_BYTES = 2
+ENCODING = "utf-8"
 
 
 class EditVariant(StrEnum):
@@ -93,7 +94,7 @@ def concatenated_stdlib() -> str:
     """The ~20,000-line module: whole stdlib modules one after another."""
     parts: list[str] = []
     for module in CONCATENATED_MODULES:
-        text = stdlib_path(module).read_text(encoding="utf-8")
+        text = stdlib_path(module).read_text(encoding=ENCODING)
         if FUTURE_IMPORT in text:
             message = f"{module} has a __future__ import; it cannot be concatenated"
             raise ValueError(message)
@@ -106,15 +107,15 @@ def concatenated_stdlib() -> str:
 def prepare_workspace(workspace: Path, names: list[str]) -> list[BenchInput]:
     """Write the selected inputs into `workspace` and return them in the order given."""
     workspace.mkdir(parents=True, exist_ok=True)
-    (workspace / "standards.toml").write_text(STANDARDS_TOML, encoding="utf-8")
+    (workspace / "standards.toml").write_text(STANDARDS_TOML, encoding=ENCODING)
     inputs: list[BenchInput] = []
     for name in names:
         if name == CONCATENATED_NAME:
             text = concatenated_stdlib()
         else:
-            text = stdlib_path(name).read_text(encoding="utf-8")
+            text = stdlib_path(name).read_text(encoding=ENCODING)
         path = workspace / f"{name}.py"
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding=ENCODING)
         inputs.append(BenchInput(name=name, path=path, text=text))
     return inputs
 

@@ -30,6 +30,7 @@ from bench.inputs import (
 )
 from bench.report import RunReport, markdown, target_checks, targets_markdown
 from bench.session import DiagnosticsMode, ServerSpec, SessionPlan, SessionResult, run_session
+from bench.stats import MILLISECONDS
 
 RESULTS_DIR = Path(__file__).parent / "results"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,9 @@ DEFAULT_EDIT_BUDGET = 30.0
 ALL_INPUTS = (*SINGLE_FILES, CONCATENATED_NAME)
 ALL_SERVERS = ("ours", "ruff", "pylsp")
 OUR_MODULE = "server.cli"
+VERSION_TIMEOUT = 30
+JSON_INDENT = 2
+ENCODING = "utf-8"
 
 
 def _bin(name: str) -> str:
@@ -110,7 +114,11 @@ def server_specs(arguments: argparse.Namespace) -> list[ServerSpec]:
 def _version_of(command: list[str]) -> str:
     try:
         done = subprocess.run(
-            [*command, "--version"], capture_output=True, text=True, timeout=30, check=False
+            [*command, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=VERSION_TIMEOUT,
+            check=False,
         )
     except OSError as exc:
         return f"unavailable ({exc})"
@@ -175,7 +183,7 @@ async def run_all(
 
 
 def _one_line(result: SessionResult) -> str:
-    parts = [f"open {result.open * 1000:.1f} ms" if result.open is not None else "open -"]
+    parts = [f"open {result.open * MILLISECONDS:.1f} ms" if result.open is not None else "open -"]
     for variant, edits in result.edits.items():
         parts.append(
             f"edit({variant}) median {edits.timings.median_ms} ms p95 {edits.timings.p95_ms} ms"
@@ -191,10 +199,10 @@ def write_outputs(report: RunReport, results_dir: Path) -> Path:
     results_dir.mkdir(parents=True, exist_ok=True)
     stamp = report.started.replace(":", "").replace("-", "")
     text = markdown(report) + "\n" + targets_markdown(target_checks(report.results))
-    payload = report.model_dump_json(indent=2)
+    payload = report.model_dump_json(indent=JSON_INDENT)
     for name in (f"lsp_latency-{stamp}", "latest"):
-        (results_dir / f"{name}.md").write_text(text, encoding="utf-8")
-        (results_dir / f"{name}.json").write_text(payload, encoding="utf-8")
+        (results_dir / f"{name}.md").write_text(text, encoding=ENCODING)
+        (results_dir / f"{name}.json").write_text(payload, encoding=ENCODING)
     return results_dir / f"lsp_latency-{stamp}.md"
 
 
@@ -216,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         results=results,
     )
     path = write_outputs(report, arguments.results)
-    print(path.read_text(encoding="utf-8"))
+    print(path.read_text(encoding=ENCODING))
     print(f"written: {path} (and .json, latest.*)", file=sys.stderr)
     return 0
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from bench.inputs import CONCATENATED_NAME, BenchInput, EditSite, EditVariant, edit_sites
 from bench.inputs import prepare_workspace as write_inputs
-from bench.stats import Timings
+from bench.stats import MILLISECONDS, Timings
 from rules.config import ConfigResolver
 from rules.engine import Analysis, Engine, SourceFile, UnitCache
 
@@ -123,7 +123,7 @@ def profile_input(bench_input: BenchInput, arguments: argparse.Namespace) -> str
     return (
         f"== {bench_input.name} ({bench_input.line_count} lines, {analysis.unit_count} units, "
         f"{len(analysis.findings)} findings{conversion})\n"
-        f"open (fresh check): {opened * 1000:.2f} ms\n"
+        f"open (fresh check): {opened * MILLISECONDS:.2f} ms\n"
         f"{_describe(f'edit({variant})', Timings.of(unprofiled))}\n"
         f"{_describe(f'edit({variant}) under cProfile', Timings.of(times))}\n\n"
         f"-- profile of the fresh check (open)\n{_stats_text(open_profile, arguments)}"

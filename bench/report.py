@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from bench.inputs import EditVariant
 from bench.session import SessionResult
+from bench.stats import MILLISECONDS
 
 REFERENCE_SERVER = "ruff"
 KIB_PER_MIB = 1024.0
@@ -38,7 +39,7 @@ def _edit_metric(variant: EditVariant, field: str) -> Metric:
 
 
 def _open(result: SessionResult) -> float | None:
-    return None if result.open is None else result.open * 1000.0
+    return None if result.open is None else result.open * MILLISECONDS
 
 
 def _code_action(result: SessionResult) -> float | None:

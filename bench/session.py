@@ -24,6 +24,7 @@ from bench.memory import peak_rss_kib
 from bench.stats import Timings
 
 LANGUAGE_ID = "python"
+INVOKED = 1  # CodeActionTriggerKind.Invoked: the user asked
 INCREMENTAL_SYNC = 2
 INITIALIZE_TIMEOUT = 60.0
 QUIET_PERIOD = 0.75  # how long nothing may arrive before a document counts as settled
@@ -335,7 +336,7 @@ class Session:
             params = {
                 "textDocument": {"uri": self.uri},
                 "range": diagnostic["range"],
-                "context": {"diagnostics": [diagnostic], "triggerKind": 1},
+                "context": {"diagnostics": [diagnostic], "triggerKind": INVOKED},
             }
             with contextlib.suppress(TimeoutError):
                 elapsed, actions = await self._client().request(

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 MILLISECONDS = 1000.0
 P95 = 0.95
+SAMPLE_DECIMALS = 3  # microseconds
 
 
 class Timings(BaseModel):
@@ -36,7 +37,7 @@ class Timings(BaseModel):
             p95_ms=nearest_rank(ordered, P95),
             min_ms=ordered[0],
             max_ms=ordered[-1],
-            samples_ms=[round(value, 3) for value in samples],
+            samples_ms=[round(value, SAMPLE_DECIMALS) for value in samples],
         )
 
 
