@@ -29,7 +29,7 @@ from bench.inputs import (
     prepare_workspace,
 )
 from bench.report import RunReport, markdown, target_checks, targets_markdown
-from bench.session import DiagnosticsMode, ServerSpec, SessionPlan, SessionResult, run_session
+from bench.session import DiagnosticsMode, ServerSpec, SessionPlan, SessionResult, run_interleaved
 from bench.stats import MILLISECONDS
 
 RESULTS_DIR = Path(__file__).parent / "results"
@@ -174,11 +174,10 @@ async def run_all(
             mode=DiagnosticsMode(arguments.diagnostics),
             log_dir=log_dir,
         )
-        for spec in specs:
-            print(f"{bench_input.name}: {spec.name} ...", file=sys.stderr, flush=True)
-            result = await run_session(spec, bench_input, plan)
+        print(f"{bench_input.name}: {', '.join(spec.name for spec in specs)} ...", file=sys.stderr)
+        for result in await run_interleaved(specs, bench_input, plan):
             results.append(result)
-            print(f"  {_one_line(result)}", file=sys.stderr, flush=True)
+            print(f"  {result.server}: {_one_line(result)}", file=sys.stderr, flush=True)
     return results
 
 

@@ -82,7 +82,8 @@ def _notes(result: SessionResult) -> str:
         if edits.missed:
             notes.append(f"{edits.missed} {variant} edits timed out")
         if edits.skipped:
-            notes.append(f"{edits.timings.count} {variant} edits (time budget)")
+            made = edits.timings.count + edits.missed
+            notes.append(f"{made}/{made + edits.skipped} {variant} edits (time budget)")
     if result.open_diagnostics is not None:
         notes.append(f"{result.open_diagnostics} diags")
     if result.code_action_count == 0:

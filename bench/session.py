@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -133,8 +134,23 @@ def _full_sync(capabilities: Json) -> bool:
     return change != INCREMENTAL_SYNC
 
 
+class _VariantProgress:
+    """One server's edits of one variant so far."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.missed = 0
+        self.skipped = 0
+        self.done = 0
+        self.spent = 0.0
+        self.last_made = False
+
+    def result(self) -> EditResult:
+        return EditResult(timings=Timings.of(self.times), missed=self.missed, skipped=self.skipped)
+
+
 class Session:
-    """Drives one server through the plan for one input."""
+    """Drives one server through the plan for one input, one step at a time."""
 
     def __init__(self, spec: ServerSpec, bench_input: BenchInput, plan: SessionPlan) -> None:
         self.spec = spec
@@ -147,6 +163,8 @@ class Session:
         self.lines = bench_input.text.splitlines(keepends=True)
         self.result_id: str | None = None
         self.diagnostics: list[Json] = []
+        self.result = self._empty_result()
+        self.progress: dict[EditVariant, _VariantProgress] = {}
 
     @property
     def uri(self) -> str:
@@ -156,22 +174,86 @@ class Session:
         assert self.client is not None  # noqa: S101 - set by run() before anything else
         return self.client
 
-    async def run(self) -> SessionResult:
-        """The whole session; the server is always shut down, even when a step fails."""
+    async def start(self) -> None:
+        """Launch the server and complete the `initialize` handshake."""
         log = self.plan.log_dir / f"{self.spec.name}-{self.input.name}.stderr.log"
-        started = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         command = self.spec.command_for(self.input.name)
         self.client = await LspClient.start(command, self.plan.workspace, log)
-        result = self._empty_result()
+        await self._guarded(self._initialize)
+        self.result.initialize = loop.time() - started
+        self.result.pulled = self.pulled
+
+    async def _guarded(self, step: Callable[[], Awaitable[None]]) -> None:
+        """Run a step unless an earlier one failed; a failure is recorded, not raised."""
+        if self.result.error is not None:
+            return
         try:
-            await self._initialize()
-            result.initialize = asyncio.get_running_loop().time() - started
-            await self._measure(result)
+            await step()
         except Exception as exc:  # a failing server is a result, not a crash of the bench
-            result.error = f"{type(exc).__name__}: {exc}"
-        finally:
-            await self._client().shutdown()
-        return result
+            self.result.error = f"{type(exc).__name__}: {exc}"
+
+    async def open_document(self) -> None:
+        """`didOpen` and the time to its first diagnostics."""
+
+        async def step() -> None:
+            self.result.open = await self._open()
+            self.result.open_diagnostics = len(self.diagnostics)
+
+        await self._guarded(step)
+
+    async def settle(self) -> None:
+        """Wait until nothing more is published (push servers only)."""
+        await self._guarded(self._settle)
+
+    async def edit(self, variant: EditVariant, site: EditSite) -> None:
+        """One edit of a variant, unless this server's time budget for the variant is spent."""
+        progress = self.progress.setdefault(variant, _VariantProgress())
+        out_of_budget = progress.done >= MIN_EDITS and progress.spent > self.plan.edit_budget
+        # a removal undoes the insertion before it: made exactly when that insertion was made
+        skip = not progress.last_made if site.remove else out_of_budget
+        progress.last_made = not skip and self.result.error is None
+        if not progress.last_made:
+            progress.skipped += 1
+            self.result.edits[variant] = progress.result()
+            return
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+
+        async def step() -> None:
+            try:
+                progress.times.append(await self._edit(site))
+            except TimeoutError:
+                progress.missed += 1
+                await self._settle()
+
+        await self._guarded(step)
+        progress.done += 1
+        progress.spent += loop.time() - began
+        self.result.edits[variant] = progress.result()
+
+    async def code_actions(self) -> None:
+        """Code-action round trips on the last diagnostics."""
+
+        async def step() -> None:
+            times, items = await self._code_actions()
+            self.result.code_action = Timings.of(times)
+            self.result.code_action_count = len(times)
+            self.result.code_action_items = items
+
+        await self._guarded(step)
+
+    def read_memory(self) -> None:
+        """Peak RSS of the server's process tree so far."""
+        if self.client is not None:
+            self.result.peak_rss_kib = peak_rss_kib(self.client.pid)
+
+    async def stop(self) -> SessionResult:
+        """Shut the server down; returns what was measured."""
+        if self.client is not None:
+            await self.client.shutdown()
+        return self.result
 
     def _empty_result(self) -> SessionResult:
         return SessionResult(
@@ -186,23 +268,6 @@ class Session:
             code_action_count=0,
             peak_rss_kib=None,
         )
-
-    async def _measure(self, result: SessionResult) -> None:
-        result.pulled = self.pulled
-        result.open = await self._open()
-        result.open_diagnostics = len(self.diagnostics)
-        await self._settle()
-        for variant, sites in self.plan.edits.items():
-            times, missed = await self._edits(sites)
-            result.edits[variant] = EditResult(
-                timings=Timings.of(times), missed=missed, skipped=len(sites) - len(times) - missed
-            )
-            await self._settle()
-        action_times, items = await self._code_actions()
-        result.code_action = Timings.of(action_times)
-        result.code_action_count = len(action_times)
-        result.code_action_items = items
-        result.peak_rss_kib = peak_rss_kib(self._client().pid)
 
     async def _initialize(self) -> None:
         workspace = self.plan.workspace
@@ -305,21 +370,6 @@ class Session:
         sent_at = await self._client().notify("textDocument/didChange", params)
         return await self._diagnostics_after(sent_at, mark)
 
-    async def _edits(self, sites: list[EditSite]) -> tuple[list[float], int]:
-        times: list[float] = []
-        missed = 0
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.plan.edit_budget
-        for done, site in enumerate(sites):
-            if done >= MIN_EDITS and loop.time() > deadline:
-                break
-            try:
-                times.append(await self._edit(site))
-            except TimeoutError:
-                missed += 1
-                await self._settle()
-        return times, missed
-
     # --- code actions ----------------------------------------------------------------------
 
     async def _code_actions(self) -> tuple[list[float], int]:
@@ -347,8 +397,37 @@ class Session:
         return times, items
 
 
-async def run_session(
-    spec: ServerSpec, bench_input: BenchInput, plan: SessionPlan
-) -> SessionResult:
-    """Measure one server on one input."""
-    return await Session(spec, bench_input, plan).run()
+def _rotated[T](items: list[T], shift: int) -> list[T]:
+    shift %= max(1, len(items))
+    return items[shift:] + items[:shift]
+
+
+async def run_interleaved(
+    specs: list[ServerSpec], bench_input: BenchInput, plan: SessionPlan
+) -> list[SessionResult]:
+    """Every server on one input, step by step in turn, so all see the same machine load.
+
+    All servers are started and initialized, then each step (open, each edit, the code actions)
+    is made on one server after the other, the order rotating from one step to the next so no
+    server always goes first. Only one server works at a time; the others sit idle.
+    """
+    sessions = [Session(spec, bench_input, plan) for spec in specs]
+    try:
+        for session in sessions:
+            await session.start()
+        for session in sessions:
+            await session.open_document()
+        for session in sessions:
+            await session.settle()
+        for variant, sites in plan.edits.items():
+            for index, site in enumerate(sites):
+                for session in _rotated(sessions, index):
+                    await session.edit(variant, site)
+            for session in sessions:
+                await session.settle()
+        for session in sessions:
+            await session.code_actions()
+            session.read_memory()
+    finally:
+        results = [await session.stop() for session in sessions]
+    return results
