@@ -6,8 +6,9 @@ The same inputs and the same one-character edits as `bench.lsp_latency`, without
 check (what `didOpen` costs), then one incremental check per edit with the previous check's
 cache (what `didChange` costs). Prints each phase's wall times and a cProfile of the edit
 sequence, so the server's own overhead (LSP conversion, JSON, scheduling) is what the latency
-bench measures beyond these numbers. With `--server-convert` the profile also covers the
-server's diagnostic conversion, if the server exposes one (`server.convert.to_diagnostics`).
+bench measures beyond these numbers. With `--server-convert` each check is followed by the
+server's own rendering of the findings as LSP diagnostics (`server.rendering.DiagnosticRenderer`,
+when the server has it), as its analysis thread does.
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ from rules.engine import Analysis, Engine, SourceFile, UnitCache
 
 DEFAULT_EDITS = 30
 DEFAULT_TOP = 30
-CONVERTER_MODULE = "server.convert"
-CONVERTER_FUNCTION = "to_diagnostics"
+RENDERING_MODULE = "server.rendering"
+DOCUMENTS_MODULE = "server.documents"
+
+type Converter = Callable[[Analysis, list[str]], object]
 
 
 def _apply(lines: list[str], site: EditSite) -> None:
@@ -44,24 +47,26 @@ def _apply(lines: list[str], site: EditSite) -> None:
         lines[site.line] = line[: site.character] + site.text + line[site.character :]
 
 
-def _converter() -> Callable[[Analysis], Any] | None:
-    """The server's findings -> LSP diagnostics conversion, when it exists under that name."""
+def _converter() -> Converter | None:
+    """The server's findings -> LSP diagnostics rendering (UTF-16), when the server has one."""
     try:
-        module = importlib.import_module(CONVERTER_MODULE)
-    except ImportError:
+        rendering = importlib.import_module(RENDERING_MODULE)
+        documents = importlib.import_module(DOCUMENTS_MODULE)
+        renderer: Any = rendering.DiagnosticRenderer(documents.PositionCodec())
+    except (ImportError, AttributeError) as exc:
+        print(f"no server rendering to profile: {exc}", file=sys.stderr)
         return None
-    function = getattr(module, CONVERTER_FUNCTION, None)
-    return function if callable(function) else None
+    return lambda analysis, lines: renderer.render(analysis.findings, lines)
 
 
 class EngineRun:
     """One input: a fresh check, then incremental checks along the edit sequence."""
 
-    def __init__(self, bench_input: BenchInput, convert: Callable[[Analysis], Any] | None) -> None:
+    def __init__(self, bench_input: BenchInput, rendering: bool) -> None:
         self.input = bench_input
         self.engine = Engine()
         self.settings = ConfigResolver().settings_for(str(bench_input.path))
-        self.convert = convert
+        self.convert = _converter() if rendering else None
         self.cache: UnitCache | None = None
 
     def check(self, text: str) -> Analysis:
@@ -69,7 +74,7 @@ class EngineRun:
         analysis = self.engine.check(source, cache=self.cache)
         self.cache = analysis.cache
         if self.convert is not None:
-            self.convert(analysis)
+            self.convert(analysis, text.splitlines(keepends=True))
         return analysis
 
     def open(self) -> tuple[float, Analysis]:
@@ -110,16 +115,15 @@ def _stats_text(profiler: cProfile.Profile, arguments: argparse.Namespace) -> st
 
 def profile_input(bench_input: BenchInput, arguments: argparse.Namespace) -> str:
     """The timings and the profiles (fresh check, then the edits) of one input, as text."""
-    convert = _converter() if arguments.server_convert else None
     variant = EditVariant(arguments.variant)
     sites = edit_sites(bench_input, variant, arguments.edits)
-    plain = EngineRun(bench_input, convert)
+    plain = EngineRun(bench_input, arguments.server_convert)
     opened, analysis = plain.open()
     unprofiled = plain.edits(sites)
-    profiled = EngineRun(bench_input, convert)
+    profiled = EngineRun(bench_input, arguments.server_convert)
     _, open_profile = _profiled(profiled.open)
     times, edit_profile = _profiled(lambda: profiled.edits(sites))
-    conversion = ", with server conversion" if convert else ""
+    conversion = ", with the server's rendering" if plain.convert else ""
     return (
         f"== {bench_input.name} ({bench_input.line_count} lines, {analysis.unit_count} units, "
         f"{len(analysis.findings)} findings{conversion})\n"
