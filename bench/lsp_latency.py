@@ -42,6 +42,7 @@ ALL_INPUTS = (*SINGLE_FILES, CONCATENATED_NAME)
 ALL_SERVERS = ("ours", "ruff", "pylsp")
 OUR_MODULE = "server.cli"
 VERSION_TIMEOUT = 30
+MODULE_COMMAND_LENGTH = 3  # python -m MODULE
 JSON_INDENT = 2
 ENCODING = "utf-8"
 
@@ -148,9 +149,39 @@ def environment(specs: list[ServerSpec]) -> dict[str, str]:
         "commit": _git_commit(),
     }
     for spec in specs:
-        if spec.name != "ours":
+        if spec.name == "ours":
+            info["ours source"] = _source_of(spec.command)
+        else:
             info[f"{spec.name} version"] = _version_of(spec.command[:1])
     return info
+
+
+def _source_of(command: list[str]) -> str:
+    """Where `python -m MODULE` would import our server from, and that checkout's commit."""
+    if len(command) < MODULE_COMMAND_LENGTH or command[1] != "-m":
+        return "?"
+    package = command[2].partition(".")[0]
+    probe = f"import {package}, os; print(os.path.dirname(os.path.dirname({package}.__file__)))"
+    try:
+        done = subprocess.run(
+            [command[0], "-c", probe],
+            capture_output=True,
+            text=True,
+            timeout=VERSION_TIMEOUT,
+            check=False,
+        )
+    except OSError:
+        return "?"
+    checkout = done.stdout.strip()
+    if not checkout:
+        return "?"
+    commit = subprocess.run(
+        ["git", "-C", checkout, "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"{checkout} (commit {commit or 'unknown: not a git checkout'})"
 
 
 async def run_all(
