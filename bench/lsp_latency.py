@@ -163,8 +163,9 @@ def _source_of(command: list[str]) -> str:
     package = command[2].partition(".")[0]
     probe = f"import {package}, os; print(os.path.dirname(os.path.dirname({package}.__file__)))"
     try:
-        done = subprocess.run(
+        done = subprocess.run(  # from a scratch directory, as the sessions run
             [command[0], "-c", probe],
+            cwd=tempfile.gettempdir(),
             capture_output=True,
             text=True,
             timeout=VERSION_TIMEOUT,
