@@ -86,10 +86,10 @@ def _notes(result: SessionResult) -> str:
             notes.append(f"{made}/{made + edits.skipped} {variant} edits (time budget)")
     if result.open_diagnostics is not None:
         notes.append(f"{result.open_diagnostics} diags")
-    if result.code_action_count == 0:
-        notes.append("no code action (no diagnostic)")
-    else:
-        notes.append(f"{result.code_action_items} actions/{result.code_action_count} requests")
+    actions = f"{result.code_action_items} actions/{result.code_action_count} requests"
+    if result.code_action_without_diagnostic:
+        actions += " at edited lines (no diagnostic)"
+    notes.append(actions)
     if result.error:
         notes.append(f"error: {result.error}")
     return "; ".join(notes)

@@ -96,6 +96,7 @@ class SessionResult(BaseModel):
     code_action: Timings
     code_action_count: int
     code_action_items: int = 0  # actions returned, summed over the requests
+    code_action_without_diagnostic: bool = False  # asked at edited lines: no diagnostic to ask on
     peak_rss_kib: int | None
     error: str | None = None
 
@@ -372,21 +373,37 @@ class Session:
 
     # --- code actions ----------------------------------------------------------------------
 
-    async def _code_actions(self) -> tuple[list[float], int]:
-        """Round trips of `textDocument/codeAction` on diagnostics spread through the file."""
+    def _code_action_targets(self) -> list[tuple[Json, list[Json]]]:
+        """(range, context diagnostics) pairs: diagnostics spread through the file, or — for a
+        server that reported none — the edited lines, with an empty context (the cursor on a
+        line, as when the user opens the light bulb without a diagnostic)."""
         diagnostics = [item for item in self.diagnostics if "range" in item]
-        if not diagnostics:
-            return [], 0
-        count = min(self.plan.code_actions, len(diagnostics))
-        step = len(diagnostics) / count
-        chosen = [diagnostics[int(index * step)] for index in range(count)]
+        if diagnostics:
+            count = min(self.plan.code_actions, len(diagnostics))
+            step = len(diagnostics) / count
+            chosen = [diagnostics[int(index * step)] for index in range(count)]
+            return [(diagnostic["range"], [diagnostic]) for diagnostic in chosen]
+        sites = [site for sites in self.plan.edits.values() for site in sites]
+        lines = sorted({site.line for site in sites})[: self.plan.code_actions]
+        empty_range = {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}
+        targets: list[tuple[Json, list[Json]]] = []
+        for line in lines:
+            span = {key: {**point, "line": line} for key, point in empty_range.items()}
+            targets.append((span, []))
+        return targets
+
+    async def _code_actions(self) -> tuple[list[float], int]:
+        """Round trips of `textDocument/codeAction` at the targets."""
+        self.result.code_action_without_diagnostic = not any(
+            "range" in item for item in self.diagnostics
+        )
         times: list[float] = []
         items = 0
-        for diagnostic in chosen:
+        for span, context in self._code_action_targets():
             params = {
                 "textDocument": {"uri": self.uri},
-                "range": diagnostic["range"],
-                "context": {"diagnostics": [diagnostic], "triggerKind": INVOKED},
+                "range": span,
+                "context": {"diagnostics": context, "triggerKind": INVOKED},
             }
             with contextlib.suppress(TimeoutError):
                 elapsed, actions = await self._client().request(
