@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import keyword
+import re
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -53,6 +54,50 @@ PROTOCOL_METHODS = frozenset(
         "get_context_data",
         "get_state",
         "set_state",
+    }
+)
+# `to_dict`, `from_json`, `as_dict`, `_constraints_to_json`: conversions from and to dicts.
+SERIALISATION_NAME = re.compile(r"(?:^|_)(?:to|from|as)_?(?:dict|json)$")
+# Parameter names that by convention hold namespaces and environments, whose keys are data.
+NAMESPACE_PARAMETERS = frozenset(
+    {
+        "namespace",
+        "ns",
+        "globals",
+        "globalns",
+        "localns",
+        "locals",
+        "globs",
+        "locs",
+        "env",
+        "environ",
+        "environment",
+        "headers",
+        "cls_dict",
+        "class_dict",
+        "classdict",
+        "attrs",
+        "kwargs",
+        "kwds",
+        "kw",
+    }
+)
+# Decorators known not to change what a function returns (others may wrap the result).
+TRANSPARENT_DECORATORS = frozenset(
+    {
+        "staticmethod",
+        "classmethod",
+        "property",
+        "cache",
+        "functools.cache",
+        "lru_cache",
+        "functools.lru_cache",
+        "cached_property",
+        "functools.cached_property",
+        "abstractmethod",
+        "abc.abstractmethod",
+        "wraps",
+        "functools.wraps",
     }
 )
 OVERRIDE_DECORATORS = frozenset(
@@ -225,7 +270,7 @@ def is_exempt_function(function: FunctionNode, class_bases: tuple[str, ...] | No
     change): dunders, well-known serialisation methods, `@override`, setters, and members of
     classes with a base whose methods they may override."""
     name = function.name
-    if (name.startswith("__") and name.endswith("__")) or name in PROTOCOL_METHODS:
+    if is_dunder(name) or name in PROTOCOL_METHODS or SERIALISATION_NAME.search(name):
         return True
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -235,6 +280,20 @@ def is_exempt_function(function: FunctionNode, class_bases: tuple[str, ...] | No
     if class_bases is None:
         return False
     return any(base.split("[")[0] not in PLAIN_BASES for base in class_bases)
+
+
+def is_dunder(name: str) -> bool:
+    """`__hash__`-style names: a key like that means a namespace, not a record."""
+    return name.startswith("__") and name.endswith("__")
+
+
+def has_transparent_decorators(function: FunctionNode) -> bool:
+    """Whether every decorator leaves the function's return value as it is."""
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if dotted_name(target) not in TRANSPARENT_DECORATORS:
+            return False
+    return True
 
 
 def own_nodes(function: FunctionNode) -> list[ast.AST]:
@@ -275,6 +334,8 @@ def analyse_parameter(function: FunctionNode, argument: ast.arg) -> ParameterSha
     if annotated is None:
         return None
     name = argument.arg
+    if name.lower() in NAMESPACE_PARAMETERS:
+        return None
     parents = parents_of(function)
     if any(_shadows(node, name) for node in parents):
         return None
@@ -286,7 +347,7 @@ def analyse_parameter(function: FunctionNode, argument: ast.arg) -> ParameterSha
                 return None
             if isinstance(access, KeyAccess):
                 accesses.append(access)
-    if not accesses:
+    if not accesses or any(is_dunder(access.key) for access in accesses):
         return None
     optional = annotated[1] or _defaults_to_none(function, argument)
     return ParameterShape(
@@ -489,6 +550,8 @@ def analyse_return(function: FunctionNode) -> ReturnShape | None:
     nodes = own_nodes(function)
     if any(isinstance(node, ast.Yield | ast.YieldFrom) for node in nodes):
         return None
+    if not has_transparent_decorators(function):
+        return None
     returns = [node for node in nodes if isinstance(node, ast.Return)]
     displays = [node.value for node in returns if isinstance(node.value, ast.Dict)]
     if not returns or len(displays) != len(returns) or not always_returns(function.body):
@@ -496,12 +559,30 @@ def analyse_return(function: FunctionNode) -> ReturnShape | None:
     blockers: list[str] = []
     for display in displays:
         keys = [constant_key(key) for key in display.keys]
-        if any(key is None for key in keys):
+        if any(key is None or is_dunder(key) for key in keys):
             return None
         if len(set(keys)) != len(keys):
             blockers.append("a returned dict display repeats a key")
+    if is_table(displays, function):
+        return None
     shape = ReturnShape(displays=displays, annotation=function.returns, blockers=blockers)
     return shape if shape.keys else None
+
+
+def is_table(displays: list[ast.Dict], function: FunctionNode) -> bool:
+    """Whether the dicts are lookup tables rather than records: every value a function (a
+    lambda or a function defined in this one), as in a dispatch table."""
+    local_functions = {
+        node.name
+        for node in function.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    values = [value for display in displays for value in display.values]
+    return all(
+        isinstance(value, ast.Lambda)
+        or (isinstance(value, ast.Name) and value.id in local_functions)
+        for value in values
+    )
 
 
 def always_returns(body: list[ast.stmt]) -> bool:
