@@ -325,7 +325,7 @@ class _ReturnConversion(_Conversion):
         for key in shape.keys:
             values = [_value_of(display, key) for display in shape.displays]
             evidence = [
-                _typed(value, environment) for value in values if value is not None
+                expression_type(value, environment) for value in values if value is not None
             ]
             field_type = _best_type(evidence, [])
             default = None
@@ -357,12 +357,6 @@ def _fits(display: ast.Dict, fields: list[ModelField]) -> bool:
     known = {field.key for field in fields}
     keys = [constant_key(key) for key in display.keys]
     return all(key in known for key in keys) and len(set(keys)) == len(keys)
-
-
-def _typed(value: ast.expr, environment: dict[str, str]) -> str | None:
-    if isinstance(value, ast.Name):
-        return environment.get(value.id)
-    return expression_type(value)
 
 
 def _annotations_of(function: FunctionNode) -> dict[str, str]:
@@ -915,11 +909,9 @@ def _inserted_import(
         end += 1
     block = body[start:end]
     is_stdlib = source in sys.stdlib_module_names
-    if is_stdlib:
-        index = start
-    else:
-        absolute = [i for i, statement in enumerate(block) if _is_absolute_import(statement)]
-        index = start + (absolute[-1] + 1 if absolute else 0)
+    before = _is_stdlib_import if is_stdlib else _is_absolute_import
+    preceding = [position for position, statement in enumerate(block) if before(statement)]
+    index = start + (preceding[-1] + 1 if preceding else 0)
     previous = body[index - 1] if index > 0 else None
     separate = previous is not None and (
         not _is_import(previous) or (_is_stdlib_import(previous) and not is_stdlib)
@@ -927,11 +919,9 @@ def _inserted_import(
     statement = cst.parse_statement(f"from {source} import {name}\n")
     statement = statement.with_changes(leading_lines=[cst.EmptyLine()] if separate else [])
     following = body[index] if index < len(body) else None
-    if following is not None and index == end:
-        body = [*body[:index], statement, _separated(following, is_stdlib), *body[index + 1 :]]
-    else:
-        body = [*body[:index], statement, *body[index:]]
-    return body
+    if following is None:
+        return [*body, statement]
+    return [*body[:index], statement, _separated(following, is_stdlib), *body[index + 1 :]]
 
 
 def _is_absolute_import(statement: cst.BaseStatement) -> bool:

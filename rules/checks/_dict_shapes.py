@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -349,6 +350,7 @@ def analyse_parameter(function: FunctionNode, argument: ast.arg) -> ParameterSha
                 accesses.append(access)
     if not accesses or any(is_dunder(access.key) for access in accesses):
         return None
+    accesses.sort(key=lambda access: (access.node.lineno, access.node.col_offset))
     optional = annotated[1] or _defaults_to_none(function, argument)
     return ParameterShape(
         name=name,
@@ -494,10 +496,13 @@ def is_literal(node: ast.expr | None) -> bool:
     return True
 
 
-def expression_type(node: ast.expr | None) -> str | None:
-    """The type of an expression when its form says it (literals, conversions, comparisons)."""
+def expression_type(node: ast.expr | None, names: Mapping[str, str] | None = None) -> str | None:
+    """The type of an expression when its form says it (literals, conversions, comparisons,
+    and `names` whose types are known)."""
     if node is None:
         return None
+    if isinstance(node, ast.Name):
+        return (names or {}).get(node.id)
     if isinstance(node, ast.Constant):
         return NONE_TYPE if node.value is None else LITERAL_TYPES.get(type(node.value))
     if isinstance(node, ast.JoinedStr):
@@ -511,11 +516,11 @@ def expression_type(node: ast.expr | None) -> str | None:
     ):
         return "bool"
     if isinstance(node, ast.UnaryOp):
-        return expression_type(node.operand)
+        return expression_type(node.operand, names)
     if isinstance(node, ast.Call):
         return _call_type(node)
     if isinstance(node, ast.BinOp):
-        return _binary_type(node)
+        return _binary_type(node, names)
     return None
 
 
@@ -531,8 +536,8 @@ def _call_type(call: ast.Call) -> str | None:
     return None
 
 
-def _binary_type(node: ast.BinOp) -> str | None:
-    left, right = expression_type(node.left), expression_type(node.right)
+def _binary_type(node: ast.BinOp, names: Mapping[str, str] | None) -> str | None:
+    left, right = expression_type(node.left, names), expression_type(node.right, names)
     if left is None or right is None:
         return None
     if isinstance(node.op, ast.Div) and {left, right} <= {"int", "float"}:
@@ -552,7 +557,10 @@ def analyse_return(function: FunctionNode) -> ReturnShape | None:
         return None
     if not has_transparent_decorators(function):
         return None
-    returns = [node for node in nodes if isinstance(node, ast.Return)]
+    returns = sorted(
+        (node for node in nodes if isinstance(node, ast.Return)),
+        key=lambda node: (node.lineno, node.col_offset),
+    )
     displays = [node.value for node in returns if isinstance(node.value, ast.Dict)]
     if not returns or len(displays) != len(returns) or not always_returns(function.body):
         return None

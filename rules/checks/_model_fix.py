@@ -163,7 +163,7 @@ class ConvertsToModel(UnitRule):
         first, last = request.range.start.line, request.range.end.line
         for function, _bases in functions_with_classes(tree.body):
             start = min([function.lineno, *(d.lineno for d in function.decorator_list)]) - 1
-            end = function.body[0].lineno - 1 if function.body else start
+            end = max(function.lineno - 1, function.body[0].lineno - 2)
             if last < start or first > end:
                 continue
             offers.extend(self._offers_for(function))
