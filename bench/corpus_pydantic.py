@@ -74,7 +74,9 @@ def _same(finding: Finding, other: Finding) -> bool:
     return finding.code == other.code and finding.data == other.data
 
 
-def check_finding(engine: Engine, text: str, finding: Finding, settings: FileSettings) -> str | None:
+def check_finding(
+    engine: Engine, text: str, finding: Finding, settings: FileSettings
+) -> str | None:
     """None when the fix behaves (parses, clears the finding, is idempotent), else the problem."""
     fix = engine.resolve_fix(FixRequest(text=text, finding=finding, settings=settings))
     if fix is None or not fix.edits:
@@ -149,7 +151,8 @@ def main() -> int:
             print(f"ERROR {report.path}: {report.error[:200]}")
     for finding in problems:
         print(f"PROBLEM {finding.path}:{finding.line} {finding.code}: {finding.problem}")
-    shown = random.Random(arguments.seed).sample(findings, min(arguments.show, len(findings)))
+    sampler = random.Random(arguments.seed)  # noqa: S311 - a sample, not a secret
+    shown = sampler.sample(findings, min(arguments.show, len(findings)))
     for finding in shown:
         print(f"\n--- {finding.path}:{finding.line} {finding.code} {finding.message}")
         print(finding.snippet)

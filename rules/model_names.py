@@ -100,7 +100,6 @@ KNOWN_VERBS = frozenset(
         "init",
         "initialize",
         "load",
-        "parse",
         "handle",
         "assemble",
         "map",
@@ -119,11 +118,13 @@ GENERIC_PARAMETER_NAMES = frozenset(
 MODEL_SUFFIX = "Model"
 RESULT_SUFFIX = "Result"
 # Field names a Pydantic model reserves for itself.
-RESERVED_FIELD_NAMES = frozenset(
-    name for name in dir(BaseModel) if not name.startswith("__")
-) | {"model_config", "fields"}
+RESERVED_FIELD_NAMES = frozenset(name for name in dir(BaseModel) if not name.startswith("__")) | {
+    "model_config",
+    "fields",
+}
 RESERVED_PREFIXES = ("model_", "_")
 FIELD_FALLBACK = "field"
+VERB_AND_NOUN = 2  # the fewest words of a `<verb>_<noun>` name
 
 
 def pascal_case(snake: str) -> str:
@@ -152,9 +153,9 @@ def parameter_model_name(function: str, parameter: str) -> str:
 def return_model_name(function: str) -> str:
     """The base name of the model for a function's return."""
     words = [word for word in function.split("_") if word]
-    if len(words) >= 2 and words[0].lower() in RETRIEVAL_VERBS:
+    if len(words) >= VERB_AND_NOUN and words[0].lower() in RETRIEVAL_VERBS:
         return pascal_case("_".join(words[1:]))
-    if len(words) >= 2 and words[0].lower() in KNOWN_VERBS:
+    if len(words) >= VERB_AND_NOUN and words[0].lower() in KNOWN_VERBS:
         return pascal_case("_".join([past_participle(words[0].lower()), *words[1:]]))
     return pascal_case(function) + RESULT_SUFFIX
 

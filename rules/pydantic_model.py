@@ -34,13 +34,13 @@ from rules.checks._dict_shapes import (
     expression_type,
     functions_with_classes,
 )
+from rules.fixes import edits_between
 from rules.model_names import (
     field_name,
     free_name,
     parameter_model_name,
     return_model_name,
 )
-from rules.fixes import edits_between
 from rules.models import Fix, Safety
 from rules.source import byte_to_char_column, split_lines
 
@@ -244,9 +244,7 @@ class _ParameterConversion(_Conversion):
         default = default_of(function, argument)
         if isinstance(default, ast.Dict) and _fits(default, fields):
             accepted.append(default)
-        name, class_source = self.model(
-            parameter_model_name(function.name, shape.name), fields
-        )
+        name, class_source = self.model(parameter_model_name(function.name, shape.name), fields)
         plan = _Plan(
             function=function.name,
             function_line=function.lineno,
@@ -404,8 +402,7 @@ def _imports_for(fields: list[ModelField], class_source: str | None) -> list[tup
 
 def _description(model: str, left_alone: list[str], verb: str) -> str:
     lines = [
-        f"Callers in other modules are not updated: they must {verb} a `{model}` "
-        "instead of a dict."
+        f"Callers in other modules are not updated: they must {verb} a `{model}` instead of a dict."
     ]
     if left_alone:
         lines.append("Left as they are in this module (update them by hand):")
@@ -440,7 +437,7 @@ def _identical_model(tree: ast.Module, body: str, fields: list[ModelField]) -> s
         own = [
             ast.unparse(member)
             for member in statement.body
-            if not (isinstance(member, ast.Expr) or isinstance(member, ast.Pass))
+            if not isinstance(member, ast.Expr | ast.Pass)
         ]
         if own == wanted:
             return statement.name
@@ -453,9 +450,7 @@ def _parameter_call_sites(conversion: _Conversion, shape: ParameterShape) -> Cal
     function = conversion.function
     sites = CallSites()
     is_method = conversion.located.class_bases is not None
-    is_static = any(
-        dotted_name(decorator) == STATICMETHOD for decorator in function.decorator_list
-    )
+    is_static = any(dotted_name(decorator) == STATICMETHOD for decorator in function.decorator_list)
     skip = 1 if is_method and not is_static else 0
     positional = [*function.args.posonlyargs, *function.args.args]
     index = next(
@@ -473,12 +468,12 @@ def _parameter_call_sites(conversion: _Conversion, shape: ParameterShape) -> Cal
         value = _bound_argument(node, shape.name, index, skip)
         if isinstance(value, ast.Dict) and all(constant_key(key) for key in value.keys):
             sites.displays.append(value)
-        elif not (isinstance(value, ast.Constant) and value.value is None):
-            if value is not None or _may_bind(node):
-                sites.left_alone.append(
-                    f"line {node.lineno}: `{ast.unparse(node)[:60]}` does not pass a dict "
-                    "display"
-                )
+        elif not (isinstance(value, ast.Constant) and value.value is None) and (
+            value is not None or _may_bind(node)
+        ):
+            sites.left_alone.append(
+                f"line {node.lineno}: `{ast.unparse(node)[:60]}` does not pass a dict display"
+            )
     return sites
 
 
@@ -526,9 +521,7 @@ def _return_call_sites(conversion: _Conversion, fields: list[ModelField]) -> Cal
     is_method = conversion.located.class_bases is not None
     known = {field.key for field in fields}
     parents = {
-        child: node
-        for node in ast.walk(conversion.tree)
-        for child in ast.iter_child_nodes(node)
+        child: node for node in ast.walk(conversion.tree) for child in ast.iter_child_nodes(node)
     }
     sites = CallSites()
     for node in ast.walk(conversion.tree):
@@ -687,7 +680,9 @@ class _Rewriter(cst.CSTTransformer):
             and node.value == self.plan.parameter
         )
 
-    def _attribute(self, value: cst.BaseExpression, key: str, like: cst.BaseExpression) -> cst.Attribute:
+    def _attribute(
+        self, value: cst.BaseExpression, key: str, like: cst.BaseExpression
+    ) -> cst.Attribute:
         return cst.Attribute(
             value=value, attr=cst.Name(self.plan.fields[key]), lpar=like.lpar, rpar=like.rpar
         )
@@ -795,7 +790,7 @@ def _with_class(module: cst.Module, plan: _Plan, statement_line: int) -> cst.Mod
         return module
     wrapper = MetadataWrapper(module)
     positions = wrapper.resolve(PositionProvider)
-    body = list(wrapper.module.body)
+    body: list[cst.BaseStatement] = list(wrapper.module.body)
     index = next(
         (
             position
@@ -843,7 +838,7 @@ def _import_from(statement: cst.BaseStatement) -> cst.ImportFrom | None:
 def _with_import(module: cst.Module, source: str, name: str) -> cst.Module:
     """The module importing `name` from `source`: already there, added to an existing
     `from source import ...`, or as a new statement in the import block."""
-    body = list(module.body)
+    body: list[cst.BaseStatement] = list(module.body)
     for index, statement in enumerate(body):
         found = _import_from(statement)
         if found is None or found.module is None or _EMPTY.code_for_node(found.module) != source:
@@ -853,7 +848,9 @@ def _with_import(module: cst.Module, source: str, name: str) -> cst.Module:
         if any(_EMPTY.code_for_node(alias.name) == name for alias in found.names):
             return module
         names = list(found.names)
-        names[-1] = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        names[-1] = names[-1].with_changes(
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        )
         names.append(cst.ImportAlias(name=cst.Name(name)))
         assert isinstance(statement, cst.SimpleStatementLine)  # noqa: S101 - _import_from
         body[index] = statement.with_changes(body=[found.with_changes(names=names)])
@@ -869,8 +866,10 @@ def _is_import(statement: cst.BaseStatement) -> bool:
 
 def _is_future(statement: cst.BaseStatement) -> bool:
     found = _import_from(statement)
-    return found is not None and found.module is not None and (
-        _EMPTY.code_for_node(found.module) == "__future__"
+    return (
+        found is not None
+        and found.module is not None
+        and (_EMPTY.code_for_node(found.module) == "__future__")
     )
 
 

@@ -211,9 +211,7 @@ class ReturnShape(BaseModel):
     @property
     def optional_keys(self) -> set[str]:
         """Keys some return leaves out."""
-        present = [
-            {constant_key(key) for key in display.keys} for display in self.displays
-        ]
+        present = [{constant_key(key) for key in display.keys} for display in self.displays]
         return {key for key in self.keys if any(key not in keys for keys in present)}
 
 
@@ -394,7 +392,9 @@ def _access_of(node: ast.Name, parents: dict[ast.AST, ast.AST]) -> KeyAccess | b
     return False
 
 
-def _subscript_access(subscript: ast.Subscript, parents: dict[ast.AST, ast.AST]) -> KeyAccess | bool:
+def _subscript_access(
+    subscript: ast.Subscript, parents: dict[ast.AST, ast.AST]
+) -> KeyAccess | bool:
     key = constant_key(subscript.slice)
     if key is None or isinstance(subscript.ctx, ast.Del):
         return False
@@ -496,32 +496,40 @@ def is_literal(node: ast.expr | None) -> bool:
     return True
 
 
+# Expression forms whose type their syntax says.
+FORM_TYPES: dict[type[ast.expr], str] = {
+    ast.JoinedStr: "str",
+    ast.List: "list[Any]",
+    ast.ListComp: "list[Any]",
+    ast.Dict: "dict[str, Any]",
+    ast.DictComp: "dict[str, Any]",
+    ast.Set: "set[Any]",
+    ast.SetComp: "set[Any]",
+    ast.Compare: "bool",
+}
+
+
 def expression_type(node: ast.expr | None, names: Mapping[str, str] | None = None) -> str | None:
     """The type of an expression when its form says it (literals, conversions, comparisons,
     and `names` whose types are known)."""
-    if node is None:
-        return None
-    if isinstance(node, ast.Name):
-        return (names or {}).get(node.id)
-    if isinstance(node, ast.Constant):
-        return NONE_TYPE if node.value is None else LITERAL_TYPES.get(type(node.value))
-    if isinstance(node, ast.JoinedStr):
-        return "str"
-    if isinstance(node, ast.List | ast.ListComp):
-        return "list[Any]"
-    if isinstance(node, ast.Dict | ast.DictComp):
-        return "dict[str, Any]"
-    if isinstance(node, ast.Compare) or (
-        isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
-    ):
-        return "bool"
+    form = FORM_TYPES.get(type(node))
+    if node is None or form is not None:
+        return form
+    if isinstance(node, ast.Name | ast.Constant):
+        return _atom_type(node, names)
     if isinstance(node, ast.UnaryOp):
-        return expression_type(node.operand, names)
+        return "bool" if isinstance(node.op, ast.Not) else expression_type(node.operand, names)
     if isinstance(node, ast.Call):
         return _call_type(node)
     if isinstance(node, ast.BinOp):
         return _binary_type(node, names)
     return None
+
+
+def _atom_type(node: ast.Name | ast.Constant, names: Mapping[str, str] | None) -> str | None:
+    if isinstance(node, ast.Name):
+        return (names or {}).get(node.id)
+    return NONE_TYPE if node.value is None else LITERAL_TYPES.get(type(node.value))
 
 
 def _call_type(call: ast.Call) -> str | None:

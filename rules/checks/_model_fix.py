@@ -56,10 +56,7 @@ class Candidate(BaseModel):
     def title(self) -> str:
         if self.parameter is not None:
             return f"Convert `{self.parameter}` to Pydantic model `{self.model_name}`"
-        return (
-            f"Convert the return of `{self.function.name}` to Pydantic model "
-            f"`{self.model_name}`"
-        )
+        return f"Convert the return of `{self.function.name}` to Pydantic model `{self.model_name}`"
 
     @property
     def shown_keys(self) -> str:

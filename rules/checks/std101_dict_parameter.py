@@ -14,10 +14,10 @@ from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.registry import register
 from rules.rule import UnitContext
 
-PROCESS_USER = '''def process_user(user: dict) -> dict:
+PROCESS_USER = """def process_user(user: dict) -> dict:
     return {"id": user["id"], "name": user["name"].upper()}
-'''
-PROCESS_USER_FIXED = '''from typing import Any
+"""
+PROCESS_USER_FIXED = """from typing import Any
 
 from pydantic import BaseModel
 
@@ -34,8 +34,8 @@ class ProcessedUser(BaseModel):
 
 def process_user(user: User) -> ProcessedUser:
     return ProcessedUser(id=user.id, name=user.name.upper())
-'''
-GREETING = '''import logging
+"""
+GREETING = """import logging
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +47,8 @@ def greet(person: dict) -> str:
 
 
 print(greet({"name": "Ada", "title": "Dr"}))
-'''
-GREETING_FIXED = '''import logging
+"""
+GREETING_FIXED = """import logging
 
 from pydantic import BaseModel
 
@@ -67,7 +67,7 @@ def greet(person: Person) -> str:
 
 
 print(greet(Person(name="Ada", title="Dr")))
-'''
+"""
 
 
 @register
@@ -82,8 +82,8 @@ class DictParameter(ConvertsToModel):
         what=(
             "Flags a parameter annotated `dict`, `Dict`, `dict[str, Any]`, `Mapping[str, Any]` "
             "or `MutableMapping[str, Any]` (or any of these `| None`) when every use of it in "
-            "the function reads or writes constant keys (`d[\"k\"]`, `d.get(\"k\")`, "
-            "`\"k\" in d`, `d[\"k\"] = v`); and a return annotated that way when every "
+            'the function reads or writes constant keys (`d["k"]`, `d.get("k")`, '
+            '`"k" in d`, `d["k"] = v`); and a return annotated that way when every '
             "`return` gives a dict display with constant string keys. Not flagged: dicts "
             "used with computed keys, iterated, unpacked or passed on (truly dynamic data), "
             "maps with a value type (`dict[str, int]`), `TypedDict`s, dunder and "

@@ -9,13 +9,13 @@ from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.registry import register
 from rules.rule import RefactorOffer, RefactorRequest, UnitContext
 
-MAKE_POINT = '''def make_point(x: int, y: int):
+MAKE_POINT = """def make_point(x: int, y: int):
     return {"x": x, "y": y, "label": f"{x},{y}"}
 
 
 print(make_point(1, 2)["label"])
-'''
-MAKE_POINT_FIXED = '''from pydantic import BaseModel
+"""
+MAKE_POINT_FIXED = """from pydantic import BaseModel
 
 
 class MadePoint(BaseModel):
@@ -29,7 +29,7 @@ def make_point(x: int, y: int) -> MadePoint:
 
 
 print(make_point(1, 2).label)
-'''
+"""
 
 
 @register
@@ -51,7 +51,7 @@ class DictReturn(ConvertsToModel):
         why=(
             "The dict's shape is known where it is built, so it should have a name and a "
             "type: a Pydantic model. The fix generates the model, annotates the function, "
-            "turns each returned display into a construction and `f(...)[\"k\"]` in this "
+            'turns each returned display into a construction and `f(...)["k"]` in this '
             "module into `f(...).k`; other uses of the result are listed (unsafe fix)."
         ),
         bad=[
@@ -65,17 +65,11 @@ class DictReturn(ConvertsToModel):
         good=[
             RuleExample(
                 source=(
-                    "def headers(token):\n"
-                    "    if token:\n"
-                    '        return {"Authorization": token}\n'
+                    'def headers(token):\n    if token:\n        return {"Authorization": token}\n'
                 )
             ),
             RuleExample(
-                source=(
-                    "class Point:\n"
-                    "    def __getstate__(self):\n"
-                    '        return {"x": self.x}\n'
-                )
+                source=('class Point:\n    def __getstate__(self):\n        return {"x": self.x}\n')
             ),
         ],
     )

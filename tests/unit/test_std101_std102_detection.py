@@ -52,7 +52,7 @@ def test_dict_parameter_with_constant_keys_is_flagged(annotation: str) -> None:
         'print(d["k"].upper())',
         "'k' in d and d.get('k')",
         'd is None or d["k"]',
-        'print(f"{d[\'k\']}")',
+        "print(f\"{d['k']}\")",
     ],
 )
 def test_each_constant_key_access_is_enough(use: str) -> None:
@@ -154,7 +154,7 @@ def test_unannotated_return_of_displays_is_std102_on_the_name() -> None:
         '    return {"x": x} if x else {}\n',
         '    yield {"x": x}\n',
         '    return {"x": x, **x}\n',
-        '    return {x: 1}\n',
+        "    return {x: 1}\n",
         "    return {}\n",
         '    return {"a": f, "b": g}\n    def f(): pass\n    def g(): pass\n',
         '    return {"a": lambda: 1, "b": lambda: 2}\n',

@@ -57,7 +57,7 @@ def test_names() -> None:
     assert field_name("a-b", {"a_b"}) == "a_b_2"
 
 
-PARAMETER_RULES = '''\
+PARAMETER_RULES = """\
 def ship(order: dict) -> str:
     order["status"] = "shipped"
     if "note" in order:
@@ -66,7 +66,7 @@ def ship(order: dict) -> str:
     for line in order["lines"]:
         print(line)
     return order["code"].upper() + str(total) + str(order.get("gift"))
-'''
+"""
 
 
 def test_every_access_is_rewritten_and_fields_typed_from_use() -> None:
@@ -107,7 +107,7 @@ def test_call_sites_with_displays_are_rewritten_others_listed() -> None:
         "\n"
         "\n"
         "def label(item: dict) -> str:\n"
-        '    return f"{item[\'name\']} x{item[\'count\']}"\n'
+        "    return f\"{item['name']} x{item['count']}\"\n"
         "\n"
         "\n"
         'FIRST = label({"name": "bolt", "count": 3})\n'
@@ -148,14 +148,14 @@ def test_a_key_missing_at_a_call_site_makes_the_field_optional() -> None:
     text = 'def f(p: dict):\n    return p["a"], p["b"]\n\n\nf({"a": 1, "b": "x"})\nf({"a": 2})\n'
     fixed = fix_all(text, "STD101")
     assert "    a: int\n    b: str | None = None\n" in fixed
-    assert "f(P(a=1, b=\"x\"))" not in fixed  # `p` is a generic name: function + parameter
+    assert 'f(P(a=1, b="x"))' not in fixed  # `p` is a generic name: function + parameter
     assert 'f(FP(a=1, b="x"))\nf(FP(a=2))\n' in fixed
 
 
 def test_keys_that_are_not_identifiers_get_aliases() -> None:
     text = (
         "def render(user: dict) -> str:\n"
-        "    return user[\"first-name\"] + user[\"class\"] + user[\"json\"]\n"
+        '    return user["first-name"] + user["class"] + user["json"]\n'
         "\n"
         "\n"
         'print(render({"first-name": "Ada", "class": "x", "json": "y"}))\n'
@@ -210,8 +210,8 @@ def test_return_types_come_from_values_and_missing_keys_are_optional() -> None:
         "\n"
         "def make_point(x: int, label) -> MadePoint:\n"
         "    if label:\n"
-        '        return MadePoint(x=x, ok=x > 0, label=label, ratio=x / 2)\n'
-        '    return MadePoint(x=x, ok=False, ratio=0.5)\n'
+        "        return MadePoint(x=x, ok=x > 0, label=label, ratio=x / 2)\n"
+        "    return MadePoint(x=x, ok=False, ratio=0.5)\n"
         "\n"
         "\n"
         'print(make_point(1, "a").label)\n'
@@ -256,7 +256,10 @@ def test_multiline_displays_keep_their_layout_and_comments() -> None:
         "        debug=False,  # off in production\n"
         "        home=os.sep,\n"
         "    )\n"
-    ).replace("import os  # the environment\n\nfrom typing import Any\n", "import os  # the environment\nfrom typing import Any\n")
+    ).replace(
+        "import os  # the environment\n\nfrom typing import Any\n",
+        "import os  # the environment\nfrom typing import Any\n",
+    )
 
 
 def test_name_collisions_get_a_suffix() -> None:
@@ -340,8 +343,10 @@ def test_methods_nested_functions_async_and_decorators() -> None:
         "async def outer(query: Query):\n"
         "    async def inner(options: InnerOptions):\n"
         "        return options.depth + query.page\n"
-        '    return await inner(InnerOptions(depth=2))\n'
-    ).replace("import functools\n\nfrom typing import Any\n", "import functools\nfrom typing import Any\n")
+        "    return await inner(InnerOptions(depth=2))\n"
+    ).replace(
+        "import functools\n\nfrom typing import Any\n", "import functools\nfrom typing import Any\n"
+    )
 
 
 def test_the_import_is_added_once_and_never_duplicated() -> None:
@@ -361,7 +366,7 @@ def test_the_import_is_added_once_and_never_duplicated() -> None:
 
 
 def test_the_existing_import_is_kept_as_is() -> None:
-    text = "from pydantic import BaseModel\n\n\ndef a(x: dict) -> int:\n    return x.get(\"k\", 0)\n"
+    text = 'from pydantic import BaseModel\n\n\ndef a(x: dict) -> int:\n    return x.get("k", 0)\n'
     fixed = fix_all(text)
     assert fixed.startswith("from pydantic import BaseModel\n\n\nclass AX(BaseModel):\n")
     assert fixed.count("from pydantic import") == 1
@@ -386,7 +391,7 @@ def test_optional_parameter_keeps_its_optionality() -> None:
 
 
 def test_refactoring_is_offered_where_no_finding_stands() -> None:
-    text = "class Handler(Base):\n    def handle(self, event: dict) -> None:\n        print(event[\"id\"])\n"
+    text = 'class Handler(Base):\n    def handle(self, event: dict) -> None:\n        print(event["id"])\n'
     assert findings(text) == []
     request = RefactorRequest(
         text=text,
@@ -402,8 +407,10 @@ def test_refactoring_is_offered_where_no_finding_stands() -> None:
     assert fix is not None and fix.edits is not None
     fixed = apply_edits(text, fix.edits)
     assert "def handle(self, event: Event) -> None:" in fixed
-    assert 'print(event.id)' in fixed
+    assert "print(event.id)" in fixed
     elsewhere = request.model_copy(
-        update={"range": Range(start=Position(line=2, character=0), end=Position(line=2, character=3))}
+        update={
+            "range": Range(start=Position(line=2, character=0), end=Position(line=2, character=3))
+        }
     )
     assert engine.refactorings(elsewhere) == []
