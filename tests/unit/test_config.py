@@ -14,6 +14,7 @@ from rules.config import (
     parse_tool_settings,
 )
 from rules.models import Severity, Tier
+from rules.registry import default_registry
 
 REGISTRY_FORM = """
 [metadata]
@@ -133,7 +134,13 @@ def test_overrides_beat_files(tmp_path: Path) -> None:
     resolver = ConfigResolver(Overrides(tier=Tier.PROTOTYPE, ignore=("STD301",)))
     settings = resolver.settings_for(str(tmp_path / "m.py"))
     assert settings.tier is Tier.PROTOTYPE
-    assert settings.severities == {}
+    # the prototype tier's own severities, less the ignored rule
+    expected = {
+        rule.code: rule.severities.prototype
+        for rule in default_registry().rules
+        if rule.severities.prototype is not None and rule.code != "STD301"
+    }
+    assert settings.severities == expected
 
 
 def test_invalid_tool_settings_are_problems_with_positions() -> None:
