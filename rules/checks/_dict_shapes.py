@@ -517,12 +517,20 @@ def expression_type(node: ast.expr | None, names: Mapping[str, str] | None = Non
         return form
     if isinstance(node, ast.Name | ast.Constant):
         return _atom_type(node, names)
-    if isinstance(node, ast.UnaryOp):
-        return "bool" if isinstance(node.op, ast.Not) else expression_type(node.operand, names)
     if isinstance(node, ast.Call):
         return _call_type(node)
+    return _operation_type(node, names)
+
+
+def _operation_type(node: ast.expr, names: Mapping[str, str] | None) -> str | None:
+    """The type of a unary, binary or conditional expression, when its operands tell."""
+    if isinstance(node, ast.UnaryOp):
+        return "bool" if isinstance(node.op, ast.Not) else expression_type(node.operand, names)
     if isinstance(node, ast.BinOp):
         return _binary_type(node, names)
+    if isinstance(node, ast.IfExp):
+        body, orelse = expression_type(node.body, names), expression_type(node.orelse, names)
+        return body if body == orelse else None
     return None
 
 
