@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import textwrap
 from collections.abc import Sequence
 from enum import StrEnum
 
@@ -33,6 +34,7 @@ from rules.checks._dict_shapes import (
     dotted_name,
     expression_type,
     functions_with_classes,
+    own_nodes,
 )
 from rules.fixes import edits_between
 from rules.model_names import (
@@ -54,6 +56,7 @@ ANY = "Any"
 STATICMETHOD = "staticmethod"
 BOUND_RECEIVERS = frozenset({"self", "cls"})
 TOP_LEVEL_BLANK_LINES = 2
+SIMPLE_TYPES = frozenset({"int", "str", "float", "bool", "bytes"})
 type Position = tuple[int, int]  # 1-based line, 0-based code-point column (libcst's convention)
 
 
@@ -358,14 +361,22 @@ def _fits(display: ast.Dict, fields: list[ModelField]) -> bool:
 
 
 def _annotations_of(function: FunctionNode) -> dict[str, str]:
-    """Simple annotations of the function's parameters (`x: int` → {"x": "int"})."""
+    """Simple annotations of the function's parameters and annotated local variables
+    (`x: int` → {"x": "int"})."""
     arguments = function.args
     every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    annotated: list[tuple[str, ast.expr | None]] = [
+        (argument.arg, argument.annotation) for argument in every
+    ]
+    annotated += [
+        (node.target.id, node.annotation)
+        for node in own_nodes(function)
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    ]
     return {
-        argument.arg: ast.unparse(argument.annotation)
-        for argument in every
-        if argument.annotation is not None
-        and dotted_name(argument.annotation) in {"int", "str", "float", "bool", "bytes"}
+        name: ast.unparse(annotation)
+        for name, annotation in annotated
+        if annotation is not None and dotted_name(annotation) in SIMPLE_TYPES
     }
 
 
@@ -427,7 +438,7 @@ def _identical_model(tree: ast.Module, body: str, fields: list[ModelField]) -> s
     """An existing model of the module with exactly these fields (every type known)."""
     if any(ANY_TYPE in field.type for field in fields):
         return None
-    wanted = [ast.unparse(statement) for statement in ast.parse(body.replace("    ", "", -1)).body]
+    wanted = [ast.unparse(statement) for statement in ast.parse(textwrap.dedent(body)).body]
     for statement in tree.body:
         if not isinstance(statement, ast.ClassDef):
             continue

@@ -414,3 +414,8 @@ def test_refactoring_is_offered_where_no_finding_stands() -> None:
         }
     )
     assert engine.refactorings(elsewhere) == []
+
+
+def test_annotated_locals_type_returned_values() -> None:
+    text = 'def summary(rows: list[int]):\n    total: int = sum(rows)\n    return {"total": total}\n'
+    assert "    total: int\n" in fix_all(text)
