@@ -527,7 +527,8 @@ def _may_bind(call: ast.Call) -> bool:
 
 
 def _return_call_sites(conversion: _Conversion, fields: list[ModelField]) -> CallSites:
-    """Calls of the function: `f(...)["k"]` is rewritten; other uses of the result are listed."""
+    """Calls of the function: constant-key reads of the result (`f(...)["k"]`, or of a local
+    name it is bound to) are rewritten; other uses of the result are listed."""
     function = conversion.function
     is_method = conversion.located.class_bases is not None
     known = {field.key for field in fields}
@@ -538,21 +539,57 @@ def _return_call_sites(conversion: _Conversion, fields: list[ModelField]) -> Cal
     for node in ast.walk(conversion.tree):
         if not isinstance(node, ast.Call) or not _calls(node, function.name, is_method):
             continue
+        value: ast.AST = node
         parent = parents.get(node)
+        if isinstance(parent, ast.Await):
+            value, parent = parent, parents.get(parent)
         if isinstance(parent, ast.Expr):
             continue
-        if (
-            isinstance(parent, ast.Subscript)
-            and parent.value is node
-            and isinstance(parent.ctx, ast.Load)
-            and constant_key(parent.slice) in known
-        ):
-            sites.subscripts.append(parent)
-            continue
-        sites.left_alone.append(
-            f"line {node.lineno}: `{ast.unparse(node)[:60]}` uses the result as a dict"
-        )
+        reads = _key_reads(value, parent, parents, known)
+        if reads is None:
+            sites.left_alone.append(
+                f"line {node.lineno}: `{ast.unparse(node)[:60]}` uses the result as a dict"
+            )
+        else:
+            sites.subscripts.extend(reads)
     return sites
+
+
+def _is_key_read(node: ast.AST, parent: ast.AST | None, known: set[str]) -> bool:
+    return (
+        isinstance(parent, ast.Subscript)
+        and parent.value is node
+        and isinstance(parent.ctx, ast.Load)
+        and constant_key(parent.slice) in known
+    )
+
+
+def _key_reads(
+    value: ast.AST, parent: ast.AST | None, parents: dict[ast.AST, ast.AST], known: set[str]
+) -> list[ast.Subscript] | None:
+    """The constant-key reads of a call's result, or None if it is used in another way."""
+    if isinstance(parent, ast.Subscript) and _is_key_read(value, parent, known):
+        return [parent]
+    if not (
+        isinstance(parent, ast.Assign)
+        and len(parent.targets) == 1
+        and isinstance(parent.targets[0], ast.Name)
+    ):
+        return None
+    name = parent.targets[0].id
+    scope = parents.get(parent)
+    while scope is not None and not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        scope = parents.get(scope)
+    if scope is None:
+        return None
+    reads: list[ast.Subscript] = []
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            read = parents.get(node)
+            if not isinstance(read, ast.Subscript) or not _is_key_read(node, read, known):
+                return None
+            reads.append(read)
+    return reads
 
 
 def _subscript_field(node: ast.Subscript, fields: list[ModelField]) -> str:

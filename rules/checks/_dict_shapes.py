@@ -657,3 +657,75 @@ def _direct_scopes(statement: ast.stmt) -> list[ast.AST]:
             pending.extend(ast.iter_child_nodes(node))
     found.sort(key=lambda node: (getattr(node, "lineno", 0), getattr(node, "col_offset", 0)))
     return found
+
+
+def dict_uses(statements: list[ast.stmt]) -> set[str]:
+    """Names of the functions whose results this code may use as dicts: anything but
+    discarding the result, reading a constant key of it, or binding it to a local name that is
+    only read with constant keys. A function referred to without a call (a callback) counts too:
+    its result goes where we cannot see."""
+    parents: dict[ast.AST, ast.AST] = {}
+    for statement in statements:
+        for node in ast.walk(statement):
+            for child in ast.iter_child_nodes(node):
+                parents[child] = node
+    used: set[str] = set()
+    for node in parents:
+        if isinstance(node, ast.Call):
+            name = _callee_name(node)
+            if name is not None and _result_escapes(node, parents):
+                used.add(name)
+        elif _is_uncalled_reference(node, parents):
+            used.add(node.id if isinstance(node, ast.Name) else getattr(node, "attr", ""))
+    return used
+
+
+def _callee_name(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return None
+
+
+def _is_uncalled_reference(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    if not isinstance(node, ast.Name | ast.Attribute) or not isinstance(node.ctx, ast.Load):
+        return False
+    parent = parents.get(node)
+    return not (isinstance(parent, ast.Call) and parent.func is node)
+
+
+def _result_escapes(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
+    value: ast.AST = call
+    parent = parents.get(value)
+    if isinstance(parent, ast.Await):
+        value, parent = parent, parents.get(parent)
+    if parent is None or isinstance(parent, ast.Expr):
+        return False
+    if isinstance(parent, ast.Subscript) and parent.value is value:
+        return constant_key(parent.slice) is None
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
+        target = parent.targets[0]
+        if isinstance(target, ast.Name):
+            return not _only_key_reads(target.id, parent, parents)
+    return True
+
+
+def _only_key_reads(name: str, assignment: ast.Assign, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether a local name bound by `assignment` is only ever read with constant keys."""
+    scope: ast.AST | None = parents.get(assignment)
+    while scope is not None and not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        scope = parents.get(scope)
+    if scope is None:
+        return False  # a module-level name: its readers may be anywhere
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            parent = parents.get(node)
+            if not (
+                isinstance(parent, ast.Subscript)
+                and parent.value is node
+                and constant_key(parent.slice) is not None
+                and isinstance(parent.ctx, ast.Load)
+            ):
+                return False
+    return True

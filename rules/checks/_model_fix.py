@@ -15,6 +15,7 @@ from rules.checks._dict_shapes import (
     analyse_parameter,
     analyse_return,
     dict_type_of,
+    dict_uses,
     functions_with_classes,
     is_exempt_function,
 )
@@ -23,10 +24,11 @@ from rules.models import Finding, Fix, Range, Safety
 from rules.pydantic_model import TargetKind, conversion_fix, target_of
 from rules.rule import (
     FixRequest,
+    ModuleContext,
+    ModuleRule,
     RefactorOffer,
     RefactorRequest,
     UnitContext,
-    UnitRule,
 )
 
 STUB_SUFFIX = ".pyi"
@@ -110,10 +112,45 @@ def checked_functions(context: UnitContext) -> Iterator[FunctionNode]:
             yield function
 
 
-class ConvertsToModel(UnitRule):
-    """A rule whose fix is "Convert to Pydantic model" (built lazily)."""
+class DictSummary(BaseModel):
+    """One unit's candidate findings, and the functions whose results it uses as dicts."""
+
+    findings: list[Finding]
+    dict_uses: list[str]
+
+
+class ConvertsToModel(ModuleRule):
+    """A rule whose fix is "Convert to Pydantic model" (built lazily).
+
+    A module rule because a return is only worth converting when no code of the module uses
+    the function's result as a dict (`**f()`, `f().items()`, passing it on): each unit's
+    candidates and dict uses are summarised, and the module pass drops returns used so.
+    """
 
     fix_title = "Convert to a generated Pydantic model (unsafe: callers change)"
+
+    def candidates_in(self, context: UnitContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def summarize(self, context: UnitContext) -> DictSummary | None:
+        findings = list(self.candidates_in(context))
+        uses = sorted(dict_uses(context.body))
+        if not findings and not uses:
+            return None
+        return DictSummary(findings=findings, dict_uses=uses)
+
+    def check_module(self, context: ModuleContext) -> Iterator[Finding]:
+        summaries = [
+            (start, summary)
+            for start, summary in context.summaries
+            if isinstance(summary, DictSummary)
+        ]
+        used = {name for _start, summary in summaries for name in summary.dict_uses}
+        for start, summary in summaries:
+            for found in summary.findings:
+                is_return = found.data.get("kind") == TargetKind.RETURN.value
+                if not (is_return and found.data.get("function") in used):
+                    yield found.shifted(start)
 
     def finding_for(self, context: UnitContext, candidate: Candidate, message: str) -> Finding:
         fix = None

@@ -131,7 +131,7 @@ class DictParameter(ConvertsToModel):
         ],
     )
 
-    def check_unit(self, context: UnitContext) -> Iterator[Finding]:
+    def candidates_in(self, context: UnitContext) -> Iterator[Finding]:
         for function in checked_functions(context):
             for candidate in parameter_candidates(function):
                 message = (

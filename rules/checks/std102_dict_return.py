@@ -74,7 +74,7 @@ class DictReturn(ConvertsToModel):
         ],
     )
 
-    def check_unit(self, context: UnitContext) -> Iterator[Finding]:
+    def candidates_in(self, context: UnitContext) -> Iterator[Finding]:
         for function in checked_functions(context):
             returned = return_candidate(function, annotated=False)
             if returned is not None:

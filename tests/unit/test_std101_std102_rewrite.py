@@ -192,7 +192,11 @@ def test_return_types_come_from_values_and_missing_keys_are_optional() -> None:
         "\n"
         "\n"
         'print(make_point(1, "a")["label"])\n'
-        "point = make_point(2, None)\n"
+        "\n"
+        "\n"
+        "def later():\n"
+        "    point = make_point(2, None)\n"
+        '    return point["x"] + point["ratio"]\n'
     )
     fixed, fix = fix_first(text)
     assert fixed == (
@@ -215,9 +219,13 @@ def test_return_types_come_from_values_and_missing_keys_are_optional() -> None:
         "\n"
         "\n"
         'print(make_point(1, "a").label)\n'
-        "point = make_point(2, None)\n"
+        "\n"
+        "\n"
+        "def later():\n"
+        "    point = make_point(2, None)\n"
+        "    return point.x + point.ratio\n"
     )
-    assert "line 8: `make_point(2, None)` uses the result as a dict" in fix.description
+    assert "uses the result as a dict" not in fix.description
     assert fix.title == "Convert the return of `make_point` to Pydantic model `MadePoint`"
 
 
@@ -417,5 +425,18 @@ def test_refactoring_is_offered_where_no_finding_stands() -> None:
 
 
 def test_annotated_locals_type_returned_values() -> None:
-    text = 'def summary(rows: list[int]):\n    total: int = sum(rows)\n    return {"total": total}\n'
+    text = (
+        'def summary(rows: list[int]):\n    total: int = sum(rows)\n    return {"total": total}\n'
+    )
     assert "    total: int\n" in fix_all(text)
+
+
+def test_a_return_used_as_a_dict_elsewhere_in_the_module_is_not_flagged() -> None:
+    function = 'def options():\n    return {"verbose": True}\n\n\n'
+    assert findings(function + "def run():\n    return go(**options())\n") == []
+    assert findings(function + "def run():\n    o = options()\n    return o.items()\n") == []
+    assert findings(function + "CALLBACK = options\n") == []
+    assert findings(function + "SETTINGS = options()\n") == []
+    kept = function + 'def run():\n    o = options()\n    return o["verbose"]\n'
+    assert [finding.code for finding in findings(kept)] == ["STD102"]
+    assert fix_all(kept).endswith("    o = options()\n    return o.verbose\n")
