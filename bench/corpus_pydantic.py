@@ -14,6 +14,7 @@ import ast
 import random
 import sys
 import sysconfig
+import tokenize
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -47,6 +48,7 @@ class FileReport(BaseModel):
     path: str
     findings: list[FindingReport] = Field(default_factory=list)
     error: str | None = None
+    skipped: str | None = None
 
 
 def stdlib_root() -> Path:
@@ -99,9 +101,10 @@ def check_file(engine: Engine, path: Path, root: Path) -> FileReport:
     relative = path.relative_to(root).as_posix()
     report = FileReport(path=relative)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (UnicodeDecodeError, OSError) as error:
-        report.error = str(error)
+        with tokenize.open(path) as source:  # honours a coding cookie
+            text = source.read()
+    except (SyntaxError, UnicodeDecodeError, OSError) as error:
+        report.skipped = f"unreadable: {error}"
         return report
     settings = settings_for(relative)
     analysis = engine.check(SourceFile(text=text, settings=settings, path=relative))
@@ -145,7 +148,9 @@ def main() -> int:
         of_code = [finding for finding in findings if finding.code == code]
         fixed = sum(finding.fixed for finding in of_code)
         print(f"{code}: {len(of_code)} findings, {fixed} fixes applied cleanly")
-    print(f"files: {len(files)}, rule failures: {sum(1 for r in reports if r.error)}")
+    skipped = sum(1 for report in reports if report.skipped)
+    failures = sum(1 for report in reports if report.error)
+    print(f"files: {len(files)} ({skipped} unreadable, skipped), rule failures: {failures}")
     for report in reports:
         if report.error:
             print(f"ERROR {report.path}: {report.error[:200]}")

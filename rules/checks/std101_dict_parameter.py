@@ -84,7 +84,9 @@ class DictParameter(ConvertsToModel):
             "or `MutableMapping[str, Any]` (or any of these `| None`) when every use of it in "
             'the function reads or writes constant keys (`d["k"]`, `d.get("k")`, '
             '`"k" in d`, `d["k"] = v`); and a return annotated that way when every '
-            "`return` gives a dict display with constant string keys. Not flagged: dicts "
+            "`return` gives a dict display with constant string keys and no code of the "
+            "module uses the result as a dict (`**f()`, `f().items()`, passing it on). "
+            "Not flagged: dicts "
             "used with computed keys, iterated, unpacked or passed on (truly dynamic data), "
             "maps with a value type (`dict[str, int]`), `TypedDict`s, dunder and "
             "serialisation methods (`to_dict`, `as_dict`, `model_dump`), `@override`s and "

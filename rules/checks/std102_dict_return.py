@@ -43,7 +43,9 @@ class DictReturn(ConvertsToModel):
     doc = RuleDoc(
         what=(
             "Flags a function with no return annotation whose every `return` gives a dict "
-            "display with constant string keys (and that cannot end without returning). "
+            "display with constant string keys (and that cannot end without returning), "
+            "unless code of the module uses its result as a dict (`**f()`, `f().items()`, "
+            "passing it on, binding it to a global). "
             "Not flagged: generators, functions that may return something else, dunder and "
             "serialisation methods (`to_dict`, `as_dict`, `model_dump`), `@override`s and "
             "members of classes with a base class, test files."
