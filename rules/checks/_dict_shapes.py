@@ -659,6 +659,21 @@ def _direct_scopes(statement: ast.stmt) -> list[ast.AST]:
     return found
 
 
+def uncalled_references(statements: list[ast.stmt]) -> set[str]:
+    """Names this code refers to without calling them: functions handed to someone else (a
+    callback, a registry), who will call them with whatever they call them with."""
+    parents: dict[ast.AST, ast.AST] = {}
+    for statement in statements:
+        for node in ast.walk(statement):
+            for child in ast.iter_child_nodes(node):
+                parents[child] = node
+    return {
+        node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+        for node in parents
+        if _is_uncalled_reference(node, parents)
+    }
+
+
 def dict_uses(statements: list[ast.stmt]) -> set[str]:
     """Names of the functions whose results this code may use as dicts: anything but
     discarding the result, reading a constant key of it, or binding it to a local name that is

@@ -17,7 +17,9 @@ from rules.checks._dict_shapes import (
     dict_type_of,
     dict_uses,
     functions_with_classes,
+    has_transparent_decorators,
     is_exempt_function,
+    uncalled_references,
 )
 from rules.model_names import parameter_model_name, return_model_name
 from rules.models import Finding, Fix, Range, Safety
@@ -68,6 +70,8 @@ class Candidate(BaseModel):
 
 def parameter_candidates(function: FunctionNode) -> Iterator[Candidate]:
     """The function's dict parameters whose keys are known."""
+    if not has_transparent_decorators(function):
+        return  # a registering decorator: the registry calls it with dicts
     arguments = function.args
     for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
         shape: ParameterShape | None = analyse_parameter(function, argument)
@@ -117,6 +121,7 @@ class DictSummary(BaseModel):
 
     findings: list[Finding]
     dict_uses: list[str]
+    references: list[str]
 
 
 class ConvertsToModel(ModuleRule):
@@ -135,9 +140,10 @@ class ConvertsToModel(ModuleRule):
     def summarize(self, context: UnitContext) -> DictSummary | None:
         findings = list(self.candidates_in(context))
         uses = sorted(dict_uses(context.body))
-        if not findings and not uses:
+        references = sorted(uncalled_references(context.body))
+        if not findings and not uses and not references:
             return None
-        return DictSummary(findings=findings, dict_uses=uses)
+        return DictSummary(findings=findings, dict_uses=uses, references=references)
 
     def check_module(self, context: ModuleContext) -> Iterator[Finding]:
         summaries = [
@@ -146,10 +152,12 @@ class ConvertsToModel(ModuleRule):
             if isinstance(summary, DictSummary)
         ]
         used = {name for _start, summary in summaries for name in summary.dict_uses}
+        handed_on = {name for _start, summary in summaries for name in summary.references}
         for start, summary in summaries:
             for found in summary.findings:
-                is_return = found.data.get("kind") == TargetKind.RETURN.value
-                if not (is_return and found.data.get("function") in used):
+                # a return used as a dict, or a parameter of a function someone else calls
+                dropped = used if found.data.get("kind") == TargetKind.RETURN.value else handed_on
+                if found.data.get("function") not in dropped:
                     yield found.shifted(start)
 
     def finding_for(self, context: UnitContext, candidate: Candidate, message: str) -> Finding:

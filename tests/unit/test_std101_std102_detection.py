@@ -189,7 +189,7 @@ def test_nested_functions_and_methods_are_checked() -> None:
         "def outer():\n"
         "    def inner(options: dict):\n"
         '        return options["depth"]\n'
-        "    return inner\n"
+        '    return inner({"depth": 1})\n'
     )
     found = findings(text)
     assert [(finding.code, finding.range.start.line) for finding in found] == [
@@ -232,3 +232,10 @@ def test_findings_do_not_depend_on_the_rest_of_the_module() -> None:
     with_more = findings("import os\n\n\n" + function + "\n\nX = f({'a': 1})\n")
     assert [finding.message for finding in alone] == [finding.message for finding in with_more]
     assert with_more[0].range.start.line == alone[0].range.start.line + 3
+
+
+def test_parameters_of_functions_handed_to_others_are_not_flagged() -> None:
+    function = 'def hook(event: dict) -> int:\n    return event["id"]\n\n\n'
+    assert len(findings(function)) == 1
+    assert findings(function + "json.loads(TEXT, object_hook=hook)\n") == []
+    assert findings("@app.route('/')\n" + function) == []
