@@ -120,6 +120,13 @@ class Located(BaseModel):
     function: FunctionNode
     class_bases: tuple[str, ...] | None
     statement_line: int = Field(description="1-based first line of its top-level statement")
+    statement_end_line: int = Field(description="1-based last line of that statement")
+
+    def holds(self, node: ast.AST) -> bool:
+        """Whether `node` lies in the function's top-level statement (a method's `self.m()`
+        calls elsewhere belong to other classes)."""
+        line = getattr(node, "lineno", 0)
+        return self.statement_line <= line <= self.statement_end_line
 
 
 class CallSites(BaseModel):
@@ -145,6 +152,7 @@ def locate(tree: ast.Module, target: Target) -> Located | None:
                     function=function,
                     class_bases=bases,
                     statement_line=_first_line(statement),
+                    statement_end_line=statement.end_lineno or statement.lineno,
                 )
     return None
 
@@ -469,7 +477,7 @@ def _parameter_call_sites(conversion: _Conversion, shape: ParameterShape) -> Cal
     )
     called = {node.func for node in ast.walk(conversion.tree) if isinstance(node, ast.Call)}
     for node in ast.walk(conversion.tree):
-        if not isinstance(node, ast.Call) or not _calls(node, function.name, is_method):
+        if not isinstance(node, ast.Call) or not _calls(node, function.name, conversion.located):
             if node not in called and _refers_to(node, function.name, is_method):
                 sites.left_alone.append(
                     f"line {getattr(node, 'lineno', '?')}: `{function.name}` is referred to "
@@ -488,10 +496,12 @@ def _parameter_call_sites(conversion: _Conversion, shape: ParameterShape) -> Cal
     return sites
 
 
-def _calls(call: ast.Call, name: str, is_method: bool) -> bool:
+def _calls(call: ast.Call, name: str, located: Located) -> bool:
     func = call.func
-    if is_method:
+    if located.class_bases is not None:
         return (
+            located.holds(call)
+            and
             isinstance(func, ast.Attribute)
             and func.attr == name
             and isinstance(func.value, ast.Name)
@@ -530,14 +540,13 @@ def _return_call_sites(conversion: _Conversion, fields: list[ModelField]) -> Cal
     """Calls of the function: constant-key reads of the result (`f(...)["k"]`, or of a local
     name it is bound to) are rewritten; other uses of the result are listed."""
     function = conversion.function
-    is_method = conversion.located.class_bases is not None
     known = {field.key for field in fields}
     parents = {
         child: node for node in ast.walk(conversion.tree) for child in ast.iter_child_nodes(node)
     }
     sites = CallSites()
     for node in ast.walk(conversion.tree):
-        if not isinstance(node, ast.Call) or not _calls(node, function.name, is_method):
+        if not isinstance(node, ast.Call) or not _calls(node, function.name, conversion.located):
             continue
         value: ast.AST = node
         parent = parents.get(node)

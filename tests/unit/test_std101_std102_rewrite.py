@@ -452,3 +452,25 @@ def test_the_refactoring_lists_references_it_cannot_follow() -> None:
     fix = engine.resolve_refactoring(request, offer)
     assert fix is not None
     assert "line 5: `hook` is referred to without being called here" in fix.description
+
+
+def test_method_call_sites_of_other_classes_are_left_alone() -> None:
+    text = (
+        "class Cart:\n"
+        "    def add(self, item: dict) -> None:\n"
+        '        print(item["sku"])\n'
+        "\n"
+        "    def fill(self) -> None:\n"
+        '        self.add({"sku": "a"})\n'
+        "\n"
+        "\n"
+        "class Log:\n"
+        "    def add(self, entry):\n"
+        "        print(entry)\n"
+        "\n"
+        "    def fill(self) -> None:\n"
+        '        self.add({"sku": "b"})\n'
+    )
+    fixed = fix_all(text)
+    assert 'self.add(Item(sku="a"))' in fixed
+    assert 'self.add({"sku": "b"})' in fixed
