@@ -154,6 +154,8 @@ def main() -> int:
     for report in reports:
         if report.error:
             print(f"ERROR {report.path}: {report.error[:200]}")
+        if report.skipped:
+            print(f"SKIPPED {report.path}: {report.skipped[:200]}")
     for finding in problems:
         print(f"PROBLEM {finding.path}:{finding.line} {finding.code}: {finding.problem}")
     sampler = random.Random(arguments.seed)  # noqa: S311 - a sample, not a secret
