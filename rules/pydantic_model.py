@@ -34,6 +34,7 @@ from rules.checks._dict_shapes import (
     dotted_name,
     expression_type,
     functions_with_classes,
+    names_in,
     own_nodes,
 )
 from rules.fixes import edits_between
@@ -182,7 +183,7 @@ class _Conversion:
         self.located = located
         self.function = located.function
         self.lines = split_lines(text)
-        self.taken = _module_names(tree)
+        self.taken = names_in(tree.body)
 
     def position(self, node: ast.expr) -> Position:
         line = self.lines[node.lineno - 1]
@@ -429,19 +430,6 @@ def _description(model: str, left_alone: list[str], verb: str) -> str:
     return "\n".join(lines)
 
 
-def _module_names(tree: ast.Module) -> set[str]:
-    """Every name bound or used anywhere in the module (a new class must not clash)."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            names.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.alias):
-            names.add((node.asname or node.name).split(".")[0])
-    return names
-
-
 def _identical_model(tree: ast.Module, body: str, fields: list[ModelField]) -> str | None:
     """An existing model of the module with exactly these fields (every type known)."""
     if any(ANY_TYPE in field.type for field in fields):
@@ -501,8 +489,7 @@ def _calls(call: ast.Call, name: str, located: Located) -> bool:
     if located.class_bases is not None:
         return (
             located.holds(call)
-            and
-            isinstance(func, ast.Attribute)
+            and isinstance(func, ast.Attribute)
             and func.attr == name
             and isinstance(func.value, ast.Name)
             and func.value.id in BOUND_RECEIVERS

@@ -744,3 +744,17 @@ def _only_key_reads(name: str, assignment: ast.Assign, parents: dict[ast.AST, as
             ):
                 return False
     return True
+
+
+def names_in(statements: list[ast.stmt]) -> set[str]:
+    """Every name bound or used in `statements` (a generated class must not clash)."""
+    names: set[str] = set()
+    for statement in statements:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.alias):
+                names.add((node.asname or node.name).split(".")[0])
+    return names

@@ -19,9 +19,10 @@ from rules.checks._dict_shapes import (
     functions_with_classes,
     has_transparent_decorators,
     is_exempt_function,
+    names_in,
     uncalled_references,
 )
-from rules.model_names import parameter_model_name, return_model_name
+from rules.model_names import free_name, parameter_model_name, return_model_name
 from rules.models import Finding, Fix, Range, Safety
 from rules.pydantic_model import TargetKind, conversion_fix, target_of
 from rules.rule import (
@@ -122,6 +123,17 @@ class DictSummary(BaseModel):
     findings: list[Finding]
     dict_uses: list[str]
     references: list[str]
+    names: list[str]
+
+
+def _named_apart(found: Finding, taken: set[str]) -> Finding:
+    """The finding with its fix's title naming the model as the rewrite will: with a suffix
+    when the module already uses the name."""
+    model = found.data.get("model")
+    if found.fix is None or not isinstance(model, str) or model not in taken:
+        return found
+    title = found.fix.title.replace(f"`{model}`", f"`{free_name(model, taken)}`")
+    return found.model_copy(update={"fix": found.fix.model_copy(update={"title": title})})
 
 
 class ConvertsToModel(ModuleRule):
@@ -141,9 +153,8 @@ class ConvertsToModel(ModuleRule):
         findings = list(self.candidates_in(context))
         uses = sorted(dict_uses(context.body))
         references = sorted(uncalled_references(context.body))
-        if not findings and not uses and not references:
-            return None
-        return DictSummary(findings=findings, dict_uses=uses, references=references)
+        names = sorted(names_in(context.body))
+        return DictSummary(findings=findings, dict_uses=uses, references=references, names=names)
 
     def check_module(self, context: ModuleContext) -> Iterator[Finding]:
         summaries = [
@@ -153,12 +164,13 @@ class ConvertsToModel(ModuleRule):
         ]
         used = {name for _start, summary in summaries for name in summary.dict_uses}
         handed_on = {name for _start, summary in summaries for name in summary.references}
+        taken = {name for _start, summary in summaries for name in summary.names}
         for start, summary in summaries:
             for found in summary.findings:
                 # a return used as a dict, or a parameter of a function someone else calls
                 dropped = used if found.data.get("kind") == TargetKind.RETURN.value else handed_on
                 if found.data.get("function") not in dropped:
-                    yield found.shifted(start)
+                    yield _named_apart(found, taken).shifted(start)
 
     def finding_for(self, context: UnitContext, candidate: Candidate, message: str) -> Finding:
         fix = None
@@ -171,6 +183,7 @@ class ConvertsToModel(ModuleRule):
             kind=candidate.kind.value,
             function=candidate.function.name,
             parameter=candidate.parameter,
+            model=candidate.model_name,
         )
         return found
 

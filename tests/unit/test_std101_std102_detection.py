@@ -209,7 +209,12 @@ def test_the_fix_is_lazy_unsafe_and_named() -> None:
     assert returned.fix.title == (
         "Convert the return of `process_user` to Pydantic model `ProcessedUser`"
     )
-    assert parameter.data == {"kind": "parameter", "function": "process_user", "parameter": "user"}
+    assert parameter.data == {
+        "kind": "parameter",
+        "function": "process_user",
+        "parameter": "user",
+        "model": "User",
+    }
     assert returned.data["kind"] == "return"
 
 
@@ -239,3 +244,10 @@ def test_parameters_of_functions_handed_to_others_are_not_flagged() -> None:
     assert len(findings(function)) == 1
     assert findings(function + "json.loads(TEXT, object_hook=hook)\n") == []
     assert findings("@app.route('/')\n" + function) == []
+
+
+def test_the_title_names_the_model_apart_from_names_the_module_uses() -> None:
+    text = 'from accounts import User\n\n\ndef f(user: dict) -> str:\n    return user["id"]\n'
+    (found,) = findings(text)
+    assert found.fix is not None
+    assert found.fix.title == "Convert `user` to Pydantic model `UserModel`"
