@@ -5,16 +5,11 @@ same conversion is offered as `refactor.rewrite` where no finding stands."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pytest
 from lsprotocol import types
 
-# The server's pytest-lsp fixtures (`client`, `project`) and helpers come with the server; this
-# test was checked against the server branch and is skipped until the server is merged.
-lsp = pytest.importorskip(
-    "tests.integration.conftest", reason="the language server is not merged yet"
-)
+from tests.integration import conftest as lsp
+from tests.integration.conftest import RecordingClient
 
 SOURCE = (
     "def process_user(user: dict) -> dict:\n"
@@ -33,7 +28,7 @@ def _ours(diagnostics: list[types.Diagnostic]) -> list[str]:
 
 
 async def _actions(
-    client: Any, uri: str, where: types.Range, only: list[str] | None = None
+    client: RecordingClient, uri: str, where: types.Range, only: list[str] | None = None
 ) -> list[types.CodeAction]:
     result = await client.text_document_code_action_async(
         types.CodeActionParams(
@@ -46,7 +41,7 @@ async def _actions(
 
 
 async def test_convert_quick_fix_is_lazy_and_clears_its_diagnostic(
-    client: Any, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await lsp.initialize(client, project)
     uri = lsp.open_document(client, project / "users.py", SOURCE)
@@ -72,7 +67,7 @@ async def test_convert_quick_fix_is_lazy_and_clears_its_diagnostic(
 
 
 async def test_rewrite_is_offered_on_a_selected_signature_without_a_finding(
-    client: Any, project: Path
+    client: RecordingClient, project: Path
 ) -> None:
     await lsp.initialize(client, project)
     uri = lsp.open_document(client, project / "tests" / "test_users.py", SOURCE)
