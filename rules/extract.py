@@ -30,7 +30,7 @@ from rules.checks._literals import (
 )
 from rules.fixes import edits_between
 from rules.models import Fix, Range, Safety
-from rules.naming import unique_name
+from rules.naming import extract_title, unique_name
 
 # Words too generic for two constants sharing one of them to mean the same thing.
 _GENERIC_WORDS = frozenset(
@@ -85,13 +85,6 @@ class ExtractionPlan(BaseModel):
     name: str
     reuse: bool
     value_source: str
-
-
-def extract_title(display: str, name: str, count: int = 1) -> str:
-    """The title of an extract action (`count` > 1: the extract-all variant)."""
-    if count > 1:
-        return f"Extract all {count} occurrences of `{display}` to module constant `{name}`"
-    return f"Extract `{display}` to module constant `{name}`"
 
 
 # Names and scopes ---------------------------------------------------------------------------

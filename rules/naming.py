@@ -39,6 +39,13 @@ _OPERATOR_SUFFIXES: dict[type[ast.operator], str] = {
 }
 
 
+def extract_title(display: str, name: str, count: int = 1) -> str:
+    """The title of an extract action (`count` > 1: the extract-all variant)."""
+    if count > 1:
+        return f"Extract all {count} occurrences of `{display}` to module constant `{name}`"
+    return f"Extract `{display}` to module constant `{name}`"
+
+
 def upper_snake(name: str) -> str:
     """`maxAttempts`, `max-attempts`, `_max_attempts` -> `MAX_ATTEMPTS` ("" if no word)."""
     spaced = _CAMEL_BOUNDARY.sub("_", name)

@@ -12,19 +12,44 @@ from rules.checks._literals import (
     is_repeat_candidate,
     member_scope,
 )
-from rules.extract import build_extract_fix, extract_title
 from rules.models import Finding, Fix, Range, Safety
-from rules.naming import propose_name
+from rules.naming import extract_title, propose_name
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest, Rule, UnitContext
 from rules.settings import Options
 from rules.units import UnitKind
 
 EXTRACT_KIND = "refactor.extract"
+
+
+def build_extract_fix(
+    module: ModuleLiterals, targets: list[Literal], proposed: str, display: str
+) -> Fix | None:
+    """The rewrite, imported on first use: libcst is only needed when a fix is built."""
+    from rules.extract import build_extract_fix as build  # noqa: PLC0415 - lazy on purpose
+
+    return build(module, targets, proposed, display)
 FIX_TITLE = "Extract to module constant"
+
+
+class _LastWalk:
+    """The literals of the unit walked last: STD201, STD202 and STD203 look at the same unit one
+    after the other, so one walk serves all three (the tree's identity is the key; the tree is
+    held so that its id cannot be reused while it is the key)."""
+
+    entry: tuple[object, list[Literal]] | None = None
 
 
 def unit_literals(context: UnitContext) -> list[Literal]:
     """The literals of one unit, a member's seen from inside its class body."""
+    entry = _LastWalk.entry
+    if entry is not None and entry[0] is context.tree:
+        return entry[1]
+    literals = _walk_unit(context)
+    _LastWalk.entry = (context.tree, literals)
+    return literals
+
+
+def _walk_unit(context: UnitContext) -> list[Literal]:
     scope = Scope()
     if context.unit.kind is UnitKind.MEMBER:
         info = context.class_info

@@ -23,6 +23,16 @@ _ENUM_BASE = re.compile(r"(?:^|\.)\w*(?:Enum|Flag)$")
 _URL = re.compile(r"(?:https?|wss?|gs|s3)://", re.IGNORECASE)
 _API_PATH = re.compile(r"/(?:api|v\d+)(?:/|$)")
 _WHITESPACE = re.compile(r"\s")
+# URIs that identify XML namespaces and schemas: names, not endpoints.
+_NAMESPACE_PREFIXES = (
+    "http://www.w3.org/",
+    "https://www.w3.org/",
+    "http://xml.org/",
+    "http://schemas.",
+    "http://purl.org/",
+    "http://ns.adobe.com/",
+)
+_PLACEHOLDERS = ("%", "{")
 ALWAYS_ALLOWED_NUMBERS = frozenset({0, 1, -1})
 # `range(n)` bounds up to this are loop idioms, not limits.
 SMALL_RANGE_BOUND = 2
@@ -31,6 +41,15 @@ ARITHMETIC_IDIOM_VALUE = 2
 SQUARE_ROOT_EXPONENT = 0.5
 _IDIOM_OPERATORS = (ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 _BIT_OPERATORS = (ast.LShift, ast.RShift, ast.BitAnd, ast.BitOr, ast.BitXor)
+# Names whose numbers are idioms, not tunable values (`warnings.warn(..., stacklevel=2)`).
+_IDIOM_NAMES = frozenset(
+    {"stacklevel", "_stacklevel", "indent", "ndigits", "base", "protocol", "maxsplit"}
+)
+_WARN_FUNCTIONS = frozenset({"warn", "warn_explicit", "_deprecated", "text_encoding"})
+_SPLIT_METHODS = frozenset({"split", "rsplit", "splitlines"})
+# `len(x) == 3`: an arity or shape check, not a limit (limits compare with < or >).
+MAX_SHAPE_LENGTH = 3
+_REGEX_GROUP_METHODS = frozenset({"group", "start", "end", "span", "groups"})
 _LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
 )
@@ -165,6 +184,8 @@ class Literal:
 
 
 MAX_DISPLAY = 40
+# A display of this many literals is a data table: its values repeat by nature.
+MIN_TABLE_SIZE = 3
 
 
 def is_url(value: str) -> bool:
@@ -175,6 +196,16 @@ def is_url(value: str) -> bool:
     if match is not None:
         return match.end() < len(value)
     return _API_PATH.match(value) is not None
+
+
+def is_endpoint(value: str) -> bool:
+    """A URL that names a place to connect to: not an XML namespace or a host template."""
+    if not is_url(value):
+        return False
+    if value.lower().startswith(_NAMESPACE_PREFIXES):
+        return False
+    host = _URL.sub("", value, count=1)
+    return not host.startswith(_PLACEHOLDERS)
 
 
 def dotted_name(node: ast.AST) -> str:
@@ -327,13 +358,31 @@ def _expression_statement(walker: _Walker, node: ast.Expr, scope: Scope) -> None
     walker.generic(node, scope)
 
 
+def is_data_display(node: ast.AST) -> bool:
+    """A list, tuple, set or dict display made of literals only (a data table)."""
+    if _is_literal_value(node):
+        return True
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return all(is_data_display(element) for element in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(
+            key is not None and is_data_display(key) and is_data_display(value)
+            for key, value in zip(node.keys, node.values, strict=True)
+        )
+    return False
+
+
 def _definition_scope(targets: Sequence[ast.expr], value: ast.AST | None, scope: Scope) -> Scope:
     """The scope of an assigned value: a constant's definition is not a magic value."""
     names = _names_of_targets(targets)
     if not names or value is None:
         return scope
-    if any(DUNDER.fullmatch(name) for name in names):
+    if any(DUNDER.fullmatch(name) or name in _IDIOM_NAMES for name in names):
         return scope.but(constant=True)
+    is_table = isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict)
+    if (scope.module_level or scope.class_body) and len(names) == 1 and names[0]:
+        if is_table and is_data_display(value):
+            return scope.but(constant=True)
     if scope.class_body and (scope.enum or all(UPPER_NAME.fullmatch(name) for name in names)):
         return scope.but(constant=True)
     if scope.module_level and (
@@ -416,6 +465,18 @@ def _joined_string(walker: _Walker, node: ast.JoinedStr, scope: Scope) -> None:
     walker.parents.pop()
 
 
+def _assert(walker: _Walker, node: ast.Assert, scope: Scope) -> None:
+    # an assertion states an invariant; its bound is not configuration
+    walker.generic(node, scope.but(deep="assertion"))
+
+
+def _keyword(walker: _Walker, node: ast.keyword, scope: Scope) -> None:
+    if node.arg in _IDIOM_NAMES:
+        walker.generic(node, scope.but(deep=f"{node.arg} argument"))
+        return
+    walker.generic(node, scope)
+
+
 def _match_case(walker: _Walker, node: ast.match_case, scope: Scope) -> None:
     # patterns are not expressions: a name there captures instead of comparing
     walker.within(node, [("guard", scope), ("body", scope)])
@@ -437,6 +498,8 @@ _HANDLERS = {
     ast.Compare: _compare,
     ast.JoinedStr: _joined_string,
     ast.match_case: _match_case,
+    ast.Assert: _assert,
+    ast.keyword: _keyword,
 }
 
 
@@ -489,7 +552,28 @@ def _number_call_exemption(literal: Literal, value: float) -> str | None:
         return "rounding digits"
     if name == "int" and index == 1:
         return "number base"
+    if name.rpartition(".")[2] in _WARN_FUNCTIONS and index >= 1:
+        return "warning stack level"
+    if name.rpartition(".")[2] in _REGEX_GROUP_METHODS:
+        return "regex group"
+    if name.rpartition(".")[2] in _SPLIT_METHODS and index == 1:
+        return "maxsplit"
     return None
+
+
+def _length_pair_check(literal: Literal, value: float) -> str | None:
+    """`len(x) == 2`: a shape check (a pair), not a limit."""
+    parent, _, _ = _direct_parent(literal)
+    if not isinstance(parent, ast.Compare):
+        return None
+    is_equality = all(isinstance(op, ast.Eq | ast.NotEq) for op in parent.ops)
+    if value != ARITHMETIC_IDIOM_VALUE and not (is_equality and 0 < value <= MAX_SHAPE_LENGTH):
+        return None
+    operands = [parent.left, *parent.comparators]
+    is_length = any(
+        isinstance(operand, ast.Call) and dotted_name(operand.func) == "len" for operand in operands
+    )
+    return "pair check" if is_length else None
 
 
 def _arithmetic_idiom(literal: Literal, value: float) -> str | None:
@@ -521,7 +605,11 @@ def number_exemption(literal: Literal, options: Options) -> str | None:
         return scope.deep
     if _in_subscript(literal):
         return "subscript"
-    return _number_call_exemption(literal, value) or _arithmetic_idiom(literal, value)
+    return (
+        _number_call_exemption(literal, value)
+        or _arithmetic_idiom(literal, value)
+        or _length_pair_check(literal, value)
+    )
 
 
 def _allowed_by_option(value: float, options: Options) -> bool:
@@ -571,9 +659,18 @@ def string_repeat_exempt(literal: Literal, options: Options) -> bool:
     return _is_field_name(literal)
 
 
+def _in_data_table(literal: Literal) -> bool:
+    parent, _, _ = _direct_parent(literal)
+    if isinstance(parent, ast.List | ast.Tuple | ast.Set):
+        return len(parent.elts) >= MIN_TABLE_SIZE and is_data_display(parent)
+    if isinstance(parent, ast.Dict):
+        return len(parent.keys) >= MIN_TABLE_SIZE and is_data_display(parent)
+    return False
+
+
 def is_repeat_candidate(literal: Literal, options: Options) -> bool:
     """Whether a literal counts towards STD203's repetitions."""
-    if literal.is_fstring:
+    if literal.is_fstring or not is_extractable(literal) or _in_data_table(literal):
         return False
     if literal.is_number:
         return number_exemption(literal, options) is None
@@ -584,7 +681,7 @@ def is_magic_number(literal: Literal, options: Options) -> bool:
     """Whether a literal is STD201's magic number."""
     return (
         literal.is_number
-        and literal.scope.in_code
+        and (literal.scope.in_code or literal.scope.default)
         and number_exemption(literal, options) is None
     )
 
@@ -596,7 +693,7 @@ def is_hardcoded_url(literal: Literal) -> bool:
         return False
     if scope.log or scope.default or scope.deep == "parametrize data":
         return False
-    return is_url(literal.value)
+    return is_endpoint(literal.value)
 
 
 def is_extractable(literal: Literal) -> bool:

@@ -8,10 +8,9 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.checks._extracting import ExtractingRule, unit_literals
 from rules.checks._literals import is_repeat_candidate
-from rules.extract import extract_title
 from rules.models import Finding, Fix, Position, Range, RuleDoc, RuleExample, Safety, Severity
 from rules.models import TierSeverities
-from rules.naming import propose_name
+from rules.naming import extract_title, propose_name
 from rules.registry import register
 from rules.rule import ModuleContext, ModuleRule, UnitContext
 
