@@ -17,6 +17,7 @@ import re
 import tomllib
 from pathlib import Path, PurePosixPath
 
+import pathspec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules.models import Position, Range, Severity, Tier
@@ -32,7 +33,7 @@ SELECTED_OFF_TIER_SEVERITY = Severity.WARNING
 _TOML_ERROR_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
 _TEST_DIRECTORIES = frozenset({"tests", "test", "testing"})
-_TOOL_KEYS = frozenset({"select", "ignore", "extend-select", "per-file-ignores"})
+_TOOL_KEYS = frozenset({"select", "ignore", "extend-select", "per-file-ignores", "exclude"})
 STANDARDS_SECTIONS = frozenset({"standards", "metadata", "extends", "code", "process", "infra"})
 
 
@@ -67,6 +68,9 @@ class ToolSettings(BaseModel):
     ignore: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, alias="per-file-ignores"
+    )
+    exclude: tuple[str, ...] = Field(
+        default=(), description="gitignore-style patterns, relative to this pyproject, never walked"
     )
     options: Options = Options()
 
@@ -295,17 +299,38 @@ def parse_tool_settings(text: str, path: str) -> PyprojectFile | None:
     problems: list[ConfigProblem] = []
     options = {key: value for key, value in table.items() if key not in _TOOL_KEYS}
     settings = {key: value for key, value in table.items() if key in _TOOL_KEYS}
-    try:
-        parsed_options = Options.model_validate(options)
-    except ValidationError as error:
-        problems.extend(_validation_problems(error, text, path, table_name))
-        parsed_options = Options()
+    parsed_options = _valid_options(options, problems, text, path)
     try:
         tool_settings = ToolSettings.model_validate({**settings, "options": parsed_options})
     except ValidationError as error:
         problems.extend(_validation_problems(error, text, path, table_name))
         tool_settings = ToolSettings(options=parsed_options)
     return PyprojectFile(path=path, tool=tool_settings, problems=tuple(problems))
+
+
+def _valid_options(
+    options: dict[str, object], problems: list[ConfigProblem], text: str, path: str
+) -> Options:
+    """The options that are valid; each unknown or invalid one becomes a problem and is dropped."""
+    table = f"tool.{TOOL_TABLE}"
+    known = {field.alias or name for name, field in Options.model_fields.items()}
+    for key in options:
+        if key not in known:
+            problems.append(
+                ConfigProblem(
+                    path=path,
+                    message=f"[{table}] {key}: unknown setting",
+                    range=locate_key(text, table, key),
+                )
+            )
+    kept = {key: value for key, value in options.items() if key in known}
+    try:
+        return Options.model_validate(kept)
+    except ValidationError as error:
+        found = _validation_problems(error, text, path, table)
+        problems.extend(found)
+        invalid = {str(detail["loc"][0]) for detail in error.errors() if detail["loc"]}
+        return Options.model_validate({k: v for k, v in kept.items() if k not in invalid})
 
 
 def _validation_problems(
@@ -371,6 +396,7 @@ def resolve_settings(
         options=tool.options,
         is_test=is_test_path(path),
         project_name=project.project_name,
+        syntax_errors=ALL_CODES not in ignored,
     )
 
 
@@ -432,7 +458,9 @@ class ConfigResolver:
         standards = None
         if standards_path is not None:
             standards = parse_standards_toml(_read_text(standards_path), str(standards_path))
-        pyproject = self._nearest_tool_table(directory)
+        pyproject = self._nearest_tool_table(
+            directory, standards_path.parent if standards_path else None
+        )
         root = standards_path.parent if standards_path else _project_root(directory, pyproject)
         tier = standards.tier if standards is not None and standards.tier else DEFAULT_TIER
         return ProjectConfig(
@@ -443,13 +471,34 @@ class ConfigResolver:
             project_name=_project_name(_nearest(directory, PYPROJECT_FILE)),
         )
 
-    def _nearest_tool_table(self, directory: Path) -> PyprojectFile | None:
+    def is_excluded(self, path: Path) -> bool:
+        """Whether the `exclude` patterns of the project's `[tool.standards-lsp]` skip `path`."""
+        pyproject = self.project_for(path).pyproject
+        if pyproject is None or not pyproject.tool.exclude:
+            return False
+        base = Path(pyproject.path).parent.absolute()
+        try:
+            relative = path.absolute().relative_to(base).as_posix()
+        except ValueError:
+            return False
+        if path.is_dir():
+            relative += "/"
+        return pathspec.PathSpec.from_lines("gitignore", pyproject.tool.exclude).match_file(
+            relative
+        )
+
+    def _nearest_tool_table(
+        self, directory: Path, project_root: Path | None
+    ) -> PyprojectFile | None:
+        """The nearest `[tool.standards-lsp]` table, not above the project's `standards.toml`."""
         for folder in (directory, *directory.parents):
             candidate = folder / PYPROJECT_FILE
             if candidate.is_file():
                 parsed = parse_tool_settings(_read_text(candidate), str(candidate))
                 if parsed is not None:
                     return parsed
+            if folder == project_root:
+                break
         return None
 
 

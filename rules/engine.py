@@ -187,7 +187,11 @@ class _PythonCheck:
             self.failures.extend(result.failures)
             for code, summary in result.summaries.items():
                 summaries.setdefault(code, []).append((unit.start_line, summary))
-            if syntax_error is None and unit.outcome.error is not None:
+            if (
+                syntax_error is None
+                and unit.outcome.error is not None
+                and self.settings.syntax_errors
+            ):
                 syntax_error = _syntax_error_finding(unit)
         lines = split_lines(text)
         findings.extend(self._module_findings(summaries, lines))

@@ -48,6 +48,7 @@ class FileSettings(BaseModel):
     options: Options = Options()
     is_test: bool = False
     project_name: str | None = None
+    syntax_errors: bool = Field(default=True, description="report a text that does not parse")
 
     def is_active(self, code: str) -> bool:
         """Whether the rule with `code` runs for this file."""

@@ -17,6 +17,7 @@ import re
 import warnings
 from collections.abc import Callable
 from enum import StrEnum
+from functools import cached_property
 from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict
@@ -264,6 +265,11 @@ class _Splitter:
         self.parse = parse
         self.offsets = [0, *accumulate(len(line) for line in lines)]
 
+    @cached_property
+    def full_text(self) -> str:
+        """All the block's lines as one text (needed only to find where a string closes)."""
+        return "".join(self.lines)
+
     def text(self, start: int, end: int) -> str:
         return "".join(self.lines[start:end])
 
@@ -290,14 +296,14 @@ class _Splitter:
         """Absorb following candidates until the statement parses; None if it never does."""
         start = bounds[index]
         last = len(bounds) - 1
-        jump = self._after_string(bounds, index, outcome.error)
-        candidates = range(max(index + 2, jump), min(last, index + 1 + MAX_STEPWISE_MERGES) + 1)
+        first_end = max(index + 2, self._after_string(bounds, index, outcome.error))
+        candidates = range(first_end, min(last, first_end + MAX_STEPWISE_MERGES - 1) + 1)
         for end_index in candidates:
             merged = self.parse(self.text(start, bounds[end_index]), self.kind)
             if merged.clean:
                 return end_index, merged
             if not _runs_on(merged.error, bounds[end_index] - start):
-                return None
+                break  # the candidates are not to be trusted here: let the parser decide
         return self._merge_by_parsing_rest(bounds, index)
 
     def _after_string(self, bounds: list[int], index: int, error: ParseError | None) -> int:
@@ -305,12 +311,12 @@ class _Splitter:
         if error is None or "triple-quoted" not in error.message:
             return index + 2
         line = bounds[index] + error.line
-        opening = _TRIPLE_QUOTE.search(self.lines[line], error.character)
+        opening = _last_opening_quote(self.lines[line], error.character)
         if opening is None:
             return index + 2
         quote = opening.group(1)
         at = self.offsets[line] + opening.end()
-        closing = self.text(0, len(self.lines)).find(quote, at)
+        closing = self.full_text.find(quote, at)
         if closing < 0:
             return len(bounds) - 1
         closing_line = _line_of_offset(self.offsets, closing)
@@ -338,6 +344,16 @@ class _Splitter:
         return None
 
 
+def _last_opening_quote(line: str, column: int) -> re.Match[str] | None:
+    """The triple quote at or before `column` that CPython says never closes."""
+    found = None
+    for match in _TRIPLE_QUOTE.finditer(line):
+        if match.start() > column:
+            break
+        found = match
+    return found or _TRIPLE_QUOTE.search(line)
+
+
 def _line_of_offset(offsets: list[int], offset: int) -> int:
     low, high = 0, len(offsets) - 1
     while low < high:
@@ -354,6 +370,8 @@ def _candidate_starts(text: str, offsets: list[int], pattern: re.Pattern[str]) -
     starts: list[int] = []
     after_decorator = False
     for match in pattern.finditer(text):
+        if match.start() >= len(text):
+            break  # `^` also matches after the final line break, where no line starts
         line = _line_of_offset(offsets, match.start())
         if not after_decorator:
             starts.append(line)
