@@ -15,22 +15,24 @@ Behaviour is preserved by construction:
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from pydantic import BaseModel, ConfigDict
 
 from rules.checks._literals import (
+    DUNDER,
     UPPER_NAME,
     Literal,
     ModuleLiterals,
     is_extractable,
     literal_range,
 )
-from rules.fixes import edits_between
-from rules.models import Fix, Range, Safety
+from rules.models import Fix, Position, Range, Safety, TextEdit
 from rules.naming import extract_title, unique_name
+from rules.source import byte_to_char_column, strip_line_break
 
 # Words too generic for two constants sharing one of them to mean the same thing.
 _GENERIC_WORDS = frozenset(
@@ -70,7 +72,7 @@ _SCOPES = (
     ast.GeneratorExp,
 )
 MIN_BLANK_LINES_BEFORE_DEFINITION = 2
-_DEFINITIONS = (cst.FunctionDef, cst.ClassDef)
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 class CannotExtractError(ValueError):
@@ -99,37 +101,38 @@ def module_names(tree: ast.Module) -> set[str]:
 
 
 def _names_of(node: ast.AST) -> list[str]:
+    names: list[str] = []
     match node:
         case ast.Name(id=name) | ast.arg(arg=name):
-            return [name]
-        case ast.FunctionDef(name=name) | ast.AsyncFunctionDef(name=name) | ast.ClassDef(
-            name=name
-        ):
-            return [name]
+            names = [name]
+        case ast.FunctionDef(name=name) | ast.AsyncFunctionDef(name=name) | ast.ClassDef(name=name):
+            names = [name]
         case ast.alias(name=name, asname=asname):
-            return [asname or name.split(".")[0]]
-        case ast.Global(names=names) | ast.Nonlocal(names=names):
-            return list(names)
+            names = [asname or name.split(".")[0]]
+        case ast.Global(names=declared) | ast.Nonlocal(names=declared):
+            names = list(declared)
         case ast.ExceptHandler(name=str() as name) | ast.MatchAs(name=str() as name):
-            return [name]
+            names = [name]
         case ast.MatchStar(name=str() as name) | ast.MatchMapping(rest=str() as name):
-            return [name]
+            names = [name]
         case ast.TypeVar(name=name) | ast.ParamSpec(name=name) | ast.TypeVarTuple(name=name):
-            return [name]
+            names = [name]
         case ast.Assign(targets=[ast.Name(id="__all__")], value=ast.List() | ast.Tuple() as seq):
-            return [
+            names = [
                 element.value
                 for element in seq.elts
                 if isinstance(element, ast.Constant) and isinstance(element.value, str)
             ]
-    return []
+    return names
 
 
 def names_bound_in_scope(scope: ast.AST) -> set[str]:
     """The names a function, lambda, class or comprehension binds in its own scope."""
     bound: set[str] = set()
     if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-        bound.update(argument.arg for argument in ast.walk(scope.args) if isinstance(argument, ast.arg))
+        bound.update(
+            argument.arg for argument in ast.walk(scope.args) if isinstance(argument, ast.arg)
+        )
     roots: list[ast.AST]
     if isinstance(scope, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
         roots = [generator.target for generator in scope.generators]
@@ -143,7 +146,9 @@ def names_bound_in_scope(scope: ast.AST) -> set[str]:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
             bound.add(node.id)
         elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            bound.add(node.target.id)  # walrus binds in the enclosing function, even from a comprehension
+            bound.add(
+                node.target.id
+            )  # walrus binds in the enclosing function, even from a comprehension
         names = [] if isinstance(node, ast.Name | ast.Global | ast.Nonlocal) else _names_of(node)
         bound.update(names)
         if isinstance(node, _SCOPES):
@@ -219,7 +224,7 @@ def _fits(existing: str, proposed: str) -> bool:
 
 def _first_line(targets: Sequence[Literal]) -> int:
     """The first line (1-based) of the first top-level statement holding one of the targets."""
-    return min(literal.parents[0][0].lineno for literal in targets)  # type: ignore[attr-defined]
+    return min(getattr(literal.parents[0][0], "lineno", 1) for literal in targets)
 
 
 def plan_extraction(
@@ -255,6 +260,10 @@ def _value_source(module: ModuleLiterals, literal: Literal) -> str:
 
 
 # The rewrite --------------------------------------------------------------------------------
+#
+# libcst rewrites only the top-level statements that hold a replaced literal (each parses on its
+# own: it starts at column 0), so a fix costs the size of what it changes, not of the file; the
+# new constant's statement is generated by libcst too and inserted between top-level statements.
 
 
 def _span(code_range: CodeRange) -> tuple[int, int, int, int]:
@@ -266,21 +275,19 @@ def _span(code_range: CodeRange) -> tuple[int, int, int, int]:
     )
 
 
-def _range_span(where: Range) -> tuple[int, int, int, int]:
-    return (where.start.line, where.start.character, where.end.line, where.end.character)
-
-
 class _Replacer(cst.CSTTransformer):
     """Replaces the nodes at the targets' spans by the constant's name."""
 
     def __init__(
-        self, positions: dict[cst.CSTNode, CodeRange], spans: set[tuple[int, int, int, int]], name: str
+        self,
+        positions: Mapping[cst.CSTNode, CodeRange],
+        spans: set[tuple[int, int, int, int]],
+        name: str,
     ) -> None:
         super().__init__()
         self.positions = positions
         self.spans = spans
         self.name = name
-        self.replaced = 0
 
     def on_leave(
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
@@ -294,7 +301,6 @@ class _Replacer(cst.CSTTransformer):
         if replacement is None:
             return updated_node
         self.spans.discard(_span(position))
-        self.replaced += 1
         return replacement
 
     def _replacement(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
@@ -305,26 +311,156 @@ class _Replacer(cst.CSTTransformer):
             expression = cst.FormattedStringExpression(expression=name)
             return node.with_changes(parts=[expression, *node.parts[1:]])
         if isinstance(
-            node, cst.Integer | cst.Float | cst.SimpleString | cst.ConcatenatedString
-        ) or isinstance(node, cst.UnaryOperation):
+            node,
+            cst.Integer
+            | cst.Float
+            | cst.SimpleString
+            | cst.ConcatenatedString
+            | cst.UnaryOperation,
+        ):
             return name.with_changes(lpar=node.lpar, rpar=node.rpar)
         return None
 
 
-def extract(module: ModuleLiterals, targets: Sequence[Literal], proposed: str) -> tuple[str, str]:
-    """The module's text with the targets extracted, and the constant's name."""
-    plan = plan_extraction(module, targets, proposed)
-    wrapper = MetadataWrapper(cst.parse_module(module.text))
-    positions = wrapper.resolve(PositionProvider)
-    spans = {_range_span(literal_range(target, module.lines)) for target in targets}
-    replacer = _Replacer(dict(positions), set(spans), plan.name)
-    rewritten = wrapper.module.visit(replacer)
-    if replacer.replaced != len(spans):
-        raise CannotExtractError("not every occurrence could be located in the syntax tree")
+def _statement_start(statement: ast.stmt) -> int:
+    """The 0-based first line of a top-level statement, decorators included."""
+    decorators = getattr(statement, "decorator_list", [])
+    return min([statement.lineno, *(decorator.lineno for decorator in decorators)]) - 1
+
+
+class _Piece(BaseModel):
+    """Whole lines of the module holding one statement, and the indentation they share."""
+
+    first: int  # 0-based
+    last: int  # exclusive
+    indent: str
+
+
+def _piece_of(module: ModuleLiterals, statement: ast.stmt) -> _Piece | None:
+    """The statement's lines if they can be dedented and parsed on their own (None otherwise:
+    text before it on its first line, a line outside its indentation, a multi-line string)."""
+    first = _statement_start(statement)
+    last = statement.end_lineno or statement.lineno
+    head = module.lines[first]
+    indent = head[: len(head) - len(head.lstrip(" \t"))]
+    code = head[len(indent) :]
+    if not code.strip() or code.startswith("elif"):
+        return None  # an `elif` only parses with its `if`
+    if statement.lineno - 1 == first:
+        column = byte_to_char_column(head, statement.col_offset)
+        if len(indent) != column:
+            return None
+    for line in module.lines[first + 1 : last]:
+        if line.strip() and not line.startswith(indent):
+            return None
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Constant | ast.JoinedStr) and node.end_lineno != node.lineno:
+            return None
+    return _Piece(first=first, last=last, indent=indent)
+
+
+def _innermost_piece(module: ModuleLiterals, target: Literal) -> _Piece:
+    for parent, _ in reversed(target.parents):
+        if isinstance(parent, ast.stmt):
+            piece = _piece_of(module, parent)
+            if piece is not None:
+                return piece
+    return _top_level_piece(target)
+
+
+def _top_level_piece(target: Literal) -> _Piece:
+    statement = target.parents[0][0]
+    assert isinstance(statement, ast.stmt)  # noqa: S101 - the walk starts at statements
+    return _Piece(
+        first=_statement_start(statement),
+        last=statement.end_lineno or statement.lineno,
+        indent="",
+    )
+
+
+def _pieces(
+    module: ModuleLiterals, targets: Sequence[Literal]
+) -> list[tuple[_Piece, list[Literal]]]:
+    """The smallest statements to rewrite; if two would overlap, the top-level ones, merged."""
+    chosen = sorted(
+        ((_innermost_piece(module, target), target) for target in targets),
+        key=lambda pair: pair[0].first,
+    )
+    if any(a.last > b.first and a != b for (a, _), (b, _) in pairwise(chosen)):
+        chosen = sorted(
+            ((_top_level_piece(target), target) for target in targets),
+            key=lambda pair: pair[0].first,
+        )
+    groups: list[tuple[_Piece, list[Literal]]] = []
+    for piece, target in chosen:
+        if groups and piece.first < groups[-1][0].last:
+            previous, members = groups[-1]
+            merged = previous
+            if piece != previous:  # top-level statements sharing a line
+                merged = _Piece(
+                    first=previous.first, last=max(previous.last, piece.last), indent=""
+                )
+            groups[-1] = (merged, [*members, target])
+        else:
+            groups.append((piece, [target]))
+    return groups
+
+
+def _dedented(lines: Sequence[str], indent: str) -> str:
+    width = len(indent)
+    return "".join(
+        line[width:] if line.startswith(indent) else line.lstrip(" \t") for line in lines
+    )
+
+
+def _rewrite_statements(
+    module: ModuleLiterals, targets: Sequence[Literal], name: str
+) -> list[TextEdit]:
+    """One edit per statement holding targets, rewritten by libcst on its own."""
+    edits: list[TextEdit] = []
+    for piece, group in _pieces(module, targets):
+        width = len(piece.indent)
+        wrapper = MetadataWrapper(
+            cst.parse_module(_dedented(module.lines[piece.first : piece.last], piece.indent))
+        )
+        spans = set()
+        for target in group:
+            where = literal_range(target, module.lines)
+            spans.add(
+                (
+                    where.start.line - piece.first,
+                    where.start.character - width,
+                    where.end.line - piece.first,
+                    where.end.character - width,
+                )
+            )
+        replacer = _Replacer(wrapper.resolve(PositionProvider), spans, name)
+        rewritten = wrapper.module.visit(replacer)
+        if replacer.spans:
+            raise CannotExtractError("not every occurrence could be located in the syntax tree")
+        new_lines = rewritten.code.splitlines(keepends=True)
+        new_text = "".join(piece.indent + line if line.strip() else line for line in new_lines)
+        last = piece.last - 1
+        edits.append(
+            TextEdit(
+                range=Range(
+                    start=Position(line=piece.first, character=0),
+                    end=Position(line=last, character=len(strip_line_break(module.lines[last]))),
+                ),
+                new_text=strip_line_break(new_text),
+            )
+        )
+    return edits
+
+
+def extract(
+    module: ModuleLiterals, targets: Sequence[Literal], plan: ExtractionPlan
+) -> list[TextEdit]:
+    """The edits that carry out `plan` for the targets."""
+    edits = _rewrite_statements(module, targets, plan.name)
     if not plan.reuse:
-        first_use = _first_line(targets)
-        rewritten = _insert_constant(rewritten, positions, wrapper.module, plan, first_use)
-    return rewritten.code, plan.name
+        edits.insert(0, _insertion(module, targets, plan))
+    return edits
 
 
 def build_extract_fix(
@@ -332,91 +468,58 @@ def build_extract_fix(
 ) -> Fix | None:
     """The extract fix for `targets` (safe for one occurrence), or None if it cannot be made."""
     try:
-        new_text, name = extract(module, targets, proposed)
+        plan = plan_extraction(module, targets, proposed)
+        edits = extract(module, targets, plan)
     except (CannotExtractError, cst.ParserSyntaxError):
         return None
     count = len(targets)
     return Fix(
-        title=extract_title(display, name, count),
+        title=extract_title(display, plan.name, count),
         safety=Safety.SAFE if count == 1 else Safety.UNSAFE,
-        edits=edits_between(module.text, new_text),
+        edits=edits,
     )
 
 
 # Placement ----------------------------------------------------------------------------------
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return False
-    small = statement.body[0]
-    return isinstance(small, cst.Expr) and isinstance(
-        small.value, cst.SimpleString | cst.ConcatenatedString
+def _is_docstring(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
     )
 
 
-def _is_import_line(statement: cst.CSTNode) -> bool:
-    return isinstance(statement, cst.SimpleStatementLine) and all(
-        isinstance(small, cst.Import | cst.ImportFrom | cst.Pass) for small in statement.body
-    )
-
-
-def _block_is_imports(block: cst.BaseSuite | None) -> bool:
-    if block is None:
+def _is_import_block(statement: ast.stmt) -> bool:
+    """An import, `if TYPE_CHECKING:` imports, or a `try:` import with its fallback."""
+    if isinstance(statement, ast.Import | ast.ImportFrom):
         return True
-    if isinstance(block, cst.SimpleStatementSuite):
-        return all(isinstance(small, cst.Import | cst.ImportFrom | cst.Pass) for small in block.body)
-    return any(_is_import_line(statement) for statement in block.body)
-
-
-def _is_import_block(statement: cst.BaseStatement) -> bool:
-    """An import line, `if TYPE_CHECKING:` imports, or a `try:` import with its fallback."""
-    if _is_import_line(statement):
-        return True
-    if isinstance(statement, cst.If):
-        return _block_is_imports(statement.body)
-    if isinstance(statement, cst.Try):
-        return _block_is_imports(statement.body)
+    if isinstance(statement, ast.If | ast.Try):
+        return any(isinstance(inner, ast.Import | ast.ImportFrom) for inner in statement.body)
     return False
 
 
-def _assigned_names(statement: cst.BaseStatement) -> list[str]:
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return []
-    small = statement.body[0]
-    if isinstance(small, cst.Assign):
-        return [
-            target.target.value for target in small.targets if isinstance(target.target, cst.Name)
-        ]
-    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-        return [small.target.value]
+def _assigned_names(statement: ast.stmt) -> list[str]:
+    if isinstance(statement, ast.Assign):
+        return [target.id if isinstance(target, ast.Name) else "" for target in statement.targets]
+    if isinstance(statement, ast.AnnAssign):
+        return [statement.target.id if isinstance(statement.target, ast.Name) else ""]
     return []
 
 
-def _is_constant(statement: cst.BaseStatement) -> bool:
+def _is_constant(statement: ast.stmt) -> bool:
     names = _assigned_names(statement)
     return bool(names) and all(UPPER_NAME.fullmatch(name) for name in names)
 
 
-def _is_dunder_assignment(statement: cst.BaseStatement) -> bool:
+def _is_dunder_assignment(statement: ast.stmt) -> bool:
     names = _assigned_names(statement)
-    return bool(names) and all(name.startswith("__") and name.endswith("__") for name in names)
+    return bool(names) and all(DUNDER.fullmatch(name) for name in names)
 
 
-def _insertion_index(
-    body: Sequence[cst.BaseStatement],
-    positions: dict[cst.CSTNode, CodeRange],
-    first_use: int,
-) -> int:
+def _insertion_index(body: Sequence[ast.stmt], first_use_index: int) -> int:
     """Where the constant goes among the module's statements (see the module docstring)."""
-    first_use_index = next(
-        (
-            index
-            for index, statement in enumerate(body)
-            if positions[statement].end.line >= first_use
-        ),
-        len(body),
-    )
     header_end = 0
     for index, statement in enumerate(body):
         if (index == 0 and _is_docstring(statement)) or _is_import_block(statement):
@@ -426,59 +529,67 @@ def _insertion_index(
     index = header_end
     for later in range(header_end, first_use_index):
         statement = body[later]
-        if not isinstance(statement, cst.SimpleStatementLine):
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             break
         if _is_constant(statement):
             index = later + 1
-    return min(index, first_use_index)
+    index = min(index, first_use_index)
+    # statements sharing a line (`a = 1; b = 2`) are not separated
+    while 0 < index < len(body) and (body[index - 1].end_lineno or 0) > _statement_start(
+        body[index]
+    ):
+        index -= 1
+    return index
 
 
-def _blank_lines(statement: cst.BaseStatement) -> int:
+def _newline(lines: Sequence[str]) -> str:
+    first = lines[0] if lines else ""
+    ending = first[len(strip_line_break(first)) :]
+    return ending or "\n"
+
+
+def _blank_lines_from(lines: Sequence[str], start: int) -> int:
     count = 0
-    for line in statement.leading_lines:
-        if line.comment is not None:
-            break
+    while start + count < len(lines) and not lines[start + count].strip():
         count += 1
     return count
 
 
-def _with_blank_lines(statement: cst.BaseStatement, wanted: int) -> cst.BaseStatement:
-    missing = wanted - _blank_lines(statement)
-    if missing <= 0:
-        return statement
-    lines = [cst.EmptyLine() for _ in range(missing)]
-    return statement.with_changes(leading_lines=[*lines, *statement.leading_lines])
-
-
-def _insert_constant(
-    rewritten: cst.Module,
-    positions: object,
-    original: cst.Module,
-    plan: ExtractionPlan,
-    first_use: int,
-) -> cst.Module:
-    position_map: dict[cst.CSTNode, CodeRange] = dict(positions)  # type: ignore[call-overload]
-    index = _insertion_index(original.body, position_map, first_use)
-    body = list(rewritten.body)
-    joins_constants = index > 0 and _is_constant(body[index - 1])
-    assignment = cst.SimpleStatementLine(
+def _insertion(
+    module: ModuleLiterals, targets: Sequence[Literal], plan: ExtractionPlan
+) -> TextEdit:
+    body = module.tree.body
+    positions = {id(statement): index for index, statement in enumerate(body)}
+    first_use_index = min(positions[id(target.parents[0][0])] for target in targets)
+    index = _insertion_index(body, first_use_index)
+    newline = _newline(module.lines)
+    statement = cst.Module(
         body=[
-            cst.Assign(
-                targets=[cst.AssignTarget(target=cst.Name(plan.name))],
-                value=cst.parse_expression(plan.value_source),
+            cst.SimpleStatementLine(
+                body=[
+                    cst.Assign(
+                        targets=[cst.AssignTarget(target=cst.Name(plan.name))],
+                        value=cst.parse_expression(plan.value_source),
+                    )
+                ]
             )
-        ]
-    )
-    if index == 0 and body:
-        # comments above the first statement (a licence, a shebang's neighbours) stay on top
-        assignment = assignment.with_changes(leading_lines=body[0].leading_lines)
-        body[0] = body[0].with_changes(leading_lines=[])
-    elif index > 0 and not joins_constants:
-        assignment = assignment.with_changes(leading_lines=[cst.EmptyLine()])
-    if index < len(body):
-        following = body[index]
+        ],
+        default_newline=newline,
+    ).code
+    following = body[index] if index < len(body) else None
+    joins_constants = index > 0 and _is_constant(body[index - 1])
+    line = _statement_start(body[0]) if index == 0 else body[index - 1].end_lineno or 0
+    before = newline if index > 0 and not joins_constants else ""
+    after = ""
+    if following is not None and not joins_constants:
         wanted = MIN_BLANK_LINES_BEFORE_DEFINITION if isinstance(following, _DEFINITIONS) else 1
-        if not joins_constants or isinstance(following, _DEFINITIONS):
-            body[index] = _with_blank_lines(following, wanted)
-    body.insert(index, assignment)
-    return rewritten.with_changes(body=body)
+        after = newline * max(wanted - _blank_lines_from(module.lines, line), 0)
+    if line >= len(module.lines) or (
+        line > 0 and not module.lines[line - 1].endswith(("\n", "\r"))
+    ):
+        before = newline + before  # the previous line is the last one and has no line break
+    where = Position(line=min(line, len(module.lines)), character=0)
+    if line >= len(module.lines):
+        last = len(module.lines) - 1
+        where = Position(line=last, character=len(module.lines[last]))
+    return TextEdit(range=Range(start=where, end=where), new_text=before + statement + after)

@@ -163,9 +163,7 @@ def url_name(value: str) -> str:
         for segment in parts.path.split("/")
         if segment and "{" not in segment and "%" not in segment
     ]
-    words = [
-        segment for segment in segments if not _VERSION_SEGMENT.fullmatch(segment.lower())
-    ]
+    words = [segment for segment in segments if not _VERSION_SEGMENT.fullmatch(segment.lower())]
     host_words = [
         word for word in (parts.hostname or "").split(".") if word and word not in _HOST_NOISE
     ]

@@ -47,19 +47,23 @@ class _Module:
         self.constants = _module_constants(self.tree)
 
     def range_of(self, node: ast.AST) -> Range:
+        line = getattr(node, "lineno", 1)
         return self.span(
-            node.lineno,  # type: ignore[attr-defined]
-            node.col_offset,  # type: ignore[attr-defined]
-            node.end_lineno or node.lineno,  # type: ignore[attr-defined]
-            node.end_col_offset or 0,  # type: ignore[attr-defined]
+            line,
+            getattr(node, "col_offset", 0),
+            getattr(node, "end_lineno", None) or line,
+            getattr(node, "end_col_offset", None) or 0,
         )
 
     def span(self, line: int, column: int, end_line: int, end_column: int) -> Range:
         """A code-point range from `ast`'s 1-based lines and UTF-8 byte columns."""
         return Range(
-            start=Position(line=line - 1, character=byte_to_char_column(self.lines[line - 1], column)),
+            start=Position(
+                line=line - 1, character=byte_to_char_column(self.lines[line - 1], column)
+            ),
             end=Position(
-                line=end_line - 1, character=byte_to_char_column(self.lines[end_line - 1], end_column)
+                line=end_line - 1,
+                character=byte_to_char_column(self.lines[end_line - 1], end_column),
             ),
         )
 
@@ -150,7 +154,11 @@ def _holds_in_scope(scope: ast.AST, child: ast.AST) -> bool:
 
 def _declared(scope: ast.AST, kind: type[ast.Global] | type[ast.Nonlocal]) -> set[str]:
     declared: set[str] = set()
-    stack = list(getattr(scope, "body", []) if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef) else [])
+    stack = list(
+        getattr(scope, "body", [])
+        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef)
+        else []
+    )
     while stack:
         node = stack.pop()
         if isinstance(node, kind):
@@ -169,7 +177,9 @@ def _refuse_if_read_before_bound(scope: ast.ClassDef, node: ast.Name) -> None:
         other.lineno
         for statement in scope.body
         for other in ast.walk(statement)
-        if isinstance(other, ast.Name) and other.id == node.id and not isinstance(other.ctx, ast.Load)
+        if isinstance(other, ast.Name)
+        and other.id == node.id
+        and not isinstance(other.ctx, ast.Load)
     ]
     if stores and node.lineno <= min(stores):
         raise RenameError(

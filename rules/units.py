@@ -331,6 +331,9 @@ class _Splitter:
         """Parse from the unit's start to the block's end once to learn where the statement ends."""
         start = bounds[index]
         rest = self.parse(self.text(start, bounds[-1]), self.kind)
+        if rest.clean and rest.tree is None:
+            # a cached outcome has no tree; the statement's extent needs one
+            rest = parse_unit(self.text(start, bounds[-1]), self.kind)
         if not rest.clean or rest.tree is None or not rest.tree.body:
             return None
         first = rest.tree.body[0]

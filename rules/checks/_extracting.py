@@ -25,9 +25,11 @@ def build_extract_fix(
     module: ModuleLiterals, targets: list[Literal], proposed: str, display: str
 ) -> Fix | None:
     """The rewrite, imported on first use: libcst is only needed when a fix is built."""
-    from rules.extract import build_extract_fix as build  # noqa: PLC0415 - lazy on purpose
+    from rules.extract import build_extract_fix as build
 
     return build(module, targets, proposed, display)
+
+
 FIX_TITLE = "Extract to module constant"
 
 
@@ -120,7 +122,7 @@ class ExtractingRule(Rule):
 
 
 def offer_extractions(code: str, request: RefactorRequest) -> list[RefactorOffer]:
-    """"Extract this occurrence" (and "extract all N" when it repeats) for a selected literal."""
+    """ "Extract this occurrence" (and "extract all N" when it repeats) for a selected literal."""
     module = parse_module(request.text)
     found = module.around(request.range) if module is not None else None
     if module is None or found is None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from rules.models import Position, Range
 from rules.settings import Options
@@ -180,7 +181,11 @@ class Literal:
     def display(self) -> str:
         """The literal as the user reads it in messages and titles."""
         text = repr(self.value)
-        return text if len(text) <= MAX_DISPLAY else text[: MAX_DISPLAY - 1] + "\N{HORIZONTAL ELLIPSIS}"
+        return (
+            text
+            if len(text) <= MAX_DISPLAY
+            else text[: MAX_DISPLAY - 1] + "\N{HORIZONTAL ELLIPSIS}"
+        )
 
 
 MAX_DISPLAY = 40
@@ -362,6 +367,8 @@ def is_data_display(node: ast.AST) -> bool:
     """A list, tuple, set or dict display made of literals only (a data table)."""
     if _is_literal_value(node):
         return True
+    if isinstance(node, ast.Name):
+        return UPPER_NAME.fullmatch(node.id) is not None  # a constant: extraction keeps a table
     if isinstance(node, ast.List | ast.Tuple | ast.Set):
         return all(is_data_display(element) for element in node.elts)
     if isinstance(node, ast.Dict):
@@ -380,9 +387,14 @@ def _definition_scope(targets: Sequence[ast.expr], value: ast.AST | None, scope:
     if any(DUNDER.fullmatch(name) or name in _IDIOM_NAMES for name in names):
         return scope.but(constant=True)
     is_table = isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict)
-    if (scope.module_level or scope.class_body) and len(names) == 1 and names[0]:
-        if is_table and is_data_display(value):
-            return scope.but(constant=True)
+    is_single = len(names) == 1 and bool(names[0])
+    if (
+        (scope.module_level or scope.class_body)
+        and is_single
+        and is_table
+        and is_data_display(value)
+    ):
+        return scope.but(constant=True)
     if scope.class_body and (scope.enum or all(UPPER_NAME.fullmatch(name) for name in names)):
         return scope.but(constant=True)
     if scope.module_level and (
@@ -416,7 +428,9 @@ def _call(walker: _Walker, node: ast.Call, scope: Scope) -> None:
     reason = _DEEP_EXEMPT_CALLS.get(name)
     if reason is not None:
         walker.within(node, [("func", scope)])
-        walker.within(node, [("args", scope.but(deep=reason)), ("keywords", scope.but(deep=reason))])
+        walker.within(
+            node, [("args", scope.but(deep=reason)), ("keywords", scope.but(deep=reason))]
+        )
         return
     if name in _TYPE_NAME_FUNCTIONS and node.args:
         walker.within(node, [("func", scope), ("keywords", scope)])
@@ -482,7 +496,7 @@ def _match_case(walker: _Walker, node: ast.match_case, scope: Scope) -> None:
     walker.within(node, [("guard", scope), ("body", scope)])
 
 
-_HANDLERS = {
+_HANDLERS: dict[type[ast.AST], Callable[[_Walker, Any, Scope], None]] = {
     ast.Constant: _constant,
     ast.UnaryOp: _unary,
     ast.FunctionDef: _function,
@@ -534,30 +548,33 @@ def _in_subscript(literal: Literal) -> bool:
         return True
     if isinstance(parent, ast.Slice):
         return True
-    if isinstance(parent, ast.Tuple) and len(literal.parents) >= 2:
+    if isinstance(parent, ast.Tuple) and len(literal.parents) > 1:
         grand, grand_field = literal.parents[-2]
         return isinstance(grand, ast.Subscript) and grand_field == "slice"
     return False
+
+
+# Positional arguments that are idioms, by the called function's last name: (names, which
+# argument positions, why).
+_ARGUMENT_EXEMPTIONS: tuple[tuple[frozenset[str], Callable[[int, float], bool], str], ...] = (
+    (frozenset({"range"}), lambda _, value: abs(value) <= SMALL_RANGE_BOUND, "small range bound"),
+    (frozenset({"round"}), lambda index, _: index == 1, "rounding digits"),
+    (frozenset({"int"}), lambda index, _: index == 1, "number base"),
+    (_WARN_FUNCTIONS, lambda index, _: index >= 1, "warning stack level"),
+    (_REGEX_GROUP_METHODS, lambda _, __: True, "regex group"),
+    (_SPLIT_METHODS, lambda index, _: index == 1, "maxsplit"),
+)
 
 
 def _number_call_exemption(literal: Literal, value: float) -> str | None:
     parent, field, node = _direct_parent(literal)
     if not isinstance(parent, ast.Call) or field != "args":
         return None
-    name = dotted_name(parent.func)
+    name = last_name(parent.func)
     index = _argument_index(parent, node)
-    if name == "range" and abs(value) <= SMALL_RANGE_BOUND:
-        return "small range bound"
-    if name == "round" and index == 1:
-        return "rounding digits"
-    if name == "int" and index == 1:
-        return "number base"
-    if name.rpartition(".")[2] in _WARN_FUNCTIONS and index >= 1:
-        return "warning stack level"
-    if name.rpartition(".")[2] in _REGEX_GROUP_METHODS:
-        return "regex group"
-    if name.rpartition(".")[2] in _SPLIT_METHODS and index == 1:
-        return "maxsplit"
+    for names, applies, reason in _ARGUMENT_EXEMPTIONS:
+        if name in names and applies(index, value):
+            return reason
     return None
 
 
@@ -747,9 +764,9 @@ class ModuleLiterals:
         """The innermost literal that contains the selection (or that the selection covers)."""
         best: tuple[Literal, Range] | None = None
         for literal, found in zip(self.literals, self.ranges, strict=True):
-            if _contains(found, selection) or _contains(selection, found):
-                if best is None or _contains(best[1], found):
-                    best = (literal, found)
+            overlaps = _contains(found, selection) or _contains(selection, found)
+            if overlaps and (best is None or _contains(best[1], found)):
+                best = (literal, found)
         return best
 
     def iter_with_ranges(self) -> Iterator[tuple[Literal, Range]]:

@@ -49,9 +49,7 @@ class MagicNumber(ExtractingRule, UnitRule):
         ),
         bad=[
             RuleExample(
-                source=(
-                    "def calculate_fee(amount: int) -> int:\n    return int(amount * 0.025)\n"
-                ),
+                source=("def calculate_fee(amount: int) -> int:\n    return int(amount * 0.025)\n"),
                 expected_codes=["STD201"],
                 fixed=(
                     "CALCULATE_FEE_RATE = 0.025\n\n\n"

@@ -8,8 +8,17 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.checks._extracting import ExtractingRule, unit_literals
 from rules.checks._literals import is_repeat_candidate
-from rules.models import Finding, Fix, Position, Range, RuleDoc, RuleExample, Safety, Severity
-from rules.models import TierSeverities
+from rules.models import (
+    Finding,
+    Fix,
+    Position,
+    Range,
+    RuleDoc,
+    RuleExample,
+    Safety,
+    Severity,
+    TierSeverities,
+)
 from rules.naming import extract_title, propose_name
 from rules.registry import register
 from rules.rule import ModuleContext, ModuleRule, UnitContext
@@ -51,8 +60,8 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
             "at least twice in a module's executable code. Not counted: docstrings, module-level "
             "`NAME = literal` definitions and class constants, dict keys and other field names "
             "(subscripts, `.get(...)`, `in` tests, `getattr` names), `__all__` and dunder "
-            "names, type-annotation strings, codec and error-handler names (`\"utf-8\"`, "
-            "`\"strict\"`), strings without a letter or digit, the numbers STD201 exempts, test "
+            'names, type-annotation strings, codec and error-handler names (`"utf-8"`, '
+            '`"strict"`), strings without a letter or digit, the numbers STD201 exempts, test '
             "files. The fix (unsafe: it ties the occurrences together) extracts the value once "
             "and replaces every occurrence."
         ),

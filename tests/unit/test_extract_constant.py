@@ -134,10 +134,14 @@ def test_placement_beside_existing_constants() -> None:
 def test_placement_before_first_use_in_module_code() -> None:
     source = "import os\n\nvalue = compute(86400)\nother = compute(86400)\n"
     result = fixed(source, "STD203")
-    assert result == (
-        "import os\n\nCOMPUTE_VALUE = 86400\n\nvalue = compute(COMPUTE_VALUE)\n"
-        "other = compute(COMPUTE_VALUE)\n"
-    ) or "= 86400\n" in result.split("value =")[0]
+    assert (
+        result
+        == (
+            "import os\n\nCOMPUTE_VALUE = 86400\n\nvalue = compute(COMPUTE_VALUE)\n"
+            "other = compute(COMPUTE_VALUE)\n"
+        )
+        or "= 86400\n" in result.split("value =")[0]
+    )
 
 
 def test_placement_keeps_leading_comments_on_top() -> None:
@@ -166,9 +170,15 @@ def test_does_not_reuse_unrelated_or_rebound_or_shadowed_constants() -> None:
     [
         pytest.param("def f():\n    TIMEOUT = 1\n    timeout = 30\n", id="local"),
         pytest.param("def f():\n    global TIMEOUT\n    timeout = 30\n", id="global"),
-        pytest.param("class A:\n    TIMEOUT = 1\n    def m(self):\n        timeout = 30\n", id="class"),
-        pytest.param("def f():\n    return [TIMEOUT for TIMEOUT in x], (timeout := 30)\n", id="comprehension"),
-        pytest.param("def f():\n    def g(TIMEOUT):\n        pass\n    timeout = 30\n", id="nested"),
+        pytest.param(
+            "class A:\n    TIMEOUT = 1\n    def m(self):\n        timeout = 30\n", id="class"
+        ),
+        pytest.param(
+            "def f():\n    return [TIMEOUT for TIMEOUT in x], (timeout := 30)\n", id="comprehension"
+        ),
+        pytest.param(
+            "def f():\n    def g(TIMEOUT):\n        pass\n    timeout = 30\n", id="nested"
+        ),
         pytest.param("import TIMEOUT\n\n\ndef f():\n    timeout = 30\n", id="import"),
     ],
 )
@@ -252,8 +262,18 @@ def test_refactor_offers_on_any_selected_literal() -> None:
 def test_no_refactor_offer_off_literals_or_on_constants() -> None:
     text = "LIMIT = 5\n\n\ndef f(x):\n    return x\n"
     engine = Engine()
-    assert engine.refactorings(RefactorRequest(text=text, range=_selection(0, 8, 9), settings=SETTINGS)) == []
-    assert engine.refactorings(RefactorRequest(text=text, range=_selection(4, 11, 12), settings=SETTINGS)) == []
+    assert (
+        engine.refactorings(
+            RefactorRequest(text=text, range=_selection(0, 8, 9), settings=SETTINGS)
+        )
+        == []
+    )
+    assert (
+        engine.refactorings(
+            RefactorRequest(text=text, range=_selection(4, 11, 12), settings=SETTINGS)
+        )
+        == []
+    )
     broken = RefactorRequest(text="def f(:\n", range=_selection(0, 0, 1), settings=SETTINGS)
     assert engine.refactorings(broken) == []
 

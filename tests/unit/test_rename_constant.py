@@ -137,7 +137,10 @@ def test_class_body_reading_before_its_own_binding_is_refused() -> None:
 def test_class_body_binding_shadows_in_the_class_only() -> None:
     source = "LIMIT = 1\n\n\nclass A:\n    LIMIT = 2\n    y = LIMIT\n\n    def m(self):\n        return LIMIT\n"
     result = apply_edits(source, rename(source, at(0, 0), "MAX"))
-    assert result == "MAX = 1\n\n\nclass A:\n    LIMIT = 2\n    y = LIMIT\n\n    def m(self):\n        return MAX\n"
+    assert (
+        result
+        == "MAX = 1\n\n\nclass A:\n    LIMIT = 2\n    y = LIMIT\n\n    def m(self):\n        return MAX\n"
+    )
 
 
 def test_unicode_columns() -> None:

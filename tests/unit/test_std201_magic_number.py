@@ -64,7 +64,9 @@ def test_flagged(source: str, expected: list[str]) -> None:
         pytest.param("class Color(IntFlag):\n    red = 8\n", id="flag members"),
         pytest.param("def f(x=30, *, y=2.5):\n    pass\n", id="default arguments"),
         pytest.param("class M(BaseModel):\n    size: int = 10\n", id="field defaults"),
-        pytest.param("def f(x):\n    return x[2], x[:3], x[-2], x[1:7:2], x[3, 4]\n", id="subscripts"),
+        pytest.param(
+            "def f(x):\n    return x[2], x[:3], x[-2], x[1:7:2], x[3, 4]\n", id="subscripts"
+        ),
         pytest.param("def f():\n    for i in range(2):\n        pass\n", id="small range"),
         pytest.param("def f(x):\n    return round(x, 3)\n", id="round digits"),
         pytest.param("def f(s):\n    return int(s, 16)\n", id="int base"),
