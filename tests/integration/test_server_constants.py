@@ -96,7 +96,7 @@ async def test_refactor_extract_on_an_allowed_literal(client: RecordingClient, p
     action = _titled(await _actions(client, uri, span(1, 15, 1, 16)), "Extract `1`")
     assert action.kind == "refactor.extract"
     text, _ = await _apply(client, uri, source, action, 2)
-    assert text == "F_VALUE = 1\n\n\ndef f(x):\n    return x + F_VALUE\n"
+    assert text == "X_OFFSET = 1\n\n\ndef f(x):\n    return x + X_OFFSET\n"
 
 
 async def test_rename_module_constant(client: RecordingClient, project: Path) -> None:
