@@ -45,9 +45,7 @@ def register(server: StandardsServer) -> None:
             return None
         return client_range(where, lines, server.codec)
 
-    @server.feature(
-        types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True)
-    )
+    @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
     def rename_constant(params: types.RenameParams) -> types.WorkspaceEdit | None:
         uri = params.text_document.uri
         document = server.documents.get(uri)

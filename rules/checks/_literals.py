@@ -40,6 +40,11 @@ SMALL_RANGE_BOUND = 2
 # Halving, doubling, parity and squaring are arithmetic, not tunable values.
 ARITHMETIC_IDIOM_VALUE = 2
 SQUARE_ROOT_EXPONENT = 0.5
+HALF = 0.5
+# `10 ** n` and `2 ** n` scale by the number base; the exponent is what may be magic.
+_POWER_BASES = frozenset({2, 10})
+# Methods whose string arguments are words of a command protocol (`tk.call("winfo", ...)`).
+_COMMAND_METHODS = frozenset({"call"})
 _IDIOM_OPERATORS = (ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 _BIT_OPERATORS = (ast.LShift, ast.RShift, ast.BitAnd, ast.BitOr, ast.BitXor)
 # Names whose numbers are idioms, not tunable values (`warnings.warn(..., stacklevel=2)`).
@@ -598,6 +603,10 @@ def _arithmetic_idiom(literal: Literal, value: float) -> str | None:
     if isinstance(parent, ast.BinOp):
         if isinstance(parent.op, _BIT_OPERATORS):
             return "bit operation"
+        if value in _POWER_BASES and isinstance(parent.op, ast.Pow) and field == "left":
+            return "power of the number base"
+        if value == HALF and isinstance(parent.op, ast.Mult):
+            return "arithmetic idiom"
         if value == ARITHMETIC_IDIOM_VALUE and isinstance(parent.op, _IDIOM_OPERATORS):
             return "arithmetic idiom"
         if value == SQUARE_ROOT_EXPONENT and isinstance(parent.op, ast.Pow) and field == "right":
@@ -653,6 +662,8 @@ def _is_field_name(literal: Literal) -> bool:
     if isinstance(parent, ast.Call) and field == "args":
         name = last_name(parent.func)
         index = _argument_index(parent, node)
+        if name in _COMMAND_METHODS and isinstance(parent.func, ast.Attribute):
+            return True
         if name in _ATTRIBUTE_FUNCTIONS:
             return index == 1
         if name in _KEY_METHODS:

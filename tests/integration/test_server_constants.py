@@ -10,7 +10,7 @@ from lsprotocol import types
 
 pytest.importorskip("server.app", reason="the language server is not in this tree yet")
 
-from tests.integration.conftest import (  # noqa: E402 - only once the server exists
+from tests.integration.conftest import (
     RecordingClient,
     apply_text_edits,
     change_document,
@@ -88,7 +88,9 @@ async def test_extract_all_occurrences(client: RecordingClient, project: Path) -
     assert found == []
 
 
-async def test_refactor_extract_on_an_allowed_literal(client: RecordingClient, project: Path) -> None:
+async def test_refactor_extract_on_an_allowed_literal(
+    client: RecordingClient, project: Path
+) -> None:
     source = "def f(x):\n    return x + 1\n"
     await initialize(client, project)
     uri = open_document(client, project / "plain.py", source)
@@ -105,16 +107,22 @@ async def test_rename_module_constant(client: RecordingClient, project: Path) ->
     await diagnostics_for(client, uri, 1)
     document = types.TextDocumentIdentifier(uri=uri)
     prepared = await client.text_document_prepare_rename_async(
-        types.PrepareRenameParams(text_document=document, position=types.Position(line=8, character=12))
+        types.PrepareRenameParams(
+            text_document=document, position=types.Position(line=8, character=12)
+        )
     )
     assert prepared == span(8, 11, 8, 16)
     local = await client.text_document_prepare_rename_async(
-        types.PrepareRenameParams(text_document=document, position=types.Position(line=4, character=12))
+        types.PrepareRenameParams(
+            text_document=document, position=types.Position(line=4, character=12)
+        )
     )
     assert local is None
     edit = await client.text_document_rename_async(
         types.RenameParams(
-            text_document=document, position=types.Position(line=0, character=1), new_name="MAX_ITEMS"
+            text_document=document,
+            position=types.Position(line=0, character=1),
+            new_name="MAX_ITEMS",
         )
     )
     renamed = apply_text_edits(RENAMED, edits_of(edit, uri))

@@ -141,3 +141,18 @@ def test_member_ranges_are_absolute_and_in_code_points() -> None:
     (finding,) = analysis.findings
     assert finding.range.start.line == 4
     assert source.splitlines()[4][finding.range.start.character :].startswith("42")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("def f(n):\n    return 10**n + 2**n\n", id="power of the base"),
+        pytest.param("def f(w):\n    return 0.5 * w\n", id="halving"),
+    ],
+)
+def test_more_arithmetic_idioms(source: str) -> None:
+    assert flagged(source) == []
+
+
+def test_exponent_is_still_flagged() -> None:
+    assert flagged("def f():\n    return 2**30\n") == ["30"]

@@ -193,3 +193,8 @@ def test_incremental_check_of_a_statement_merged_by_parsing_the_rest() -> None:
     fresh = engine.check(SourceFile(text=edited, settings=settings("STD201")))
     assert "syntax-error" not in [f.code for f in fresh.findings]
     assert incremental.findings == fresh.findings
+
+
+def test_command_words_of_call_protocols_are_not_repeated_values() -> None:
+    source = 'def f(tk):\n    tk.call("winfo", "x")\n    tk.call("winfo", "y")\n'
+    assert flagged("STD203", source) == []
