@@ -598,21 +598,32 @@ def _length_pair_check(literal: Literal, value: float) -> str | None:
     return "pair check" if is_length else None
 
 
+# Binary operations whose operand is arithmetic, not a tunable value: (operators, which
+# operand, the values, why); "any" operand means either side, `None` values any value.
+_BINARY_IDIOMS: tuple[
+    tuple[tuple[type[ast.operator], ...], str, frozenset[float] | None, str], ...
+] = (
+    (_BIT_OPERATORS, "any", None, "bit operation"),
+    ((ast.Pow,), "left", _POWER_BASES, "power of the number base"),
+    ((ast.Mult,), "any", frozenset({HALF}), "halving"),
+    (_IDIOM_OPERATORS, "any", frozenset({ARITHMETIC_IDIOM_VALUE}), "arithmetic idiom"),
+    ((ast.Pow,), "right", frozenset({SQUARE_ROOT_EXPONENT}), "square root"),
+)
+
+
 def _arithmetic_idiom(literal: Literal, value: float) -> str | None:
     parent, field, _ = _direct_parent(literal)
-    if isinstance(parent, ast.BinOp):
-        if isinstance(parent.op, _BIT_OPERATORS):
-            return "bit operation"
-        if value in _POWER_BASES and isinstance(parent.op, ast.Pow) and field == "left":
-            return "power of the number base"
-        if value == HALF and isinstance(parent.op, ast.Mult):
-            return "arithmetic idiom"
-        if value == ARITHMETIC_IDIOM_VALUE and isinstance(parent.op, _IDIOM_OPERATORS):
-            return "arithmetic idiom"
-        if value == SQUARE_ROOT_EXPONENT and isinstance(parent.op, ast.Pow) and field == "right":
-            return "arithmetic idiom"
     if isinstance(parent, ast.AugAssign) and value == ARITHMETIC_IDIOM_VALUE:
         return "arithmetic idiom" if isinstance(parent.op, _IDIOM_OPERATORS) else None
+    if not isinstance(parent, ast.BinOp):
+        return None
+    for operators, side, values, reason in _BINARY_IDIOMS:
+        if (
+            isinstance(parent.op, operators)
+            and side in ("any", field)
+            and (values is None or value in values)
+        ):
+            return reason
     return None
 
 
@@ -660,15 +671,19 @@ def _is_field_name(literal: Literal) -> bool:
     if isinstance(parent, ast.Compare) and field == "left":
         return isinstance(parent.ops[0], ast.In | ast.NotIn)
     if isinstance(parent, ast.Call) and field == "args":
-        name = last_name(parent.func)
-        index = _argument_index(parent, node)
-        if name in _COMMAND_METHODS and isinstance(parent.func, ast.Attribute):
-            return True
-        if name in _ATTRIBUTE_FUNCTIONS:
-            return index == 1
-        if name in _KEY_METHODS:
-            return index == 0
+        return _is_name_argument(parent, node)
     return False
+
+
+def _is_name_argument(call: ast.Call, node: ast.AST) -> bool:
+    """An argument that names something: an attribute, a key, a protocol's command word."""
+    name = last_name(call.func)
+    index = _argument_index(call, node)
+    if name in _COMMAND_METHODS and isinstance(call.func, ast.Attribute):
+        return True
+    if name in _ATTRIBUTE_FUNCTIONS:
+        return index == 1
+    return name in _KEY_METHODS and index == 0
 
 
 def string_repeat_exempt(literal: Literal, options: Options) -> bool:
