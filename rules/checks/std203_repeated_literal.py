@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -44,6 +45,16 @@ class LiteralSummary(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     occurrences: tuple[Occurrence, ...]
+
+
+MIN_REPETITIONS = 2
+MAX_MEMOISED_GROUPS = 4096
+
+
+class _GroupMemo:
+    """Findings of recently seen groups of occurrences (see `RepeatedLiteral._memoised`)."""
+
+    entries: ClassVar[dict[tuple[tuple[int, int], ...], tuple[object, list[Finding]]]] = {}
 
 
 @register
@@ -133,10 +144,25 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
             if isinstance(summary, LiteralSummary):
                 for occurrence in summary.occurrences:
                     groups.setdefault(occurrence.key, []).append((start_line, occurrence))
-        minimum = max(context.settings.options.repeated_literal_min_count, 2)
+        minimum = max(context.settings.options.repeated_literal_min_count, MIN_REPETITIONS)
         for group in groups.values():
             if len(group) >= minimum:
-                yield from self._group_findings(group)
+                yield from self._memoised(group)
+
+    def _memoised(self, group: list[tuple[int, Occurrence]]) -> list[Finding]:
+        """A group's findings, reused while its occurrences (the very summary objects, which the
+        engine's cache keeps for unchanged units) stand at the same lines: a keystroke rebuilds
+        only the groups it touched."""
+        key = tuple((start, id(occurrence)) for start, occurrence in group)
+        memo = _GroupMemo.entries
+        known = memo.get(key)
+        if known is not None:
+            return known[1]
+        findings = list(self._group_findings(group))
+        if len(memo) >= MAX_MEMOISED_GROUPS:
+            memo.clear()
+        memo[key] = (group, findings)  # the group is held so that its ids stay unique
+        return findings
 
     def _group_findings(self, group: list[tuple[int, Occurrence]]) -> Iterator[Finding]:
         first = group[0][1]
