@@ -61,7 +61,9 @@ _LOG_METHODS = frozenset(
 )
 _LOG_OWNERS = frozenset({"logging", "logger", "log", "_logger", "_log", "LOGGER", "LOG"})
 _KEY_METHODS = frozenset({"get", "pop", "setdefault", "getenv", "putenv", "unsetenv"})
-_ATTRIBUTE_FUNCTIONS = frozenset({"getattr", "setattr", "hasattr", "delattr"})
+_ATTRIBUTE_FUNCTIONS = frozenset(
+    {"getattr", "setattr", "hasattr", "delattr", "__setattr__", "__getattribute__", "__delattr__"}
+)
 _TYPE_NAME_FUNCTIONS = frozenset(
     {"cast", "TypeVar", "NewType", "ParamSpec", "TypeVarTuple", "TypeAliasType", "ForwardRef"}
 )
