@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rules.models import RuleExample, Severity
-from rules.registry import Registry
+from rules.registry import Registry, default_registry
 from rules.rule import Rule
 
 RULE_PAGES_URL = "https://github.com/progression-labs/standards-lsp/blob/main/docs/rules"
@@ -87,3 +89,29 @@ def replace_generated_section(document: str, generated: str) -> str:
     begin = document.index(README_RULES_BEGIN) + len(README_RULES_BEGIN)
     end = document.index(README_RULES_END)
     return document[:begin] + "\n" + generated + document[end:]
+
+
+def regenerate(root: Path) -> list[Path]:
+    """Rewrite the README's rule table and every rule page under `root`; the files changed."""
+    registry = default_registry()
+    changed: list[Path] = []
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    updated = replace_generated_section(text, render_rule_table(registry))
+    if updated != text:
+        readme.write_text(updated, encoding="utf-8")
+        changed.append(readme)
+    pages = root / "docs" / "rules"
+    pages.mkdir(parents=True, exist_ok=True)
+    for rule in registry.rules:
+        page = pages / f"{rule.code}.md"
+        content = render_rule(rule)
+        if not page.exists() or page.read_text(encoding="utf-8") != content:
+            page.write_text(content, encoding="utf-8")
+            changed.append(page)
+    return changed
+
+
+if __name__ == "__main__":
+    for path in regenerate(Path.cwd()):
+        print(f"rewrote {path}")

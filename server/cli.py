@@ -90,9 +90,12 @@ def _problem_line(problem: ConfigProblem, base: Path) -> str:
 
 
 def _warn_about_configuration(report: BatchReport) -> None:
-    for root in report.unconfigured_roots:
+    roots = report.unconfigured_roots
+    if roots:
+        others = f" (and {len(roots) - 1} other directories)" if len(roots) > 1 else ""
         print(
-            f"standards-lsp: no standards.toml found for {root}: the python-internal tier applies",
+            f"standards-lsp: no standards.toml found for {roots[0]}{others}: "
+            "the python-internal tier applies",
             file=sys.stderr,
         )
     for problem in report.fatal_problems:
