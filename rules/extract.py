@@ -250,13 +250,21 @@ def plan_extraction(
 
 def _value_source(module: ModuleLiterals, literal: Literal) -> str:
     if literal.is_fstring:
-        return repr(literal.value)
+        return _double_quoted(str(literal.value))
     source = ast.get_source_segment(module.text, literal.node)
     if source is None:
         raise CannotExtractError("the literal's source text is not available")
     if "\n" in source or "\r" in source:
         return f"({source})"
     return source
+
+
+def _double_quoted(value: str) -> str:
+    """A string literal for `value`, double-quoted like the formatter writes them."""
+    literal = repr(value)
+    if literal.startswith("'") and '"' not in value:
+        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
+    return literal
 
 
 # The rewrite --------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ class HardcodedUrl(ExtractingRule, UnitRule):
                 ),
                 expected_codes=["STD202"],
                 fixed=(
-                    "USERS_API_URL = 'https://api.example.com/v1/users/'\n\n\n"
+                    'USERS_API_URL = "https://api.example.com/v1/users/"\n\n\n'
                     "def user_url(user_id: int) -> str:\n"
                     '    return f"{USERS_API_URL}{user_id}"\n'
                 ),

@@ -202,7 +202,7 @@ def test_class_body_and_nested_scopes() -> None:
 def test_fstring_prefix_extraction() -> None:
     source = 'def f(i):\n    return f"https://api.example.com/v1/users/{i}?x={{y}}"\n'
     result = fixed(source, "STD202")
-    assert "USERS_API_URL = 'https://api.example.com/v1/users/'" in result
+    assert 'USERS_API_URL = "https://api.example.com/v1/users/"' in result
     assert 'return f"{USERS_API_URL}{i}?x={{y}}"' in result
 
 
