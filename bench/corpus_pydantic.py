@@ -30,6 +30,7 @@ from rules.settings import FileSettings
 CODES = ("STD101", "STD102")
 SKIPPED_PARTS = frozenset({"site-packages", "dist-packages"})
 DEFAULT_SEED = 101
+LINE_OFFSET = 6
 
 
 class FindingReport(BaseModel):
@@ -120,7 +121,7 @@ def check_file(engine: Engine, path: Path, root: Path) -> FileReport:
             line=line + 1,
             code=finding.code,
             message=finding.message,
-            snippet="\n".join(lines[max(line - 1, 0) : line + 6]),
+            snippet="\n".join(lines[max(line - 1, 0) : line + LINE_OFFSET]),
         )
         if finding.fix is not None:
             entry.problem = check_finding(engine, text, finding, settings)

@@ -44,6 +44,7 @@ VALID_INSERT = " "
 BROKEN_INSERT = "("
 UTF16_UNIT_BYTES = 2
 ENCODING = "utf-8"
+TARGET = 0.5
 
 
 class EditVariant(StrEnum):
@@ -166,7 +167,7 @@ def _spread(candidates: dict[int, int], line_count: int, count: int) -> list[int
     for index in range(count):
         if not available:
             break
-        target = (index + 0.5) * line_count / count
+        target = (index + TARGET) * line_count / count
         nearest = min(available, key=lambda line: abs(line - target))
         available.remove(nearest)
         chosen.append(nearest)

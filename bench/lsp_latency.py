@@ -45,6 +45,9 @@ VERSION_TIMEOUT = 30
 MODULE_COMMAND_LENGTH = 3  # python -m MODULE
 JSON_INDENT = 2
 ENCODING = "utf-8"
+BENCH_LSP_LATENCY = "bench.lsp_latency"
+COMMA_SEPARATED = "comma-separated"
+OURS = "ours"
 
 
 def _bin(name: str) -> str:
@@ -63,9 +66,9 @@ def default_commands() -> dict[str, list[str]]:
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="bench.lsp_latency", description=__doc__)
-    parser.add_argument("--servers", default=",".join(ALL_SERVERS), help="comma-separated")
-    parser.add_argument("--inputs", default=",".join(ALL_INPUTS), help="comma-separated")
+    parser = argparse.ArgumentParser(prog=BENCH_LSP_LATENCY, description=__doc__)
+    parser.add_argument("--servers", default=",".join(ALL_SERVERS), help=COMMA_SEPARATED)
+    parser.add_argument("--inputs", default=",".join(ALL_INPUTS), help=COMMA_SEPARATED)
     parser.add_argument("--variants", default=EditVariant.VALID.value, help="valid,broken")
     parser.add_argument("--edits", type=int, default=DEFAULT_EDITS, help="edits per variant")
     parser.add_argument("--code-actions", type=int, default=DEFAULT_CODE_ACTIONS)
@@ -101,10 +104,10 @@ def server_specs(arguments: argparse.Namespace) -> list[ServerSpec]:
     for name in arguments.servers.split(","):
         override = getattr(arguments, f"{name}_cmd", None)
         command = shlex.split(override) if override else commands[name]
-        if name == "ours" and not override and importlib.util.find_spec(OUR_MODULE) is None:
+        if name == OURS and not override and importlib.util.find_spec(OUR_MODULE) is None:
             print(f"skipping ours: {OUR_MODULE} is not importable yet", file=sys.stderr)
             continue
-        profile_dir = arguments.profile_ours if name == "ours" else None
+        profile_dir = arguments.profile_ours if name == OURS else None
         if profile_dir is not None:
             profile_dir = profile_dir.resolve()
             profile_dir.mkdir(parents=True, exist_ok=True)
@@ -149,7 +152,7 @@ def environment(specs: list[ServerSpec]) -> dict[str, str]:
         "commit": _git_commit(),
     }
     for spec in specs:
-        if spec.name == "ours":
+        if spec.name == OURS:
             info["ours source"] = _source_of(spec.command)
         else:
             info[f"{spec.name} version"] = _version_of(spec.command[:1])
@@ -247,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     report = RunReport(
         started=started,
         duration_seconds=time.perf_counter() - began,
-        command=[sys.executable, "-m", "bench.lsp_latency", *(argv or sys.argv[1:])],
+        command=[sys.executable, "-m", BENCH_LSP_LATENCY, *(argv or sys.argv[1:])],
         environment=environment(specs),
         servers={spec.name: spec.command for spec in specs},
         diagnostics_mode=arguments.diagnostics,

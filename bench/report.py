@@ -13,6 +13,8 @@ from bench.stats import MILLISECONDS
 REFERENCE_SERVER = "ruff"
 KIB_PER_MIB = 1024.0
 MISSING = "-"
+MEDIAN_MS = "median_ms"
+P95_MS = "p95_ms"
 
 type Metric = Callable[[SessionResult], float | None]
 
@@ -69,8 +71,8 @@ def _reference(results: list[SessionResult], input_name: str) -> SessionResult |
 def _columns(variants: list[EditVariant]) -> list[tuple[str, Metric, bool]]:
     columns: list[tuple[str, Metric, bool]] = [("open→diags ms", _open, True)]
     for variant in variants:
-        columns.append((f"edit({variant}) median ms", _edit_metric(variant, "median_ms"), True))
-        columns.append((f"edit({variant}) p95 ms", _edit_metric(variant, "p95_ms"), True))
+        columns.append((f"edit({variant}) median ms", _edit_metric(variant, MEDIAN_MS), True))
+        columns.append((f"edit({variant}) p95 ms", _edit_metric(variant, P95_MS), True))
     columns.append(("codeAction median ms", _code_action, True))
     columns.append(("peak RSS MiB", _rss, True))
     return columns
@@ -162,7 +164,7 @@ def target_checks(results: list[SessionResult]) -> list[TargetCheck]:
             continue
         reference = _reference(results, result.input)
         for variant in result.edits:
-            for field, factor in (("median_ms", EDIT_MEDIAN_LIMIT), ("p95_ms", EDIT_P95_LIMIT)):
+            for field, factor in ((MEDIAN_MS, EDIT_MEDIAN_LIMIT), (P95_MS, EDIT_P95_LIMIT)):
                 metric = _edit_metric(variant, field)
                 pair = (metric(result), metric(reference) if reference else None)
                 target = f"edit({variant}) {field.removesuffix('_ms')} <= {factor:g}x ruff"

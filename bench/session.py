@@ -32,6 +32,7 @@ QUIET_PERIOD = 0.75  # how long nothing may arrive before a document counts as s
 SETTLE_LIMIT = 10.0  # ...and the most we wait for that
 MIN_EDITS = 3  # a variant's time budget never cuts it below this many edits
 CODE_ACTION_KINDS = ["", "quickfix", "refactor", "refactor.extract", "refactor.rewrite", "source"]
+MIN_COMMAND = 3
 
 
 class DiagnosticsMode(StrEnum):
@@ -56,7 +57,7 @@ class ServerSpec(BaseModel):
     def command_for(self, input_name: str) -> list[str]:
         """The command for one session: as given, or wrapped in the profiler."""
         command = self.command
-        if self.profile_dir is None or len(command) < 3 or command[1] != MODULE_FLAG:
+        if self.profile_dir is None or len(command) < MIN_COMMAND or command[1] != MODULE_FLAG:
             return command
         out = self.profile_dir / f"{self.name}-{input_name}.prof"
         return [command[0], str(PROFILER_SCRIPT), str(out), *command[2:]]

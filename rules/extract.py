@@ -73,6 +73,7 @@ _SCOPES = (
 )
 MIN_BLANK_LINES_BEFORE_DEFINITION = 2
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+GET_OFFSET = 2
 
 
 class CannotExtractError(ValueError):
@@ -183,7 +184,7 @@ def reusable_constants(tree: ast.Module) -> list[_ModuleConstant]:
             stores[node.id] = stores.get(node.id, 0) + 1
         elif isinstance(node, ast.Global | ast.Nonlocal):
             for name in node.names:
-                stores[name] = stores.get(name, 0) + 2
+                stores[name] = stores.get(name, 0) + GET_OFFSET
     constants: list[_ModuleConstant] = []
     for statement in tree.body:
         match statement:

@@ -125,6 +125,7 @@ RESERVED_FIELD_NAMES = frozenset(name for name in dir(BaseModel) if not name.sta
 RESERVED_PREFIXES = ("model_", "_")
 FIELD_FALLBACK = "field"
 VERB_AND_NOUN = 2  # the fewest words of a `<verb>_<noun>` name
+COUNTER = 2
 
 
 def pascal_case(snake: str) -> str:
@@ -165,7 +166,7 @@ def free_name(base: str, taken: set[str]) -> str:
     if base not in taken:
         return base
     candidate = base + MODEL_SUFFIX
-    counter = 2
+    counter = COUNTER
     while candidate in taken:
         candidate = f"{base}{MODEL_SUFFIX}{counter}"
         counter += 1
@@ -183,7 +184,7 @@ def field_name(key: str, taken: set[str]) -> str:
     if name.startswith(RESERVED_PREFIXES):
         name = f"{FIELD_FALLBACK}_{name}"
     unique = name
-    counter = 2
+    counter = COUNTER
     while unique in taken:
         unique = f"{name}_{counter}"
         counter += 1

@@ -37,6 +37,12 @@ _OPERATOR_SUFFIXES: dict[type[ast.operator], str] = {
     ast.Mod: "MODULUS",
     ast.Pow: "EXPONENT",
 }
+MAX = "MAX"
+MIN = "MIN"
+URL_NAME_VALUE = 3
+URL_NAME_VALUE_2 = 2
+VALUE = "VALUE"
+COUNTER = 2
 
 
 def extract_title(display: str, name: str, count: int = 1) -> str:
@@ -115,9 +121,9 @@ def _operand_name(node: ast.AST) -> str:
 
 def _compare_prefix(operator: ast.cmpop, literal_on_right: bool) -> str:
     if isinstance(operator, ast.Gt | ast.GtE):
-        return "MAX" if literal_on_right else "MIN"
+        return MAX if literal_on_right else MIN
     if isinstance(operator, ast.Lt | ast.LtE):
-        return "MIN" if literal_on_right else "MAX"
+        return MIN if literal_on_right else MAX
     return "EXPECTED"
 
 
@@ -170,7 +176,11 @@ def url_name(value: str) -> str:
     is_api = (parts.hostname or "").startswith("api.") or any(
         _VERSION_SEGMENT.fullmatch(segment.lower()) for segment in segments
     )
-    subject = _words(words[-1], 3) if words else _words(host_words[0] if host_words else "", 2)
+    subject = (
+        _words(words[-1], URL_NAME_VALUE)
+        if words
+        else _words(host_words[0] if host_words else "", URL_NAME_VALUE_2)
+    )
     if not parts.scheme:
         return f"{subject}_API_PATH" if subject else "API_PATH"
     kind = "API_URL" if is_api else "URL"
@@ -192,7 +202,7 @@ def _from_value(literal: Literal) -> str:
 
 
 def _fallback(literal: Literal) -> str:
-    suffix = "VALUE" if literal.is_number else "TEXT"
+    suffix = VALUE if literal.is_number else "TEXT"
     owner = literal.scope.function or literal.scope.class_name or ""
     return f"{owner}_{suffix}" if owner else suffix
 
@@ -209,7 +219,7 @@ def propose_name(literal: Literal, prefer_value: bool = False) -> str:
         name = valid_constant_name(strategy(literal))
         if name:
             return name
-    return "VALUE"
+    return VALUE
 
 
 def valid_constant_name(name: str) -> str:
@@ -230,7 +240,7 @@ def valid_constant_name(name: str) -> str:
 def unique_name(base: str, taken: set[str]) -> str:
     """`base`, or `base_2`, `base_3`, ... : the first that no name in `taken` nor a builtin is."""
     candidate = base
-    counter = 2
+    counter = COUNTER
     while candidate in taken or candidate in _BUILTIN_NAMES or keyword.iskeyword(candidate):
         candidate = f"{base}_{counter}"
         counter += 1

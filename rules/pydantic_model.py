@@ -58,6 +58,7 @@ STATICMETHOD = "staticmethod"
 BOUND_RECEIVERS = frozenset({"self", "cls"})
 TOP_LEVEL_BLANK_LINES = 2
 SIMPLE_TYPES = frozenset({"int", "str", "float", "bool", "bytes"})
+NONE = "None"
 type Position = tuple[int, int]  # 1-based line, 0-based code-point column (libcst's convention)
 
 
@@ -264,7 +265,7 @@ class _ParameterConversion(_Conversion):
             class_source=class_source,
             fields={field.key: field.name for field in fields},
             parameter=shape.name,
-            optional_keys={field.key for field in fields if field.default == "None"},
+            optional_keys={field.key for field in fields if field.default == NONE},
             displays={self.position(display) for display in accepted},
             imports=_imports_for(fields, class_source),
         )
@@ -777,7 +778,7 @@ class _Rewriter(cst.CSTTransformer):
         operator = cst.IsNot() if isinstance(target.operator, cst.In) else cst.Is()
         return updated_node.with_changes(
             left=self._attribute(target.comparator, key, cst.Name("_")),
-            comparisons=[cst.ComparisonTarget(operator=operator, comparator=cst.Name("None"))],
+            comparisons=[cst.ComparisonTarget(operator=operator, comparator=cst.Name(NONE))],
         )
 
     def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:

@@ -24,6 +24,7 @@ from rules.source import byte_to_char_column, split_lines
 _FUNCTION_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _BUILTIN_NAMES = frozenset(dir(builtins))
+NAME_OFFSET = 2
 
 
 class RenameError(ValueError):
@@ -129,7 +130,10 @@ class _Module:
                     for element in sequence.elts:
                         if isinstance(element, ast.Constant) and element.value == name:
                             where = self.range_of(element)
-                            if where.end.character - where.start.character == len(name) + 2:
+                            if (
+                                where.end.character - where.start.character
+                                == len(name) + NAME_OFFSET
+                            ):
                                 yield Range(
                                     start=Position(
                                         line=where.start.line, character=where.start.character + 1

@@ -54,6 +54,7 @@ MAX_RECOVERY_ATTEMPTS = 12
 # Parsing indented class members needs an enclosing block; this header is one line long.
 MEMBER_WRAPPER = "if True:\n"
 MEMBER_WRAPPER_LINES = 1
+INDEX_OFFSET = 2
 
 
 class UnitKind(StrEnum):
@@ -306,7 +307,7 @@ class _Splitter:
         last = len(bounds) - 1
         if _is_unclosed_bracket(outcome.error):
             last = self._statement_only_candidate(bounds, index)
-        first_end = max(index + 2, self._after_string(bounds, index, outcome.error))
+        first_end = max(index + INDEX_OFFSET, self._after_string(bounds, index, outcome.error))
         candidates = range(first_end, min(last, first_end + MAX_STEPWISE_MERGES - 1) + 1)
         for end_index in candidates:
             merged = self.parse(self.text(start, bounds[end_index]), self.kind)
@@ -330,11 +331,11 @@ class _Splitter:
     def _after_string(self, bounds: list[int], index: int, error: ParseError | None) -> int:
         """For an unterminated triple-quoted string, the first candidate past its closing quotes."""
         if error is None or "triple-quoted" not in error.message:
-            return index + 2
+            return index + INDEX_OFFSET
         line = bounds[index] + error.line
         opening = _last_opening_quote(self.lines[line], error.character)
         if opening is None:
-            return index + 2
+            return index + INDEX_OFFSET
         quote = opening.group(1)
         closing_line = _closing_line(self.lines, line, opening.end(), quote)
         if closing_line is None:

@@ -151,6 +151,10 @@ NONE_TYPE = "None"
 ANY_TYPE = "Any"
 type Scope = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+STR = "str"
+INT = "int"
+FLOAT = "float"
+BOOL = "bool"
 type FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -261,7 +265,7 @@ def _is_any_dict(node: ast.expr) -> bool:
     if not isinstance(arguments, ast.Tuple) or len(arguments.elts) != DICT_TYPE_ARITY:
         return False
     key, value = arguments.elts
-    return dotted_name(key) == "str" and dotted_name(value) in ANY_NAMES
+    return dotted_name(key) == STR and dotted_name(value) in ANY_NAMES
 
 
 def is_exempt_function(function: FunctionNode, class_bases: tuple[str, ...] | None) -> bool:
@@ -448,11 +452,11 @@ def _use_hint(value: ast.expr, parents: dict[ast.AST, ast.AST]) -> str | None:
     """The type a read value's use implies: `.upper()` → str, `+ 1` → int, iteration → list."""
     parent = parents.get(value)
     if isinstance(parent, ast.Attribute) and parent.attr in STRING_METHODS:
-        return "str"
+        return STR
     if isinstance(parent, ast.BinOp):
         other = parent.right if parent.left is value else parent.left
         kind = expression_type(other)
-        return kind if kind in {"int", "float"} else None
+        return kind if kind in {INT, FLOAT} else None
     if isinstance(parent, ast.For | ast.comprehension) and parent.iter is value:
         return "list[Any]"
     return None
@@ -525,7 +529,7 @@ def expression_type(node: ast.expr | None, names: Mapping[str, str] | None = Non
 def _operation_type(node: ast.expr, names: Mapping[str, str] | None) -> str | None:
     """The type of a unary, binary or conditional expression, when its operands tell."""
     if isinstance(node, ast.UnaryOp):
-        return "bool" if isinstance(node.op, ast.Not) else expression_type(node.operand, names)
+        return BOOL if isinstance(node.op, ast.Not) else expression_type(node.operand, names)
     if isinstance(node, ast.BinOp):
         return _binary_type(node, names)
     if isinstance(node, ast.IfExp):
@@ -547,8 +551,8 @@ def _call_type(call: ast.Call) -> str | None:
         is_text = call.func.attr not in {"split", "rsplit", "splitlines", "encode"}
         is_test = call.func.attr.startswith(("is", "starts", "ends"))
         if is_test:
-            return "bool"
-        return "str" if is_text else None
+            return BOOL
+        return STR if is_text else None
     return None
 
 
@@ -556,12 +560,12 @@ def _binary_type(node: ast.BinOp, names: Mapping[str, str] | None) -> str | None
     left, right = expression_type(node.left, names), expression_type(node.right, names)
     if left is None or right is None:
         return None
-    if isinstance(node.op, ast.Div) and {left, right} <= {"int", "float"}:
-        return "float"
+    if isinstance(node.op, ast.Div) and {left, right} <= {INT, FLOAT}:
+        return FLOAT
     if left == right and left in {"int", "float", "str"}:
         return left
-    if {left, right} == {"int", "float"}:
-        return "float"
+    if {left, right} == {INT, FLOAT}:
+        return FLOAT
     return None
 
 

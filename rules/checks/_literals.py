@@ -101,6 +101,13 @@ COMMON_STRINGS = frozenset(
         "w+b",
     }
 )
+DECORATOR_LIST = "decorator_list"
+ARGS = "args"
+BODY = "body"
+KEYWORDS = "keywords"
+VALUE = "value"
+FUNC = "func"
+SLICE = "slice"
 
 
 class Scope:
@@ -338,8 +345,8 @@ def _unary(walker: _Walker, node: ast.UnaryOp, scope: Scope) -> None:
 def _function(walker: _Walker, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
     body_scope = Scope(function=node.name)
     default_scope = scope.but(default=True)
-    walker.within(node, [("decorator_list", scope), ("args", default_scope)])
-    walker.parents.append((node, "body"))
+    walker.within(node, [(DECORATOR_LIST, scope), (ARGS, default_scope)])
+    walker.parents.append((node, BODY))
     walker.statements(node.body, body_scope)
     walker.parents.pop()
 
@@ -351,14 +358,14 @@ def _arguments(walker: _Walker, node: ast.arguments, scope: Scope) -> None:
 
 def _lambda(walker: _Walker, node: ast.Lambda, scope: Scope) -> None:
     body_scope = Scope(function=scope.function or "")
-    walker.within(node, [("args", scope.but(default=True)), ("body", body_scope)])
+    walker.within(node, [(ARGS, scope.but(default=True)), (BODY, body_scope)])
 
 
 def _class(walker: _Walker, node: ast.ClassDef, scope: Scope) -> None:
     bases = [dotted_name(base) for base in node.bases]
     body_scope = Scope(class_body=True, class_name=node.name, enum=is_enum_class(bases))
-    walker.within(node, [("decorator_list", scope), ("bases", scope), ("keywords", scope)])
-    walker.parents.append((node, "body"))
+    walker.within(node, [(DECORATOR_LIST, scope), ("bases", scope), (KEYWORDS, scope)])
+    walker.parents.append((node, BODY))
     walker.statements(node.body, body_scope)
     walker.parents.pop()
 
@@ -414,14 +421,14 @@ def _definition_scope(targets: Sequence[ast.expr], value: ast.AST | None, scope:
 
 def _assign(walker: _Walker, node: ast.Assign, scope: Scope) -> None:
     value_scope = _definition_scope(node.targets, node.value, scope)
-    walker.within(node, [("targets", scope), ("value", value_scope)])
+    walker.within(node, [("targets", scope), (VALUE, value_scope)])
 
 
 def _annotated_assign(walker: _Walker, node: ast.AnnAssign, scope: Scope) -> None:
     value_scope = _definition_scope([node.target], node.value, scope)
     if scope.class_body and not value_scope.constant:
         value_scope = value_scope.but(default=True)  # a field's default value
-    walker.within(node, [("target", scope), ("value", value_scope)])
+    walker.within(node, [("target", scope), (VALUE, value_scope)])
 
 
 def _subscript(walker: _Walker, node: ast.Subscript, scope: Scope) -> None:
@@ -434,21 +441,19 @@ def _call(walker: _Walker, node: ast.Call, scope: Scope) -> None:
     name = last_name(node.func)
     reason = _DEEP_EXEMPT_CALLS.get(name)
     if reason is not None:
-        walker.within(node, [("func", scope)])
-        walker.within(
-            node, [("args", scope.but(deep=reason)), ("keywords", scope.but(deep=reason))]
-        )
+        walker.within(node, [(FUNC, scope)])
+        walker.within(node, [(ARGS, scope.but(deep=reason)), (KEYWORDS, scope.but(deep=reason))])
         return
     if name in _TYPE_NAME_FUNCTIONS and node.args:
-        walker.within(node, [("func", scope), ("keywords", scope)])
-        walker.parents.append((node, "args"))
+        walker.within(node, [(FUNC, scope), (KEYWORDS, scope)])
+        walker.parents.append((node, ARGS))
         for argument in node.args[1:]:
-            walker.child(argument, "args", scope)
+            walker.child(argument, ARGS, scope)
         walker.parents.pop()
         return
     if name in _LOG_METHODS and _is_logger(node.func):
-        walker.within(node, [("func", scope)])
-        walker.within(node, [("args", scope.but(log=True)), ("keywords", scope.but(log=True))])
+        walker.within(node, [(FUNC, scope)])
+        walker.within(node, [(ARGS, scope.but(log=True)), (KEYWORDS, scope.but(log=True))])
         return
     walker.generic(node, scope)
 
@@ -480,7 +485,7 @@ def _joined_string(walker: _Walker, node: ast.JoinedStr, scope: Scope) -> None:
     walker.parents.append((node, "values"))
     for part in node.values:
         if isinstance(part, ast.FormattedValue):
-            walker.parents.append((part, "value"))
+            walker.parents.append((part, VALUE))
             walker.visit(part.value, scope)
             walker.parents.pop()
     walker.parents.pop()
@@ -500,7 +505,7 @@ def _keyword(walker: _Walker, node: ast.keyword, scope: Scope) -> None:
 
 def _match_case(walker: _Walker, node: ast.match_case, scope: Scope) -> None:
     # patterns are not expressions: a name there captures instead of comparing
-    walker.within(node, [("guard", scope), ("body", scope)])
+    walker.within(node, [("guard", scope), (BODY, scope)])
 
 
 _HANDLERS: dict[type[ast.AST], Callable[[_Walker, Any, Scope], None]] = {
@@ -551,13 +556,13 @@ def _argument_index(call: ast.Call, node: ast.AST) -> int:
 
 def _in_subscript(literal: Literal) -> bool:
     parent, field, _ = _direct_parent(literal)
-    if isinstance(parent, ast.Subscript) and field == "slice":
+    if isinstance(parent, ast.Subscript) and field == SLICE:
         return True
     if isinstance(parent, ast.Slice):
         return True
     if isinstance(parent, ast.Tuple) and len(literal.parents) > 1:
         grand, grand_field = literal.parents[-2]
-        return isinstance(grand, ast.Subscript) and grand_field == "slice"
+        return isinstance(grand, ast.Subscript) and grand_field == SLICE
     return False
 
 
@@ -575,7 +580,7 @@ _ARGUMENT_EXEMPTIONS: tuple[tuple[frozenset[str], Callable[[int, float], bool], 
 
 def _number_call_exemption(literal: Literal, value: float) -> str | None:
     parent, field, node = _direct_parent(literal)
-    if not isinstance(parent, ast.Call) or field != "args":
+    if not isinstance(parent, ast.Call) or field != ARGS:
         return None
     name = last_name(parent.func)
     index = _argument_index(parent, node)
@@ -672,7 +677,7 @@ def _is_field_name(literal: Literal) -> bool:
         return True
     if isinstance(parent, ast.Compare) and field == "left":
         return isinstance(parent.ops[0], ast.In | ast.NotIn)
-    if isinstance(parent, ast.Call) and field == "args":
+    if isinstance(parent, ast.Call) and field == ARGS:
         return _is_name_argument(parent, node)
     return False
 

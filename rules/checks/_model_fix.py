@@ -37,6 +37,7 @@ from rules.rule import (
 STUB_SUFFIX = ".pyi"
 REWRITE_KIND = "refactor.rewrite"
 MAX_KEYS_SHOWN = 4
+LINENO_OFFSET = 2
 
 
 class Candidate(BaseModel):
@@ -218,7 +219,7 @@ class ConvertsToModel(ModuleRule):
         first, last = request.range.start.line, request.range.end.line
         for function, _bases in functions_with_classes(tree.body):
             start = min([function.lineno, *(d.lineno for d in function.decorator_list)]) - 1
-            end = max(function.lineno - 1, function.body[0].lineno - 2)
+            end = max(function.lineno - 1, function.body[0].lineno - LINENO_OFFSET)
             if last < start or first > end:
                 continue
             offers.extend(self._offers_for(function))

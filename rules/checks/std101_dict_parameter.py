@@ -68,11 +68,12 @@ def greet(person: Person) -> str:
 
 print(greet(Person(name="Ada", title="Dr")))
 """
+STD101 = "STD101"
 
 
 @register
 class DictParameter(ConvertsToModel):
-    code = "STD101"
+    code = STD101
     name = "dict-with-known-keys"
     summary = "A dict-typed parameter or return whose keys are known: use a Pydantic model"
     severities = TierSeverities(
@@ -104,13 +105,13 @@ class DictParameter(ConvertsToModel):
         bad=[
             RuleExample(
                 source=PROCESS_USER,
-                expected_codes=["STD101", "STD101"],
+                expected_codes=[STD101, STD101],
                 fixed=PROCESS_USER_FIXED,
                 unsafe=True,
             ),
             RuleExample(
                 source=GREETING,
-                expected_codes=["STD101"],
+                expected_codes=[STD101],
                 fixed=GREETING_FIXED,
                 unsafe=True,
             ),

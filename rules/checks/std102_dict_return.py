@@ -30,11 +30,12 @@ def make_point(x: int, y: int) -> MadePoint:
 
 print(make_point(1, 2).label)
 """
+STD102 = "STD102"
 
 
 @register
 class DictReturn(ConvertsToModel):
-    code = "STD102"
+    code = STD102
     name = "unannotated-dict-return"
     summary = "A function without a return annotation returns dict literals with constant keys"
     severities = TierSeverities(
@@ -59,7 +60,7 @@ class DictReturn(ConvertsToModel):
         bad=[
             RuleExample(
                 source=MAKE_POINT,
-                expected_codes=["STD102"],
+                expected_codes=[STD102],
                 fixed=MAKE_POINT_FIXED,
                 unsafe=True,
             )

@@ -20,11 +20,12 @@ _OPTIONS_DOC = (
     "flagged. `flag-default-arguments` (bool, default false): also flag numbers in default "
     "argument values and class field defaults."
 )
+STD201 = "STD201"
 
 
 @register
 class MagicNumber(ExtractingRule, UnitRule):
-    code = "STD201"
+    code = STD201
     name = "magic-number"
     summary = "A number in a function or class body that should be a named module constant"
     severities = TierSeverities(
@@ -50,7 +51,7 @@ class MagicNumber(ExtractingRule, UnitRule):
         bad=[
             RuleExample(
                 source=("def calculate_fee(amount: int) -> int:\n    return int(amount * 0.025)\n"),
-                expected_codes=["STD201"],
+                expected_codes=[STD201],
                 fixed=(
                     "CALCULATE_FEE_RATE = 0.025\n\n\n"
                     "def calculate_fee(amount: int) -> int:\n"
@@ -62,7 +63,7 @@ class MagicNumber(ExtractingRule, UnitRule):
                     "import httpx\n\n\ndef fetch(url: str) -> str:\n"
                     "    return httpx.get(url, timeout=30).text\n"
                 ),
-                expected_codes=["STD201"],
+                expected_codes=[STD201],
                 fixed=(
                     "import httpx\n\nTIMEOUT = 30\n\n\ndef fetch(url: str) -> str:\n"
                     "    return httpx.get(url, timeout=TIMEOUT).text\n"

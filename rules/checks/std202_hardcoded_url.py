@@ -10,10 +10,12 @@ from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.registry import register
 from rules.rule import UnitContext, UnitRule
 
+STD202 = "STD202"
+
 
 @register
 class HardcodedUrl(ExtractingRule, UnitRule):
-    code = "STD202"
+    code = STD202
     name = "hardcoded-url"
     summary = "A URL, endpoint or API path hard-coded inside a function"
     severities = TierSeverities(
@@ -39,7 +41,7 @@ class HardcodedUrl(ExtractingRule, UnitRule):
                     "import httpx\n\n\ndef list_users() -> bytes:\n"
                     '    return httpx.get("https://api.example.com/v1/users").content\n'
                 ),
-                expected_codes=["STD202"],
+                expected_codes=[STD202],
                 fixed=(
                     "import httpx\n\n"
                     'USERS_API_URL = "https://api.example.com/v1/users"\n\n\n'
@@ -52,7 +54,7 @@ class HardcodedUrl(ExtractingRule, UnitRule):
                     "def user_url(user_id: int) -> str:\n"
                     '    return f"https://api.example.com/v1/users/{user_id}"\n'
                 ),
-                expected_codes=["STD202"],
+                expected_codes=[STD202],
                 fixed=(
                     'USERS_API_URL = "https://api.example.com/v1/users/"\n\n\n'
                     "def user_url(user_id: int) -> str:\n"

@@ -24,6 +24,8 @@ from rules.naming import extract_title, propose_name
 from rules.registry import register
 from rules.rule import ModuleContext, ModuleRule, UnitContext
 
+STD203 = "STD203"
+
 
 class Occurrence(BaseModel):
     """One counted literal of a unit: its identity, how to show and name it, where it is."""
@@ -59,7 +61,7 @@ class _GroupMemo:
 
 @register
 class RepeatedLiteral(ExtractingRule, ModuleRule):
-    code = "STD203"
+    code = STD203
     name = "repeated-literal"
     summary = "The same string or number repeated in a module instead of a named constant"
     severities = TierSeverities(
@@ -88,7 +90,7 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
                     "def load(client) -> bytes:\n"
                     '    return client.get(accept="application/json")\n'
                 ),
-                expected_codes=["STD203", "STD203"],
+                expected_codes=[STD203, STD203],
                 unsafe=True,
                 fixed=(
                     'APPLICATION_JSON = "application/json"\n\n\n'
