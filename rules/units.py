@@ -41,9 +41,6 @@ _RUNS_ON_MESSAGES = (
 # How many following candidates a unit may absorb one by one before the rest of the module is
 # parsed once to find where the statement really ends.
 MAX_STEPWISE_MERGES = 4
-# Past this many lines, a unit that will not close is taken as broken where it stands rather
-# than parsed to the end of its block to learn where it ends (that parse would run per keystroke).
-MAX_REST_PARSE_LINES = 4000
 # Keywords that begin a statement and can never stand inside a bracket.
 _STATEMENT_ONLY = re.compile(
     r"[ \t]*(?:async[ \t]+def|def|class|import|try|while|with|return|raise|pass|global"
@@ -315,8 +312,13 @@ class _Splitter:
                 return end_index, merged
             if not _runs_on(merged.error, bounds[end_index] - start):
                 break  # the candidates are not to be trusted here: let the parser decide
-        if last < len(bounds) - 1 or bounds[-1] - start > MAX_REST_PARSE_LINES:
-            # the bracket cannot reach past a statement keyword: the user is mid-edit here
+        if last < len(bounds) - 1:
+            # the bracket cannot reach past a statement keyword: all the statement can be is
+            # what comes before it (one bounded parse), else the user is mid-edit here
+            if last > candidates.stop - 1:
+                merged = self.parse(self.text(start, bounds[last]), self.kind)
+                if merged.clean:
+                    return last, merged
             return None
         return self._merge_by_parsing_rest(bounds, index)
 
