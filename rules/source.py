@@ -53,3 +53,26 @@ def offset_of(lines: list[str], line: int, character: int) -> int:
         return sum(len(text) for text in lines)
     before = sum(len(text) for text in lines[:line])
     return before + min(character, len(strip_line_break(lines[line])))
+
+
+# A literal on one line: a one-line string (with any prefix) or a number.
+_LITERAL_TOKEN = re.compile(
+    r"""[rRbBuUfF]{0,2}(?:"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|(?<![\w.])\.?\d[\w.]*"""
+)
+
+
+def lines_between(text: str, first: int, last: int) -> str:
+    """The text of lines `first` to `last` (inclusive, clamped), without splitting the rest."""
+    lines = split_lines(text)
+    return "".join(lines[max(first, 0) : max(last + 1, 0)])
+
+
+def literal_near(line_text: str, start: int, end: int) -> bool:
+    """Whether a literal token on `line_text` overlaps or touches columns `start`..`end`.
+
+    A cheap test that lets a refactoring offer skip parsing the module when the cursor is
+    nowhere near a literal (editors ask for code actions at every cursor move)."""
+    return any(
+        match.start() <= end and match.end() >= start
+        for match in _LITERAL_TOKEN.finditer(line_text)
+    )

@@ -16,6 +16,7 @@ from rules.models import Finding, Fix, Range, Safety
 from rules.naming import extract_title, propose_name
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest, Rule, UnitContext
 from rules.settings import Options
+from rules.source import lines_between, literal_near
 from rules.units import UnitKind
 
 EXTRACT_KIND = "refactor.extract"
@@ -123,6 +124,8 @@ class ExtractingRule(Rule):
 
 def offer_extractions(code: str, request: RefactorRequest) -> list[RefactorOffer]:
     """ "Extract this occurrence" (and "extract all N" when it repeats) for a selected literal."""
+    if not _may_select_literal(request):
+        return []
     module = parse_module(request.text)
     found = module.around(request.range) if module is not None else None
     if module is None or found is None:
@@ -184,3 +187,12 @@ def build_extraction(request: RefactorRequest, offer: RefactorOffer) -> Fix | No
     targets = _selection_group(module, literal) if offer.data.get("all") else [literal]
     proposed = str(offer.data.get("name") or propose_name(literal))
     return build_extract_fix(module, targets, proposed, literal.display)
+
+
+def _may_select_literal(request: RefactorRequest) -> bool:
+    """Cheaply: is there a literal at the selection's start (else no parse is worth it)."""
+    start, end = request.range.start, request.range.end
+    if end.line > start.line:
+        return True
+    line = lines_between(request.text, start.line, start.line)
+    return literal_near(line, start.character, end.character)

@@ -4,6 +4,7 @@ lazily (the libcst rewrite of `rules.pydantic_model` runs only when the fix is c
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict
@@ -33,11 +34,17 @@ from rules.rule import (
     RefactorRequest,
     UnitContext,
 )
+from rules.source import lines_between
 
 STUB_SUFFIX = ".pyi"
 REWRITE_KIND = "refactor.rewrite"
 MAX_KEYS_SHOWN = 4
 LINENO_OFFSET = 2
+
+
+# Lines below a selection that may still belong to the signature it is on.
+SIGNATURE_LOOKAHEAD_LINES = 10
+_DICT_SIGNATURE_HINT = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping)\b")
 
 
 class Candidate(BaseModel):
@@ -211,6 +218,10 @@ class ConvertsToModel(ModuleRule):
         return conversion_fix(request.text, target)
 
     def offer_refactorings(self, request: RefactorRequest) -> list[RefactorOffer]:
+        first_line, last_line = request.range.start.line, request.range.end.line
+        near = lines_between(request.text, first_line, last_line + SIGNATURE_LOOKAHEAD_LINES)
+        if not _DICT_SIGNATURE_HINT.search(near):
+            return []  # no dict-typed signature near the selection: no parse needed
         try:
             tree = ast.parse(request.text)
         except (SyntaxError, ValueError):
