@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import ast
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,6 +52,7 @@ class UnitContext(BaseModel):
     path: str | None = None
     class_info: ClassInfo | None = None
     first_in_block: bool = False  # first unit of the module or first member of its class
+    memo: dict[str, object] = Field(default_factory=dict, repr=False)
 
     @property
     def body(self) -> list[ast.stmt]:
@@ -71,6 +72,12 @@ class UnitContext(BaseModel):
     def nodes(self) -> list[ast.AST]:
         """Every node of the unit, walked once and shared by all the rules."""
         return [node for statement in self.body for node in ast.walk(statement)]
+
+    def shared[Value](self, key: str, compute: Callable[[], Value]) -> Value:
+        """A value computed once per unit and shared by every rule that asks for `key`."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return cast("Value", self.memo[key])
 
     def nodes_of[NodeType: ast.AST](self, kind: type[NodeType]) -> list[NodeType]:
         """The unit's nodes of one type."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from functools import partial
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,6 +43,8 @@ MAX_KEYS_SHOWN = 4
 LINENO_OFFSET = 2
 
 
+# The per-unit memo key under which STD101 and STD102 share their dict-use analysis.
+SHARED_USES_KEY = "dict-uses"
 # Lines below a selection that may still belong to the signature it is on.
 SIGNATURE_LOOKAHEAD_LINES = 10
 _DICT_SIGNATURE_HINT = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping)\b")
@@ -144,6 +147,12 @@ def _named_apart(found: Finding, taken: set[str]) -> Finding:
     return found.model_copy(update={"fix": found.fix.model_copy(update={"title": title})})
 
 
+def _uses_of(body: list[ast.stmt]) -> tuple[list[str], list[str], list[str]]:
+    """What STD101 and STD102 both summarise of a unit: names whose results are used as dicts,
+    names handed on uncalled, and every name (computed once per unit for both rules)."""
+    return sorted(dict_uses(body)), sorted(uncalled_references(body)), sorted(names_in(body))
+
+
 class ConvertsToModel(ModuleRule):
     """A rule whose fix is "Convert to Pydantic model" (built lazily).
 
@@ -159,9 +168,7 @@ class ConvertsToModel(ModuleRule):
 
     def summarize(self, context: UnitContext) -> DictSummary | None:
         findings = list(self.candidates_in(context))
-        uses = sorted(dict_uses(context.body))
-        references = sorted(uncalled_references(context.body))
-        names = sorted(names_in(context.body))
+        uses, references, names = context.shared(SHARED_USES_KEY, partial(_uses_of, context.body))
         return DictSummary(findings=findings, dict_uses=uses, references=references, names=names)
 
     def check_module(self, context: ModuleContext) -> Iterator[Finding]:
