@@ -1,0 +1,90 @@
+"""Neovim 0.11 (headless) applies the server's quick fixes through its built-in LSP client,
+configured by the project's own editors/nvim/lsp/standards_lsp.lua."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from editors_harness import (
+    E2E_DIR,
+    REPO_ROOT,
+    EditorPaths,
+    FixCase,
+    artifacts_dir,
+    assert_fixed,
+    isolated_home,
+    load_cases,
+    require,
+    write_project,
+)
+from pydantic import BaseModel
+
+# A hang guard: a run takes about a second; a wedged editor or server must not stall CI.
+NEOVIM_TIMEOUT_S = 120
+SCRIPT = E2E_DIR / "nvim" / "code_action.lua"
+
+
+class NeovimRun(BaseModel):
+    """What code_action.lua saw (written as JSON)."""
+
+    attached: bool
+    diagnostic_seen: bool
+    action_titles: list[str]
+    chosen_title: str | None
+    resolved: bool
+    applied: bool
+    remaining_codes: list[str]
+    error: str | None
+
+
+def run_neovim(nvim: Path, server: Path, case: FixCase, tmp_path: Path) -> NeovimRun:
+    source_file = write_project(tmp_path / "project", case)
+    result_file = tmp_path / "result.json"
+    env = {
+        **os.environ,
+        **isolated_home(tmp_path),
+        "STANDARDS_E2E_REPO": str(REPO_ROOT),
+        "STANDARDS_E2E_SERVER": str(server),
+        "STANDARDS_E2E_FILE": str(source_file),
+        "STANDARDS_E2E_CODE": case.code,
+        "STANDARDS_E2E_TITLE_PREFIX": case.title_prefix,
+        "STANDARDS_E2E_RESULT": str(result_file),
+    }
+    subprocess.run(
+        [str(nvim), "--headless", "--clean", "-u", str(SCRIPT)],
+        env=env,
+        cwd=source_file.parent,
+        stdin=subprocess.DEVNULL,
+        timeout=NEOVIM_TIMEOUT_S,
+        check=True,
+    )
+    return NeovimRun.model_validate_json(result_file.read_text())
+
+
+def lsp_log(tmp_path: Path) -> str:
+    log = tmp_path / "xdg" / "state" / "nvim" / "lsp.log"
+    return log.read_text() if log.is_file() else "(no lsp.log)"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case", load_cases(), ids=lambda case: case.name)
+def test_neovim_applies_quick_fix(
+    case: FixCase, editors: EditorPaths, server: Path, tmp_path: Path
+) -> None:
+    nvim = require(editors.nvim, "Neovim 0.11", editors)
+
+    run = run_neovim(nvim, server, case, tmp_path)
+    fixed_file = tmp_path / "project" / case.file
+    shutil.copy(fixed_file, artifacts_dir(f"neovim-{case.name}") / case.file)
+
+    assert run.error is None, f"{run.error}\n--- lsp.log ---\n{lsp_log(tmp_path)}"
+    assert run.diagnostic_seen
+    assert run.chosen_title is not None
+    assert run.chosen_title.startswith(case.title_prefix)
+    assert run.applied
+    assert case.code not in run.remaining_codes
+    assert_fixed(fixed_file.read_text(), case)

@@ -1,0 +1,232 @@
+"""VS Code (code-server in headless Chromium) with the extension built from editors/vscode:
+the squiggle and the Problems entry appear, the quick fix is applied from the keyboard (Ctrl+.)
+and the problem goes. Screenshots land in .artifacts/e2e/vscode-*/."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Generator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from editors_harness import (
+    E2E_DIR,
+    EditorPaths,
+    FixCase,
+    artifacts_dir,
+    assert_fixed,
+    case_named,
+    isolated_home,
+    require,
+    write_project,
+)
+from pydantic import BaseModel
+
+CASE = "std201-extract-constant"
+SCRIPT = E2E_DIR / "vscode" / "quick_fix.cjs"
+LOCALHOST = "127.0.0.1"
+# Hang guards only; each wait ends as soon as its condition holds.
+INSTALL_TIMEOUT_S = 120
+STARTUP_TIMEOUT_S = 90
+BROWSER_TIMEOUT_S = 240
+STOP_TIMEOUT_S = 10
+HEALTH_POLL_S = 0.2
+HTTP_OK = 200
+# Settings that keep a first start quiet: no welcome page, trust prompt or update checks that
+# would cover the editor or reach for the network.
+USER_SETTINGS = {
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": False,
+    "security.workspace.trust.enabled": False,
+    "telemetry.telemetryLevel": "off",
+    "update.mode": "none",
+    "extensions.autoCheckUpdates": False,
+    "extensions.autoUpdate": False,
+    "chat.disableAIFeatures": True,
+    "editor.minimap.enabled": False,
+    "workbench.secondarySideBar.defaultVisibility": "hidden",
+    "workbench.colorTheme": "Default Light Modern",
+}
+
+
+@dataclass(frozen=True)
+class CodeServer:
+    """How to run code-server here, and the folders one test's instance keeps its state in."""
+
+    node: Path
+    entry: Path
+    user_data: Path
+    extensions: Path
+    env: dict[str, str]
+    log: Path
+
+    def command(self, *arguments: str) -> list[str]:
+        return [
+            str(self.node),
+            str(self.entry),
+            "--user-data-dir",
+            str(self.user_data),
+            "--extensions-dir",
+            str(self.extensions),
+            *arguments,
+        ]
+
+
+class BrowserRun(BaseModel):
+    """What quick_fix.cjs saw (written as JSON)."""
+
+    squiggle_seen: bool
+    problem_text: str | None
+    action_titles: list[str]
+    chosen_title: str | None
+    problem_gone: bool
+    squiggle_gone: bool
+    saved_text: str | None
+    error: str | None
+
+
+def make_code_server(editors: EditorPaths, tmp_path: Path) -> CodeServer:
+    node = require(editors.node, "Node 24", editors)
+    entry = require(editors.code_server, "code-server", editors)
+    user_data = tmp_path / "code-server" / "user-data"
+    (user_data / "User").mkdir(parents=True)
+    (user_data / "User" / "settings.json").write_text(json.dumps(USER_SETTINGS))
+    # code-server and its extension host need Node 24, the machine's node may be older.
+    path = f"{node.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return CodeServer(
+        node=node,
+        entry=entry,
+        user_data=user_data,
+        extensions=tmp_path / "code-server" / "extensions",
+        env={**os.environ, **isolated_home(tmp_path), "PATH": path},
+        log=tmp_path / "code-server.log",
+    )
+
+
+def make_workspace(root: Path, case: FixCase, server: Path) -> Path:
+    """The case's project, with the server where the extension looks first: .venv/bin."""
+    source_file = write_project(root, case)
+    venv_bin = root / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "standards-lsp").symlink_to(server)
+    return source_file
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOCALHOST, 0))
+        return probe.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz") as response:  # noqa: S310 (local http)
+            return response.status == HTTP_OK
+    except (urllib.error.URLError, ConnectionError):
+        return False
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while not healthy(url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"code-server did not start:\n{log.read_text()}")
+        time.sleep(HEALTH_POLL_S)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    # code-server forks its extension host and our server: end the whole process group.
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+            process.wait(timeout=STOP_TIMEOUT_S)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@contextmanager
+def running(code_server: CodeServer, workspace: Path) -> Generator[str]:
+    port = free_port()
+    arguments = ["--auth", "none", "--bind-addr", f"{LOCALHOST}:{port}", "--disable-telemetry"]
+    arguments += ["--disable-update-check", "--disable-workspace-trust", str(workspace)]
+    with code_server.log.open("wb") as log:
+        process = subprocess.Popen(
+            code_server.command(*arguments),
+            env=code_server.env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://{LOCALHOST}:{port}"
+    try:
+        wait_until_healthy(url, process, code_server.log)
+        yield f"{url}/?folder={workspace}"
+    finally:
+        stop(process)
+
+
+def install_extension(code_server: CodeServer, vsix: Path) -> None:
+    subprocess.run(
+        code_server.command("--install-extension", str(vsix)),
+        env=code_server.env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=INSTALL_TIMEOUT_S,
+        check=True,
+    )
+
+
+def drive_browser(editors: EditorPaths, url: str, case: FixCase, source_file: Path) -> BrowserRun:
+    chromium = require(editors.chromium, "Chromium", editors)
+    playwright = require(editors.playwright_dir, "playwright-core", editors)
+    node = require(editors.node, "Node 24", editors)
+    result_file = source_file.parent.parent / "browser-result.json"
+    artifacts = artifacts_dir(f"vscode-{case.name}")
+    command = [str(node), str(SCRIPT), "--url", url, "--chromium", str(chromium)]
+    command += ["--file", str(source_file), "--code", case.code]
+    command += ["--title-prefix", case.title_prefix, "--artifacts", str(artifacts)]
+    command += ["--result", str(result_file)]
+    subprocess.run(
+        command,
+        env={**os.environ, "NODE_PATH": str(playwright)},
+        stdin=subprocess.DEVNULL,
+        timeout=BROWSER_TIMEOUT_S,
+        check=True,
+    )
+    return BrowserRun.model_validate_json(result_file.read_text())
+
+
+@pytest.mark.e2e
+def test_vscode_quick_fix_from_keyboard(editors: EditorPaths, server: Path, tmp_path: Path) -> None:
+    case = case_named(CASE)
+    vsix = require(editors.vsix, "the .vsix (editors/vscode)", editors)
+    code_server = make_code_server(editors, tmp_path)
+    source_file = make_workspace(tmp_path / "workspace", case, server)
+    install_extension(code_server, vsix)
+
+    with running(code_server, source_file.parent) as url:
+        run = drive_browser(editors, url, case, source_file)
+
+    assert run.error is None, f"{run.error}\n--- code-server log ---\n{code_server.log.read_text()}"
+    assert run.squiggle_seen
+    assert run.problem_text is not None
+    assert case.code in run.problem_text
+    assert run.chosen_title is not None
+    assert run.chosen_title.startswith(case.title_prefix)
+    assert run.problem_gone
+    assert run.squiggle_gone
+    assert run.saved_text is not None
+    assert_fixed(run.saved_text, case)
