@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -32,7 +33,10 @@ from editors_harness import (
 from pydantic import BaseModel
 
 CASE = "std201-extract-constant"
-SCRIPT = E2E_DIR / "vscode" / "quick_fix.cjs"
+SCRIPTS = E2E_DIR / "vscode"
+SERVER_NAME = "standards-lsp"
+# What /etc/profile gives a login shell on Debian (the extension host's PATH comes from one).
+LOGIN_SHELL_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 LOCALHOST = "127.0.0.1"
 # Hang guards only; each wait ends as soon as its condition holds.
 INSTALL_TIMEOUT_S = 120
@@ -81,7 +85,7 @@ class CodeServer:
         ]
 
 
-class BrowserRun(BaseModel):
+class QuickFixRun(BaseModel):
     """What quick_fix.cjs saw (written as JSON)."""
 
     squiggle_seen: bool
@@ -91,6 +95,14 @@ class BrowserRun(BaseModel):
     problem_gone: bool
     squiggle_gone: bool
     saved_text: str | None
+    error: str | None
+
+
+class MissingServerRun(BaseModel):
+    """What missing_server.cjs saw (written as JSON)."""
+
+    notification: str | None
+    setting_shown: str | None
     error: str | None
 
 
@@ -107,7 +119,8 @@ def make_code_server(editors: EditorPaths, tmp_path: Path) -> CodeServer:
         entry=entry,
         user_data=user_data,
         extensions=tmp_path / "code-server" / "extensions",
-        env={**os.environ, **isolated_home(tmp_path), "PATH": path},
+        # HOME too: the login shell that gives the extension host its PATH reads ~/.profile.
+        env={**os.environ, **isolated_home(tmp_path), "HOME": str(tmp_path), "PATH": path},
         log=tmp_path / "code-server.log",
     )
 
@@ -189,16 +202,14 @@ def install_extension(code_server: CodeServer, vsix: Path) -> None:
     )
 
 
-def drive_browser(editors: EditorPaths, url: str, case: FixCase, source_file: Path) -> BrowserRun:
+def drive_browser(editors: EditorPaths, script: str, arguments: list[str], scratch: Path) -> str:
+    """Runs one scenario script of tests/e2e/vscode/; returns the JSON it recorded."""
     chromium = require(editors.chromium, "Chromium", editors)
     playwright = require(editors.playwright_dir, "playwright-core", editors)
     node = require(editors.node, "Node 24", editors)
-    result_file = source_file.parent.parent / "browser-result.json"
-    artifacts = artifacts_dir(f"vscode-{case.name}")
-    command = [str(node), str(SCRIPT), "--url", url, "--chromium", str(chromium)]
-    command += ["--file", str(source_file), "--code", case.code]
-    command += ["--title-prefix", case.title_prefix, "--artifacts", str(artifacts)]
-    command += ["--result", str(result_file)]
+    result_file = scratch / f"{script}.json"
+    command = [str(node), str(SCRIPTS / f"{script}.cjs"), "--chromium", str(chromium)]
+    command += [*arguments, "--result", str(result_file)]
     subprocess.run(
         command,
         env={**os.environ, "NODE_PATH": str(playwright)},
@@ -206,7 +217,11 @@ def drive_browser(editors: EditorPaths, url: str, case: FixCase, source_file: Pa
         timeout=BROWSER_TIMEOUT_S,
         check=True,
     )
-    return BrowserRun.model_validate_json(result_file.read_text())
+    return result_file.read_text()
+
+
+def failure_report(error: str | None, code_server: CodeServer) -> str:
+    return f"{error}\n--- code-server log ---\n{code_server.log.read_text()}"
 
 
 @pytest.mark.e2e
@@ -218,9 +233,13 @@ def test_vscode_quick_fix_from_keyboard(editors: EditorPaths, server: Path, tmp_
     install_extension(code_server, vsix)
 
     with running(code_server, source_file.parent) as url:
-        run = drive_browser(editors, url, case, source_file)
+        arguments = ["--url", url, "--file", str(source_file), "--code", case.code]
+        arguments += ["--title-prefix", case.title_prefix]
+        arguments += ["--artifacts", str(artifacts_dir(f"vscode-{case.name}"))]
+        recorded = drive_browser(editors, "quick_fix", arguments, tmp_path)
+    run = QuickFixRun.model_validate_json(recorded)
 
-    assert run.error is None, f"{run.error}\n--- code-server log ---\n{code_server.log.read_text()}"
+    assert run.error is None, failure_report(run.error, code_server)
     assert run.squiggle_seen
     assert run.problem_text is not None
     assert case.code in run.problem_text
@@ -230,3 +249,27 @@ def test_vscode_quick_fix_from_keyboard(editors: EditorPaths, server: Path, tmp_
     assert run.squiggle_gone
     assert run.saved_text is not None
     assert_fixed(run.saved_text, case)
+
+
+@pytest.mark.e2e
+def test_vscode_reports_missing_server(editors: EditorPaths, tmp_path: Path) -> None:
+    # The extension host takes PATH from a login shell; a server installed system-wide would be
+    # found there, and this test is about none being found.
+    if shutil.which(SERVER_NAME, path=LOGIN_SHELL_PATH):
+        pytest.skip(f"{SERVER_NAME} is installed system-wide, so it cannot be missing")
+    case = case_named(CASE)
+    vsix = require(editors.vsix, "the .vsix (editors/vscode)", editors)
+    code_server = make_code_server(editors, tmp_path)
+    source_file = write_project(tmp_path / "workspace", case)
+    install_extension(code_server, vsix)
+
+    with running(code_server, source_file.parent) as url:
+        arguments = ["--url", url, "--file", str(source_file)]
+        arguments += ["--artifacts", str(artifacts_dir("vscode-missing-server"))]
+        recorded = drive_browser(editors, "missing_server", arguments, tmp_path)
+    run = MissingServerRun.model_validate_json(recorded)
+
+    assert run.error is None, failure_report(run.error, code_server)
+    assert run.notification is not None
+    assert "not found" in run.notification
+    assert run.setting_shown == "standardsLsp.server.path"
