@@ -126,12 +126,17 @@ def case_named(name: str) -> FixCase:
     return next(case for case in load_cases() if case.name == name)
 
 
-def write_project(root: Path, case: FixCase) -> Path:
-    """A production-tier project holding the case's file; returns that file."""
+def write_project(root: Path, case: FixCase, server: Path | None = None) -> Path:
+    """A production-tier project holding the case's file; returns that file. With `server`, the
+    project also gets it as `.venv/bin/standards-lsp`, where both editor setups look first."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "standards.toml").write_text(PROJECT_STANDARDS)
     source_file = root / case.file
     source_file.write_text(case.source)
+    if server is not None:
+        venv_bin = root / ".venv" / "bin"
+        venv_bin.mkdir(parents=True)
+        (venv_bin / "standards-lsp").symlink_to(server)
     return source_file
 
 

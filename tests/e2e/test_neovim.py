@@ -1,5 +1,6 @@
 """Neovim 0.11 (headless) applies the server's quick fixes through its built-in LSP client,
-configured by the project's own editors/nvim/lsp/standards_lsp.lua."""
+configured by the project's own editors/nvim/lsp/standards_lsp.lua, which finds the server in
+the project's .venv as it would for a user."""
 
 from __future__ import annotations
 
@@ -42,13 +43,12 @@ class NeovimRun(BaseModel):
 
 
 def run_neovim(nvim: Path, server: Path, case: FixCase, tmp_path: Path) -> NeovimRun:
-    source_file = write_project(tmp_path / "project", case)
+    source_file = write_project(tmp_path / "project", case, server)
     result_file = tmp_path / "result.json"
     env = {
         **os.environ,
         **isolated_home(tmp_path),
         "STANDARDS_E2E_REPO": str(REPO_ROOT),
-        "STANDARDS_E2E_SERVER": str(server),
         "STANDARDS_E2E_FILE": str(source_file),
         "STANDARDS_E2E_CODE": case.code,
         "STANDARDS_E2E_TITLE_PREFIX": case.title_prefix,

@@ -22,7 +22,6 @@ import pytest
 from editors_harness import (
     E2E_DIR,
     EditorPaths,
-    FixCase,
     artifacts_dir,
     assert_fixed,
     case_named,
@@ -125,15 +124,6 @@ def make_code_server(editors: EditorPaths, tmp_path: Path) -> CodeServer:
     )
 
 
-def make_workspace(root: Path, case: FixCase, server: Path) -> Path:
-    """The case's project, with the server where the extension looks first: .venv/bin."""
-    source_file = write_project(root, case)
-    venv_bin = root / ".venv" / "bin"
-    venv_bin.mkdir(parents=True)
-    (venv_bin / "standards-lsp").symlink_to(server)
-    return source_file
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((LOCALHOST, 0))
@@ -229,7 +219,7 @@ def test_vscode_quick_fix_from_keyboard(editors: EditorPaths, server: Path, tmp_
     case = case_named(CASE)
     vsix = require(editors.vsix, "the .vsix (editors/vscode)", editors)
     code_server = make_code_server(editors, tmp_path)
-    source_file = make_workspace(tmp_path / "workspace", case, server)
+    source_file = write_project(tmp_path / "workspace", case, server)
     install_extension(code_server, vsix)
 
     with running(code_server, source_file.parent) as url:

@@ -8,7 +8,6 @@ vim.g.loaded_python3_provider = 0 -- otherwise each start probes for pynvim for 
 
 local env = {
   repo = os.getenv("STANDARDS_E2E_REPO"),
-  server = os.getenv("STANDARDS_E2E_SERVER"),
   file = os.getenv("STANDARDS_E2E_FILE"),
   code = os.getenv("STANDARDS_E2E_CODE"),
   title_prefix = os.getenv("STANDARDS_E2E_TITLE_PREFIX"),
@@ -68,11 +67,10 @@ local function request(client, method, params, bufnr)
 end
 
 local function run()
-  -- The client configuration under test is the project's own editors/nvim/lsp/standards_lsp.lua;
-  -- only the command is pointed at the server under test.
+  -- The client configuration under test is the project's own editors/nvim/lsp/standards_lsp.lua,
+  -- unchanged: it finds the server under test in the project's .venv.
   vim.opt.runtimepath:prepend(env.repo .. "/editors/nvim")
   vim.cmd("filetype on") -- with -u, filetype detection is not on yet and no client would attach
-  vim.lsp.config(CLIENT, { cmd = { env.server, "serve" } })
   vim.lsp.enable(CLIENT)
   vim.cmd.edit(vim.fn.fnameescape(env.file))
   local bufnr = vim.api.nvim_get_current_buf()
