@@ -105,6 +105,15 @@ class MissingServerRun(BaseModel):
     error: str | None
 
 
+class FixOnSaveRun(BaseModel):
+    """What fix_on_save.cjs saw (written as JSON)."""
+
+    squiggle_seen: bool
+    saved_text: str | None
+    squiggle_gone: bool
+    error: str | None
+
+
 def make_code_server(editors: EditorPaths, tmp_path: Path) -> CodeServer:
     node = require(editors.node, "Node 24", editors)
     entry = require(editors.code_server, "code-server", editors)
@@ -263,3 +272,27 @@ def test_vscode_reports_missing_server(editors: EditorPaths, tmp_path: Path) -> 
     assert run.notification is not None
     assert "not found" in run.notification
     assert run.setting_shown == "standardsLsp.server.path"
+
+
+@pytest.mark.e2e
+def test_vscode_fix_all_on_save(editors: EditorPaths, server: Path, tmp_path: Path) -> None:
+    case = case_named(CASE)
+    vsix = require(editors.vsix, "the .vsix (editors/vscode)", editors)
+    code_server = make_code_server(editors, tmp_path)
+    source_file = write_project(tmp_path / "workspace", case, server)
+    workspace_settings = source_file.parent / ".vscode" / "settings.json"
+    workspace_settings.parent.mkdir()
+    workspace_settings.write_text(json.dumps({"standardsLsp.fixAllOnSave": True}))
+    install_extension(code_server, vsix)
+
+    with running(code_server, source_file.parent) as url:
+        arguments = ["--url", url, "--file", str(source_file)]
+        arguments += ["--artifacts", str(artifacts_dir("vscode-fix-all-on-save"))]
+        recorded = drive_browser(editors, "fix_on_save", arguments, tmp_path)
+    run = FixOnSaveRun.model_validate_json(recorded)
+
+    assert run.error is None, failure_report(run.error, code_server)
+    assert run.squiggle_seen
+    assert run.saved_text is not None
+    assert_fixed(run.saved_text, case)
+    assert run.squiggle_gone

@@ -7,7 +7,7 @@ const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 // Hang guards only: every wait returns as soon as its condition holds.
-const STARTUP_TIMEOUT_MS = 90000;
+const STARTUP_TIMEOUT_MS = 150000;
 const WAIT_TIMEOUT_MS = 45000;
 const POLL_MS = 100;
 const VIEWPORT = { width: 1200, height: 720 };
