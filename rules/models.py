@@ -57,7 +57,9 @@ class Range(BaseModel):
         if lines == 0:
             return self
         return Range.model_construct(
-            start=Position.model_construct(line=self.start.line + lines, character=self.start.character),
+            start=Position.model_construct(
+                line=self.start.line + lines, character=self.start.character
+            ),
             end=Position.model_construct(line=self.end.line + lines, character=self.end.character),
         )
 
@@ -119,7 +121,9 @@ class Finding(BaseModel):
             fix = fix.model_copy(
                 update={
                     "edits": [
-                        TextEdit.model_construct(range=edit.range.shifted(lines), new_text=edit.new_text)
+                        TextEdit.model_construct(
+                            range=edit.range.shifted(lines), new_text=edit.new_text
+                        )
                         for edit in fix.edits
                     ]
                 }

@@ -1,0 +1,1 @@
+"""A small service that breaks the standard in the ways the rules catch."""

@@ -1,0 +1,5 @@
+"""An HTTP API, built on FastAPI where the standard says TypeScript."""
+
+from fastapi import FastAPI
+
+app = FastAPI()

@@ -1,0 +1,48 @@
+"""STD302: a blocked import (openai, anthropic, langfuse: use the llm package)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.checks._imports import imported_packages
+from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
+from rules.registry import register
+from rules.rule import UnitContext, UnitRule
+from rules.tiers import BLOCKED_IMPORT_ADVICE, BLOCKED_IMPORTS
+
+
+@register
+class BlockedImport(UnitRule):
+    code = "STD302"
+    name = "blocked-import"
+    summary = "An LLM vendor SDK imported directly instead of through the llm package"
+    severities = TierSeverities(production=Severity.ERROR, internal=Severity.ERROR, prototype=None)
+    doc = RuleDoc(
+        what=(
+            "Flags imports of `openai`, `anthropic` and `langfuse` (and their submodules), "
+            "wherever they stand in a module."
+        ),
+        why=(
+            "The organisation reaches LLM vendors only through its `llm` package, which owns "
+            "keys, retries, tracing and evaluation. A direct SDK import bypasses all of that."
+        ),
+        bad=[
+            RuleExample(
+                source="import openai\n\nclient = openai.OpenAI()\n",
+                expected_codes=["STD302"],
+            ),
+            RuleExample(
+                source="from anthropic.types import Message\n",
+                expected_codes=["STD302"],
+            ),
+        ],
+        good=[RuleExample(source="from llm import complete\n\nanswer = complete(prompt)\n")],
+    )
+
+    def check_unit(self, context: UnitContext) -> Iterator[Finding]:
+        for imported in imported_packages(context):
+            if imported.package in BLOCKED_IMPORTS:
+                yield self.finding(
+                    f"`{imported.package}` is blocked: {BLOCKED_IMPORT_ADVICE}",
+                    context.range_of(imported.node),
+                )

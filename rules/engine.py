@@ -1,0 +1,387 @@
+"""The engine: text and settings in, findings out.
+
+Python text is cut into units (`rules.units`); each unit's findings and summaries are cached by
+the unit's text, its class header and the settings, so re-checking an edited module costs the
+units the edit touched plus the module-wide rules' pass over the summaries. A fresh check is the
+same computation with an empty cache, which is why an editor and the CLI always agree.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import traceback
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from pydantic import BaseModel, ConfigDict
+
+from rules.models import Finding, Fix, Position, Range, Severity
+from rules.noqa import is_suppressed
+from rules.registry import Registry, default_registry
+from rules.rule import (
+    ClassInfo,
+    FileContext,
+    FixRequest,
+    ModuleContext,
+    ModuleRule,
+    RefactorOffer,
+    RefactorRequest,
+    Rule,
+    UnitContext,
+)
+from rules.settings import FileSettings
+from rules.source import split_lines
+from rules.units import ParseFunction, ParseOutcome, Unit, UnitKind, parse_unit, split_module
+
+SYNTAX_ERROR_CODE = "syntax-error"
+PYTHON_SUFFIXES = (".py", ".pyi")
+logger = logging.getLogger(__name__)
+
+type UnitKey = tuple[UnitKind, str, str, bool, str]
+
+
+class RuleFailure(BaseModel):
+    """A rule that raised: reported, and the other rules' findings still stand."""
+
+    code: str
+    error: str
+    details: str
+
+
+class UnitResult(BaseModel):
+    """What the rules found in one unit, in unit coordinates, noqa and severities applied."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    findings: list[Finding]
+    summaries: dict[str, BaseModel]
+    failures: list[RuleFailure]
+
+
+class UnitCache:
+    """Parse outcomes and unit results of earlier checks of one document.
+
+    Each check starts from the previous check's cache and hands on a new one holding only what
+    it used, so the cache never outgrows the document.
+    """
+
+    def __init__(self) -> None:
+        self.outcomes: dict[tuple[str, UnitKind], ParseOutcome] = {}
+        self.results: dict[UnitKey, UnitResult] = {}
+        self.placed: dict[tuple[UnitKey, int], list[Finding]] = {}
+        self.classes: dict[str, ClassInfo] = {}
+
+
+class Analysis(BaseModel):
+    """The findings of one check of one file, and the cache to hand to the next check."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    findings: list[Finding]
+    failures: list[RuleFailure] = []
+    unit_count: int = 0
+    cache: UnitCache | None = None
+
+
+def is_python(path: str | None) -> bool:
+    """Whether `path` names a Python source file (None: an unsaved buffer, taken as Python)."""
+    return path is None or path.endswith(PYTHON_SUFFIXES)
+
+
+class SourceFile(BaseModel):
+    """One file to check: its text (None when it is not text), path and settings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str | None
+    settings: FileSettings
+    path: str | None = None
+    project_root: str | None = None
+
+    @property
+    def file_context(self) -> FileContext:
+        """The view of this file a `FileRule` gets."""
+        return FileContext(
+            path=self.path, text=self.text, settings=self.settings, project_root=self.project_root
+        )
+
+
+class Engine:
+    """Runs the registry's rules over texts."""
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        self.registry = registry or default_registry()
+
+    def check(self, source: SourceFile, cache: UnitCache | None = None) -> Analysis:
+        """Every active rule's findings for one file, reusing `cache` from an earlier check."""
+        if source.text is not None and is_python(source.path):
+            return _PythonCheck(self.registry, source, cache or UnitCache()).run(source.text)
+        findings, failures = _file_findings(self.registry, source, split_lines(source.text or ""))
+        return Analysis(findings=sorted(findings, key=_order), failures=failures)
+
+    def refactorings(self, request: RefactorRequest) -> list[RefactorOffer]:
+        """Every refactoring any active rule offers at a selection."""
+        offers: list[RefactorOffer] = []
+        for rule in self.registry.rules:
+            try:
+                offers.extend(rule.offer_refactorings(request))
+            except Exception:  # one rule's broken offer must not hide the others'
+                logger.exception("offering refactorings of %s failed", rule.code)
+        return offers
+
+    def resolve_refactoring(self, request: RefactorRequest, offer: RefactorOffer) -> Fix | None:
+        """The edits of an offered refactoring."""
+        rule = self.registry.get(offer.code)
+        if rule is None:
+            return None
+        try:
+            return rule.build_refactoring(request, offer)
+        except Exception:  # as in resolve_fix
+            logger.exception("building the refactoring %r failed", offer.title)
+            return None
+
+    def resolve_fix(self, request: FixRequest) -> Fix | None:
+        """The complete fix of a finding, built from the text it was found in."""
+        rule = self.registry.get(request.finding.code)
+        if rule is None:
+            return None
+        try:
+            return rule.build_fix(request)
+        except Exception:  # a broken fix builder must not take the caller down
+            logger.exception("building the fix of %s failed", request.finding.code)
+            return None
+
+
+class _PythonCheck:
+    """One check of one Python text, from the previous check's cache to a new one."""
+
+    def __init__(self, registry: Registry, source: SourceFile, previous: UnitCache) -> None:
+        self.registry = registry
+        self.source = source
+        self.settings = source.settings
+        self.previous = previous
+        self.cache = UnitCache()
+        self.failures: list[RuleFailure] = []
+
+    def run(self, text: str) -> Analysis:
+        units = split_module(text, parse=_carrying_parse(self.previous, self.cache))
+        findings: list[Finding] = []
+        summaries: dict[str, list[tuple[int, BaseModel]]] = {}
+        syntax_error: Finding | None = None
+        header: Unit | None = None
+        for index, unit in enumerate(units):
+            if unit.kind is UnitKind.CLASS_HEADER:
+                header = unit
+            first = index == 0 or (unit.kind is UnitKind.MEMBER and units[index - 1] is header)
+            key: UnitKey = (
+                unit.kind,
+                unit.text,
+                unit.class_header,
+                first,
+                self.settings.fingerprint,
+            )
+            result = self.previous.results.get(key) or self._analyse_unit(unit, first)
+            self.cache.results[key] = result
+            findings.extend(self._placed(key, result, unit.start_line))
+            self.failures.extend(result.failures)
+            for code, summary in result.summaries.items():
+                summaries.setdefault(code, []).append((unit.start_line, summary))
+            if (
+                syntax_error is None
+                and unit.outcome.error is not None
+                and self.settings.syntax_errors
+            ):
+                syntax_error = _syntax_error_finding(unit)
+        lines = split_lines(text)
+        findings.extend(self._module_findings(summaries, lines))
+        file_findings, file_failures = _file_findings(self.registry, self.source, lines)
+        findings.extend(file_findings)
+        self.failures.extend(file_failures)
+        if syntax_error is not None:
+            findings.append(syntax_error)
+        findings.sort(key=_order)
+        return Analysis(
+            findings=findings, failures=self.failures, unit_count=len(units), cache=self.cache
+        )
+
+    def _analyse_unit(self, unit: Unit, first: bool) -> UnitResult:
+        outcome = unit.outcome
+        if outcome.tree is None and not outcome.lost:
+            outcome = parse_unit(unit.text, unit.kind)
+        if outcome.tree is None:
+            return UnitResult(findings=[], summaries={}, failures=[])
+        class_info = None
+        if unit.kind is UnitKind.MEMBER:
+            class_info = _class_info(unit.class_header, self.previous, self.cache)
+        context = UnitContext(
+            unit=unit.model_copy(update={"outcome": outcome}),
+            tree=outcome.tree,
+            settings=self.settings,
+            path=self.source.path,
+            class_info=class_info,
+            first_in_block=first,
+        )
+        failures: list[RuleFailure] = []
+        findings: list[Finding] = []
+        for rule in self.registry.unit_rules:
+            if self.settings.is_active(rule.code):
+                findings.extend(_guarded(rule, failures, partial(rule.check_unit, context)))
+        summaries: dict[str, BaseModel] = {}
+        for rule in self.registry.module_rules:
+            if self.settings.is_active(rule.code):
+                summary = _guarded_summary(rule, failures, context)
+                if summary is not None:
+                    summaries[rule.code] = summary
+        lines = unit.lines
+        kept = [
+            _with_severity(finding, self.settings)
+            for finding in findings
+            if not _suppressed(finding, lines) and not _on_set_aside_line(finding, outcome)
+        ]
+        kept.sort(key=_order)
+        return UnitResult(findings=kept, summaries=summaries, failures=failures)
+
+    def _placed(self, key: UnitKey, result: UnitResult, start_line: int) -> list[Finding]:
+        """A unit's findings moved to where the unit now starts (reusing the last placement)."""
+        placement = (key, start_line)
+        placed = self.previous.placed.get(placement)
+        if placed is None:
+            placed = [finding.shifted(start_line) for finding in result.findings]
+        self.cache.placed[placement] = placed
+        return placed
+
+    def _module_findings(
+        self, summaries: dict[str, list[tuple[int, BaseModel]]], lines: list[str]
+    ) -> list[Finding]:
+        findings: list[Finding] = []
+        for rule in self.registry.module_rules:
+            if not self.settings.is_active(rule.code):
+                continue
+            context = ModuleContext(
+                summaries=summaries.get(rule.code, []),
+                settings=self.settings,
+                path=self.source.path,
+            )
+            found = _guarded(rule, self.failures, partial(rule.check_module, context))
+            findings.extend(_kept(found, self.settings, lines))
+        return findings
+
+
+def _file_findings(
+    registry: Registry, source: SourceFile, lines: list[str]
+) -> tuple[list[Finding], list[RuleFailure]]:
+    findings: list[Finding] = []
+    failures: list[RuleFailure] = []
+    context = source.file_context
+    for rule in registry.file_rules:
+        if source.settings.is_active(rule.code) and rule.applies_to(source.path):
+            found = _guarded(rule, failures, partial(rule.check_file, context))
+            findings.extend(_kept(found, source.settings, lines))
+    return findings, failures
+
+
+def _carrying_parse(previous: UnitCache, cache: UnitCache) -> ParseFunction:
+    """A parse function that reuses `previous`'s outcomes and records what it used in `cache`."""
+
+    def parse(text: str, kind: UnitKind) -> ParseOutcome:
+        key = (text, kind)
+        known = previous.outcomes.get(key)
+        if known is not None:
+            cache.outcomes[key] = known
+            return known
+        outcome = parse_unit(text, kind)
+        cache.outcomes[key] = outcome.without_tree()
+        return outcome
+
+    return parse
+
+
+def _class_info(header: str, previous: UnitCache, cache: UnitCache) -> ClassInfo | None:
+    info = previous.classes.get(header) or cache.classes.get(header)
+    if info is None:
+        outcome = parse_unit(header, UnitKind.CLASS_HEADER)
+        if outcome.tree is None or not outcome.tree.body:
+            return None
+        node = outcome.tree.body[0]
+        if not isinstance(node, ast.ClassDef):
+            return None
+        info = ClassInfo(
+            name=node.name,
+            bases=tuple(ast.unparse(base) for base in node.bases),
+            decorators=tuple(ast.unparse(decorator) for decorator in node.decorator_list),
+            keywords=tuple(ast.unparse(keyword) for keyword in node.keywords),
+        )
+    cache.classes[header] = info
+    return info
+
+
+def _guarded(
+    rule: Rule, failures: list[RuleFailure], run: Callable[[], Iterable[Finding]]
+) -> list[Finding]:
+    """Run one rule's check; a rule that raises is recorded and yields nothing."""
+    try:
+        found: Iterable[Finding] = run()
+        return list(found)
+    except Exception as exc:  # isolation: one broken rule must not hide the others
+        failures.append(_failure(rule, exc))
+        return []
+
+
+def _guarded_summary(
+    rule: ModuleRule, failures: list[RuleFailure], context: UnitContext
+) -> BaseModel | None:
+    try:
+        return rule.summarize(context)
+    except Exception as exc:  # isolation, as in _guarded
+        failures.append(_failure(rule, exc))
+        return None
+
+
+def _failure(rule: Rule, exc: Exception) -> RuleFailure:
+    return RuleFailure(
+        code=rule.code, error=f"{type(exc).__name__}: {exc}", details=traceback.format_exc()
+    )
+
+
+def _kept(findings: Iterable[Finding], settings: FileSettings, lines: list[str]) -> list[Finding]:
+    return [
+        _with_severity(finding, settings) for finding in findings if not _suppressed(finding, lines)
+    ]
+
+
+def _with_severity(finding: Finding, settings: FileSettings) -> Finding:
+    severity = settings.severities.get(finding.code, Severity.WARNING)
+    if finding.severity is severity:
+        return finding
+    return finding.model_copy(update={"severity": severity})
+
+
+def _suppressed(finding: Finding, lines: list[str]) -> bool:
+    line = finding.range.start.line
+    return 0 <= line < len(lines) and is_suppressed(finding.code, lines[line])
+
+
+def _on_set_aside_line(finding: Finding, outcome: ParseOutcome) -> bool:
+    if not outcome.set_aside:
+        return False
+    lines = range(finding.range.start.line, finding.range.end.line + 1)
+    return any(line in outcome.set_aside for line in lines)
+
+
+def _syntax_error_finding(unit: Unit) -> Finding:
+    error = unit.outcome.error
+    assert error is not None  # noqa: S101 - callers check
+    return Finding(
+        code=SYNTAX_ERROR_CODE,
+        message=f"SyntaxError: {error.message}",
+        severity=Severity.ERROR,
+        range=Range(
+            start=Position(line=error.line, character=error.character),
+            end=Position(line=error.end_line, character=error.end_character),
+        ).shifted(unit.start_line),
+    )
+
+
+def _order(finding: Finding) -> tuple[int, int, str]:
+    return (finding.range.start.line, finding.range.start.character, finding.code)

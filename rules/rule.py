@@ -1,0 +1,225 @@
+"""What a rule is, and the contexts the engine hands to rules.
+
+Three kinds of rule, by the smallest input that serves them:
+
+- `UnitRule` looks at one unit (a top-level statement or a member of a top-level class) at a
+  time, so an edit re-runs it on the units the edit touched only.
+- `ModuleRule` condenses each unit into a summary (cached with the unit) and draws its findings
+  from all the summaries of a module: module-wide facts without re-reading unchanged code.
+- `FileRule` looks at a whole file by its path and text: configuration files, Dockerfiles,
+  lockfiles, file names.
+
+Every rule may build its fix lazily (`build_fix`) from the full text of the file the finding came
+from, so listing actions is cheap and the expensive rewrite runs only when one is chosen.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules.models import Finding, Fix, Position, Range, RuleDoc, TierSeverities
+from rules.settings import FileSettings
+from rules.source import byte_to_char_column
+from rules.units import Unit, UnitKind, prefix_lines
+
+
+class ClassInfo(BaseModel):
+    """What a class member may need to know of its class."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    bases: tuple[str, ...] = ()
+    decorators: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+class UnitContext(BaseModel):
+    """One unit handed to a rule: its statements, its class (for members), its file's settings."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    unit: Unit
+    tree: ast.Module
+    settings: FileSettings
+    path: str | None = None
+    class_info: ClassInfo | None = None
+    first_in_block: bool = False  # first unit of the module or first member of its class
+
+    @property
+    def body(self) -> list[ast.stmt]:
+        """The unit's own statements (a member's wrapper is looked through)."""
+        if self.unit.kind is UnitKind.MEMBER and self.tree.body:
+            wrapper = self.tree.body[0]
+            if isinstance(wrapper, ast.If):
+                return wrapper.body
+        return self.tree.body
+
+    @property
+    def lines(self) -> list[str]:
+        """The unit's own lines."""
+        return self.unit.lines
+
+    @cached_property
+    def nodes(self) -> list[ast.AST]:
+        """Every node of the unit, walked once and shared by all the rules."""
+        return [node for statement in self.body for node in ast.walk(statement)]
+
+    def nodes_of[NodeType: ast.AST](self, kind: type[NodeType]) -> list[NodeType]:
+        """The unit's nodes of one type."""
+        return [node for node in self.nodes if isinstance(node, kind)]
+
+    def position_of(self, lineno: int, col_offset: int) -> Position:
+        """A unit-relative position from `ast`'s 1-based line and UTF-8 byte column."""
+        line = lineno - 1 - prefix_lines(self.unit.kind)
+        lines = self.lines
+        text = lines[line] if 0 <= line < len(lines) else ""
+        return Position(line=max(line, 0), character=byte_to_char_column(text, col_offset))
+
+    def range_of(self, node: ast.AST) -> Range:
+        """The unit-relative range of an `ast` node."""
+        lineno = getattr(node, "lineno", 1)
+        end_lineno = getattr(node, "end_lineno", None) or lineno
+        col = getattr(node, "col_offset", 0)
+        end_col = getattr(node, "end_col_offset", None)
+        if end_col is None:
+            end_col = col
+        return Range(start=self.position_of(lineno, col), end=self.position_of(end_lineno, end_col))
+
+    def is_set_aside(self, node: ast.AST) -> bool:
+        """Whether `node` lies on a line that recovery replaced (its findings would be noise)."""
+        set_aside = self.unit.outcome.set_aside
+        if not set_aside:
+            return False
+        shift = prefix_lines(self.unit.kind) + 1
+        first = getattr(node, "lineno", 1) - shift
+        last = (getattr(node, "end_lineno", None) or first + shift) - shift
+        return any(line in set_aside for line in range(first, last + 1))
+
+
+class ModuleContext(BaseModel):
+    """A module's summaries, one per unit with the unit's first line, for a `ModuleRule`."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    summaries: list[tuple[int, BaseModel]]
+    settings: FileSettings
+    path: str | None = None
+
+
+class FileContext(BaseModel):
+    """A whole file for a `FileRule`; `text` is None for a file that is not text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str | None
+    text: str | None
+    settings: FileSettings
+    project_root: str | None = None
+
+
+class FixRequest(BaseModel):
+    """Everything a rule needs to build the fix of one of its findings, later."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    finding: Finding
+    settings: FileSettings
+    path: str | None = None
+
+
+class RefactorRequest(BaseModel):
+    """A selection in a file where the user may want a refactoring, whether or not a finding
+    stands there (`refactor.extract`, `refactor.rewrite`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    range: Range
+    settings: FileSettings
+    path: str | None = None
+
+
+class RefactorOffer(BaseModel):
+    """A refactoring a rule can make at a selection: listed cheaply, built on demand."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    kind: str = Field(description="the LSP code action kind, e.g. 'refactor.extract'")
+    title: str
+    data: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+
+
+class Rule:
+    """A rule of the standard: its identity, documentation, severities and check."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    severities: ClassVar[TierSeverities]
+    doc: ClassVar[RuleDoc]
+    fix_title: ClassVar[str | None] = None  # what the fix does, for `rules` and the docs
+
+    def build_fix(self, request: FixRequest) -> Fix | None:
+        """The complete fix for `request.finding`, built on demand; None if it cannot be made."""
+        return request.finding.fix
+
+    def offer_refactorings(self, request: RefactorRequest) -> list[RefactorOffer]:
+        """Refactorings this rule's fixer can make at a selection (cheap: no rewrite yet)."""
+        del request
+        return []
+
+    def build_refactoring(self, request: RefactorRequest, offer: RefactorOffer) -> Fix | None:
+        """The edits of an offered refactoring, built on demand."""
+        del request, offer
+        return None
+
+    def finding(self, message: str, where: Range, fix: Fix | None = None) -> Finding:
+        """A finding of this rule (the engine sets its severity from the tier)."""
+        return Finding(code=self.code, message=message, range=where, fix=fix)
+
+
+class UnitRule(Rule):
+    """A rule that checks one unit at a time."""
+
+    def check_unit(self, context: UnitContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class ModuleRule(Rule):
+    """A rule whose findings come from per-unit summaries of a whole module."""
+
+    def summarize(self, context: UnitContext) -> BaseModel | None:
+        raise NotImplementedError
+
+    def check_module(self, context: ModuleContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class FileRule(Rule):
+    """A rule that checks whole files, chosen by name patterns (`fnmatch`, on the file name or
+    on the path relative to the project root)."""
+
+    patterns: ClassVar[Sequence[str]] = ()
+
+    def applies_to(self, path: str | None) -> bool:
+        """Whether this rule looks at the file at `path` (None: an unsaved Python buffer)."""
+        if path is None:
+            return "*.py" in self.patterns
+        posix = PurePosixPath(path.replace("\\", "/"))
+        return any(
+            fnmatch.fnmatch(posix.name, pattern) or posix.match(pattern)
+            for pattern in self.patterns
+        )
+
+    def check_file(self, context: FileContext) -> Iterable[Finding]:
+        raise NotImplementedError

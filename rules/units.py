@@ -1,0 +1,469 @@
+"""Cutting a module into units: top-level statements, and the members of top-level classes.
+
+A unit is the grain of analysis and of caching. Its boundaries are a function of the text alone,
+so a fresh check and an editor that re-analyses only changed units give the same findings.
+
+Boundaries come from a cheap line scan (a statement starts where a line begins at the unit's
+indentation with code), verified by parsing: a candidate unit that does not parse is merged with
+the next ones when the error says the construct runs on (an open bracket or string). A unit that
+still does not parse is broken: its syntax error is reported and the broken lines are set aside
+so the rest of that unit is still analysed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from collections.abc import Callable
+from enum import StrEnum
+from functools import cached_property
+from itertools import accumulate
+
+from pydantic import BaseModel, ConfigDict
+
+from rules.source import LINE_BREAK
+
+# A statement starts at the given indentation with something that is not a comment, a closing
+# bracket or a clause that continues the statement before it.
+_STATEMENT_START = r"^{indent}(?![\s#)\]}}]|(?:else|elif|except|finally)\b)"
+_TOP_LEVEL_START = re.compile(_STATEMENT_START.format(indent=""), re.MULTILINE)
+_EXOTIC_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_CLASS_HEADER = re.compile(r"(?:async\s+)?class\b")
+_INDENT = re.compile(r"[ \t]*")
+_TRIPLE_QUOTE = re.compile(r"[rRbBuUfF]{0,2}(\"\"\"|''')")
+_RUNS_ON_MESSAGES = (
+    "was never closed",
+    "unterminated triple-quoted",
+    "unexpected EOF",
+    "expected an indented block",
+    "unexpected indent",
+)
+# How many following candidates a unit may absorb one by one before the rest of the module is
+# parsed once to find where the statement really ends.
+MAX_STEPWISE_MERGES = 4
+# How many lines recovery may set aside, one attempt each, before it gives up on a unit.
+MAX_RECOVERY_ATTEMPTS = 12
+# Parsing indented class members needs an enclosing block; this header is one line long.
+MEMBER_WRAPPER = "if True:\n"
+MEMBER_WRAPPER_LINES = 1
+
+
+class UnitKind(StrEnum):
+    """Where a unit sits in its module."""
+
+    STATEMENT = "statement"  # a top-level statement
+    CLASS_HEADER = "class-header"  # the decorators and `class X(...):` line of a split class
+    MEMBER = "member"  # one statement of a split class's body
+
+
+class ParseError(BaseModel):
+    """A syntax error as CPython reports it, in unit coordinates (0-based line and column)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message: str
+    line: int
+    character: int
+    end_line: int
+    end_character: int
+
+
+class ParseOutcome(BaseModel):
+    """The result of parsing one unit: its tree (None if beyond repair) and what was set aside."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    tree: ast.Module | None
+    error: ParseError | None = None
+    set_aside: frozenset[int] = frozenset()
+    lost: bool = False  # beyond repair: nothing of the unit can be analysed
+
+    def without_tree(self) -> ParseOutcome:
+        """The same outcome with the tree dropped, for keeping in a cache cheaply."""
+        return self.model_copy(update={"tree": None})
+
+    @property
+    def clean(self) -> bool:
+        """Parsed without any repair."""
+        return self.error is None
+
+
+class Unit(BaseModel):
+    """A slice of a module's lines that is analysed on its own."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    kind: UnitKind
+    start_line: int
+    text: str
+    outcome: ParseOutcome
+    class_header: str = ""  # for members: the text of their class's header unit
+
+    @property
+    def line_count(self) -> int:
+        """How many lines the unit covers."""
+        return max(1, len(self.lines))
+
+    @property
+    def lines(self) -> list[str]:
+        """The unit's lines, with their terminators."""
+        return split_text_lines(self.text)
+
+
+ParseFunction = Callable[[str, UnitKind], ParseOutcome]
+
+
+def split_text_lines(text: str) -> list[str]:
+    """The lines of `text` with terminators, fast for the usual text."""
+    if _EXOTIC_LINE_BREAKS.search(text) is None:
+        return text.splitlines(keepends=True) or [""]
+    lines: list[str] = []
+    start = 0
+    for match in LINE_BREAK.finditer(text):
+        lines.append(text[start : match.end()])
+        start = match.end()
+    if start < len(text) or not lines:
+        lines.append(text[start:])
+    return lines
+
+
+def parse_unit(text: str, kind: UnitKind) -> ParseOutcome:
+    """Parse a unit's text, setting aside broken lines if it does not parse as it is."""
+    prefix, suffix = _wrapping(text, kind)
+    try:
+        tree = _parse_quietly(prefix + text + suffix)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return _recover(text, kind, exc)
+    return ParseOutcome(tree=tree)
+
+
+def _parse_quietly(text: str) -> ast.Module:
+    """`ast.parse` without the SyntaxWarnings of odd escapes (they are not ours to report)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
+
+
+def _wrapping(text: str, kind: UnitKind) -> tuple[str, str]:
+    """What must surround a unit's text for it to parse on its own."""
+    if kind is UnitKind.MEMBER:
+        return MEMBER_WRAPPER, ""
+    if kind is UnitKind.CLASS_HEADER:
+        ending = "" if text.endswith(("\n", "\r")) else "\n"
+        return "", f"{ending} pass\n"
+    return "", ""
+
+
+def prefix_lines(kind: UnitKind) -> int:
+    """How many synthetic lines precede a unit's own text when it is parsed."""
+    return MEMBER_WRAPPER_LINES if kind is UnitKind.MEMBER else 0
+
+
+def _error_of(exc: BaseException, kind: UnitKind, line_count: int) -> ParseError:
+    shift = prefix_lines(kind)
+    if isinstance(exc, SyntaxError) and exc.lineno is not None:
+        line = min(max(exc.lineno - 1 - shift, 0), line_count - 1)
+        column = max((exc.offset or 1) - 1, 0)
+        end_line = min(max((exc.end_lineno or exc.lineno) - 1 - shift, line), line_count - 1)
+        end_column = max((exc.end_offset or exc.offset or 1) - 1, 0)
+        if end_line == line and end_column <= column:
+            end_column = column + 1
+        return ParseError(
+            message=exc.msg,
+            line=line,
+            character=column,
+            end_line=end_line,
+            end_character=end_column,
+        )
+    message = str(exc) or type(exc).__name__
+    return ParseError(message=message, line=0, character=0, end_line=0, end_character=1)
+
+
+def _recover(text: str, kind: UnitKind, first: BaseException) -> ParseOutcome:
+    """Set aside the lines CPython complains about until the rest parses (or give up)."""
+    lines = split_text_lines(text)
+    error = _error_of(first, kind, len(lines))
+    set_aside: set[int] = set()
+    exc: BaseException = first
+    for _ in range(MAX_RECOVERY_ATTEMPTS):
+        if not _set_aside_more(lines, set_aside, _error_of(exc, kind, len(lines))):
+            break
+        prefix, suffix = _wrapping(text, kind)
+        try:
+            tree = _parse_quietly(prefix + "".join(lines) + suffix)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as again:
+            exc = again
+            continue
+        return ParseOutcome(tree=tree, error=error, set_aside=frozenset(set_aside))
+    return ParseOutcome(tree=None, error=error, set_aside=frozenset(range(len(lines))), lost=True)
+
+
+def _set_aside_more(lines: list[str], set_aside: set[int], error: ParseError) -> bool:
+    """Replace the broken line (or the block it opens) by `pass`; False when nothing is left."""
+    line = error.line
+    if line in set_aside:
+        line = _next_line_to_set_aside(lines, set_aside, line)
+        if line is None:
+            return False
+    indent = _indentation(lines[line])
+    block = [line]
+    if "indent" in error.message or lines[line].rstrip().endswith(":"):
+        block.extend(_block_below(lines, line, indent))
+    for index in block:
+        _replace_by_pass(lines, index, indent if index == line else None)
+        set_aside.add(index)
+    return True
+
+
+def _next_line_to_set_aside(lines: list[str], set_aside: set[int], line: int) -> int | None:
+    for index in range(line - 1, -1, -1):
+        if index not in set_aside and lines[index].strip():
+            return index
+    for index in range(line + 1, len(lines)):
+        if index not in set_aside and lines[index].strip():
+            return index
+    return None
+
+
+def _block_below(lines: list[str], line: int, indent: str) -> list[int]:
+    """The lines after `line` that are indented deeper than it (the block it opens)."""
+    block: list[int] = []
+    for index in range(line + 1, len(lines)):
+        text = lines[index]
+        if text.strip() and len(_indentation(text)) <= len(indent):
+            break
+        block.append(index)
+    return block
+
+
+def _replace_by_pass(lines: list[str], index: int, indent: str | None) -> None:
+    ending = lines[index][len(lines[index].rstrip("\r\n")) :]
+    lines[index] = f"{indent}pass{ending}" if indent is not None else ending
+
+
+def _indentation(line: str) -> str:
+    match = _INDENT.match(line)
+    return match.group(0) if match else ""
+
+
+def _runs_on(error: ParseError | None, segment_line_count: int) -> bool:
+    """Whether a unit's error says its statement continues past the unit's end."""
+    if error is None:
+        return False
+    if any(marker in error.message for marker in _RUNS_ON_MESSAGES):
+        return True
+    return error.line >= segment_line_count - 1
+
+
+class _Splitter:
+    """Finds the verified units of one block of lines (the module, or one class body)."""
+
+    def __init__(self, lines: list[str], kind: UnitKind, parse: ParseFunction) -> None:
+        self.lines = lines
+        self.kind = kind
+        self.parse = parse
+        self.offsets = [0, *accumulate(len(line) for line in lines)]
+
+    @cached_property
+    def full_text(self) -> str:
+        """All the block's lines as one text (needed only to find where a string closes)."""
+        return "".join(self.lines)
+
+    def text(self, start: int, end: int) -> str:
+        return "".join(self.lines[start:end])
+
+    def units(self, starts: list[int], end_of_block: int) -> list[tuple[int, int, ParseOutcome]]:
+        """Verified (start, end, outcome) spans from candidate start lines."""
+        bounds = [*starts, end_of_block]
+        spans: list[tuple[int, int, ParseOutcome]] = []
+        index = 0
+        while index < len(starts):
+            start = bounds[index]
+            outcome = self.parse(self.text(start, bounds[index + 1]), self.kind)
+            next_index = index + 1
+            if not outcome.clean and _runs_on(outcome.error, bounds[index + 1] - start):
+                merged = self._merge(bounds, index, outcome)
+                if merged is not None:
+                    next_index, outcome = merged
+            spans.append((start, bounds[next_index], outcome))
+            index = next_index
+        return spans
+
+    def _merge(
+        self, bounds: list[int], index: int, outcome: ParseOutcome
+    ) -> tuple[int, ParseOutcome] | None:
+        """Absorb following candidates until the statement parses; None if it never does."""
+        start = bounds[index]
+        last = len(bounds) - 1
+        first_end = max(index + 2, self._after_string(bounds, index, outcome.error))
+        candidates = range(first_end, min(last, first_end + MAX_STEPWISE_MERGES - 1) + 1)
+        for end_index in candidates:
+            merged = self.parse(self.text(start, bounds[end_index]), self.kind)
+            if merged.clean:
+                return end_index, merged
+            if not _runs_on(merged.error, bounds[end_index] - start):
+                break  # the candidates are not to be trusted here: let the parser decide
+        return self._merge_by_parsing_rest(bounds, index)
+
+    def _after_string(self, bounds: list[int], index: int, error: ParseError | None) -> int:
+        """For an unterminated triple-quoted string, the first candidate past its closing quotes."""
+        if error is None or "triple-quoted" not in error.message:
+            return index + 2
+        line = bounds[index] + error.line
+        opening = _last_opening_quote(self.lines[line], error.character)
+        if opening is None:
+            return index + 2
+        quote = opening.group(1)
+        at = self.offsets[line] + opening.end()
+        closing = self.full_text.find(quote, at)
+        if closing < 0:
+            return len(bounds) - 1
+        closing_line = _line_of_offset(self.offsets, closing)
+        for end_index in range(index + 1, len(bounds)):
+            if bounds[end_index] > closing_line:
+                return end_index
+        return len(bounds) - 1
+
+    def _merge_by_parsing_rest(
+        self, bounds: list[int], index: int
+    ) -> tuple[int, ParseOutcome] | None:
+        """Parse from the unit's start to the block's end once to learn where the statement ends."""
+        start = bounds[index]
+        rest = self.parse(self.text(start, bounds[-1]), self.kind)
+        if not rest.clean or rest.tree is None or not rest.tree.body:
+            return None
+        first = rest.tree.body[0]
+        end_line = start + (first.end_lineno or first.lineno) - prefix_lines(self.kind)
+        if self.kind is UnitKind.MEMBER and isinstance(first, ast.If):
+            end_line = start + max((stmt.end_lineno or stmt.lineno) for stmt in first.body) - 1
+        for end_index in range(index + 1, len(bounds)):
+            if bounds[end_index] >= end_line:
+                merged = self.parse(self.text(start, bounds[end_index]), self.kind)
+                return (end_index, merged) if merged.clean else None
+        return None
+
+
+def _last_opening_quote(line: str, column: int) -> re.Match[str] | None:
+    """The triple quote at or before `column` that CPython says never closes."""
+    found = None
+    for match in _TRIPLE_QUOTE.finditer(line):
+        if match.start() > column:
+            break
+        found = match
+    return found or _TRIPLE_QUOTE.search(line)
+
+
+def _line_of_offset(offsets: list[int], offset: int) -> int:
+    low, high = 0, len(offsets) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if offsets[middle] <= offset:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _candidate_starts(text: str, offsets: list[int], pattern: re.Pattern[str]) -> list[int]:
+    """Lines where a statement may start, decorators kept with what they decorate."""
+    starts: list[int] = []
+    after_decorator = False
+    for match in pattern.finditer(text):
+        if match.start() >= len(text):
+            break  # `^` also matches after the final line break, where no line starts
+        line = _line_of_offset(offsets, match.start())
+        if not after_decorator:
+            starts.append(line)
+        after_decorator = text.startswith("@", match.start())
+    return starts
+
+
+def split_module(text: str, parse: ParseFunction = parse_unit) -> list[Unit]:
+    """The units of a module: its top-level statements, top-level classes split into members."""
+    lines = split_text_lines(text)
+    splitter = _Splitter(lines, UnitKind.STATEMENT, parse)
+    starts = _candidate_starts(text, splitter.offsets, _TOP_LEVEL_START)
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    units: list[Unit] = []
+    for start, end, outcome in splitter.units(starts, len(lines)):
+        segment = lines[start:end]
+        members = _split_class(segment, start, parse)
+        if members and (not outcome.clean or all(unit.outcome.clean for unit in members)):
+            units.extend(members)
+        else:
+            units.append(
+                Unit(
+                    kind=UnitKind.STATEMENT,
+                    start_line=start,
+                    text="".join(segment),
+                    outcome=outcome,
+                )
+            )
+    return units
+
+
+def _split_class(lines: list[str], first_line: int, parse: ParseFunction) -> list[Unit] | None:
+    """A top-level class as a header unit and one unit per body statement, or None."""
+    header_end = _class_header_end(lines)
+    if header_end is None or header_end + 1 >= len(lines):
+        return None
+    body_indent = _body_indentation(lines, header_end + 1)
+    if not body_indent:
+        return None
+    header_text = "".join(lines[: header_end + 1])
+    header = parse(header_text, UnitKind.CLASS_HEADER)
+    if not header.clean:
+        return None
+    body = lines[header_end + 1 :]
+    body_text = "".join(body)
+    pattern = re.compile(_STATEMENT_START.format(indent=re.escape(body_indent)), re.MULTILINE)
+    splitter = _Splitter(body, UnitKind.MEMBER, parse)
+    starts = _candidate_starts(body_text, splitter.offsets, pattern)
+    if not starts:
+        return None
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    units = [
+        Unit(kind=UnitKind.CLASS_HEADER, start_line=first_line, text=header_text, outcome=header)
+    ]
+    body_start = first_line + header_end + 1
+    for start, end, outcome in splitter.units(starts, len(body)):
+        units.append(
+            Unit(
+                kind=UnitKind.MEMBER,
+                start_line=body_start + start,
+                text="".join(body[start:end]),
+                outcome=outcome,
+                class_header=header_text,
+            )
+        )
+    return units
+
+
+def _class_header_end(lines: list[str]) -> int | None:
+    """The index of the line that ends a class header (its colon), past any decorators."""
+    index = 0
+    while index < len(lines) and lines[index].lstrip().startswith(("@", "#")):
+        index += 1
+    if index >= len(lines) or not _CLASS_HEADER.match(lines[index]):
+        return None
+    depth = 0
+    for line_index in range(index, len(lines)):
+        code = lines[line_index].split("#", 1)[0].rstrip()
+        depth += sum(code.count(bracket) for bracket in "([{")
+        depth -= sum(code.count(bracket) for bracket in ")]}")
+        if depth <= 0 and code.endswith(":"):
+            return line_index
+        if depth <= 0 and ":" in code:
+            return None  # a one-line class (`class X: pass`) has no body to split
+    return None
+
+
+def _body_indentation(lines: list[str], first_body_line: int) -> str:
+    for line in lines[first_body_line:]:
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return _indentation(line)
+    return ""

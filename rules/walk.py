@@ -1,0 +1,133 @@
+"""Finding the files to check below a directory, as CI and workspace diagnostics see them.
+
+Skips virtual environments, caches, build output and whatever `.gitignore` files ignore; never
+follows a symbolic link to a directory (no loops, never outside the tree).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pathspec
+
+SKIPPED_DIRECTORIES = frozenset(
+    {
+        ".venv",
+        "venv",
+        ".git",
+        "node_modules",
+        "__pycache__",
+        "build",
+        "dist",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".tox",
+        ".nox",
+        ".eggs",
+    }
+)
+GITIGNORE = ".gitignore"
+
+type FileFilter = Callable[[Path], bool]
+
+
+class _IgnoreRules:
+    """The `.gitignore` patterns in force in one directory, each relative to its own folder."""
+
+    def __init__(self, specs: tuple[tuple[Path, pathspec.PathSpec], ...] = ()) -> None:
+        self.specs = specs
+
+    def entering(self, directory: Path) -> _IgnoreRules:
+        """The rules in force inside `directory` (adding its own `.gitignore`, if any)."""
+        ignore_file = directory / GITIGNORE
+        if not ignore_file.is_file():
+            return self
+        try:
+            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return self
+        spec = pathspec.PathSpec.from_lines("gitignore", lines)
+        return _IgnoreRules((*self.specs, (directory, spec)))
+
+    def ignores(self, path: Path, is_directory: bool) -> bool:
+        """Whether any `.gitignore` in force ignores `path`."""
+        for base, spec in self.specs:
+            relative = path.relative_to(base).as_posix()
+            if is_directory:
+                relative += "/"
+            if spec.match_file(relative):
+                return True
+        return False
+
+
+def _never(path: Path) -> bool:
+    del path
+    return False
+
+
+def iter_files(
+    paths: list[Path], wanted: FileFilter, excluded: FileFilter = _never
+) -> Iterator[Path]:
+    """The files to check: given files as they are, directories walked (sorted, deterministic).
+
+    `excluded` skips configured paths while walking; a path the user names explicitly is
+    walked even if it is excluded (as ruff does), its contents then unfiltered.
+    """
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            skip = _never if excluded(path) else excluded
+            candidates: Iterator[Path] = _walk(
+                path, _IgnoreRules().entering(path), _Filters(wanted, skip)
+            )
+        elif path.exists():
+            candidates = iter([path])
+        else:
+            continue
+        for candidate in candidates:
+            key = candidate.absolute()
+            if key not in seen:
+                seen.add(key)
+                yield candidate
+
+
+class _Filters:
+    """What a walk keeps: files some rule wants, minus configured exclusions."""
+
+    def __init__(self, wanted: FileFilter, excluded: FileFilter) -> None:
+        self.wanted = wanted
+        self.excluded = excluded
+
+
+def _walk(directory: Path, ignore: _IgnoreRules, filters: _Filters) -> Iterator[Path]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            if _skipped_directory(path, ignore, filters):
+                continue
+            yield from _walk(path, ignore.entering(path), filters)
+        elif entry.is_file(follow_symlinks=True) and _kept(path, ignore, filters):
+            yield path
+
+
+def _skipped_directory(path: Path, ignore: _IgnoreRules, filters: _Filters) -> bool:
+    return (
+        path.name in SKIPPED_DIRECTORIES
+        or ignore.ignores(path, is_directory=True)
+        or filters.excluded(path)
+    )
+
+
+def _kept(path: Path, ignore: _IgnoreRules, filters: _Filters) -> bool:
+    return (
+        not ignore.ignores(path, is_directory=False)
+        and filters.wanted(path)
+        and not filters.excluded(path)
+    )

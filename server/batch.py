@@ -1,0 +1,165 @@
+"""Checking and fixing files on disk, for the command line: the same engine as the editor."""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from rules.config import ConfigProblem, ConfigResolver
+from rules.engine import Analysis, Engine, RuleFailure, SourceFile, is_python
+from rules.fixer import FixOutcome, fix_text
+from rules.models import Finding, Position, Range, Severity
+from rules.walk import iter_files
+
+DECODE_ERROR_CODE = "syntax-error"
+
+type ProgressCallback = Callable[[int], None]
+
+
+class FileReport(BaseModel):
+    """The findings of one file, with its path as the user should read it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: Path
+    display_path: str
+    findings: list[Finding]
+    failures: list[RuleFailure] = []
+
+
+class BatchReport(BaseModel):
+    """A whole run: every file's findings, the configuration problems met, how much was read."""
+
+    files: list[FileReport]
+    problems: list[ConfigProblem]
+    unconfigured_roots: list[str]
+    file_count: int
+
+    @property
+    def findings(self) -> list[tuple[FileReport, Finding]]:
+        """Every finding with its file, sorted by path, line, column and code."""
+        pairs = [(report, finding) for report in self.files for finding in report.findings]
+        return sorted(pairs, key=_sort_key)
+
+    @property
+    def fatal_problems(self) -> list[ConfigProblem]:
+        """Configuration problems that make checking meaningless."""
+        return [problem for problem in self.problems if problem.fatal]
+
+
+def _sort_key(pair: tuple[FileReport, Finding]) -> tuple[str, int, int, str]:
+    report, finding = pair
+    start = finding.range.start
+    return (report.display_path, start.line, start.character, finding.code)
+
+
+def display_path(path: Path, base: Path) -> str:
+    """`path` relative to `base` with `/` separators (absolute when outside it)."""
+    try:
+        return path.absolute().relative_to(base.absolute()).as_posix()
+    except ValueError:
+        return path.absolute().as_posix()
+
+
+def read_source(path: Path) -> tuple[str | None, Finding | None]:
+    """A file's text (None for a file that is not text) and a finding if a Python file can't be decoded."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, _unreadable(f"cannot read the file: {error.strerror or error}")
+    if is_python(str(path)):
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            return data.decode(encoding), None
+        except (SyntaxError, LookupError, UnicodeDecodeError) as error:
+            return None, _unreadable(f"cannot decode the file: {error}")
+    if b"\x00" in data:
+        return None, None
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return None, None
+
+
+def _unreadable(message: str) -> Finding:
+    origin = Position(line=0, character=0)
+    return Finding(
+        code=DECODE_ERROR_CODE,
+        message=message,
+        severity=Severity.ERROR,
+        range=Range(start=origin, end=origin),
+    )
+
+
+class Batch:
+    """Runs the engine over files and directories with one configuration resolver."""
+
+    def __init__(self, resolver: ConfigResolver, engine: Engine | None = None) -> None:
+        self.resolver = resolver
+        self.engine = engine or Engine()
+        self.base = Path.cwd()
+
+    def wanted(self, path: Path) -> bool:
+        """Whether some rule looks at this file (every Python file; others by rule patterns)."""
+        if is_python(str(path)):
+            return True
+        return any(rule.applies_to(str(path)) for rule in self.engine.registry.file_rules)
+
+    def files(self, paths: list[Path]) -> Iterator[Path]:
+        """The files a run over `paths` checks."""
+        return iter_files(paths, self.wanted, self.resolver.is_excluded)
+
+    def source(self, path: Path, text: str | None) -> SourceFile:
+        """The engine's view of one file."""
+        project = self.resolver.project_for(path)
+        return SourceFile(
+            text=text,
+            settings=self.resolver.settings_for(str(path)),
+            path=str(path),
+            project_root=project.root,
+        )
+
+    def check(self, paths: list[Path], progress: ProgressCallback | None = None) -> BatchReport:
+        """Check every file below `paths`."""
+        reports: list[FileReport] = []
+        problems: dict[tuple[str, str], ConfigProblem] = {}
+        unconfigured: set[str] = set()
+        count = 0
+        for path in self.files(paths):
+            count += 1
+            if progress is not None:
+                progress(count)
+            project = self.resolver.project_for(path)
+            for problem in project.problems:
+                problems[(problem.path, problem.message)] = problem
+            if project.standards is None:
+                unconfigured.add(project.root)
+            reports.append(self.check_file(path))
+        return BatchReport(
+            files=reports,
+            problems=list(problems.values()),
+            unconfigured_roots=sorted(unconfigured),
+            file_count=count,
+        )
+
+    def check_file(self, path: Path) -> FileReport:
+        """The findings of one file."""
+        text, unreadable = read_source(path)
+        shown = display_path(path, self.base)
+        if unreadable is not None:
+            return FileReport(path=path, display_path=shown, findings=[unreadable])
+        analysis: Analysis = self.engine.check(self.source(path, text))
+        return FileReport(
+            path=path, display_path=shown, findings=analysis.findings, failures=analysis.failures
+        )
+
+    def fix_file(self, path: Path, unsafe: bool) -> tuple[str, FixOutcome] | None:
+        """The file's text and its fixed text (None for a file that cannot be read as text)."""
+        text, unreadable = read_source(path)
+        if text is None or unreadable is not None:
+            return None
+        return text, fix_text(self.engine, self.source(path, text), unsafe=unsafe)

@@ -1,0 +1,206 @@
+"""Configuration: discovery, both forms of standards.toml, tiers, selection, per-file ignores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rules.config import (
+    ConfigResolver,
+    Overrides,
+    is_test_path,
+    parse_standards_toml,
+    parse_tool_settings,
+)
+from rules.models import Severity, Tier
+
+REGISTRY_FORM = """
+[metadata]
+tier = "internal"
+
+[extends]
+registry = "github:org/standards"
+rulesets = ["base-internal", "python-internal"]
+
+[code.linting.ruff.lint]
+select = ["E", "F"]
+"""
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ('[standards]\nruleset = "python-production"\n', Tier.PRODUCTION),
+        ('[standards]\nruleset = "python-prototype"\n', Tier.PROTOTYPE),
+        (REGISTRY_FORM, Tier.INTERNAL),
+        ('[extends]\nrulesets = ["base-production", "python-production"]\n', Tier.PRODUCTION),
+        ('[metadata]\ntier = "prototype"\n', Tier.PROTOTYPE),
+    ],
+)
+def test_both_forms_give_the_tier(text: str, tier: Tier) -> None:
+    parsed = parse_standards_toml(text, "standards.toml")
+    assert parsed.tier is tier
+    assert parsed.problems == ()
+
+
+def test_malformed_toml_is_a_fatal_problem_at_its_position() -> None:
+    parsed = parse_standards_toml('[standards]\nruleset = "python-production\n', "standards.toml")
+    (problem,) = parsed.problems
+    assert problem.fatal
+    assert problem.range.start.line == 1
+    assert problem.message.startswith("invalid TOML")
+
+
+def test_unknown_ruleset_points_at_the_key() -> None:
+    parsed = parse_standards_toml('[standards]\nruleset = "python-strict"\n', "standards.toml")
+    (problem,) = parsed.problems
+    assert parsed.tier is None
+    assert "python-strict" in problem.message
+    assert (problem.range.start.line, problem.range.start.character) == (1, 0)
+
+
+def test_tier_and_rulesets_disagreeing_is_reported() -> None:
+    text = '[metadata]\ntier = "production"\n\n[extends]\nrulesets = ["python-internal"]\n'
+    parsed = parse_standards_toml(text, "standards.toml")
+    assert parsed.tier is Tier.PRODUCTION
+    assert any("disagrees" in problem.message for problem in parsed.problems)
+
+
+def test_unknown_section_is_reported() -> None:
+    parsed = parse_standards_toml('[standards]\nruleset = "python-internal"\n[bogus]\n', "s.toml")
+    assert [problem.range.start.line for problem in parsed.problems] == [2]
+
+
+def test_nearest_standards_toml_decides(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "standards.toml": '[standards]\nruleset = "python-production"\n',
+            "sub/standards.toml": '[standards]\nruleset = "python-prototype"\n',
+            "sub/pkg/mod.py": "",
+            "other/mod.py": "",
+        },
+    )
+    resolver = ConfigResolver()
+    assert resolver.settings_for(str(tmp_path / "sub/pkg/mod.py")).tier is Tier.PROTOTYPE
+    assert resolver.settings_for(str(tmp_path / "other/mod.py")).tier is Tier.PRODUCTION
+
+
+def test_no_standards_toml_means_internal(tmp_path: Path) -> None:
+    _write(tmp_path, {"mod.py": ""})
+    project = ConfigResolver().project_for(tmp_path / "mod.py")
+    assert project.standards is None
+    assert project.tier is Tier.INTERNAL
+
+
+def test_tier_severities_follow_the_rule_table(tmp_path: Path) -> None:
+    _write(tmp_path, {"standards.toml": '[standards]\nruleset = "python-prototype"\n', "m.py": ""})
+    settings = ConfigResolver().settings_for(str(tmp_path / "m.py"))
+    assert settings.severities["STD301"] is Severity.WARNING
+    assert "STD302" not in settings.severities
+
+
+def test_select_ignore_and_per_file_ignores(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "standards.toml": '[standards]\nruleset = "python-production"\n',
+            "pyproject.toml": (
+                '[project]\nname = "demo"\n\n[tool.standards-lsp]\nselect = ["STD3"]\n'
+                'ignore = ["STD301"]\nper-file-ignores = { "scripts/*.py" = ["STD302"] }\n'
+            ),
+            "scripts/run.py": "",
+            "pkg/mod.py": "",
+        },
+    )
+    resolver = ConfigResolver()
+    assert set(resolver.settings_for(str(tmp_path / "pkg/mod.py")).severities) == {"STD302"}
+    assert resolver.settings_for(str(tmp_path / "scripts/run.py")).severities == {}
+    assert resolver.settings_for(str(tmp_path / "pkg/mod.py")).project_name == "demo"
+
+
+def test_overrides_beat_files(tmp_path: Path) -> None:
+    _write(tmp_path, {"standards.toml": '[standards]\nruleset = "python-production"\n', "m.py": ""})
+    resolver = ConfigResolver(Overrides(tier=Tier.PROTOTYPE, ignore=("STD301",)))
+    settings = resolver.settings_for(str(tmp_path / "m.py"))
+    assert settings.tier is Tier.PROTOTYPE
+    assert settings.severities == {}
+
+
+def test_invalid_tool_settings_are_problems_with_positions() -> None:
+    text = '[tool.standards-lsp]\nselect = "STD2"\nmagic = 3\nallowed-magic-values = ["x", 2]\n'
+    parsed = parse_tool_settings(text, "pyproject.toml")
+    assert parsed is not None
+    lines = sorted(problem.range.start.line for problem in parsed.problems)
+    assert lines == [1, 2]
+    assert parsed.tool.options.allowed_magic_values == ("x", 2)
+
+
+def test_invalidate_rereads_changed_files(tmp_path: Path) -> None:
+    _write(tmp_path, {"standards.toml": '[standards]\nruleset = "python-production"\n', "m.py": ""})
+    resolver = ConfigResolver()
+    assert resolver.settings_for(str(tmp_path / "m.py")).tier is Tier.PRODUCTION
+    _write(tmp_path, {"standards.toml": '[standards]\nruleset = "python-internal"\n'})
+    resolver.invalidate()
+    assert resolver.settings_for(str(tmp_path / "m.py")).tier is Tier.INTERNAL
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/p/tests/unit/test_x.py", True),
+        ("/p/pkg/test_x.py", True),
+        ("/p/pkg/x_test.py", True),
+        ("/p/conftest.py", True),
+        ("/p/pkg/contest.py", False),
+        (None, False),
+    ],
+)
+def test_test_paths(path: str | None, expected: bool) -> None:
+    assert is_test_path(path) is expected
+
+
+def test_tool_table_above_the_project_root_does_not_apply(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.standards-lsp]\nignore = ["STD301"]\n',
+            "inner/standards.toml": '[standards]\nruleset = "python-production"\n',
+            "inner/m.py": "",
+        },
+    )
+    settings = ConfigResolver().settings_for(str(tmp_path / "inner/m.py"))
+    assert "STD301" in settings.severities
+
+
+def test_excluded_paths_are_not_walked_unless_named(tmp_path: Path) -> None:
+    from rules.walk import iter_files
+
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.standards-lsp]\nexclude = ["examples/"]\n',
+            "pkg/a.py": "",
+            "examples/demo/b.py": "",
+            ".gitignore": "generated/\n",
+            "generated/c.py": "",
+            ".venv/lib/d.py": "",
+        },
+    )
+    resolver = ConfigResolver()
+
+    def names(root: Path) -> list[str]:
+        found = iter_files([root], lambda path: path.suffix == ".py", resolver.is_excluded)
+        return [path.relative_to(tmp_path).as_posix() for path in found]
+
+    assert names(tmp_path) == ["pkg/a.py"]
+    assert names(tmp_path / "examples") == ["examples/demo/b.py"]

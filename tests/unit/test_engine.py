@@ -1,0 +1,106 @@
+"""The engine: findings, incremental re-checks equal fresh checks, isolation of broken rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.engine import SYNTAX_ERROR_CODE, Engine, SourceFile
+from rules.models import Finding, Severity, TierSeverities
+from rules.registry import Registry, default_registry
+from rules.rule import UnitContext, UnitRule
+from rules.settings import FileSettings
+from tests.conftest import settings_for
+
+ENGINE = Engine()
+
+
+def _check(text: str, settings: FileSettings | None = None, path: str = "/project/m.py"):
+    return ENGINE.check(SourceFile(text=text, settings=settings or settings_for(), path=path))
+
+
+def _codes(findings: list[Finding]) -> list[tuple[str, int]]:
+    return [(finding.code, finding.range.start.line) for finding in findings]
+
+
+def test_columns_are_code_points_not_bytes() -> None:
+    analysis = _check('x = "héllo wörld 🎉"; import openai\n')
+    (finding,) = analysis.findings
+    assert finding.code == "STD302"
+    assert finding.range.start.character == len('x = "héllo wörld 🎉"; import ')
+
+
+def test_incremental_check_equals_fresh_check_after_edits() -> None:
+    text = "import os\n\n\ndef f():\n    import openai\n\n\nclass A:\n    def g(self):\n        import anthropic\n"
+    first = _check(text)
+    edited = text.replace("def f():", "def f(x):\n    # a new line\n")
+    incremental = ENGINE.check(
+        SourceFile(text=edited, settings=settings_for(), path="/project/m.py"), cache=first.cache
+    )
+    assert incremental.findings == _check(edited).findings
+    assert _codes(incremental.findings) == [("STD302", 6), ("STD302", 11)]
+
+
+def test_unchanged_units_keep_their_finding_objects() -> None:
+    text = "import openai\n\n\ndef f():\n    return 1\n"
+    first = _check(text)
+    second = ENGINE.check(
+        SourceFile(
+            text=text.replace("return 1", "return 2"), settings=settings_for(), path="/p/m.py"
+        ),
+        cache=first.cache,
+    )
+    assert second.findings[0] is first.findings[0]
+
+
+def test_syntax_error_keeps_findings_elsewhere() -> None:
+    text = "import openai\n\ndef broken(:\n    pass\n\nimport anthropic\n"
+    analysis = _check(text)
+    assert _codes(analysis.findings) == [("STD302", 0), (SYNTAX_ERROR_CODE, 2), ("STD302", 5)]
+    error = analysis.findings[1]
+    assert error.severity is Severity.ERROR
+
+
+def test_noqa_silences_only_the_named_code() -> None:
+    text = "import openai  # noqa: STD302\nimport anthropic  # noqa\nimport langfuse  # noqa: E501, std302\n"
+    assert _codes(_check(text).findings) == [("STD302", 1)]
+
+
+def test_inactive_rules_do_not_run() -> None:
+    settings = settings_for().model_copy(update={"severities": {}})
+    assert _check("import openai\n", settings).findings == []
+
+
+class _Exploding(UnitRule):
+    code = "STD999"
+    name = "exploding"
+    summary = "raises"
+    severities = TierSeverities(production=Severity.ERROR, internal=None, prototype=None)
+
+    def check_unit(self, context: UnitContext) -> Iterator[Finding]:
+        raise RuntimeError(f"boom in {context.unit.start_line}")
+
+
+def test_a_rule_that_raises_is_isolated() -> None:
+    registry = Registry([*default_registry().rules, _Exploding()])
+    engine = Engine(registry)
+    settings = settings_for().model_copy(
+        update={"severities": {"STD302": Severity.ERROR, "STD999": Severity.ERROR}}
+    )
+    analysis = engine.check(SourceFile(text="import openai\n", settings=settings, path="/p/m.py"))
+    assert _codes(analysis.findings) == [("STD302", 0)]
+    assert [failure.code for failure in analysis.failures] == ["STD999"]
+    assert "boom" in analysis.failures[0].error
+
+
+def test_binary_garbage_and_huge_lines_are_answered() -> None:
+    garbage = bytes(range(256)).decode("latin-1") * 4
+    assert _check(garbage).findings[0].code == SYNTAX_ERROR_CODE
+    long_line = "x = [" + ", ".join(["1"] * 30000) + "]\n"
+    assert _check(long_line).findings == []
+
+
+def test_non_python_files_get_only_file_rules() -> None:
+    analysis = ENGINE.check(
+        SourceFile(text="import openai\n", settings=settings_for(), path="/project/notes.txt")
+    )
+    assert analysis.findings == []
