@@ -17,6 +17,7 @@ from editors_harness import (
     FixCase,
     artifacts_dir,
     assert_fixed,
+    case_named,
     isolated_home,
     load_cases,
     require,
@@ -26,7 +27,8 @@ from pydantic import BaseModel
 
 # A hang guard: a run takes about a second; a wedged editor or server must not stall CI.
 NEOVIM_TIMEOUT_S = 120
-SCRIPT = E2E_DIR / "nvim" / "code_action.lua"
+SCRIPTS = E2E_DIR / "nvim"
+FIX_ON_SAVE_CASE = "std201-extract-constant"
 
 
 class NeovimRun(BaseModel):
@@ -42,12 +44,23 @@ class NeovimRun(BaseModel):
     error: str | None
 
 
-def run_neovim(nvim: Path, server: Path, case: FixCase, tmp_path: Path) -> NeovimRun:
-    source_file = write_project(tmp_path / "project", case, server)
-    result_file = tmp_path / "result.json"
+class FixOnSaveRun(BaseModel):
+    """What fix_on_save.lua saw (written as JSON)."""
+
+    attached: bool
+    diagnostic_seen: bool
+    written: bool
+    remaining_codes: list[str]
+    error: str | None
+
+
+def run_neovim(nvim: Path, script: str, case: FixCase, source_file: Path) -> str:
+    """Runs one scenario script of tests/e2e/nvim/ on `source_file`; returns the JSON it wrote."""
+    scratch = source_file.parent.parent  # the test's tmp_path: the project is one level down
+    result_file = scratch / f"{script}.json"
     env = {
         **os.environ,
-        **isolated_home(tmp_path),
+        **isolated_home(scratch),
         "STANDARDS_E2E_REPO": str(REPO_ROOT),
         "STANDARDS_E2E_FILE": str(source_file),
         "STANDARDS_E2E_CODE": case.code,
@@ -55,14 +68,14 @@ def run_neovim(nvim: Path, server: Path, case: FixCase, tmp_path: Path) -> Neovi
         "STANDARDS_E2E_RESULT": str(result_file),
     }
     subprocess.run(
-        [str(nvim), "--headless", "--clean", "-u", str(SCRIPT)],
+        [str(nvim), "--headless", "--clean", "-u", str(SCRIPTS / f"{script}.lua")],
         env=env,
         cwd=source_file.parent,
         stdin=subprocess.DEVNULL,
         timeout=NEOVIM_TIMEOUT_S,
         check=True,
     )
-    return NeovimRun.model_validate_json(result_file.read_text())
+    return result_file.read_text()
 
 
 def lsp_log(tmp_path: Path) -> str:
@@ -77,8 +90,8 @@ def test_neovim_applies_quick_fix(
 ) -> None:
     nvim = require(editors.nvim, "Neovim 0.11", editors)
 
-    run = run_neovim(nvim, server, case, tmp_path)
-    fixed_file = tmp_path / "project" / case.file
+    fixed_file = write_project(tmp_path / "project", case, server)
+    run = NeovimRun.model_validate_json(run_neovim(nvim, "code_action", case, fixed_file))
     shutil.copy(fixed_file, artifacts_dir(f"neovim-{case.name}") / case.file)
 
     assert run.error is None, f"{run.error}\n--- lsp.log ---\n{lsp_log(tmp_path)}"
@@ -86,5 +99,20 @@ def test_neovim_applies_quick_fix(
     assert run.chosen_title is not None
     assert run.chosen_title.startswith(case.title_prefix)
     assert run.applied
+    assert case.code not in run.remaining_codes
+    assert_fixed(fixed_file.read_text(), case)
+
+
+@pytest.mark.e2e
+def test_neovim_fix_all_on_save(editors: EditorPaths, server: Path, tmp_path: Path) -> None:
+    case = case_named(FIX_ON_SAVE_CASE)
+    nvim = require(editors.nvim, "Neovim 0.11", editors)
+
+    fixed_file = write_project(tmp_path / "project", case, server)
+    run = FixOnSaveRun.model_validate_json(run_neovim(nvim, "fix_on_save", case, fixed_file))
+
+    assert run.error is None, f"{run.error}\n--- lsp.log ---\n{lsp_log(tmp_path)}"
+    assert run.diagnostic_seen
+    assert run.written
     assert case.code not in run.remaining_codes
     assert_fixed(fixed_file.read_text(), case)

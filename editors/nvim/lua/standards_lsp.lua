@@ -27,13 +27,21 @@ function M.fix_all(bufnr)
   }
   local response = client:request_sync("textDocument/codeAction", params, REQUEST_TIMEOUT_MS, bufnr)
   for _, action in ipairs((response and response.result) or {}) do
-    if not action.edit and client:supports_method("codeAction/resolve") then
-      local resolved = client:request_sync("codeAction/resolve", action, REQUEST_TIMEOUT_MS, bufnr)
-      action = (resolved and resolved.result) or action
+    -- Servers may send more than `only` asked for; apply the fix-all action alone.
+    if action.kind == M.fix_all_kind then
+      M.apply(client, action, bufnr)
     end
-    if action.edit then
-      vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
-    end
+  end
+end
+
+--- Apply one code action, resolving it first when it came without its edit.
+function M.apply(client, action, bufnr)
+  if not action.edit and client:supports_method("codeAction/resolve") then
+    local resolved = client:request_sync("codeAction/resolve", action, REQUEST_TIMEOUT_MS, bufnr)
+    action = (resolved and resolved.result) or action
+  end
+  if action.edit then
+    vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
   end
 end
 
