@@ -37,7 +37,7 @@ class NeovimRun(BaseModel):
     attached: bool
     diagnostic_seen: bool
     action_titles: list[str]
-    chosen_title: str | None
+    chosen_titles: list[str]
     resolved: bool
     applied: bool
     remaining_codes: list[str]
@@ -96,8 +96,8 @@ def test_neovim_applies_quick_fix(
 
     assert run.error is None, f"{run.error}\n--- lsp.log ---\n{lsp_log(tmp_path)}"
     assert run.diagnostic_seen
-    assert run.chosen_title is not None
-    assert run.chosen_title.startswith(case.title_prefix)
+    assert run.chosen_titles
+    assert all(title.startswith(case.title_prefix) for title in run.chosen_titles)
     assert run.applied
     assert case.code not in run.remaining_codes
     assert_fixed(fixed_file.read_text(), case)

@@ -1,7 +1,9 @@
--- Drives Neovim's built-in LSP client through one quick fix, as a user would:
--- open the file, wait for the diagnostic, list the code actions, pick the quickfix whose title
--- starts with the given prefix, resolve it when it has no edit, apply it, write the file and wait
--- for the diagnostic to go. It records what it saw in a JSON file; the pytest side asserts.
+-- Drives Neovim's built-in LSP client through quick fixes, as a user would: open the file, wait
+-- for the diagnostic, list the code actions on it, pick the quickfix whose title starts with the
+-- given prefix, resolve it when it has no edit, apply it, and wait for the diagnostic to go;
+-- again while diagnostics with that code remain (STD101's example has two findings: the
+-- parameter and the return), then write the file. It records what it saw in a JSON file; the
+-- pytest side asserts.
 -- Run as: nvim --headless --clean -u code_action.lua, with the STANDARDS_E2E_* variables set.
 
 vim.g.loaded_python3_provider = 0 -- otherwise each start probes for pynvim for 1-2 s
@@ -16,13 +18,14 @@ local env = {
 -- Hang guard only: each wait returns as soon as its condition holds.
 local WAIT_MS = 30000
 local POLL_MS = 20
+local MAX_FIXES = 5 -- a guard against a fix that keeps producing findings of its own code
 local CLIENT = "standards_lsp"
 
 local result = {
   attached = false,
   diagnostic_seen = false,
   action_titles = {},
-  chosen_title = vim.NIL,
+  chosen_titles = {},
   resolved = false,
   applied = false,
   remaining_codes = {},
@@ -49,7 +52,9 @@ end
 
 local function pick_action(actions)
   for _, action in ipairs(actions) do
-    table.insert(result.action_titles, action.title)
+    if not vim.tbl_contains(result.action_titles, action.title) then
+      table.insert(result.action_titles, action.title)
+    end
   end
   for _, action in ipairs(actions) do
     if action.kind == "quickfix" and vim.startswith(action.title, env.title_prefix) then
@@ -64,6 +69,29 @@ local function request(client, method, params, bufnr)
   assert(response, method .. " failed: " .. tostring(err))
   assert(not response.err, method .. " error: " .. vim.inspect(response.err))
   return response.result
+end
+
+--- Lists the actions on `diagnostic` (exactly as the server sent it: range in the negotiated
+--- encoding, data kept), resolves the chosen one when it has no edit, and applies it.
+local function apply_quick_fix(client, bufnr, diagnostic)
+  local actions = request(client, "textDocument/codeAction", {
+    textDocument = vim.lsp.util.make_text_document_params(bufnr),
+    range = diagnostic.range,
+    context = { diagnostics = { diagnostic }, only = { "quickfix" }, triggerKind = 1 },
+  }, bufnr) or {}
+  local action = pick_action(actions)
+  assert(action, "no quickfix titled '" .. env.title_prefix .. "...'")
+  table.insert(result.chosen_titles, action.title)
+  if not action.edit then
+    action = request(client, "codeAction/resolve", action, bufnr)
+    result.resolved = true
+  end
+  assert(action.edit, "the action has no edit, even after codeAction/resolve")
+  vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
+  if action.command then
+    client:exec_cmd(action.command, { bufnr = bufnr })
+  end
+  result.applied = true
 end
 
 local function run()
@@ -86,32 +114,17 @@ local function run()
   end, POLL_MS)
   assert(result.diagnostic_seen, "no " .. env.code .. " diagnostic; saw " .. vim.inspect(codes(bufnr)))
 
-  -- The diagnostic exactly as the server sent it (range in the negotiated encoding, data kept).
-  local diagnostic = diagnostics_with_code(bufnr)[1].user_data.lsp
-  local actions = request(client, "textDocument/codeAction", {
-    textDocument = vim.lsp.util.make_text_document_params(bufnr),
-    range = diagnostic.range,
-    context = { diagnostics = { diagnostic }, only = { "quickfix" }, triggerKind = 1 },
-  }, bufnr) or {}
-  local action = pick_action(actions)
-  assert(action, "no quickfix titled '" .. env.title_prefix .. "...'")
-  result.chosen_title = action.title
-
-  if not action.edit then
-    action = request(client, "codeAction/resolve", action, bufnr)
-    result.resolved = true
-  end
-  assert(action.edit, "the action has no edit, even after codeAction/resolve")
-  vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
-  if action.command then
-    client:exec_cmd(action.command, { bufnr = bufnr })
+  for _ = 1, MAX_FIXES do
+    local remaining = diagnostics_with_code(bufnr)
+    if #remaining == 0 then
+      break
+    end
+    apply_quick_fix(client, bufnr, remaining[1].user_data.lsp)
+    vim.wait(WAIT_MS, function()
+      return #diagnostics_with_code(bufnr) < #remaining
+    end, POLL_MS)
   end
   vim.cmd("silent write")
-  result.applied = true
-
-  vim.wait(WAIT_MS, function()
-    return #diagnostics_with_code(bufnr) == 0
-  end, POLL_MS)
   result.remaining_codes = codes(bufnr)
 end
 
