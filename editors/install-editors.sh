@@ -11,7 +11,8 @@
 #   STANDARDS_LSP_CODE_SERVER     code-server's launcher, to be run with that Node first on PATH
 #   STANDARDS_LSP_CHROMIUM        Debian's chromium, driven headless by playwright-core
 #   STANDARDS_LSP_PLAYWRIGHT_DIR  a node_modules folder holding playwright-core (for NODE_PATH)
-#   STANDARDS_LSP_VSIX            the extension built from this clone
+#   STANDARDS_LSP_VSIX            the extension built from this clone, also left in the clone as
+#                                 editors/vscode/standards-lsp.vsix (what the tests use by default)
 #
 # Only PyPI, npm and Debian packages are used; no tool is allowed to download a browser or a
 # VS Code build. Cache location: $STANDARDS_LSP_EDITORS_CACHE, else

@@ -17,6 +17,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
 ARTIFACTS_DIR = REPO_ROOT / ".artifacts" / "e2e"
 INSTALL_HINT = "run `bash editors/install-editors.sh`"
+# Where install-editors.sh leaves this clone's own build of the extension.
+OWN_VSIX = REPO_ROOT / "editors" / "vscode" / "standards-lsp.vsix"
 PROJECT_STANDARDS = '[standards]\nruleset = "python-production"\n'
 
 
@@ -83,13 +85,19 @@ def _read_exports(env_file: Path) -> dict[str, str]:
 
 
 def load_editor_paths() -> EditorPaths:
-    """The env file's paths, each overridable by the variable of the same name."""
+    """The env file's paths, each overridable by the variable of the same name; the .vsix is
+    this clone's own build (editors/vscode/standards-lsp.vsix) unless STANDARDS_LSP_VSIX is set."""
     env_file = env_file_path()
     exports = _read_exports(env_file)
 
     def existing(name: str) -> Path | None:
         value = os.environ.get(name) or exports.get(name)
         return Path(value) if value and Path(value).exists() else None
+
+    # The env file is shared by every clone on the machine; its .vsix is the last one built.
+    # This clone's own build is the one to test, unless a variable names another.
+    own_vsix = OWN_VSIX if OWN_VSIX.is_file() else None
+    explicit_vsix = os.environ.get("STANDARDS_LSP_VSIX")
 
     return EditorPaths(
         env_file=env_file,
@@ -98,7 +106,7 @@ def load_editor_paths() -> EditorPaths:
         code_server=existing("STANDARDS_LSP_CODE_SERVER"),
         chromium=existing("STANDARDS_LSP_CHROMIUM"),
         playwright_dir=existing("STANDARDS_LSP_PLAYWRIGHT_DIR"),
-        vsix=existing("STANDARDS_LSP_VSIX"),
+        vsix=existing("STANDARDS_LSP_VSIX") if explicit_vsix else own_vsix,
     )
 
 
