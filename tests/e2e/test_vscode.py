@@ -32,6 +32,8 @@ from editors_harness import (
 from pydantic import BaseModel
 
 CASE = "std201-extract-constant"
+# STD201 is off in the prototype tier (design.md, rule catalogue).
+TIER_WITHOUT_CASE_RULE = "prototype"
 SCRIPTS = E2E_DIR / "vscode"
 SERVER_NAME = "standards-lsp"
 # What /etc/profile gives a login shell on Debian (the extension host's PATH comes from one).
@@ -110,6 +112,14 @@ class FixOnSaveRun(BaseModel):
 
     squiggle_seen: bool
     saved_text: str | None
+    squiggle_gone: bool
+    error: str | None
+
+
+class SettingsChangeRun(BaseModel):
+    """What settings_change.cjs saw (written as JSON)."""
+
+    squiggle_seen: bool
     squiggle_gone: bool
     error: str | None
 
@@ -295,4 +305,26 @@ def test_vscode_fix_all_on_save(editors: EditorPaths, server: Path, tmp_path: Pa
     assert run.squiggle_seen
     assert run.saved_text is not None
     assert_fixed(run.saved_text, case)
+    assert run.squiggle_gone
+
+
+@pytest.mark.e2e
+def test_vscode_settings_change_without_restart(
+    editors: EditorPaths, server: Path, tmp_path: Path
+) -> None:
+    case = case_named(CASE)
+    vsix = require(editors.vsix, "the .vsix (editors/vscode)", editors)
+    code_server = make_code_server(editors, tmp_path)
+    source_file = write_project(tmp_path / "workspace", case, server)
+    install_extension(code_server, vsix)
+    new_settings = json.dumps({"standardsLsp.tier": TIER_WITHOUT_CASE_RULE})
+
+    with running(code_server, source_file.parent) as url:
+        arguments = ["--url", url, "--file", str(source_file), "--settings", new_settings]
+        arguments += ["--artifacts", str(artifacts_dir("vscode-settings-change"))]
+        recorded = drive_browser(editors, "settings_change", arguments, tmp_path)
+    run = SettingsChangeRun.model_validate_json(recorded)
+
+    assert run.error is None, failure_report(run.error, code_server)
+    assert run.squiggle_seen
     assert run.squiggle_gone
