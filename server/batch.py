@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import io
+import os
 import tokenize
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from rules.config import ConfigProblem, ConfigResolver
+from rules.config import ConfigProblem, ConfigResolver, Overrides
 from rules.engine import Analysis, Engine, RuleFailure, SourceFile, is_python
 from rules.fixer import FixOutcome, fix_text
 from rules.models import Finding, Position, Range, Severity
 from rules.walk import iter_files
 
 DECODE_ERROR_CODE = "syntax-error"
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 64
+MIN_PARALLEL_WORKERS = 2
+MAX_WORKERS = 8
+WORKER_CHUNK = 8
 
 type ProgressCallback = Callable[[int], None]
 
@@ -124,27 +131,37 @@ class Batch:
         )
 
     def check(self, paths: list[Path], progress: ProgressCallback | None = None) -> BatchReport:
-        """Check every file below `paths`."""
-        reports: list[FileReport] = []
+        """Check every file below `paths` (in worker processes when there are many)."""
+        files = list(self.files(paths))
         problems: dict[tuple[str, str], ConfigProblem] = {}
         unconfigured: set[str] = set()
-        count = 0
-        for path in self.files(paths):
-            count += 1
-            if progress is not None:
-                progress(count)
+        for path in files:
             project = self.resolver.project_for(path)
             for problem in project.problems:
                 problems[(problem.path, problem.message)] = problem
             if project.standards is None:
                 unconfigured.add(project.root)
-            reports.append(self.check_file(path))
+        reports: list[FileReport] = []
+        for report in self._reports(files):
+            reports.append(report)
+            if progress is not None:
+                progress(len(reports))
         return BatchReport(
             files=reports,
             problems=list(problems.values()),
             unconfigured_roots=sorted(unconfigured),
-            file_count=count,
+            file_count=len(files),
         )
+
+    def _reports(self, files: list[Path]) -> Iterator[FileReport]:
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if len(files) < PARALLEL_THRESHOLD or workers < MIN_PARALLEL_WORKERS:
+            yield from map(self.check_file, files)
+            return
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_start_worker, initargs=(self.resolver.overrides,)
+        ) as pool:
+            yield from pool.map(_check_in_worker, files, chunksize=WORKER_CHUNK)
 
     def check_file(self, path: Path) -> FileReport:
         """The findings of one file."""
@@ -163,3 +180,15 @@ class Batch:
         if text is None or unreadable is not None:
             return None
         return text, fix_text(self.engine, self.source(path, text), unsafe=unsafe)
+
+
+_WORKER: dict[str, Batch] = {}
+
+
+def _start_worker(overrides: Overrides) -> None:
+    """Each worker process checks with its own resolver and engine (nothing shared to lock)."""
+    _WORKER["batch"] = Batch(ConfigResolver(overrides))
+
+
+def _check_in_worker(path: Path) -> FileReport:
+    return _WORKER["batch"].check_file(path)

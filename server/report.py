@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from pydantic import BaseModel, Field
 
 from rules.docs import rule_url
@@ -126,50 +124,123 @@ def render_text(batch: BatchReport, colour: bool) -> str:
     return "\n".join(lines)
 
 
+class SarifText(BaseModel):
+    """A SARIF message."""
+
+    text: str
+
+
+class SarifRule(BaseModel):
+    """A rule in SARIF's tool description."""
+
+    id: str
+    name: str
+    short_description: SarifText = Field(serialization_alias="shortDescription")
+    full_description: SarifText = Field(serialization_alias="fullDescription")
+    help_uri: str = Field(serialization_alias="helpUri")
+    help: SarifText
+
+
+class SarifRegion(BaseModel):
+    """1-based lines and columns of a result."""
+
+    start_line: int = Field(serialization_alias="startLine")
+    start_column: int = Field(serialization_alias="startColumn")
+    end_line: int = Field(serialization_alias="endLine")
+    end_column: int = Field(serialization_alias="endColumn")
+
+
+class SarifArtifact(BaseModel):
+    """The file of a result, relative to the checked directory."""
+
+    uri: str
+
+
+class SarifPhysicalLocation(BaseModel):
+    """Where a result is."""
+
+    artifact_location: SarifArtifact = Field(serialization_alias="artifactLocation")
+    region: SarifRegion
+
+
+class SarifLocation(BaseModel):
+    """SARIF wraps each physical location."""
+
+    physical_location: SarifPhysicalLocation = Field(serialization_alias="physicalLocation")
+
+
+class SarifResult(BaseModel):
+    """One finding."""
+
+    rule_id: str = Field(serialization_alias="ruleId")
+    level: str
+    message: SarifText
+    locations: list[SarifLocation]
+
+
+class SarifDriver(BaseModel):
+    """The tool that produced the log."""
+
+    name: str = TOOL_NAME
+    information_uri: str = Field(default=TOOL_URI, serialization_alias="informationUri")
+    rules: list[SarifRule]
+
+
+class SarifTool(BaseModel):
+    """SARIF's tool object."""
+
+    driver: SarifDriver
+
+
+class SarifRun(BaseModel):
+    """One run of one tool."""
+
+    tool: SarifTool
+    results: list[SarifResult]
+
+
+class SarifLog(BaseModel):
+    """A SARIF 2.1.0 log."""
+
+    schema_uri: str = Field(default=SARIF_SCHEMA, serialization_alias="$schema")
+    version: str = SARIF_VERSION
+    runs: list[SarifRun]
+
+
 def render_sarif(batch: BatchReport, registry: Registry) -> str:
     """A SARIF 2.1.0 log, as GitHub code scanning reads it."""
     rules = [
-        {
-            "id": rule.code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.doc.what},
-            "helpUri": rule_url(rule.code),
-            "help": {"text": rule.doc.why},
-        }
+        SarifRule(
+            id=rule.code,
+            name=rule.name,
+            short_description=SarifText(text=rule.summary),
+            full_description=SarifText(text=rule.doc.what),
+            help_uri=rule_url(rule.code),
+            help=SarifText(text=rule.doc.why),
+        )
         for rule in registry.rules
     ]
     results = [_sarif_result(report, finding) for report, finding in batch.findings]
-    log = {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {"driver": {"name": TOOL_NAME, "informationUri": TOOL_URI, "rules": rules}},
-                "results": results,
-            }
-        ],
-    }
-    return json.dumps(log, indent=2)
+    log = SarifLog(
+        runs=[SarifRun(tool=SarifTool(driver=SarifDriver(rules=rules)), results=results)]
+    )
+    return log.model_dump_json(by_alias=True, indent=2)
 
 
-def _sarif_result(report: FileReport, finding: Finding) -> dict[str, object]:
+def _sarif_result(report: FileReport, finding: Finding) -> SarifResult:
     start, end = finding.range.start, finding.range.end
-    return {
-        "ruleId": finding.code,
-        "level": SARIF_LEVELS[finding.severity],
-        "message": {"text": finding.message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": report.display_path},
-                    "region": {
-                        "startLine": start.line + 1,
-                        "startColumn": start.character + 1,
-                        "endLine": end.line + 1,
-                        "endColumn": end.character + 1,
-                    },
-                }
-            }
-        ],
-    }
+    region = SarifRegion(
+        start_line=start.line + 1,
+        start_column=start.character + 1,
+        end_line=end.line + 1,
+        end_column=end.character + 1,
+    )
+    location = SarifPhysicalLocation(
+        artifact_location=SarifArtifact(uri=report.display_path), region=region
+    )
+    return SarifResult(
+        rule_id=finding.code,
+        level=SARIF_LEVELS[finding.severity],
+        message=SarifText(text=finding.message),
+        locations=[SarifLocation(physical_location=location)],
+    )
