@@ -3,7 +3,8 @@
 from pathlib import Path
 
 import pytest
-from editors_harness import EditorPaths, load_editor_paths, server_executable
+
+from tests.e2e.editors_harness import EditorPaths, load_editor_paths, server_executable
 
 
 @pytest.fixture(scope="session")

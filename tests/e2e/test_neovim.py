@@ -10,7 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from editors_harness import (
+from pydantic import BaseModel
+
+from tests.e2e.editors_harness import (
     E2E_DIR,
     REPO_ROOT,
     EditorPaths,
@@ -23,7 +25,6 @@ from editors_harness import (
     require,
     write_project,
 )
-from pydantic import BaseModel
 
 # A hang guard: a run takes about a second; a wedged editor or server must not stall CI.
 NEOVIM_TIMEOUT_S = 120

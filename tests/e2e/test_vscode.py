@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from editors_harness import (
+from pydantic import BaseModel
+
+from tests.e2e.editors_harness import (
     E2E_DIR,
     EditorPaths,
     artifacts_dir,
@@ -29,7 +31,6 @@ from editors_harness import (
     require,
     write_project,
 )
-from pydantic import BaseModel
 
 CASE = "std201-extract-constant"
 # STD201 is off in the prototype tier (design.md, rule catalogue).
