@@ -110,11 +110,23 @@ install_playwright() {
     npm install "${NPM_QUIET[@]}" --prefix "$prefix" "playwright-core@$PLAYWRIGHT_VERSION"
 }
 
+# A digest of the extension's sources (not its build products), to skip rebuilding the same.
+vscode_sources_digest() {
+    (cd "$1" && find . \( -path ./node_modules -o -path ./out \) -prune -o -type f ! -name '*.vsix' -print0 \
+        | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d ' ' -f 1)
+}
+
 build_vsix() {
     # Built in a copy inside the cache so its node_modules survive between clones: `npm ci` runs
-    # only when package-lock.json changed. (From a clone, `npm --prefix editors/vscode run package`
-    # does the same in place.)
-    local source=$REPO/editors/vscode build=$CACHE/vscode-build lock_hash
+    # only when package-lock.json changed, and nothing runs when the sources are the ones the
+    # cached .vsix was built from. (From a clone, `npm --prefix editors/vscode run package` builds
+    # in place.)
+    local source=$REPO/editors/vscode build=$CACHE/vscode-build lock_hash digest
+    digest=$(vscode_sources_digest "$source")
+    if [[ -f $build/standards-lsp.vsix && $(cat "$build/.sources-digest" 2>/dev/null) == "$digest" ]]; then
+        cp "$build/standards-lsp.vsix" "$source/standards-lsp.vsix"
+        return 0
+    fi
     lock_hash=$(sha256sum "$source/package-lock.json" | cut -d ' ' -f 1)
     mkdir -p "$build"
     if [[ $(cat "$build/node_modules/.lock-hash" 2>/dev/null) != "$lock_hash" ]]; then
@@ -126,6 +138,7 @@ build_vsix() {
     tar -C "$source" --exclude=./node_modules --exclude=./out --exclude='*.vsix' -cf - . \
         | tar -C "$build" -xf -
     (cd "$build" && PATH="$NODE_HOME/bin:$PATH" npm run --silent build >&2)
+    echo "$digest" >"$build/.sources-digest"
     cp "$build/standards-lsp.vsix" "$source/standards-lsp.vsix"
 }
 
