@@ -1,6 +1,7 @@
-"""VS Code (code-server in headless Chromium) with the extension built from editors/vscode:
-the squiggle and the Problems entry appear, the quick fix is applied from the keyboard (Ctrl+.)
-and the problem goes. Screenshots land in .artifacts/e2e/vscode-*/."""
+"""VS Code (code-server in headless Chromium, driven by the scripts in tests/e2e/vscode/) with
+the extension installed from this clone's .vsix: the squiggle and the Problems entry, the quick
+fix applied from the keyboard (Ctrl+.), fix-all on save, a settings change without restart, and
+the error when no server can be found. Screenshots land in .artifacts/e2e/vscode-*/."""
 
 from __future__ import annotations
 
@@ -201,7 +202,10 @@ def running(code_server: CodeServer, workspace: Path) -> Generator[str]:
         stop(process)
 
 
-def install_extension(code_server: CodeServer, vsix: Path) -> None:
+def code_server_with_extension(editors: EditorPaths, tmp_path: Path) -> CodeServer:
+    """A code-server of this test's own, with the extension installed from the .vsix."""
+    vsix = require(editors.vsix, "the .vsix (editors/vscode)", editors)
+    code_server = make_code_server(editors, tmp_path)
     subprocess.run(
         code_server.command("--install-extension", str(vsix)),
         env=code_server.env,
@@ -210,6 +214,7 @@ def install_extension(code_server: CodeServer, vsix: Path) -> None:
         timeout=INSTALL_TIMEOUT_S,
         check=True,
     )
+    return code_server
 
 
 def drive_browser(editors: EditorPaths, script: str, arguments: list[str], scratch: Path) -> str:
@@ -237,10 +242,8 @@ def failure_report(error: str | None, code_server: CodeServer) -> str:
 @pytest.mark.e2e
 def test_vscode_quick_fix_from_keyboard(editors: EditorPaths, server: Path, tmp_path: Path) -> None:
     case = case_named(CASE)
-    vsix = require(editors.vsix, "the .vsix (editors/vscode)", editors)
-    code_server = make_code_server(editors, tmp_path)
+    code_server = code_server_with_extension(editors, tmp_path)
     source_file = write_project(tmp_path / "workspace", case, server)
-    install_extension(code_server, vsix)
 
     with running(code_server, source_file.parent) as url:
         arguments = ["--url", url, "--file", str(source_file), "--code", case.code]
@@ -268,10 +271,8 @@ def test_vscode_reports_missing_server(editors: EditorPaths, tmp_path: Path) -> 
     if shutil.which(SERVER_NAME, path=LOGIN_SHELL_PATH):
         pytest.skip(f"{SERVER_NAME} is installed system-wide, so it cannot be missing")
     case = case_named(CASE)
-    vsix = require(editors.vsix, "the .vsix (editors/vscode)", editors)
-    code_server = make_code_server(editors, tmp_path)
+    code_server = code_server_with_extension(editors, tmp_path)
     source_file = write_project(tmp_path / "workspace", case)
-    install_extension(code_server, vsix)
 
     with running(code_server, source_file.parent) as url:
         arguments = ["--url", url, "--file", str(source_file)]
@@ -288,13 +289,11 @@ def test_vscode_reports_missing_server(editors: EditorPaths, tmp_path: Path) -> 
 @pytest.mark.e2e
 def test_vscode_fix_all_on_save(editors: EditorPaths, server: Path, tmp_path: Path) -> None:
     case = case_named(CASE)
-    vsix = require(editors.vsix, "the .vsix (editors/vscode)", editors)
-    code_server = make_code_server(editors, tmp_path)
+    code_server = code_server_with_extension(editors, tmp_path)
     source_file = write_project(tmp_path / "workspace", case, server)
     workspace_settings = source_file.parent / ".vscode" / "settings.json"
     workspace_settings.parent.mkdir()
     workspace_settings.write_text(json.dumps({"standardsLsp.fixAllOnSave": True}))
-    install_extension(code_server, vsix)
 
     with running(code_server, source_file.parent) as url:
         arguments = ["--url", url, "--file", str(source_file)]
@@ -314,10 +313,8 @@ def test_vscode_settings_change_without_restart(
     editors: EditorPaths, server: Path, tmp_path: Path
 ) -> None:
     case = case_named(CASE)
-    vsix = require(editors.vsix, "the .vsix (editors/vscode)", editors)
-    code_server = make_code_server(editors, tmp_path)
+    code_server = code_server_with_extension(editors, tmp_path)
     source_file = write_project(tmp_path / "workspace", case, server)
-    install_extension(code_server, vsix)
     new_settings = json.dumps({"standardsLsp.tier": TIER_WITHOUT_CASE_RULE})
 
     with running(code_server, source_file.parent) as url:
