@@ -32,7 +32,15 @@ from rules.rule import (
 )
 from rules.settings import FileSettings
 from rules.source import split_lines
-from rules.units import ParseFunction, ParseOutcome, Unit, UnitKind, parse_unit, split_module
+from rules.units import (
+    ParseFunction,
+    ParseOutcome,
+    SplitMemo,
+    Unit,
+    UnitKind,
+    parse_unit,
+    split_module,
+)
 
 SYNTAX_ERROR_CODE = "syntax-error"
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -71,6 +79,7 @@ class UnitCache:
         self.results: dict[UnitKey, UnitResult] = {}
         self.placed: dict[tuple[UnitKey, int], list[Finding]] = {}
         self.classes: dict[str, ClassInfo] = {}
+        self.splits: SplitMemo | None = None
 
 
 class Analysis(BaseModel):
@@ -165,7 +174,11 @@ class _PythonCheck:
         self.failures: list[RuleFailure] = []
 
     def run(self, text: str) -> Analysis:
-        units = split_module(text, parse=_carrying_parse(self.previous, self.cache))
+        memo = SplitMemo(self.previous.splits)
+        lines = split_lines(text)
+        parse = _carrying_parse(self.previous, self.cache)
+        units = split_module(text, parse=parse, memo=memo, lines=lines)
+        self.cache.splits = memo
         findings: list[Finding] = []
         summaries: dict[str, list[tuple[int, BaseModel]]] = {}
         syntax_error: Finding | None = None
@@ -193,7 +206,6 @@ class _PythonCheck:
                 and self.settings.syntax_errors
             ):
                 syntax_error = _syntax_error_finding(unit)
-        lines = split_lines(text)
         findings.extend(self._module_findings(summaries, lines))
         file_findings, file_failures = _file_findings(self.registry, self.source, lines)
         findings.extend(file_findings)
@@ -215,7 +227,7 @@ class _PythonCheck:
         if unit.kind is UnitKind.MEMBER:
             class_info = _class_info(unit.class_header, self.previous, self.cache)
         context = UnitContext(
-            unit=unit.model_copy(update={"outcome": outcome}),
+            unit=unit if outcome is unit.outcome else unit.model_copy(update={"outcome": outcome}),
             tree=outcome.tree,
             settings=self.settings,
             path=self.source.path,

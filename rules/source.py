@@ -7,6 +7,8 @@ import re
 # The line terminators of both LSP and CPython's tokenizer; str.splitlines knows more (form
 # feed, U+2028, ...) that neither of them treats as a line break.
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# What str.splitlines breaks on besides those three; absent (the usual case), it is exact and fast.
+EXOTIC_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def split_lines(text: str) -> list[str]:
@@ -14,6 +16,8 @@ def split_lines(text: str) -> list[str]:
 
     An empty text has one empty line, so every text has a line 0 to point at.
     """
+    if EXOTIC_LINE_BREAKS.search(text) is None:
+        return text.splitlines(keepends=True) or [""]
     lines: list[str] = []
     start = 0
     for match in LINE_BREAK.finditer(text):

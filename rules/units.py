@@ -30,6 +30,7 @@ _STATEMENT_START = r"^{indent}(?![\s#)\]}}]|(?:else|elif|except|finally)\b)"
 _TOP_LEVEL_START = re.compile(_STATEMENT_START.format(indent=""), re.MULTILINE)
 _EXOTIC_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _CLASS_HEADER = re.compile(r"(?:async\s+)?class\b")
+_MAY_BE_CLASS = re.compile(r"[@#]|(?:async\s+)?class\b")
 _INDENT = re.compile(r"[ \t]*")
 _TRIPLE_QUOTE = re.compile(r"[rRbBuUfF]{0,2}(\"\"\"|''')")
 _RUNS_ON_MESSAGES = (
@@ -81,12 +82,19 @@ class ParseOutcome(BaseModel):
 
     def without_tree(self) -> ParseOutcome:
         """The same outcome with the tree dropped, for keeping in a cache cheaply."""
-        return self.model_copy(update={"tree": None})
+        # every field is known valid: skip pydantic's copy machinery (one call per parsed unit)
+        return ParseOutcome.model_construct(
+            tree=None, error=self.error, set_aside=self.set_aside, lost=self.lost
+        )
 
     @property
     def clean(self) -> bool:
         """Parsed without any repair."""
         return self.error is None
+
+
+# A class verified through its members: clean, its tree never needed (its members are parsed).
+_CLEAN = ParseOutcome.model_construct(tree=None, error=None, set_aside=frozenset(), lost=False)
 
 
 class Unit(BaseModel):
@@ -263,7 +271,12 @@ class _Splitter:
         self.lines = lines
         self.kind = kind
         self.parse = parse
-        self.offsets = [0, *accumulate(len(line) for line in lines)]
+
+    @cached_property
+    def offsets(self) -> list[int]:
+        """Where each line starts in the block's text (needed only to find where a string
+        closes)."""
+        return [0, *accumulate(len(line) for line in self.lines)]
 
     @cached_property
     def full_text(self) -> str:
@@ -330,7 +343,11 @@ class _Splitter:
     ) -> tuple[int, ParseOutcome] | None:
         """Parse from the unit's start to the block's end once to learn where the statement ends."""
         start = bounds[index]
-        rest = self.parse(self.text(start, bounds[-1]), self.kind)
+        rest_text = self.text(start, bounds[-1])
+        rest = self.parse(rest_text, self.kind)
+        if rest.clean and rest.tree is None:
+            # a cached or member-verified outcome has no tree, and the tree is what tells
+            rest = parse_unit(rest_text, self.kind)
         if not rest.clean or rest.tree is None or not rest.tree.body:
             return None
         first = rest.tree.body[0]
@@ -365,43 +382,116 @@ def _line_of_offset(offsets: list[int], offset: int) -> int:
     return low
 
 
-def _candidate_starts(text: str, offsets: list[int], pattern: re.Pattern[str]) -> list[int]:
-    """Lines where a statement may start, decorators kept with what they decorate."""
+def _candidate_starts(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
+    """Lines where a statement may start, decorators kept with what they decorate.
+
+    One anchored match per line: scanning the joined text with a multi-line pattern costs a
+    regex attempt per character, which dominated re-checks of big files.
+    """
     starts: list[int] = []
     after_decorator = False
-    for match in pattern.finditer(text):
-        if match.start() >= len(text):
-            break  # `^` also matches after the final line break, where no line starts
-        line = _line_of_offset(offsets, match.start())
+    match = pattern.match
+    for index, line in enumerate(lines):
+        if match(line) is None:
+            continue
         if not after_decorator:
-            starts.append(line)
-        after_decorator = text.startswith("@", match.start())
+            starts.append(index)
+        after_decorator = line.startswith("@")
     return starts
 
 
-def split_module(text: str, parse: ParseFunction = parse_unit) -> list[Unit]:
-    """The units of a module: its top-level statements, top-level classes split into members."""
-    lines = split_text_lines(text)
-    splitter = _Splitter(lines, UnitKind.STATEMENT, parse)
-    starts = _candidate_starts(text, splitter.offsets, _TOP_LEVEL_START)
+class SplitMemo:
+    """The units of each top-level segment (keyed by its first line and text), and the members
+    of each verified class (keyed by its text), from the previous split of a document and from
+    this one: an edit re-splits only the segments it touched. Both are functions of the text
+    alone, so reusing them gives exactly what splitting again would."""
+
+    def __init__(self, previous: SplitMemo | None = None) -> None:
+        self.previous_segments = previous.segments if previous else {}
+        self.previous_members = previous.members if previous else {}
+        self.segments: dict[tuple[int, str], list[Unit]] = {}
+        self.members: dict[str, list[Unit]] = {}
+
+
+def split_module(
+    text: str,
+    parse: ParseFunction = parse_unit,
+    memo: SplitMemo | None = None,
+    lines: list[str] | None = None,
+) -> list[Unit]:
+    """The units of a module: its top-level statements, top-level classes split into members.
+
+    `lines` may be passed when the caller has split `text` already (`split_text_lines`).
+    """
+    lines = lines if lines is not None else split_text_lines(text)
+    memo = memo or SplitMemo()
+    splitter = _Splitter(lines, UnitKind.STATEMENT, _class_aware(parse, memo))
+    starts = _candidate_starts(lines, _TOP_LEVEL_START)
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     units: list[Unit] = []
     for start, end, outcome in splitter.units(starts, len(lines)):
         segment = lines[start:end]
-        members = _split_class(segment, start, parse)
-        if members and (not outcome.clean or all(unit.outcome.clean for unit in members)):
-            units.extend(members)
+        key = (start, "".join(segment))
+        known = memo.previous_segments.get(key)
+        if known is None:
+            known = _segment_units(segment, (start, outcome), parse, memo)
         else:
-            units.append(
-                Unit(
-                    kind=UnitKind.STATEMENT,
-                    start_line=start,
-                    text="".join(segment),
-                    outcome=outcome,
-                )
-            )
+            for unit in known:  # hand the members' parse outcomes on to the next check
+                if unit.kind is not UnitKind.STATEMENT:
+                    parse(unit.text, unit.kind)
+        memo.segments[key] = known
+        units.extend(known)
     return units
+
+
+def _moved(unit: Unit, lines: int) -> Unit:
+    if lines == 0:
+        return unit
+    return Unit.model_construct(
+        kind=unit.kind,
+        start_line=unit.start_line + lines,
+        text=unit.text,
+        outcome=unit.outcome,
+        class_header=unit.class_header,
+    )
+
+
+def _class_aware(parse: ParseFunction, memo: SplitMemo) -> ParseFunction:
+    """A top-level parse that takes a class whose header and members all parse on their own as
+    parsed: the whole class need not be parsed again after an edit to one of its members."""
+
+    def verify(text: str, kind: UnitKind) -> ParseOutcome:
+        if kind is UnitKind.STATEMENT and _MAY_BE_CLASS.match(text):
+            members = memo.members.get(text) or memo.previous_members.get(text)
+            if members is not None:
+                for unit in members:  # hand the members' parse outcomes on to the next check
+                    parse(unit.text, unit.kind)
+            else:
+                members = _split_class(split_text_lines(text), 0, parse)
+            if members and all(unit.outcome.clean for unit in members):
+                memo.members[text] = members
+                return _CLEAN
+        return parse(text, kind)
+
+    return verify
+
+
+def _segment_units(
+    segment: list[str], span: tuple[int, ParseOutcome], parse: ParseFunction, memo: SplitMemo
+) -> list[Unit]:
+    start, outcome = span
+    text = "".join(segment)
+    verified = memo.members.get(text)
+    if verified is not None:
+        return [_moved(unit, start) for unit in verified]
+    members = _split_class(segment, start, parse)
+    if members and (not outcome.clean or all(unit.outcome.clean for unit in members)):
+        return members
+    # every field given: validation would only cost time
+    return [
+        Unit.model_construct(kind=UnitKind.STATEMENT, start_line=start, text=text, outcome=outcome)
+    ]
 
 
 def _split_class(lines: list[str], first_line: int, parse: ParseFunction) -> list[Unit] | None:
@@ -417,10 +507,9 @@ def _split_class(lines: list[str], first_line: int, parse: ParseFunction) -> lis
     if not header.clean:
         return None
     body = lines[header_end + 1 :]
-    body_text = "".join(body)
     pattern = re.compile(_STATEMENT_START.format(indent=re.escape(body_indent)), re.MULTILINE)
     splitter = _Splitter(body, UnitKind.MEMBER, parse)
-    starts = _candidate_starts(body_text, splitter.offsets, pattern)
+    starts = _candidate_starts(body, pattern)
     if not starts:
         return None
     if starts[0] != 0:
@@ -431,7 +520,7 @@ def _split_class(lines: list[str], first_line: int, parse: ParseFunction) -> lis
     body_start = first_line + header_end + 1
     for start, end, outcome in splitter.units(starts, len(body)):
         units.append(
-            Unit(
+            Unit.model_construct(
                 kind=UnitKind.MEMBER,
                 start_line=body_start + start,
                 text="".join(body[start:end]),

@@ -1,0 +1,114 @@
+"""The editor's settings and the configuration files, resolved into each document's settings.
+
+Editor settings arrive as `initializationOptions` and, later, under the section `standardsLsp`
+of `workspace/didChangeConfiguration` or `workspace/configuration`, in one shape:
+`{"tier": "production" | "internal" | "prototype" | null, "select": [...], "ignore": [...],
+"workspaceDiagnostics": bool}`. They override the tier and rule selection of the files'
+configuration (`standards.toml`, `[tool.standards-lsp]`), which `ConfigResolver` reads once per
+directory until a watched configuration file changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from rules.config import ConfigResolver, Overrides
+from rules.models import Tier
+from rules.settings import FileSettings
+from server.documents import Document, uri_to_path
+
+SETTINGS_SECTION = "standardsLsp"
+logger = logging.getLogger(__name__)
+
+
+class EditorSettings(BaseModel):
+    """What the editor may set (unknown keys are ignored: clients send more than we read)."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    tier: Tier | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    workspace_diagnostics: bool = Field(default=False, alias="workspaceDiagnostics")
+
+    @property
+    def overrides(self) -> Overrides:
+        """The engine's view of these settings (an empty selection means "not set")."""
+        return Overrides(tier=self.tier, select=self.select or None, ignore=self.ignore)
+
+
+def parse_editor_settings(value: object) -> EditorSettings | None:
+    """Editor settings from a client's JSON, bare or under `standardsLsp` (None: unusable)."""
+    if isinstance(value, dict) and isinstance(value.get(SETTINGS_SECTION), dict):
+        value = value[SETTINGS_SECTION]
+    if value is None:
+        return EditorSettings()
+    if not isinstance(value, dict):
+        return None
+    cleaned = {key: item for key, item in value.items() if item is not None}
+    try:
+        return EditorSettings.model_validate(cleaned)
+    except ValidationError as error:
+        logger.warning("ignoring invalid editor settings %r: %s", value, error)
+        return None
+
+
+class Configuration:
+    """Resolved settings per open document, recomputed only when something they depend on
+    changes (editor settings, a configuration file, the workspace folders)."""
+
+    def __init__(self) -> None:
+        self.editor = EditorSettings()
+        self.resolver = ConfigResolver(self.editor.overrides)
+        self.folders: list[str] = []
+        self.folder_uris: list[str] = []
+        self.editor_updates = 0  # how many times editor settings were applied
+        self.generation = 0
+        self._settings: dict[str, tuple[int, FileSettings]] = {}
+
+    def set_editor_settings(self, editor: EditorSettings) -> bool:
+        """Apply new editor settings; True when they change anything."""
+        self.editor_updates += 1
+        if editor == self.editor:
+            return False
+        self.editor = editor
+        self.resolver.overrides = editor.overrides
+        self._changed()
+        return True
+
+    def files_changed(self) -> None:
+        """A configuration file changed on disk: read everything again."""
+        self.resolver.invalidate()
+        self._changed()
+
+    def set_folders(self, folder_uris: list[str]) -> None:
+        """The workspace folders (the first one configures unsaved buffers)."""
+        self.folder_uris = list(folder_uris)
+        self.folders = [path for path in map(uri_to_path, folder_uris) if path is not None]
+        self._changed()
+
+    def settings_for(self, document: Document) -> FileSettings:
+        """The settings of one document (cached until the configuration changes)."""
+        cached = self._settings.get(document.uri)
+        if cached is not None and cached[0] == self.generation:
+            return cached[1]
+        default_root = self.folders[0] if self.folders else None
+        settings = self.resolver.settings_for(document.path, default_root=default_root)
+        self._settings[document.uri] = (self.generation, settings)
+        return settings
+
+    def project_root(self, document: Document) -> str | None:
+        """The project root of a document on disk (None for unsaved buffers)."""
+        if document.path is None:
+            return self.folders[0] if self.folders else None
+        return self.resolver.project_for(Path(document.path)).root
+
+    def forget(self, uri: str) -> None:
+        """Drop a closed document's cached settings."""
+        self._settings.pop(uri, None)
+
+    def _changed(self) -> None:
+        self.generation += 1

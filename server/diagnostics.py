@@ -1,0 +1,106 @@
+"""Diagnostics: pushed (`textDocument/publishDiagnostics`, with the version) to clients that do
+not pull, pulled (`textDocument/diagnostic`, with a `resultId`) by clients that do.
+
+A rule that raised is reported once per document and error in `window/logMessage`; the other
+rules' findings are published as usual.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from server.protocol import RawJson
+from server.rendering import diagnostic_json
+from server.scheduling import AnalysisResult
+
+if TYPE_CHECKING:
+    from server.app import StandardsServer
+
+DIAGNOSTIC_IDENTIFIER = "standards"
+PUBLISH_METHOD = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
+
+
+def diagnostics_array(result: AnalysisResult) -> str:
+    """The JSON array of a result's diagnostics."""
+    version = result.version
+    return "[" + ",".join(diagnostic_json(prefix, version) for prefix in result.fragments) + "]"
+
+
+def full_report(result: AnalysisResult) -> RawJson:
+    """A full pull report."""
+    return RawJson(
+        f'{{"kind":"full","resultId":{json.dumps(result.result_id)}'
+        f',"items":{diagnostics_array(result)}}}'
+    )
+
+
+def empty_report() -> types.FullDocumentDiagnosticReport:
+    """The report of a document the server does not have open."""
+    return types.FullDocumentDiagnosticReport(items=[])
+
+
+class _FailureLog:
+    """Logs each rule failure once per document until the failure goes away."""
+
+    def __init__(self, server: StandardsServer) -> None:
+        self.server = server
+        self.seen: dict[str, set[tuple[str, str]]] = {}
+
+    def __call__(self, result: AnalysisResult) -> None:
+        failures = result.analysis.failures
+        current = {(failure.code, failure.error) for failure in failures}
+        known = self.seen.get(result.uri, set())
+        for failure in failures:
+            if (failure.code, failure.error) not in known:
+                self.server.log(
+                    f"rule {failure.code} failed on {result.uri}: {failure.error}\n"
+                    f"{failure.details}",
+                    types.MessageType.Error,
+                )
+        self.seen[result.uri] = current
+
+
+def register(server: StandardsServer) -> None:
+    """Install publishing and the pull handler."""
+
+    def publish(result: AnalysisResult) -> None:
+        if not server.push_diagnostics:
+            return
+        params = (
+            f'{{"uri":{json.dumps(result.uri)},"version":{result.version}'
+            f',"diagnostics":{diagnostics_array(result)}}}'
+        )
+        server.standards_protocol.notify_raw(PUBLISH_METHOD, RawJson(params))
+
+    server.scheduler.on_result.append(publish)
+    server.scheduler.on_result.append(_FailureLog(server))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier=DIAGNOSTIC_IDENTIFIER,
+            inter_file_dependencies=False,
+            workspace_diagnostics=False,
+        ),
+    )
+    async def pull(
+        params: types.DocumentDiagnosticParams,
+    ) -> RawJson | types.FullDocumentDiagnosticReport | types.UnchangedDocumentDiagnosticReport:
+        result = await server.scheduler.result_for(params.text_document.uri)
+        if result is None:
+            return empty_report()
+        if params.previous_result_id == result.result_id:
+            return types.UnchangedDocumentDiagnosticReport(result_id=result.result_id)
+        return full_report(result)
+
+
+def advertise_workspace_diagnostics(server: StandardsServer) -> None:
+    """Say `workspaceDiagnostics: true` when a feature module handles `workspace/diagnostic`
+    (called at `initialize`, before pygls builds the capabilities)."""
+    features = server.protocol.fm
+    options = features.feature_options.get(types.TEXT_DOCUMENT_DIAGNOSTIC)
+    if isinstance(options, types.DiagnosticOptions):
+        options.workspace_diagnostics = types.WORKSPACE_DIAGNOSTIC in features.features

@@ -1,0 +1,113 @@
+"""Findings as LSP diagnostics, rendered to JSON once per finding.
+
+The engine hands back the very same `Finding` objects for units an edit did not touch (at
+unchanged lines), so the JSON of a diagnostic is cached per finding object: a one-character edit
+on a 20,000-line file renders the few findings of the edited unit, not thousands. The cache is
+keyed by `id()` and holds the finding itself, so an id cannot be reused while its entry lives.
+
+A diagnostic's JSON ends with the document version inside its `data`; the cached fragment stops
+just before it (`diagnostic_json` completes it), so the cache survives version changes.
+"""
+
+from __future__ import annotations
+
+import json
+
+from lsprotocol import types
+
+from rules.docs import rule_url
+from rules.models import Finding, Position, Range, Severity
+from rules.registry import CODE_PATTERN
+from rules.source import strip_line_break
+from server.documents import PositionCodec
+
+SOURCE = "standards"
+SEVERITIES = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFORMATION: types.DiagnosticSeverity.Information,
+    Severity.HINT: types.DiagnosticSeverity.Hint,
+}
+_FRAGMENT_END = "}}"
+
+
+def _line(lines: list[str], index: int) -> str:
+    return strip_line_break(lines[index]) if 0 <= index < len(lines) else ""
+
+
+def client_position(position: Position, lines: list[str], codec: PositionCodec) -> types.Position:
+    """An engine position (code points) in the client's encoding."""
+    character = codec.to_client_column(_line(lines, position.line), position.character)
+    return types.Position(line=position.line, character=character)
+
+
+def client_range(span: Range, lines: list[str], codec: PositionCodec) -> types.Range:
+    """An engine range in the client's encoding."""
+    return types.Range(
+        start=client_position(span.start, lines, codec),
+        end=client_position(span.end, lines, codec),
+    )
+
+
+def server_position(position: types.Position, lines: list[str], codec: PositionCodec) -> Position:
+    """A client position in code points (clamped to its line)."""
+    character = codec.from_client_column(_line(lines, position.line), position.character)
+    return Position(line=max(position.line, 0), character=character)
+
+
+def server_range(span: types.Range, lines: list[str], codec: PositionCodec) -> Range:
+    """A client range in code points."""
+    return Range(
+        start=server_position(span.start, lines, codec),
+        end=server_position(span.end, lines, codec),
+    )
+
+
+def _position_json(position: Position, lines: list[str], codec: PositionCodec) -> str:
+    character = codec.to_client_column(_line(lines, position.line), position.character)
+    return f'{{"line":{position.line},"character":{character}}}'
+
+
+def diagnostic_prefix(finding: Finding, lines: list[str], codec: PositionCodec) -> str:
+    """The JSON of a finding's diagnostic up to (not including) the version in its data."""
+    start = _position_json(finding.range.start, lines, codec)
+    end = _position_json(finding.range.end, lines, codec)
+    fix = None
+    if finding.fix is not None:
+        fix = {"title": finding.fix.title, "safety": finding.fix.safety.value}
+    data = json.dumps({"finding": finding.data, "fix": fix})
+    href = ""
+    if CODE_PATTERN.fullmatch(finding.code):
+        href = f',"codeDescription":{{"href":{json.dumps(rule_url(finding.code))}}}'
+    return (
+        f'{{"range":{{"start":{start},"end":{end}}},"severity":{SEVERITIES[finding.severity].value}'
+        f',"code":{json.dumps(finding.code)}{href},"source":"{SOURCE}"'
+        f',"message":{json.dumps(finding.message)},"data":{data[:-1]},"version":'
+    )
+
+
+def diagnostic_json(prefix: str, version: int) -> str:
+    """A complete diagnostic from its cached prefix."""
+    return f"{prefix}{version}{_FRAGMENT_END}"
+
+
+class DiagnosticRenderer:
+    """Renders findings, reusing the JSON of finding objects rendered last time."""
+
+    def __init__(self, codec: PositionCodec) -> None:
+        self.codec = codec
+        self._cache: dict[int, tuple[Finding, str]] = {}
+
+    def render(self, findings: list[Finding], lines: list[str]) -> list[str]:
+        """The diagnostic prefixes of `findings` (in order)."""
+        previous = self._cache
+        current: dict[int, tuple[Finding, str]] = {}
+        prefixes: list[str] = []
+        for finding in findings:
+            entry = previous.get(id(finding))
+            if entry is None or entry[0] is not finding:
+                entry = (finding, diagnostic_prefix(finding, lines, self.codec))
+            current[id(finding)] = entry
+            prefixes.append(entry[1])
+        self._cache = current
+        return prefixes

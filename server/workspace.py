@@ -1,0 +1,127 @@
+"""Configuration without restart: editor settings, watched configuration files, folders.
+
+- `workspace/didChangeConfiguration` carries the settings under `standardsLsp`, or nothing (then
+  they are asked for with `workspace/configuration`).
+- `standards.toml`, `pyproject.toml` and `.python-version` are watched (registered dynamically
+  when the client can); a change re-reads the configuration and re-checks every open document.
+- Pull clients are asked to pull again (`workspace/diagnostic/refresh`) when settings change.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from server.configuration import SETTINGS_SECTION, parse_editor_settings
+
+if TYPE_CHECKING:
+    from server.app import StandardsServer
+
+WATCHED_FILES = ("standards.toml", "pyproject.toml", ".python-version")
+WATCHER_REGISTRATION_ID = "standards-lsp-watched-files"
+CONFIGURATION_REGISTRATION_ID = "standards-lsp-configuration"
+logger = logging.getLogger(__name__)
+
+
+def _supports(capability: object) -> bool:
+    return bool(capability is not None and getattr(capability, "dynamic_registration", False))
+
+
+def _supports_refresh(server: StandardsServer) -> bool:
+    workspace = server.client_capabilities.workspace
+    diagnostics = workspace.diagnostics if workspace else None
+    return bool(diagnostics and diagnostics.refresh_support)
+
+
+def configuration_changed(server: StandardsServer) -> None:
+    """Re-check every open document after a configuration change."""
+    server.scheduler.schedule_all()
+    if not server.push_diagnostics and _supports_refresh(server):
+        server.workspace_diagnostic_refresh(None)
+
+
+async def pull_settings(server: StandardsServer) -> None:
+    """Ask the client for the `standardsLsp` section and apply it."""
+    workspace = server.client_capabilities.workspace
+    if workspace is None or not workspace.configuration:
+        return
+    asked_at = server.configuration.editor_updates
+    try:
+        values = await server.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section=SETTINGS_SECTION)])
+        )
+    except Exception:  # a client that fails this request keeps the settings we have
+        logger.exception("workspace/configuration failed")
+        return
+    if server.configuration.editor_updates != asked_at:
+        return  # settings pushed meanwhile are newer than this answer
+    value = values[0] if values else None
+    if value is None:
+        return  # the client has no such section: initializationOptions stay in force
+    editor = parse_editor_settings(value)
+    if editor is not None and server.configuration.set_editor_settings(editor):
+        configuration_changed(server)
+
+
+async def _register_dynamically(server: StandardsServer) -> None:
+    workspace = server.client_capabilities.workspace
+    registrations: list[types.Registration] = []
+    if workspace is not None and _supports(workspace.did_change_watched_files):
+        watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in WATCHED_FILES]
+        registrations.append(
+            types.Registration(
+                id=WATCHER_REGISTRATION_ID,
+                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+            )
+        )
+    if workspace is not None and _supports(workspace.did_change_configuration):
+        registrations.append(
+            types.Registration(
+                id=CONFIGURATION_REGISTRATION_ID,
+                method=types.WORKSPACE_DID_CHANGE_CONFIGURATION,
+            )
+        )
+    if registrations:
+        try:
+            await server.client_register_capability_async(
+                types.RegistrationParams(registrations=registrations)
+            )
+        except Exception:  # the server works without watching; say so in the log
+            logger.exception("client/registerCapability failed")
+
+
+def register(server: StandardsServer) -> None:
+    """Install the workspace handlers."""
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(params: types.InitializedParams) -> None:
+        del params
+        await _register_dynamically(server)
+        await pull_settings(server)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
+        settings = params.settings
+        if isinstance(settings, dict) and SETTINGS_SECTION in settings:
+            editor = parse_editor_settings(settings)
+            if editor is not None and server.configuration.set_editor_settings(editor):
+                configuration_changed(server)
+            return
+        await pull_settings(server)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
+        if any(change.uri.endswith(WATCHED_FILES) for change in params.changes):
+            server.configuration.files_changed()
+            configuration_changed(server)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        removed = {folder.uri for folder in params.event.removed}
+        folders = [uri for uri in server.configuration.folder_uris if uri not in removed]
+        folders += [folder.uri for folder in params.event.added]
+        server.configuration.set_folders(folders)
+        configuration_changed(server)
