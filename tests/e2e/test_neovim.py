@@ -23,6 +23,7 @@ from tests.e2e.editors_harness import (
     isolated_home,
     load_cases,
     require,
+    require_rule,
     write_project,
 )
 
@@ -90,6 +91,7 @@ def test_neovim_applies_quick_fix(
     case: FixCase, editors: EditorPaths, server: Path, tmp_path: Path
 ) -> None:
     nvim = require(editors.nvim, "Neovim 0.11", editors)
+    require_rule(server, case.code)
 
     fixed_file = write_project(tmp_path / "project", case, server)
     run = NeovimRun.model_validate_json(run_neovim(nvim, "code_action", case, fixed_file))
@@ -108,6 +110,7 @@ def test_neovim_applies_quick_fix(
 def test_neovim_fix_all_on_save(editors: EditorPaths, server: Path, tmp_path: Path) -> None:
     case = case_named(FIX_ON_SAVE_CASE)
     nvim = require(editors.nvim, "Neovim 0.11", editors)
+    require_rule(server, case.code)
 
     fixed_file = write_project(tmp_path / "project", case, server)
     run = FixOnSaveRun.model_validate_json(run_neovim(nvim, "fix_on_save", case, fixed_file))

@@ -30,6 +30,7 @@ from tests.e2e.editors_harness import (
     case_named,
     isolated_home,
     require,
+    require_rule,
     write_project,
 )
 
@@ -242,6 +243,7 @@ def failure_report(error: str | None, code_server: CodeServer) -> str:
 @pytest.mark.e2e
 def test_vscode_quick_fix_from_keyboard(editors: EditorPaths, server: Path, tmp_path: Path) -> None:
     case = case_named(CASE)
+    require_rule(server, case.code)
     code_server = code_server_with_extension(editors, tmp_path)
     source_file = write_project(tmp_path / "workspace", case, server)
 
@@ -289,6 +291,7 @@ def test_vscode_reports_missing_server(editors: EditorPaths, tmp_path: Path) -> 
 @pytest.mark.e2e
 def test_vscode_fix_all_on_save(editors: EditorPaths, server: Path, tmp_path: Path) -> None:
     case = case_named(CASE)
+    require_rule(server, case.code)
     code_server = code_server_with_extension(editors, tmp_path)
     source_file = write_project(tmp_path / "workspace", case, server)
     workspace_settings = source_file.parent / ".vscode" / "settings.json"
@@ -313,6 +316,7 @@ def test_vscode_settings_change_without_restart(
     editors: EditorPaths, server: Path, tmp_path: Path
 ) -> None:
     case = case_named(CASE)
+    require_rule(server, case.code)
     code_server = code_server_with_extension(editors, tmp_path)
     source_file = write_project(tmp_path / "workspace", case, server)
     new_settings = json.dumps({"standardsLsp.tier": TIER_WITHOUT_CASE_RULE})
