@@ -27,6 +27,8 @@ APT_PACKAGES=(chromium libkrb5-dev build-essential pkg-config)
 CHROMIUM=/usr/bin/chromium
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Without HOME (a bare CI environment), ~ still names the user's home, from the password file.
+HOME=${HOME:-$(cd ~ && pwd)}
 CACHE=${STANDARDS_LSP_EDITORS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/standards-lsp-editors}
 NPM_QUIET=(--no-audit --no-fund --loglevel=error)
 # playwright-core never downloads a browser by itself; this makes sure nothing else tries.
