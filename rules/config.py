@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 import pathspec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from rules.conform_schema import validate as validate_conform_schema
 from rules.models import Position, Range, Severity, Tier
 from rules.registry import Registry, default_registry
 from rules.settings import FileSettings, Options
@@ -31,10 +32,16 @@ TOOL_TABLE = "standards-lsp"
 ALL_CODES = "ALL"
 SELECTED_OFF_TIER_SEVERITY = Severity.WARNING
 _TOML_ERROR_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_END_OF_DOCUMENT = "at end of document"
 _TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
 _TEST_DIRECTORIES = frozenset({"tests", "test", "testing"})
 _TOOL_KEYS = frozenset({"select", "ignore", "extend-select", "per-file-ignores", "exclude"})
-STANDARDS_SECTIONS = frozenset({"standards", "metadata", "extends", "code", "process", "infra"})
+STANDARDS_SECTIONS = frozenset(
+    {"standards", "metadata", "extends", "code", "process", "infra", "mcp", "monorepo"}
+)
+SIMPLE_FORM_SECTION = "standards"
+# Keys whose values the reader checks itself (with the tier logic); the schema would repeat it.
+_READER_CHECKED_KEYS = frozenset({("metadata", "tier"), ("extends", "rulesets")})
 
 
 class ConfigProblem(BaseModel):
@@ -128,6 +135,9 @@ def toml_error_range(error: tomllib.TOMLDecodeError, text: str) -> Range:
     """The position tomllib reports for a syntax error, as a one-character range."""
     match = _TOML_ERROR_POSITION.search(str(error))
     if match is None:
+        if _END_OF_DOCUMENT in str(error):
+            lines = text.splitlines() or [""]
+            return _point(len(lines) - 1, len(lines[-1]))
         return _point(0)
     line = int(match.group(1)) - 1
     column = int(match.group(2)) - 1
@@ -208,13 +218,23 @@ class _StandardsReader:
         )
 
     def read(self, data: dict[str, object]) -> Tier | None:
-        for section in data:
-            if section not in STANDARDS_SECTIONS:
-                self.problem(f"unknown section [{section}]", section)
-        standards = _table(data.get("standards"))
+        self._check_schema(data)
+        standards = _table(data.get(SIMPLE_FORM_SECTION))
         if standards is not None:
             return self._simple_form(standards)
         return self._registry_form(data)
+
+    def _check_schema(self, data: dict[str, object]) -> None:
+        """What the organisation's `conform` CLI would reject (its schema is strict at every
+        level); `[standards]` is the standard's own form and is read by `_simple_form`."""
+        for found in validate_conform_schema(data, skip=frozenset({SIMPLE_FORM_SECTION})):
+            checked_by_reader = (found.table, found.key) in _READER_CHECKED_KEYS
+            if checked_by_reader and found.key in (_table(data.get(found.table)) or {}):
+                continue
+            if found.table:
+                self.problem(found.message, found.table, found.key)
+            else:
+                self.problem(found.message, found.key or "")
 
     def _simple_form(self, standards: dict[str, object]) -> Tier | None:
         for key in standards:

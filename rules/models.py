@@ -155,6 +155,14 @@ class RuleExample(BaseModel):
     expected_codes: list[str] = Field(default_factory=list)
     fixed: str | None = Field(default=None, description="the bad example after its fix, if any")
     unsafe: bool = Field(default=False, description="the documented fix is an unsafe one")
+    files: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "other files of the example's project (path relative to the example's directory -> "
+            "text), written beside it in an empty directory when the example is checked; rules "
+            "that look at a project's files (uv.lock, standards.toml) need them"
+        ),
+    )
 
 
 class RuleDoc(BaseModel):

@@ -30,6 +30,8 @@ SKIPPED_DIRECTORIES = frozenset(
     }
 )
 GITIGNORE = ".gitignore"
+# A directory holding this file is a virtual environment, whatever its name.
+VENV_MARKER = "pyvenv.cfg"
 
 type FileFilter = Callable[[Path], bool]
 
@@ -113,7 +115,7 @@ def _walk(directory: Path, ignore: _IgnoreRules, filters: _Filters) -> Iterator[
             if _skipped_directory(path, ignore, filters):
                 continue
             yield from _walk(path, ignore.entering(path), filters)
-        elif entry.is_file(follow_symlinks=True) and _kept(path, ignore, filters):
+        elif _is_file(entry) and _kept(path, ignore, filters):
             yield path
 
 
@@ -122,7 +124,23 @@ def _skipped_directory(path: Path, ignore: _IgnoreRules, filters: _Filters) -> b
         path.name in SKIPPED_DIRECTORIES
         or ignore.ignores(path, is_directory=True)
         or filters.excluded(path)
+        or _is_virtual_environment(path)
     )
+
+
+def _is_virtual_environment(path: Path) -> bool:
+    try:
+        return (path / VENV_MARKER).is_file()
+    except OSError:
+        return True
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry is a file, following links; a link loop or a broken entry is not."""
+    try:
+        return entry.is_file(follow_symlinks=True)
+    except OSError:
+        return False
 
 
 def _kept(path: Path, ignore: _IgnoreRules, filters: _Filters) -> bool:

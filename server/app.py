@@ -56,6 +56,8 @@ FEATURE_MODULES = (
     "server.code_actions",
     "server.hover",
     "server.workspace",
+    "server.standards_editing",  # after hover and code_actions: it composes with them
+    "server.workspace_diagnostics",
 )
 logger = logging.getLogger(__name__)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.checks._imports import imported_packages
+from rules.checks._project import PYPROJECT, declared_dependencies, dependency_range, parse_toml
 from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.registry import register
-from rules.rule import UnitContext, UnitRule
+from rules.rule import FileContext, FileRule, UnitContext, UnitRule
 
 FASTAPI_PACKAGES = frozenset({"fastapi"})
 # The one project allowed to build on FastAPI, by its distribution name.
@@ -15,15 +16,21 @@ LLM_PACKAGE_NAMES = frozenset({"llm", "progression-labs-llm"})
 
 
 @register
-class DirectFastApi(UnitRule):
+class DirectFastApi(UnitRule, FileRule):
+    """Both kinds: imports in `.py` units, and the dependency in `pyproject.toml`."""
+
     code = "STD301"
     name = "direct-fastapi"
     summary = "FastAPI used directly: build APIs in TypeScript (Fastify); only the llm package uses FastAPI"
     severities = TierSeverities(
         production=Severity.ERROR, internal=Severity.ERROR, prototype=Severity.WARNING
     )
+    patterns = (PYPROJECT,)
     doc = RuleDoc(
-        what="Flags imports of `fastapi` outside the `llm` package.",
+        what=(
+            "Flags imports of `fastapi` outside the `llm` package, and `fastapi` declared as a "
+            "dependency (runtime, optional or a dependency group) in `pyproject.toml`."
+        ),
         why=(
             "Backend APIs are built in TypeScript with `progression-labs/fastify-api`. FastAPI is "
             "used only inside `progression-labs/llm`; a FastAPI service anywhere else is a second "
@@ -34,8 +41,22 @@ class DirectFastApi(UnitRule):
                 source="from fastapi import FastAPI\n\napp = FastAPI()\n",
                 expected_codes=["STD301"],
             ),
+            RuleExample(
+                source=(
+                    '[project]\nname = "svc"\nrequires-python = ">=3.12"\n'
+                    'dependencies = ["fastapi>=0.110", "pydantic"]\n'
+                ),
+                path=PYPROJECT,
+                expected_codes=["STD301"],
+            ),
         ],
-        good=[RuleExample(source="from llm.server import create_app\n\napp = create_app()\n")],
+        good=[
+            RuleExample(source="from llm.server import create_app\n\napp = create_app()\n"),
+            RuleExample(
+                source='[project]\nname = "svc"\ndependencies = ["llm", "pydantic"]\n',
+                path=PYPROJECT,
+            ),
+        ],
     )
 
     def check_unit(self, context: UnitContext) -> Iterator[Finding]:
@@ -46,4 +67,14 @@ class DirectFastApi(UnitRule):
                 yield self.finding(
                     "FastAPI is only for the llm package: build APIs with progression-labs/fastify-api",
                     context.range_of(imported.node),
+                )
+
+    def check_file(self, context: FileContext) -> Iterator[Finding]:
+        if context.settings.project_name in LLM_PACKAGE_NAMES or context.text is None:
+            return
+        for dependency in declared_dependencies(parse_toml(context.text)):
+            if dependency.name in FASTAPI_PACKAGES:
+                yield self.finding(
+                    "FastAPI is only for the llm package: build APIs with progression-labs/fastify-api",
+                    dependency_range(context.text, dependency),
                 )

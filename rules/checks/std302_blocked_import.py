@@ -5,22 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.checks._imports import imported_packages
+from rules.checks._project import PYPROJECT, declared_dependencies, dependency_range, parse_toml
 from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.registry import register
-from rules.rule import UnitContext, UnitRule
+from rules.rule import FileContext, FileRule, UnitContext, UnitRule
 from rules.tiers import BLOCKED_IMPORT_ADVICE, BLOCKED_IMPORTS
 
 
 @register
-class BlockedImport(UnitRule):
+class BlockedImport(UnitRule, FileRule):
+    """Both kinds: imports in `.py` units, and the dependencies in `pyproject.toml`."""
+
     code = "STD302"
     name = "blocked-import"
     summary = "An LLM vendor SDK imported directly instead of through the llm package"
     severities = TierSeverities(production=Severity.ERROR, internal=Severity.ERROR, prototype=None)
+    patterns = (PYPROJECT,)
     doc = RuleDoc(
         what=(
             "Flags imports of `openai`, `anthropic` and `langfuse` (and their submodules), "
-            "wherever they stand in a module."
+            "wherever they stand in a module, and the same packages declared as dependencies "
+            "in `pyproject.toml`."
         ),
         why=(
             "The organisation reaches LLM vendors only through its `llm` package, which owns "
@@ -35,8 +40,21 @@ class BlockedImport(UnitRule):
                 source="from anthropic.types import Message\n",
                 expected_codes=["STD302"],
             ),
+            RuleExample(
+                source=(
+                    '[project]\nname = "svc"\n\n[dependency-groups]\n'
+                    'dev = [\n    "openai>=1.0",\n]\n'
+                ),
+                path=PYPROJECT,
+                expected_codes=["STD302"],
+            ),
         ],
-        good=[RuleExample(source="from llm import complete\n\nanswer = complete(prompt)\n")],
+        good=[
+            RuleExample(source="from llm import complete\n\nanswer = complete(prompt)\n"),
+            RuleExample(
+                source='[project]\nname = "svc"\ndependencies = ["llm>=2"]\n', path=PYPROJECT
+            ),
+        ],
     )
 
     def check_unit(self, context: UnitContext) -> Iterator[Finding]:
@@ -45,4 +63,14 @@ class BlockedImport(UnitRule):
                 yield self.finding(
                     f"`{imported.package}` is blocked: {BLOCKED_IMPORT_ADVICE}",
                     context.range_of(imported.node),
+                )
+
+    def check_file(self, context: FileContext) -> Iterator[Finding]:
+        if context.text is None:
+            return
+        for dependency in declared_dependencies(parse_toml(context.text)):
+            if dependency.name in BLOCKED_IMPORTS:
+                yield self.finding(
+                    f"`{dependency.name}` is blocked: {BLOCKED_IMPORT_ADVICE}",
+                    dependency_range(context.text, dependency),
                 )

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from rules.checks.std301_fastapi import DirectFastApi
+from rules.checks.std302_blocked_import import BlockedImport
 from rules.config import (
     ConfigResolver,
     Overrides,
@@ -14,6 +16,7 @@ from rules.config import (
     parse_tool_settings,
 )
 from rules.models import Severity, Tier
+from rules.registry import Registry
 
 REGISTRY_FORM = """
 [metadata]
@@ -26,6 +29,10 @@ rulesets = ["base-internal", "python-internal"]
 [code.linting.ruff.lint]
 select = ["E", "F"]
 """
+
+# These tests are about selection, not about the catalogue: a registry that only grows with
+# new STD3xx rules must not change them.
+IMPORT_RULES_ONLY = Registry([DirectFastApi(), BlockedImport()])
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -122,7 +129,7 @@ def test_select_ignore_and_per_file_ignores(tmp_path: Path) -> None:
             "pkg/mod.py": "",
         },
     )
-    resolver = ConfigResolver()
+    resolver = ConfigResolver(registry=IMPORT_RULES_ONLY)
     assert set(resolver.settings_for(str(tmp_path / "pkg/mod.py")).severities) == {"STD302"}
     assert resolver.settings_for(str(tmp_path / "scripts/run.py")).severities == {}
     assert resolver.settings_for(str(tmp_path / "pkg/mod.py")).project_name == "demo"
@@ -130,7 +137,9 @@ def test_select_ignore_and_per_file_ignores(tmp_path: Path) -> None:
 
 def test_overrides_beat_files(tmp_path: Path) -> None:
     _write(tmp_path, {"standards.toml": '[standards]\nruleset = "python-production"\n', "m.py": ""})
-    resolver = ConfigResolver(Overrides(tier=Tier.PROTOTYPE, ignore=("STD301",)))
+    resolver = ConfigResolver(
+        Overrides(tier=Tier.PROTOTYPE, ignore=("STD301",)), registry=IMPORT_RULES_ONLY
+    )
     settings = resolver.settings_for(str(tmp_path / "m.py"))
     assert settings.tier is Tier.PROTOTYPE
     assert settings.severities == {}

@@ -1,0 +1,177 @@
+"""Editing help in `standards.toml` over LSP: completion of sections, keys, tiers and rulesets;
+hover on a ruleset or tier (its values); a code action converting between the two forms.
+
+The logic is `rules.standards_toml` (pure); this module only translates. LSP has one handler
+per method and `server.hover` / `server.code_actions` own hover and code actions, so this
+module composes with them: `register` wraps their handlers, answering for `standards.toml` and
+delegating everything else. It must come after them in `FEATURE_MODULES`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from rules.models import Position, Range
+from rules.standards_toml import CompletionKind, completions, conversion, hover
+from server.rendering import client_range, server_position
+
+if TYPE_CHECKING:
+    from server.app import StandardsServer
+    from server.documents import Document
+
+STANDARDS_FILE = "standards.toml"
+TRIGGER_CHARACTERS = ["[", '"', "=", " ", "."]
+CONVERT_KIND = types.CodeActionKind.RefactorRewrite
+_ITEM_KINDS = {
+    CompletionKind.SECTION: types.CompletionItemKind.Module,
+    CompletionKind.KEY: types.CompletionItemKind.Property,
+    CompletionKind.VALUE: types.CompletionItemKind.Value,
+}
+
+type Handler = Callable[[Any], Any]
+
+
+def standards_document(server: StandardsServer, uri: str) -> Document | None:
+    """The open document at `uri` if it is a `standards.toml`."""
+    document = server.documents.get(uri)
+    if document is None or document.path is None:
+        return None
+    return document if PurePath(document.path).name == STANDARDS_FILE else None
+
+
+def _supports_markdown(server: StandardsServer) -> bool:
+    text_document = server.client_capabilities.text_document
+    completion = text_document.completion if text_document else None
+    item = completion.completion_item if completion else None
+    formats = item.documentation_format if item else None
+    return bool(formats and types.MarkupKind.Markdown in formats)
+
+
+def _documentation(server: StandardsServer, text: str) -> types.MarkupContent | str | None:
+    """Markdown when the client renders it, else the same text as plain text."""
+    if not text:
+        return None
+    if _supports_markdown(server):
+        return types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+    return text
+
+
+def completion_items(
+    server: StandardsServer, params: types.CompletionParams
+) -> list[types.CompletionItem] | None:
+    """What may be typed at the cursor in a `standards.toml` (None for other files)."""
+    document = standards_document(server, params.text_document.uri)
+    if document is None:
+        return None
+    position = server_position(params.position, document.lines, server.codec)
+    return [
+        types.CompletionItem(
+            label=item.label,
+            kind=_ITEM_KINDS[item.kind],
+            detail=item.detail or None,
+            documentation=_documentation(server, item.documentation),
+            insert_text=item.insert_text,
+        )
+        for item in completions(document.text, position)
+    ]
+
+
+def hover_for(server: StandardsServer, params: types.HoverParams) -> types.Hover | None:
+    """The values of the ruleset or tier under the cursor in a `standards.toml`."""
+    document = standards_document(server, params.text_document.uri)
+    if document is None:
+        return None
+    position = server_position(params.position, document.lines, server.codec)
+    found = hover(document.text, position)
+    if found is None:
+        return None
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown),
+        range=client_range(found.range, document.lines, server.codec),
+    )
+
+
+def _whole_document(document: Document) -> Range:
+    lines = document.lines
+    if lines and lines[-1].endswith(("\n", "\r")):
+        end = Position(line=len(lines), character=0)
+    else:
+        last = len(lines) - 1
+        end = Position(line=max(last, 0), character=len(lines[last]) if lines else 0)
+    return Range(start=Position(line=0, character=0), end=end)
+
+
+def convert_action(
+    server: StandardsServer, params: types.CodeActionParams
+) -> types.CodeAction | None:
+    """The action rewriting a `standards.toml` into its other form."""
+    document = standards_document(server, params.text_document.uri)
+    only = params.context.only
+    if document is None or (only and not any(CONVERT_KIND.startswith(kind) for kind in only)):
+        return None
+    converted = conversion(document.text)
+    if converted is None:
+        return None
+    edit = types.TextEdit(
+        range=client_range(_whole_document(document), document.lines, server.codec),
+        new_text=converted.text,
+    )
+    return types.CodeAction(
+        title=converted.title,
+        kind=CONVERT_KIND,
+        edit=types.WorkspaceEdit(changes={document.uri: [edit]}),
+    )
+
+
+async def _answer(handler: Handler | None, params: object) -> object:
+    if handler is None:
+        return None
+    result = handler(params)
+    return await result if inspect.isawaitable(result) else result
+
+
+def _wrap(
+    server: StandardsServer,
+    method: str,
+    combine: Callable[[object, Handler | None], Awaitable[object]],
+) -> None:
+    """Replace the handler of `method` by one that combines it with this module's answer."""
+    features = server.protocol.fm.features
+    original = features.get(method)
+
+    async def wrapped(params: object) -> object:
+        return await combine(params, original)
+
+    features[method] = wrapped
+
+
+def register(server: StandardsServer) -> None:
+    """Install completion, and compose hover and code actions for `standards.toml`."""
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS),
+    )
+    def complete(params: types.CompletionParams) -> list[types.CompletionItem] | None:
+        return completion_items(server, params)
+
+    async def hover_first(params: object, original: Handler | None) -> object:
+        assert isinstance(params, types.HoverParams)  # noqa: S101 - the method's params
+        mine = hover_for(server, params)
+        return mine if mine is not None else await _answer(original, params)
+
+    async def actions_too(params: object, original: Handler | None) -> object:
+        assert isinstance(params, types.CodeActionParams)  # noqa: S101 - the method's params
+        theirs = await _answer(original, params)
+        mine = convert_action(server, params)
+        if mine is None:
+            return theirs
+        return [*(theirs if isinstance(theirs, list) else []), mine]
+
+    _wrap(server, types.TEXT_DOCUMENT_HOVER, hover_first)
+    _wrap(server, types.TEXT_DOCUMENT_CODE_ACTION, actions_too)
