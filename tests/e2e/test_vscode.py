@@ -133,8 +133,12 @@ def make_code_server(editors: EditorPaths, tmp_path: Path) -> CodeServer:
     user_data = tmp_path / "code-server" / "user-data"
     (user_data / "User").mkdir(parents=True)
     (user_data / "User" / "settings.json").write_text(json.dumps(USER_SETTINGS))
-    # code-server and its extension host need Node 24, the machine's node may be older.
-    path = f"{node.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    # code-server and its extension host need Node 24, the machine's node may be older. Folders
+    # holding a standards-lsp (`uv run` puts the repo's .venv/bin first) are left out: each test
+    # decides where the extension can find a server.
+    inherited = os.environ.get("PATH", "").split(os.pathsep)
+    kept = [folder for folder in inherited if not shutil.which(SERVER_NAME, path=folder)]
+    path = os.pathsep.join([str(node.parent), *kept])
     return CodeServer(
         node=node,
         entry=entry,
