@@ -42,6 +42,12 @@ STANDARDS_SECTIONS = frozenset(
 SIMPLE_FORM_SECTION = "standards"
 # Keys whose values the reader checks itself (with the tier logic); the schema would repeat it.
 _READER_CHECKED_KEYS = frozenset({("metadata", "tier"), ("extends", "rulesets")})
+RULESET = "ruleset"
+STANDARDS = "standards"
+METADATA = "metadata"
+TIER = "tier"
+EXTENDS = "extends"
+RULESETS = "rulesets"
 
 
 class ConfigProblem(BaseModel):
@@ -238,18 +244,16 @@ class _StandardsReader:
 
     def _simple_form(self, standards: dict[str, object]) -> Tier | None:
         for key in standards:
-            if key != "ruleset":
-                self.problem(f"unknown key {key!r} in [standards]", "standards", key)
+            if key != RULESET:
+                self.problem(f"unknown key {key!r} in [standards]", STANDARDS, key)
         ruleset = standards.get("ruleset")
         if ruleset is None:
-            self.problem("[standards] has no ruleset", "standards", fatal=True)
+            self.problem("[standards] has no ruleset", STANDARDS, fatal=True)
             return None
         tier = RULESET_TIERS.get(str(ruleset))
         if tier is None:
             known = ", ".join(sorted(RULESET_TIERS))
-            self.problem(
-                f"unknown ruleset {ruleset!r} (known: {known})", "standards", "ruleset", True
-            )
+            self.problem(f"unknown ruleset {ruleset!r} (known: {known})", STANDARDS, RULESET, True)
         return tier
 
     def _registry_form(self, data: dict[str, object]) -> Tier | None:
@@ -260,14 +264,14 @@ class _StandardsReader:
         if declared is not None and implied is not None and declared is not implied:
             self.problem(
                 f"tier {declared.value!r} disagrees with the rulesets, which are {implied.value!r}",
-                "metadata",
-                "tier",
+                METADATA,
+                TIER,
             )
         tier = declared or implied
         if tier is None and not self.problems:
             self.problem(
                 'no tier: add [standards] ruleset = "python-..." or [metadata] tier',
-                "metadata",
+                METADATA,
                 fatal=True,
             )
         return tier
@@ -280,24 +284,24 @@ class _StandardsReader:
             return Tier(str(value))
         except ValueError:
             known = ", ".join(tier.value for tier in Tier)
-            self.problem(f"unknown tier {value!r} (known: {known})", "metadata", "tier", True)
+            self.problem(f"unknown tier {value!r} (known: {known})", METADATA, TIER, True)
             return None
 
     def _ruleset_tier(self, extends: dict[str, object]) -> Tier | None:
         rulesets = extends.get("rulesets", [])
         if not isinstance(rulesets, list):
-            self.problem("[extends] rulesets must be a list of names", "extends", "rulesets", True)
+            self.problem("[extends] rulesets must be a list of names", EXTENDS, RULESETS, True)
             return None
         tiers: set[Tier] = set()
         for name in rulesets:
             tier = RULESET_TIERS.get(str(name)) or BASE_RULESET_TIERS.get(str(name))
             if tier is None:
-                self.problem(f"unknown ruleset {name!r}", "extends", "rulesets")
+                self.problem(f"unknown ruleset {name!r}", EXTENDS, RULESETS)
             else:
                 tiers.add(tier)
         if len(tiers) > 1:
             names = ", ".join(sorted(tier.value for tier in tiers))
-            self.problem(f"the rulesets mix tiers ({names})", "extends", "rulesets")
+            self.problem(f"the rulesets mix tiers ({names})", EXTENDS, RULESETS)
         python = [RULESET_TIERS[name] for name in map(str, rulesets) if name in RULESET_TIERS]
         return python[0] if python else (next(iter(tiers)) if len(tiers) == 1 else None)
 

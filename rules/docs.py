@@ -18,6 +18,7 @@ _SEVERITY_LETTERS = {
     Severity.HINT: "H",
 }
 OFF = "\N{EN DASH}"
+TOML = ".toml"
 
 
 def rule_url(code: str) -> str:
@@ -33,8 +34,8 @@ def severity_letters(rule: Rule) -> str:
 
 def _example(example: RuleExample, heading: str) -> list[str]:
     lines = [f"**{heading}**" + (f" (`{example.path}`)" if example.path != "example.py" else "")]
-    language = "toml" if example.path.endswith(".toml") else "python"
-    if not example.path.endswith((".py", ".toml")):
+    language = "toml" if example.path.endswith(TOML) else "python"
+    if not example.path.endswith((".py", TOML)):
         language = ""
     lines += [f"```{language}", example.source.rstrip("\n"), "```"]
     if example.fixed is not None:

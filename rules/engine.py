@@ -9,9 +9,11 @@ same computation with an empty cache, which is why an editor and the CLI always 
 from __future__ import annotations
 
 import ast
+import gc
 import logging
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
+from contextlib import contextmanager
 from functools import partial
 
 from pydantic import BaseModel, ConfigDict
@@ -93,6 +95,21 @@ class Analysis(BaseModel):
     cache: UnitCache | None = None
 
 
+@contextmanager
+def _collector_paused() -> Generator[None]:
+    """Pause the cyclic garbage collector while a check allocates syntax trees.
+
+    Trees hold no reference cycles (reference counting frees them), yet their allocation
+    triggers full collections that doubled the time of a first check of a large file."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def is_python(path: str | None) -> bool:
     """Whether `path` names a Python source file (None: an unsaved buffer, taken as Python)."""
     return path is None or path.endswith(PYTHON_SUFFIXES)
@@ -125,7 +142,8 @@ class Engine:
     def check(self, source: SourceFile, cache: UnitCache | None = None) -> Analysis:
         """Every active rule's findings for one file, reusing `cache` from an earlier check."""
         if source.text is not None and is_python(source.path):
-            return _PythonCheck(self.registry, source, cache or UnitCache()).run(source.text)
+            with _collector_paused():
+                return _PythonCheck(self.registry, source, cache or UnitCache()).run(source.text)
         findings, failures = _file_findings(self.registry, source, split_lines(source.text or ""))
         return Analysis(findings=sorted(findings, key=_order), failures=failures)
 

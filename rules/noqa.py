@@ -15,6 +15,7 @@ NOQA_COMMENT = re.compile(
     r"#\s*noqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE
 )
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
+CODES = "codes"
 
 
 def suppressed_codes(line: str) -> frozenset[str]:
@@ -24,7 +25,7 @@ def suppressed_codes(line: str) -> frozenset[str]:
     match = NOQA_COMMENT.search(line)
     if match is None:
         return frozenset()
-    return frozenset(code.upper() for code in _CODE.findall(match.group("codes")))
+    return frozenset(code.upper() for code in _CODE.findall(match.group(CODES)))
 
 
 def is_suppressed(code: str, line: str) -> bool:
@@ -37,9 +38,9 @@ def noqa_edit(line_text: str, line: int, code: str) -> TextEdit:
     text = strip_line_break(line_text)
     match = NOQA_COMMENT.search(text)
     if match is not None:
-        existing = _CODE.findall(match.group("codes"))
+        existing = _CODE.findall(match.group(CODES))
         codes = ", ".join([*existing, code])
-        start, end = match.span("codes")
+        start, end = match.span(CODES)
         return TextEdit(
             range=Range(
                 start=Position(line=line, character=start), end=Position(line=line, character=end)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 from collections.abc import Iterable, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import ClassVar
 
@@ -215,11 +215,14 @@ class FileRule(Rule):
         """Whether this rule looks at the file at `path` (None: an unsaved Python buffer)."""
         if path is None:
             return "*.py" in self.patterns
-        posix = PurePosixPath(path.replace("\\", "/"))
-        return any(
-            fnmatch.fnmatch(posix.name, pattern) or posix.match(pattern)
-            for pattern in self.patterns
-        )
+        return _path_matches(tuple(self.patterns), path)
 
     def check_file(self, context: FileContext) -> Iterable[Finding]:
         raise NotImplementedError
+
+
+@lru_cache(maxsize=4096)
+def _path_matches(patterns: tuple[str, ...], path: str) -> bool:
+    """Whether `path` matches a pattern (remembered: every check of a file asks again)."""
+    posix = PurePosixPath(path.replace("\\", "/"))
+    return any(fnmatch.fnmatch(posix.name, pattern) or posix.match(pattern) for pattern in patterns)

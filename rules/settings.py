@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rules.models import Severity, Tier
 
+DIGEST_SIZE = 8
+
 
 class Options(BaseModel):
     """Per-rule options from `[tool.standards-lsp]` in `pyproject.toml` (kebab-case keys)."""
@@ -57,4 +59,4 @@ class FileSettings(BaseModel):
     @cached_property
     def fingerprint(self) -> str:
         """A short digest of everything here, part of every cache key."""
-        return hashlib.blake2b(self.model_dump_json().encode(), digest_size=8).hexdigest()
+        return hashlib.blake2b(self.model_dump_json().encode(), digest_size=DIGEST_SIZE).hexdigest()

@@ -17,8 +17,6 @@ import re
 import warnings
 from collections.abc import Callable
 from enum import StrEnum
-from functools import cached_property
-from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict
 
@@ -43,11 +41,17 @@ _RUNS_ON_MESSAGES = (
 # How many following candidates a unit may absorb one by one before the rest of the module is
 # parsed once to find where the statement really ends.
 MAX_STEPWISE_MERGES = 4
+# Keywords that begin a statement and can never stand inside a bracket.
+_STATEMENT_ONLY = re.compile(
+    r"[ \t]*(?:async[ \t]+def|def|class|import|try|while|with|return|raise|pass|global"
+    r"|nonlocal|assert|del)\b"
+)
 # How many lines recovery may set aside, one attempt each, before it gives up on a unit.
 MAX_RECOVERY_ATTEMPTS = 12
 # Parsing indented class members needs an enclosing block; this header is one line long.
 MEMBER_WRAPPER = "if True:\n"
 MEMBER_WRAPPER_LINES = 1
+INDEX_OFFSET = 2
 
 
 class UnitKind(StrEnum):
@@ -272,17 +276,6 @@ class _Splitter:
         self.kind = kind
         self.parse = parse
 
-    @cached_property
-    def offsets(self) -> list[int]:
-        """Where each line starts in the block's text (needed only to find where a string
-        closes)."""
-        return [0, *accumulate(len(line) for line in self.lines)]
-
-    @cached_property
-    def full_text(self) -> str:
-        """All the block's lines as one text (needed only to find where a string closes)."""
-        return "".join(self.lines)
-
     def text(self, start: int, end: int) -> str:
         return "".join(self.lines[start:end])
 
@@ -309,7 +302,9 @@ class _Splitter:
         """Absorb following candidates until the statement parses; None if it never does."""
         start = bounds[index]
         last = len(bounds) - 1
-        first_end = max(index + 2, self._after_string(bounds, index, outcome.error))
+        if _is_unclosed_bracket(outcome.error):
+            last = self._statement_only_candidate(bounds, index)
+        first_end = max(index + INDEX_OFFSET, self._after_string(bounds, index, outcome.error))
         candidates = range(first_end, min(last, first_end + MAX_STEPWISE_MERGES - 1) + 1)
         for end_index in candidates:
             merged = self.parse(self.text(start, bounds[end_index]), self.kind)
@@ -317,22 +312,36 @@ class _Splitter:
                 return end_index, merged
             if not _runs_on(merged.error, bounds[end_index] - start):
                 break  # the candidates are not to be trusted here: let the parser decide
+        if last < len(bounds) - 1:
+            # the bracket cannot reach past a statement keyword: all the statement can be is
+            # what comes before it (one bounded parse), else the user is mid-edit here
+            if last > candidates.stop - 1:
+                merged = self.parse(self.text(start, bounds[last]), self.kind)
+                if merged.clean:
+                    return last, merged
+            return None
         return self._merge_by_parsing_rest(bounds, index)
+
+    def _statement_only_candidate(self, bounds: list[int], index: int) -> int:
+        """The first candidate after `index` that begins with a keyword no bracket can hold
+        (`def`, `class`, `import`, ...): an unclosed bracket ends before it in valid code."""
+        for end_index in range(index + 1, len(bounds) - 1):
+            if _STATEMENT_ONLY.match(self.lines[bounds[end_index]]):
+                return end_index
+        return len(bounds) - 1
 
     def _after_string(self, bounds: list[int], index: int, error: ParseError | None) -> int:
         """For an unterminated triple-quoted string, the first candidate past its closing quotes."""
         if error is None or "triple-quoted" not in error.message:
-            return index + 2
+            return index + INDEX_OFFSET
         line = bounds[index] + error.line
         opening = _last_opening_quote(self.lines[line], error.character)
         if opening is None:
-            return index + 2
+            return index + INDEX_OFFSET
         quote = opening.group(1)
-        at = self.offsets[line] + opening.end()
-        closing = self.full_text.find(quote, at)
-        if closing < 0:
+        closing_line = _closing_line(self.lines, line, opening.end(), quote)
+        if closing_line is None:
             return len(bounds) - 1
-        closing_line = _line_of_offset(self.offsets, closing)
         for end_index in range(index + 1, len(bounds)):
             if bounds[end_index] > closing_line:
                 return end_index
@@ -361,6 +370,22 @@ class _Splitter:
         return None
 
 
+def _is_unclosed_bracket(error: ParseError | None) -> bool:
+    return error is not None and "was never closed" in error.message
+
+
+def _closing_line(lines: list[str], line: int, column: int, quote: str) -> int | None:
+    """The line where `quote` next occurs from `column` of `line` on (None: it never does).
+
+    Scans only as far as the string reaches, never the whole text."""
+    if quote in lines[line][column:]:
+        return line
+    for index in range(line + 1, len(lines)):
+        if quote in lines[index]:
+            return index
+    return None
+
+
 def _last_opening_quote(line: str, column: int) -> re.Match[str] | None:
     """The triple quote at or before `column` that CPython says never closes."""
     found = None
@@ -369,17 +394,6 @@ def _last_opening_quote(line: str, column: int) -> re.Match[str] | None:
             break
         found = match
     return found or _TRIPLE_QUOTE.search(line)
-
-
-def _line_of_offset(offsets: list[int], offset: int) -> int:
-    low, high = 0, len(offsets) - 1
-    while low < high:
-        middle = (low + high + 1) // 2
-        if offsets[middle] <= offset:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 def _candidate_starts(lines: list[str], pattern: re.Pattern[str]) -> list[int]:

@@ -58,6 +58,7 @@ FEATURE_MODULES = (
     "server.workspace",
     "server.standards_editing",  # after hover and code_actions: it composes with them
     "server.workspace_diagnostics",
+    "server.rename",
 )
 logger = logging.getLogger(__name__)
 

@@ -28,6 +28,11 @@ PROGRESS_THRESHOLD = 300
 PROGRESS_EVERY = 50
 FORMATS = ("text", "json", "sarif")
 TIER_NAMES = tuple(tier.value for tier in Tier)
+FORMAT = "--format"
+TEXT = "text"
+STORE_TRUE = "store_true"
+TIER = "--tier"
+MARKDOWN = "markdown"
 
 
 def _codes(value: str) -> tuple[str, ...]:
@@ -42,22 +47,20 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="check files and directories (for CI)")
     _add_selection(check)
-    check.add_argument("--format", choices=FORMATS, default="text", help="output format")
-    check.add_argument("--no-progress", action="store_true", help="never show progress")
+    check.add_argument(FORMAT, choices=FORMATS, default=TEXT, help="output format")
+    check.add_argument("--no-progress", action=STORE_TRUE, help="never show progress")
     fix = commands.add_parser("fix", help="apply safe fixes in place")
     _add_selection(fix)
-    fix.add_argument("--unsafe", action="store_true", help="also apply unsafe fixes")
-    fix.add_argument("--diff", action="store_true", help="print a diff instead of writing")
+    fix.add_argument("--unsafe", action=STORE_TRUE, help="also apply unsafe fixes")
+    fix.add_argument("--diff", action=STORE_TRUE, help="print a diff instead of writing")
     rules = commands.add_parser("rules", help="list the rules for the active tier")
-    rules.add_argument(
-        "--tier", choices=TIER_NAMES, help="the tier to show (default: this project's)"
-    )
-    rules.add_argument("--format", choices=("text", "markdown"), default="text")
+    rules.add_argument(TIER, choices=TIER_NAMES, help="the tier to show (default: this project's)")
+    rules.add_argument(FORMAT, choices=(TEXT, MARKDOWN), default=TEXT)
     explain = commands.add_parser("explain", help="print one rule's documentation")
     explain.add_argument("code", help="a rule code, e.g. STD201")
     serve = commands.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (for debugging)")
-    serve.add_argument("--stdio", action="store_true", help="use stdio (the default)")
+    serve.add_argument("--stdio", action=STORE_TRUE, help="use stdio (the default)")
     return parser
 
 
@@ -69,7 +72,7 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
         "--select", type=_codes, help="only these codes or prefixes (comma-separated)"
     )
     command.add_argument("--ignore", type=_codes, default=(), help="skip these codes or prefixes")
-    command.add_argument("--tier", choices=TIER_NAMES, help="override the tier of standards.toml")
+    command.add_argument(TIER, choices=TIER_NAMES, help="override the tier of standards.toml")
 
 
 def _overrides(arguments: argparse.Namespace) -> Overrides:
@@ -178,7 +181,7 @@ def run_fix(arguments: argparse.Namespace) -> int:
 def run_rules(arguments: argparse.Namespace) -> int:
     """`standards-lsp rules`."""
     registry = Engine().registry
-    if arguments.format == "markdown":
+    if arguments.format == MARKDOWN:
         print(render_rule_table(registry), end="")
         return EXIT_CLEAN
     tier = Tier(arguments.tier) if arguments.tier else ConfigResolver().project_for(Path.cwd()).tier

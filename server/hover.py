@@ -16,6 +16,8 @@ from server.rendering import client_range, server_position
 if TYPE_CHECKING:
     from server.app import StandardsServer
 
+CODES = "codes"
+
 
 def _contains(span: Range, position: Position) -> bool:
     start = (span.start.line, span.start.character)
@@ -28,8 +30,8 @@ def noqa_code_at(line: str, line_number: int, column: int) -> tuple[str, Range] 
     match = NOQA_COMMENT.search(line)
     if match is None:
         return None
-    codes_start = match.start("codes")
-    for code in CODE_PATTERN.finditer(line, codes_start, match.end("codes")):
+    codes_start = match.start(CODES)
+    for code in CODE_PATTERN.finditer(line, codes_start, match.end(CODES)):
         if code.start() <= column <= code.end():
             span = Range(
                 start=Position(line=line_number, character=code.start()),

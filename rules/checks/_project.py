@@ -35,6 +35,10 @@ SNIFF_BYTES = 8192
 _TABLE_HEADER = re.compile(r"^\s*\[(\[)?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 _NAME_SEPARATORS = re.compile(r"[-_.]+")
+HEAD_OFFSET = 3
+TOOL = "tool"
+WORKSPACE = "workspace"
+DEPENDENCY_GROUPS = "dependency-groups"
 
 type TomlTable = dict[str, object]
 
@@ -180,7 +184,7 @@ def is_text(data: bytes) -> bool:
         head.decode("utf-8")
     except UnicodeDecodeError as error:
         # A multi-byte character cut by the sniff window is still text.
-        return error.start >= len(head) - 3
+        return error.start >= len(head) - HEAD_OFFSET
     return True
 
 
@@ -246,7 +250,7 @@ def workspace_root(project_directory: Path) -> Workspace | None:
         if level > MAX_PARENT_LEVELS:
             return None
         text = read_text_file(folder / PYPROJECT)
-        workspace = table(parse_toml(text), "tool", "uv", "workspace")
+        workspace = table(parse_toml(text), TOOL, "uv", WORKSPACE)
         if workspace is None:
             continue
         relative = PurePosixPath(project_directory.relative_to(folder).as_posix())
@@ -278,7 +282,7 @@ def project_root(pyproject_path: str | None) -> Path | None:
 def is_project(data: TomlTable | None) -> bool:
     """Whether a parsed pyproject declares a project (or a uv workspace) at all."""
     return table(data, PROJECT_TABLE) is not None or (
-        table(data, "tool", "uv", "workspace") is not None
+        table(data, TOOL, "uv", WORKSPACE) is not None
     )
 
 
@@ -300,9 +304,9 @@ def declared_dependencies(data: TomlTable | None) -> list[Dependency]:
     sources.append((PROJECT_TABLE, project.get("dependencies")))
     optional = table(project, "optional-dependencies") or {}
     sources.extend((f"{PROJECT_TABLE}.optional-dependencies", value) for value in optional.values())
-    groups = table(data, "dependency-groups") or {}
-    sources.extend(("dependency-groups", value) for value in groups.values())
-    sources.append(("tool.uv", (table(data, "tool", "uv") or {}).get("dev-dependencies")))
+    groups = table(data, DEPENDENCY_GROUPS) or {}
+    sources.extend((DEPENDENCY_GROUPS, value) for value in groups.values())
+    sources.append(("tool.uv", (table(data, TOOL, "uv") or {}).get("dev-dependencies")))
     found = []
     for table_name, value in sources:
         for requirement in string_list(value):

@@ -76,6 +76,10 @@ _PIPENV_SUBCOMMANDS = {"sync": "uv sync", "lock": "uv lock"}
 _PIPENV_PASSING = {"run": "uv run", "uninstall": "uv remove"}
 _CONDA_TOOLS = frozenset({"conda", "mamba", "micromamba"})
 _TEST_RUNNER = "pytest"
+POETRY = "poetry"
+PIPENV = "pipenv"
+INSTALL = "install"
+UV_SYNC = "uv sync"
 
 
 class Fragment(BaseModel):
@@ -241,9 +245,9 @@ def judge(tokens: list[Token], in_image: bool) -> Verdict | None:
         return _judge_pip(words[1:], in_image)
     if tool in _TOOL_VERDICTS:
         return _TOOL_VERDICTS[tool]
-    if tool == "poetry":
-        return _judge_manager(words[1:], "poetry", _POETRY_SUBCOMMANDS, _POETRY_PASSING)
-    if tool == "pipenv":
+    if tool == POETRY:
+        return _judge_manager(words[1:], POETRY, _POETRY_SUBCOMMANDS, _POETRY_PASSING)
+    if tool == PIPENV:
         return _judge_pipenv(words[1:])
     return None
 
@@ -274,7 +278,7 @@ def _judge_pip(arguments: list[str], in_image: bool) -> Verdict | None:
             message="pip freeze pins dependencies outside uv (use `uv lock`/`uv export`)"
         )
     packages, requirement_options, other_options = _pip_arguments(rest)
-    if subcommand == "install" and packages and all(map(_UV_REQUIREMENT.match, packages)):
+    if subcommand == INSTALL and packages and all(map(_UV_REQUIREMENT.match, packages)):
         return None  # installing uv itself with pip is how uv gets into an image
     managers = sorted({name.split("=")[0] for name in packages} & _OTHER_MANAGERS)
     if managers:
@@ -295,7 +299,7 @@ def _pip_replacement(
         verb = "uv pip uninstall --system" if in_image else "uv remove"
         return f"{verb} {' '.join(packages)}"
     if requirements and not packages:
-        return "uv sync"
+        return UV_SYNC
     if packages and not requirements:
         verb = "uv pip install --system" if in_image else "uv add"
         return f"{verb} {' '.join(packages)}"
@@ -344,16 +348,16 @@ def _judge_manager(
 
 def _judge_pipenv(arguments: list[str]) -> Verdict:
     subcommand = next((word for word in arguments if not word.startswith("-")), None)
-    if subcommand == "install":
-        rest = arguments[arguments.index("install") + 1 :]
+    if subcommand == INSTALL:
+        rest = arguments[arguments.index(INSTALL) + 1 :]
         packages = [word for word in rest if not word.startswith("-")]
         message = "pipenv manages dependencies: uv is the only manager"
         if not packages:
-            return Verdict(message=message, replacement="uv sync")
+            return Verdict(message=message, replacement=UV_SYNC)
         if len(packages) == len(rest):
             return Verdict(message=message, replacement=f"uv add {' '.join(packages)}")
         return Verdict(message=message)
-    return _judge_manager(arguments, "pipenv", _PIPENV_SUBCOMMANDS, _PIPENV_PASSING)
+    return _judge_manager(arguments, PIPENV, _PIPENV_SUBCOMMANDS, _PIPENV_PASSING)
 
 
 # Tools whose every use is the problem, whatever their arguments.

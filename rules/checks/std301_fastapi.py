@@ -13,13 +13,17 @@ from rules.rule import FileContext, FileRule, UnitContext, UnitRule
 FASTAPI_PACKAGES = frozenset({"fastapi"})
 # The one project allowed to build on FastAPI, by its distribution name.
 LLM_PACKAGE_NAMES = frozenset({"llm", "progression-labs-llm"})
+STD301 = "STD301"
+FAST_API_IS_ONLY_MESSAGE = (
+    "FastAPI is only for the llm package: build APIs with progression-labs/fastify-api"
+)
 
 
 @register
 class DirectFastApi(UnitRule, FileRule):
     """Both kinds: imports in `.py` units, and the dependency in `pyproject.toml`."""
 
-    code = "STD301"
+    code = STD301
     name = "direct-fastapi"
     summary = "FastAPI used directly: build APIs in TypeScript (Fastify); only the llm package uses FastAPI"
     severities = TierSeverities(
@@ -39,7 +43,7 @@ class DirectFastApi(UnitRule, FileRule):
         bad=[
             RuleExample(
                 source="from fastapi import FastAPI\n\napp = FastAPI()\n",
-                expected_codes=["STD301"],
+                expected_codes=[STD301],
             ),
             RuleExample(
                 source=(
@@ -47,7 +51,7 @@ class DirectFastApi(UnitRule, FileRule):
                     'dependencies = ["fastapi>=0.110", "pydantic"]\n'
                 ),
                 path=PYPROJECT,
-                expected_codes=["STD301"],
+                expected_codes=[STD301],
             ),
         ],
         good=[
@@ -65,7 +69,7 @@ class DirectFastApi(UnitRule, FileRule):
         for imported in imported_packages(context):
             if imported.package in FASTAPI_PACKAGES:
                 yield self.finding(
-                    "FastAPI is only for the llm package: build APIs with progression-labs/fastify-api",
+                    FAST_API_IS_ONLY_MESSAGE,
                     context.range_of(imported.node),
                 )
 
@@ -75,6 +79,6 @@ class DirectFastApi(UnitRule, FileRule):
         for dependency in declared_dependencies(parse_toml(context.text)):
             if dependency.name in FASTAPI_PACKAGES:
                 yield self.finding(
-                    "FastAPI is only for the llm package: build APIs with progression-labs/fastify-api",
+                    FAST_API_IS_ONLY_MESSAGE,
                     dependency_range(context.text, dependency),
                 )

@@ -11,12 +11,14 @@ from rules.registry import register
 from rules.rule import FileContext, FileRule, UnitContext, UnitRule
 from rules.tiers import BLOCKED_IMPORT_ADVICE, BLOCKED_IMPORTS
 
+STD302 = "STD302"
+
 
 @register
 class BlockedImport(UnitRule, FileRule):
     """Both kinds: imports in `.py` units, and the dependencies in `pyproject.toml`."""
 
-    code = "STD302"
+    code = STD302
     name = "blocked-import"
     summary = "An LLM vendor SDK imported directly instead of through the llm package"
     severities = TierSeverities(production=Severity.ERROR, internal=Severity.ERROR, prototype=None)
@@ -34,11 +36,11 @@ class BlockedImport(UnitRule, FileRule):
         bad=[
             RuleExample(
                 source="import openai\n\nclient = openai.OpenAI()\n",
-                expected_codes=["STD302"],
+                expected_codes=[STD302],
             ),
             RuleExample(
                 source="from anthropic.types import Message\n",
-                expected_codes=["STD302"],
+                expected_codes=[STD302],
             ),
             RuleExample(
                 source=(
@@ -46,7 +48,7 @@ class BlockedImport(UnitRule, FileRule):
                     'dev = [\n    "openai>=1.0",\n]\n'
                 ),
                 path=PYPROJECT,
-                expected_codes=["STD302"],
+                expected_codes=[STD302],
             ),
         ],
         good=[

@@ -59,6 +59,9 @@ _INI_SECTION_TOOLS = {
     "tool:isort": "isort",
     "pylint": "pylint",
 }
+STD303 = "STD303"
+PROJECT_NAME_SVC_TOOL_MESSAGE = '[project]\nname = "svc"\n\n[tool.ruff]\nline-length = 100\n'
+TOOL = "tool"
 
 
 def _ini_tool(section: str) -> str | None:
@@ -70,7 +73,7 @@ def _ini_tool(section: str) -> str | None:
 
 @register
 class OtherToolConfigured(FileRule):
-    code = "STD303"
+    code = STD303
     name = "other-tool-configured"
     summary = "mypy, pyright, black, isort, flake8 or pylint configured: the stack is Ruff and ty"
     severities = TierSeverities(
@@ -98,19 +101,19 @@ class OtherToolConfigured(FileRule):
                     "[tool.ruff]\nline-length = 100\n"
                 ),
                 path=PYPROJECT,
-                expected_codes=["STD303"],
-                fixed='[project]\nname = "svc"\n\n[tool.ruff]\nline-length = 100\n',
+                expected_codes=[STD303],
+                fixed=PROJECT_NAME_SVC_TOOL_MESSAGE,
                 unsafe=True,
             ),
             RuleExample(
                 source="[flake8]\nmax-line-length = 100\n",
                 path=".flake8",
-                expected_codes=["STD303"],
+                expected_codes=[STD303],
             ),
         ],
         good=[
             RuleExample(
-                source='[project]\nname = "svc"\n\n[tool.ruff]\nline-length = 100\n',
+                source=PROJECT_NAME_SVC_TOOL_MESSAGE,
                 path=PYPROJECT,
             ),
         ],
@@ -133,11 +136,11 @@ class OtherToolConfigured(FileRule):
             yield from self._ini_sections(context.text, name)
 
     def _pyproject_tables(self, text: str) -> Iterator[Finding]:
-        tools = table(parse_toml(text), "tool") or {}
+        tools = table(parse_toml(text), TOOL) or {}
         reported: set[str] = set()
         for header in table_headers(text):
             parts = header.name.split(".")
-            tool = parts[1] if parts[0] == "tool" and len(parts) > 1 else ""
+            tool = parts[1] if parts[0] == TOOL and len(parts) > 1 else ""
             if tool not in REPLACED_TOOLS or tool in reported or tool not in tools:
                 continue
             reported.add(tool)

@@ -29,6 +29,8 @@ FORBIDDEN_PATTERNS = (
     "environment.yaml",
 )
 ADVICE = "declare dependencies in pyproject.toml and lock them in uv.lock (`uv add`, `uv lock`)"
+STD401 = "STD401"
+PROJECT_NAME_SVC = '[project]\nname = "svc"\n'
 
 
 def is_forbidden(name: str) -> bool:
@@ -38,7 +40,7 @@ def is_forbidden(name: str) -> bool:
 
 @register
 class ForbiddenDependencyFile(FileRule):
-    code = "STD401"
+    code = STD401
     name = "forbidden-dependency-file"
     summary = "A requirements.txt, Pipfile, poetry.lock or environment.yml: uv is the only manager"
     severities = TierSeverities(
@@ -61,18 +63,18 @@ class ForbiddenDependencyFile(FileRule):
             RuleExample(
                 source="requests==2.32.3\n",
                 path="requirements.txt",
-                expected_codes=["STD401"],
+                expected_codes=[STD401],
             ),
             RuleExample(
-                source='[project]\nname = "svc"\n',
+                source=PROJECT_NAME_SVC,
                 path=f"service/{PYPROJECT}",
                 files={"requirements-dev.txt": "pytest\n"},
-                expected_codes=["STD401"],
+                expected_codes=[STD401],
             ),
         ],
         good=[
             RuleExample(
-                source='[project]\nname = "svc"\n',
+                source=PROJECT_NAME_SVC,
                 path=f"service/{PYPROJECT}",
                 files={"uv.lock": "version = 1\n"},
             ),

@@ -45,6 +45,8 @@ _SUBPROCESS_FUNCTIONS = frozenset({"run", "call", "check_call", "check_output", 
 _OS_FUNCTIONS = frozenset({"system", "popen"})
 _SHELL_SAFE = re.compile(r"^[\w@%+=:,./<>~^-]+$")
 MAX_SHOWN_COMMAND = 60
+STD402 = "STD402"
+DOCKERFILE = "Dockerfile"
 
 
 def _is_dockerfile(name: str) -> bool:
@@ -63,7 +65,7 @@ class NonUvDependencyCommand(UnitRule, FileRule):
     """Both kinds: `subprocess`/`os.system` calls in `.py` units, and whole scripts,
     Dockerfiles, workflows and Makefiles."""
 
-    code = "STD402"
+    code = STD402
     name = "non-uv-dependency-command"
     summary = "pip, poetry, pipenv or conda manages dependencies: use the uv command"
     severities = TierSeverities(
@@ -91,20 +93,20 @@ class NonUvDependencyCommand(UnitRule, FileRule):
                     "FROM python:3.12-slim\nRUN pip install uv\n"
                     "RUN pip install --no-cache-dir -r requirements.txt\n"
                 ),
-                path="Dockerfile",
-                expected_codes=["STD402"],
+                path=DOCKERFILE,
+                expected_codes=[STD402],
                 fixed="FROM python:3.12-slim\nRUN pip install uv\nRUN uv sync\n",
                 unsafe=True,
             ),
             RuleExample(
                 source="#!/bin/sh\nset -e\npython -m pytest -x tests\n",
                 path="scripts/test.sh",
-                expected_codes=["STD402"],
+                expected_codes=[STD402],
                 fixed="#!/bin/sh\nset -e\nuv run pytest -x tests\n",
             ),
             RuleExample(
                 source='import subprocess\n\nsubprocess.run(["pip", "install", "httpx"], check=True)\n',
-                expected_codes=["STD402"],
+                expected_codes=[STD402],
                 fixed='import subprocess\n\nsubprocess.run(["uv", "add", "httpx"], check=True)\n',
                 unsafe=True,
             ),
@@ -112,7 +114,7 @@ class NonUvDependencyCommand(UnitRule, FileRule):
         good=[
             RuleExample(
                 source="FROM python:3.12-slim\nRUN pip install uv\nRUN uv sync --frozen\n",
-                path="Dockerfile",
+                path=DOCKERFILE,
             ),
             RuleExample(
                 source="jobs:\n  test:\n    steps:\n      - run: uv sync\n      - run: uv run pytest\n",

@@ -11,11 +11,12 @@ from rules.rule import FileContext, FileRule
 
 # `[tool.X]` tables of the managers uv replaces.
 OTHER_MANAGERS = ("poetry", "pdm", "rye", "pixi", "pipenv", "conda")
+STD403 = "STD403"
 
 
 @register
 class OtherManagerTable(FileRule):
-    code = "STD403"
+    code = STD403
     name = "other-manager-table"
     summary = "pyproject.toml configures another package manager ([tool.poetry], [tool.pdm], ...)"
     severities = TierSeverities(
@@ -41,7 +42,7 @@ class OtherManagerTable(FileRule):
                     '[tool.poetry.dependencies]\npython = "^3.12"\n'
                 ),
                 path=PYPROJECT,
-                expected_codes=["STD403"],
+                expected_codes=[STD403],
             ),
         ],
         good=[

@@ -20,10 +20,15 @@ from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.registry import register
 from rules.rule import FileContext, FileRule
 
+STD404 = "STD404"
+PROJECT_NAME_SVC_REQUIRES_MESSAGE = '[project]\nname = "svc"\nrequires-python = ">=3.12"\n'
+VERSION_1 = "version = 1\n"
+TOOL = "tool"
+
 
 @register
 class MissingUvLock(FileRule):
-    code = "STD404"
+    code = STD404
     name = "missing-uv-lock"
     summary = "No uv.lock beside pyproject.toml (or at the uv workspace root)"
     severities = TierSeverities(
@@ -44,16 +49,16 @@ class MissingUvLock(FileRule):
         ),
         bad=[
             RuleExample(
-                source='[project]\nname = "svc"\nrequires-python = ">=3.12"\n',
+                source=PROJECT_NAME_SVC_REQUIRES_MESSAGE,
                 path=f"service/{PYPROJECT}",
-                expected_codes=["STD404"],
+                expected_codes=[STD404],
             ),
         ],
         good=[
             RuleExample(
-                source='[project]\nname = "svc"\nrequires-python = ">=3.12"\n',
+                source=PROJECT_NAME_SVC_REQUIRES_MESSAGE,
                 path=f"service/{PYPROJECT}",
-                files={UV_LOCK: "version = 1\n"},
+                files={UV_LOCK: VERSION_1},
             ),
             RuleExample(
                 source='[project]\nname = "member"\nrequires-python = ">=3.12"\n',
@@ -62,7 +67,7 @@ class MissingUvLock(FileRule):
                     f"../../{PYPROJECT}": (
                         '[project]\nname = "root"\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
                     ),
-                    f"../../{UV_LOCK}": "version = 1\n",
+                    f"../../{UV_LOCK}": VERSION_1,
                 },
             ),
         ],
@@ -73,9 +78,9 @@ class MissingUvLock(FileRule):
         directory = file_directory(context.path)
         if context.text is None or data is None or directory is None:
             return
-        if table(data, PROJECT_TABLE) is None and table(data, "tool", "uv", "workspace") is None:
+        if table(data, PROJECT_TABLE) is None and table(data, TOOL, "uv", "workspace") is None:
             return
-        if (table(data, "tool", "uv") or {}).get("managed") is False:
+        if (table(data, TOOL, "uv") or {}).get("managed") is False:
             return  # uv told not to manage this project: nothing is ever locked here
         workspace = workspace_root(directory)
         root = Path(workspace.root) if workspace is not None else directory

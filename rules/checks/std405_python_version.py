@@ -39,6 +39,7 @@ REQUIRES_PYTHON_VALUE = f'">={MINIMUM_TEXT}"'
 _CLAUSE = re.compile(r"^\s*(===|==|~=|!=|<=|>=|<|>)\s*([0-9][0-9.*]*)\s*$")
 _VERSION_IN_FILE = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?:\.\d+)?")
 _LOWER_BOUNDS = frozenset({">=", ">", "==", "===", "~="})
+STD405 = "STD405"
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -67,7 +68,7 @@ def admits_older(specifier: str) -> bool:
 
 @register
 class PythonVersion(FileRule):
-    code = "STD405"
+    code = STD405
     name = "python-version"
     summary = "requires-python missing or admits Python < 3.12; .python-version older than 3.12"
     severities = TierSeverities(
@@ -90,19 +91,19 @@ class PythonVersion(FileRule):
             RuleExample(
                 source='[project]\nname = "svc"\nrequires-python = ">=3.9"\n',
                 path=PYPROJECT,
-                expected_codes=["STD405"],
+                expected_codes=[STD405],
                 fixed='[project]\nname = "svc"\nrequires-python = ">=3.12"\n',
             ),
             RuleExample(
                 source='[project]\nname = "svc"\nversion = "0.1.0"\n',
                 path=PYPROJECT,
-                expected_codes=["STD405"],
+                expected_codes=[STD405],
                 fixed='[project]\nrequires-python = ">=3.12"\nname = "svc"\nversion = "0.1.0"\n',
             ),
             RuleExample(
                 source="3.11\n",
                 path=PYTHON_VERSION_FILE,
-                expected_codes=["STD405"],
+                expected_codes=[STD405],
                 fixed="3.12\n",
             ),
         ],

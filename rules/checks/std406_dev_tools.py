@@ -42,6 +42,7 @@ DEV_GROUP = "dev"
 MISSING_KEY = "missing"
 _DEV_KEY = re.compile(r"^\s*[\"']?dev[\"']?\s*=\s*\[")
 LOCK_ADVICE = "then run `uv lock`"
+STD406 = "STD406"
 
 
 def _group_names(groups: TomlTable, name: str, seen: frozenset[str] = frozenset()) -> set[str]:
@@ -70,7 +71,7 @@ def dev_tools_of(data: TomlTable | None) -> set[str]:
 
 @register
 class MissingDevTools(FileRule):
-    code = "STD406"
+    code = STD406
     name = "missing-dev-tools"
     summary = "ruff, ty or pytest missing from the dev dependency group"
     severities = TierSeverities(
@@ -96,7 +97,7 @@ class MissingDevTools(FileRule):
                     '[project]\nname = "svc"\n\n[dependency-groups]\ndev = [\n    "pytest>=8",\n]\n'
                 ),
                 path=f"service/{PYPROJECT}",
-                expected_codes=["STD406"],
+                expected_codes=[STD406],
                 fixed=(
                     '[project]\nname = "svc"\n\n[dependency-groups]\ndev = [\n    "ruff",\n'
                     '    "ty",\n    "pytest>=8",\n]\n'
@@ -106,7 +107,7 @@ class MissingDevTools(FileRule):
             RuleExample(
                 source='[project]\nname = "svc"\n',
                 path=f"service/{PYPROJECT}",
-                expected_codes=["STD406"],
+                expected_codes=[STD406],
                 fixed=(
                     '[project]\nname = "svc"\n\n[dependency-groups]\n'
                     'dev = ["pytest", "ruff", "ty"]\n'

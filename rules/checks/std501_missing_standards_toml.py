@@ -41,6 +41,8 @@ ROOT_KEY = "root"
 RULESETS_KEY = "rulesets"
 RULESET_KEY = "ruleset"
 QUICKFIX_KIND = "quickfix"
+STD501 = "STD501"
+PROJECT_NAME_SVC_REQUIRES_MESSAGE = '[project]\nname = "svc"\nrequires-python = ">=3.12"\n'
 
 
 def standards_content(ruleset: str) -> str:
@@ -68,7 +70,7 @@ def create_fix(root: str, ruleset: str) -> Fix:
 
 @register
 class MissingStandardsToml(FileRule):
-    code = "STD501"
+    code = STD501
     name = "missing-standards-toml"
     summary = "No standards.toml at the project root"
     severities = TierSeverities(
@@ -90,14 +92,14 @@ class MissingStandardsToml(FileRule):
         ),
         bad=[
             RuleExample(
-                source='[project]\nname = "svc"\nrequires-python = ">=3.12"\n',
+                source=PROJECT_NAME_SVC_REQUIRES_MESSAGE,
                 path=f"service/{PYPROJECT}",
-                expected_codes=["STD501"],
+                expected_codes=[STD501],
             ),
         ],
         good=[
             RuleExample(
-                source='[project]\nname = "svc"\nrequires-python = ">=3.12"\n',
+                source=PROJECT_NAME_SVC_REQUIRES_MESSAGE,
                 path=f"service/{PYPROJECT}",
                 files={STANDARDS_TOML: standards_content("python-internal")},
             ),

@@ -12,11 +12,12 @@ from rules.registry import register
 from rules.rule import FileContext, FileRule
 
 BINARY_MESSAGE = "standards.toml is not a UTF-8 text file"
+STD502 = "STD502"
 
 
 @register
 class InvalidStandardsToml(FileRule):
-    code = "STD502"
+    code = STD502
     name = "invalid-standards-toml"
     summary = (
         "standards.toml is invalid: TOML error, unknown tier or ruleset, or a key conform rejects"
@@ -43,7 +44,7 @@ class InvalidStandardsToml(FileRule):
             RuleExample(
                 source='[standards]\nruleset = "python-prod"\n',
                 path=STANDARDS_FILE,
-                expected_codes=["STD502"],
+                expected_codes=[STD502],
             ),
             RuleExample(
                 source=(
@@ -52,7 +53,7 @@ class InvalidStandardsToml(FileRule):
                     'rulesets = ["base-internal", "python-internal"]\n'
                 ),
                 path=STANDARDS_FILE,
-                expected_codes=["STD502"],
+                expected_codes=[STD502],
             ),
             RuleExample(
                 source=(
@@ -61,7 +62,7 @@ class InvalidStandardsToml(FileRule):
                     'rulesets = ["base-internal", "python-internal"]\n'
                 ),
                 path=STANDARDS_FILE,
-                expected_codes=["STD502"],
+                expected_codes=[STD502],
             ),
         ],
         good=[

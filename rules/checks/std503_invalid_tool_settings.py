@@ -12,11 +12,12 @@ from rules.registry import register
 from rules.rule import FileContext, FileRule
 
 BINARY_MESSAGE = "pyproject.toml is not a UTF-8 text file"
+STD503 = "STD503"
 
 
 @register
 class InvalidToolSettings(FileRule):
-    code = "STD503"
+    code = STD503
     name = "invalid-tool-settings"
     summary = "pyproject.toml is not valid TOML, or [tool.standards-lsp] has invalid settings"
     severities = TierSeverities(
@@ -37,12 +38,12 @@ class InvalidToolSettings(FileRule):
             RuleExample(
                 source='[tool.standards-lsp]\nselect = ["STD2"]\nallowed-magic-value = [42]\n',
                 path=PYPROJECT_FILE,
-                expected_codes=["STD503"],
+                expected_codes=[STD503],
             ),
             RuleExample(
                 source='[project]\nname = "svc\n',
                 path=PYPROJECT_FILE,
-                expected_codes=["STD503"],
+                expected_codes=[STD503],
             ),
         ],
         good=[

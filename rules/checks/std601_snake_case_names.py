@@ -29,6 +29,8 @@ GENERATED_SUFFIXES = ("_pb2.py", "_pb2_grpc.py", "_pb2.pyi")
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 START_OF_FILE = Range(start=Position(line=0, character=0), end=Position(line=0, character=0))
+STD601 = "STD601"
+VALUE_1 = "VALUE = 1\n"
 
 
 def snake_case(name: str) -> str:
@@ -58,7 +60,7 @@ def is_generated(parts: tuple[str, ...]) -> bool:
 
 @register
 class SnakeCaseNames(FileRule):
-    code = "STD601"
+    code = STD601
     name = "snake-case-names"
     summary = "A .py file or package folder name that is not snake_case"
     severities = TierSeverities(production=Severity.ERROR, internal=Severity.ERROR, prototype=None)
@@ -77,11 +79,11 @@ class SnakeCaseNames(FileRule):
             "break on case-insensitive file systems (`MyModule` vs `mymodule`)."
         ),
         bad=[
-            RuleExample(source="VALUE = 1\n", path="DataLoader.py", expected_codes=["STD601"]),
-            RuleExample(source="", path="My-Package/__init__.py", expected_codes=["STD601"]),
+            RuleExample(source=VALUE_1, path="DataLoader.py", expected_codes=[STD601]),
+            RuleExample(source="", path="My-Package/__init__.py", expected_codes=[STD601]),
         ],
         good=[
-            RuleExample(source="VALUE = 1\n", path="data_loader.py"),
+            RuleExample(source=VALUE_1, path="data_loader.py"),
             RuleExample(source="", path="migrations/0001_Initial.py"),
         ],
     )

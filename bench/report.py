@@ -1,0 +1,200 @@
+"""The benchmark's outputs: a Markdown table for people, JSON for tools, ratios against ruff."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import BaseModel
+
+from bench.inputs import EditVariant
+from bench.session import SessionResult
+from bench.stats import MILLISECONDS
+
+REFERENCE_SERVER = "ruff"
+KIB_PER_MIB = 1024.0
+MISSING = "-"
+MEDIAN_MS = "median_ms"
+P95_MS = "p95_ms"
+
+type Metric = Callable[[SessionResult], float | None]
+
+
+class RunReport(BaseModel):
+    """Everything one run measured, and how it was run."""
+
+    started: str
+    duration_seconds: float
+    command: list[str]
+    environment: dict[str, str]
+    servers: dict[str, list[str]]
+    diagnostics_mode: str
+    edits_per_variant: int
+    results: list[SessionResult]
+
+
+def _edit_metric(variant: EditVariant, field: str) -> Metric:
+    def metric(result: SessionResult) -> float | None:
+        edits = result.edits.get(variant)
+        return None if edits is None else getattr(edits.timings, field)
+
+    return metric
+
+
+def _open(result: SessionResult) -> float | None:
+    return None if result.open is None else result.open * MILLISECONDS
+
+
+def _code_action(result: SessionResult) -> float | None:
+    return result.code_action.median_ms
+
+
+def _rss(result: SessionResult) -> float | None:
+    return None if result.peak_rss_kib is None else result.peak_rss_kib / KIB_PER_MIB
+
+
+def _cell(value: float | None, reference: float | None, ratio: bool) -> str:
+    if value is None:
+        return MISSING
+    text = f"{value:.1f}"
+    if ratio and reference:
+        text += f" ({value / reference:.2f}x)"
+    return text
+
+
+def _reference(results: list[SessionResult], input_name: str) -> SessionResult | None:
+    for result in results:
+        if result.input == input_name and result.server == REFERENCE_SERVER:
+            return result
+    return None
+
+
+def _columns(variants: list[EditVariant]) -> list[tuple[str, Metric, bool]]:
+    columns: list[tuple[str, Metric, bool]] = [("open→diags ms", _open, True)]
+    for variant in variants:
+        columns.append((f"edit({variant}) median ms", _edit_metric(variant, MEDIAN_MS), True))
+        columns.append((f"edit({variant}) p95 ms", _edit_metric(variant, P95_MS), True))
+    columns.append(("codeAction median ms", _code_action, True))
+    columns.append(("peak RSS MiB", _rss, True))
+    return columns
+
+
+def _notes(result: SessionResult) -> str:
+    notes = ["pull" if result.pulled else "push"]
+    for variant, edits in result.edits.items():
+        if edits.missed:
+            notes.append(f"{edits.missed} {variant} edits timed out")
+        if edits.skipped:
+            made = edits.timings.count + edits.missed
+            notes.append(f"{made}/{made + edits.skipped} {variant} edits (time budget)")
+    if result.open_diagnostics is not None:
+        notes.append(f"{result.open_diagnostics} diags")
+    actions = f"{result.code_action_items} actions/{result.code_action_count} requests"
+    if result.code_action_without_diagnostic:
+        actions += " at edited lines (no diagnostic)"
+    notes.append(actions)
+    if result.error:
+        notes.append(f"error: {result.error}")
+    return "; ".join(notes)
+
+
+def markdown(report: RunReport) -> str:
+    """The results as one Markdown table per input, ratios against ruff in parentheses."""
+    variants = list(dict.fromkeys(variant for result in report.results for variant in result.edits))
+    columns = _columns(variants)
+    header = ["server", *(title for title, _, _ in columns), "notes"]
+    out = [
+        f"# LSP latency — {report.started}",
+        "",
+        f"Diagnostics mode: {report.diagnostics_mode}; {report.edits_per_variant} edits per "
+        f"variant; run took {report.duration_seconds:.0f} s. Ratios are against {REFERENCE_SERVER}.",
+        "",
+    ]
+    inputs = list(dict.fromkeys(result.input for result in report.results))
+    for input_name in inputs:
+        rows = [result for result in report.results if result.input == input_name]
+        reference = _reference(report.results, input_name)
+        out.extend([f"## {input_name} ({rows[0].lines} lines)", ""])
+        out.append("| " + " | ".join(header) + " |")
+        out.append("|" + "---|" * len(header))
+        for result in rows:
+            cells = [
+                _cell(metric(result), metric(reference) if reference else None, ratio)
+                for _, metric, ratio in columns
+            ]
+            out.append("| " + " | ".join([result.server, *cells, _notes(result)]) + " |")
+        out.append("")
+    out.extend(["## Environment", ""])
+    out.extend(f"- {key}: {value}" for key, value in report.environment.items())
+    out.extend(f"- {name}: `{' '.join(command)}`" for name, command in report.servers.items())
+    return "\n".join(out) + "\n"
+
+
+OURS = "ours"
+EDIT_MEDIAN_LIMIT = 1.0
+EDIT_P95_LIMIT = 2.0
+OPEN_LIMIT = 3.0
+RSS_LIMIT_MIB = 150.0
+RSS_TARGET_INPUT = "stdlib_concat_20k"
+
+
+class TargetCheck(BaseModel):
+    """One of the issue's performance targets for our server on one input."""
+
+    input: str
+    target: str
+    ours: float | None
+    limit: float | None
+    met: bool | None
+
+
+def _ratio_check(
+    input_name: str, target: str, pair: tuple[float | None, float | None], factor: float
+) -> TargetCheck:
+    ours, ruff = pair
+    limit = None if ruff is None else ruff * factor
+    met = None if ours is None or limit is None else ours <= limit
+    return TargetCheck(input=input_name, target=target, ours=ours, limit=limit, met=met)
+
+
+def target_checks(results: list[SessionResult]) -> list[TargetCheck]:
+    """The issue's targets (edit median <= ruff, p95 <= 2x ruff, open <= 3x ruff, RSS < 150 MiB)."""
+    checks: list[TargetCheck] = []
+    for result in results:
+        if result.server != OURS:
+            continue
+        reference = _reference(results, result.input)
+        for variant in result.edits:
+            for field, factor in ((MEDIAN_MS, EDIT_MEDIAN_LIMIT), (P95_MS, EDIT_P95_LIMIT)):
+                metric = _edit_metric(variant, field)
+                pair = (metric(result), metric(reference) if reference else None)
+                target = f"edit({variant}) {field.removesuffix('_ms')} <= {factor:g}x ruff"
+                checks.append(_ratio_check(result.input, target, pair, factor))
+        pair = (_open(result), _open(reference) if reference else None)
+        checks.append(_ratio_check(result.input, f"open <= {OPEN_LIMIT:g}x ruff", pair, OPEN_LIMIT))
+        if result.input == RSS_TARGET_INPUT:
+            rss = _rss(result)
+            met = None if rss is None else rss < RSS_LIMIT_MIB
+            checks.append(
+                TargetCheck(
+                    input=result.input, target="peak RSS", ours=rss, limit=RSS_LIMIT_MIB, met=met
+                )
+            )
+    return checks
+
+
+def targets_markdown(checks: list[TargetCheck]) -> str:
+    """The target checks as a Markdown table (empty when our server was not measured)."""
+    if not checks:
+        return ""
+    verdicts = {True: "met", False: "**missed**", None: MISSING}
+    out = [
+        "## Targets (ours)",
+        "",
+        "| input | target | ours | limit | verdict |",
+        "|---|---|---|---|---|",
+    ]
+    for check in checks:
+        ours = MISSING if check.ours is None else f"{check.ours:.1f}"
+        limit = MISSING if check.limit is None else f"{check.limit:.1f}"
+        out.append(f"| {check.input} | {check.target} | {ours} | {limit} | {verdicts[check.met]} |")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,254 @@
+"""Shared by STD101 and STD102: finding dict signatures in a unit, and building their fix
+lazily (the libcst rewrite of `rules.pydantic_model` runs only when the fix is chosen)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from rules.checks._dict_shapes import (
+    FunctionNode,
+    ParameterShape,
+    ReturnShape,
+    analyse_parameter,
+    analyse_return,
+    dict_type_of,
+    dict_uses,
+    functions_with_classes,
+    has_transparent_decorators,
+    is_exempt_function,
+    names_in,
+    uncalled_references,
+)
+from rules.model_names import free_name, parameter_model_name, return_model_name
+from rules.models import Finding, Fix, Range, Safety
+from rules.pydantic_model import TargetKind, conversion_fix, target_of
+from rules.rule import (
+    FixRequest,
+    ModuleContext,
+    ModuleRule,
+    RefactorOffer,
+    RefactorRequest,
+    UnitContext,
+)
+
+STUB_SUFFIX = ".pyi"
+REWRITE_KIND = "refactor.rewrite"
+MAX_KEYS_SHOWN = 4
+LINENO_OFFSET = 2
+
+
+class Candidate(BaseModel):
+    """One dict of a function that could become a model."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    kind: TargetKind
+    function: FunctionNode
+    node: ast.AST  # where the finding points
+    keys: list[str]
+    blockers: list[str]
+    parameter: str | None = None
+
+    @property
+    def model_name(self) -> str:
+        if self.parameter is not None:
+            return parameter_model_name(self.function.name, self.parameter)
+        return return_model_name(self.function.name)
+
+    @property
+    def title(self) -> str:
+        if self.parameter is not None:
+            return f"Convert `{self.parameter}` to Pydantic model `{self.model_name}`"
+        return f"Convert the return of `{self.function.name}` to Pydantic model `{self.model_name}`"
+
+    @property
+    def shown_keys(self) -> str:
+        shown = ", ".join(f"`{key}`" for key in self.keys[:MAX_KEYS_SHOWN])
+        return shown + (", ..." if len(self.keys) > MAX_KEYS_SHOWN else "")
+
+
+def parameter_candidates(function: FunctionNode) -> Iterator[Candidate]:
+    """The function's dict parameters whose keys are known."""
+    if not has_transparent_decorators(function):
+        return  # a registering decorator: the registry calls it with dicts
+    arguments = function.args
+    for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+        shape: ParameterShape | None = analyse_parameter(function, argument)
+        if shape is not None:
+            yield Candidate(
+                kind=TargetKind.PARAMETER,
+                function=function,
+                node=argument,
+                keys=shape.keys,
+                blockers=shape.blockers,
+                parameter=argument.arg,
+            )
+
+
+def return_candidate(function: FunctionNode, annotated: bool) -> Candidate | None:
+    """The function's returned dicts, when they have known keys and the annotation is a
+    dict of anything (`annotated`) or missing (not `annotated`)."""
+    if annotated != (function.returns is not None):
+        return None
+    if annotated and dict_type_of(function.returns) is None:
+        return None
+    shape: ReturnShape | None = analyse_return(function)
+    if shape is None:
+        return None
+    node = function.returns if function.returns is not None else function
+    return Candidate(
+        kind=TargetKind.RETURN,
+        function=function,
+        node=node,
+        keys=shape.keys,
+        blockers=shape.blockers,
+    )
+
+
+def checked_functions(context: UnitContext) -> Iterator[FunctionNode]:
+    """The unit's functions these rules look at (not in tests, stubs, overrides, protocols)."""
+    if context.settings.is_test or (context.path or "").endswith(STUB_SUFFIX):
+        return
+    bases = context.class_info.bases if context.class_info is not None else None
+    for function, class_bases in functions_with_classes(context.body, bases):
+        if not is_exempt_function(function, class_bases):
+            yield function
+
+
+class DictSummary(BaseModel):
+    """One unit's candidate findings, and the functions whose results it uses as dicts."""
+
+    findings: list[Finding]
+    dict_uses: list[str]
+    references: list[str]
+    names: list[str]
+
+
+def _named_apart(found: Finding, taken: set[str]) -> Finding:
+    """The finding with its fix's title naming the model as the rewrite will: with a suffix
+    when the module already uses the name."""
+    model = found.data.get("model")
+    if found.fix is None or not isinstance(model, str) or model not in taken:
+        return found
+    title = found.fix.title.replace(f"`{model}`", f"`{free_name(model, taken)}`")
+    return found.model_copy(update={"fix": found.fix.model_copy(update={"title": title})})
+
+
+class ConvertsToModel(ModuleRule):
+    """A rule whose fix is "Convert to Pydantic model" (built lazily).
+
+    A module rule because a return is only worth converting when no code of the module uses
+    the function's result as a dict (`**f()`, `f().items()`, passing it on): each unit's
+    candidates and dict uses are summarised, and the module pass drops returns used so.
+    """
+
+    fix_title = "Convert to a generated Pydantic model (unsafe: callers change)"
+
+    def candidates_in(self, context: UnitContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def summarize(self, context: UnitContext) -> DictSummary | None:
+        findings = list(self.candidates_in(context))
+        uses = sorted(dict_uses(context.body))
+        references = sorted(uncalled_references(context.body))
+        names = sorted(names_in(context.body))
+        return DictSummary(findings=findings, dict_uses=uses, references=references, names=names)
+
+    def check_module(self, context: ModuleContext) -> Iterator[Finding]:
+        summaries = [
+            (start, summary)
+            for start, summary in context.summaries
+            if isinstance(summary, DictSummary)
+        ]
+        used = {name for _start, summary in summaries for name in summary.dict_uses}
+        handed_on = {name for _start, summary in summaries for name in summary.references}
+        taken = {name for _start, summary in summaries for name in summary.names}
+        for start, summary in summaries:
+            for found in summary.findings:
+                # a return used as a dict, or a parameter of a function someone else calls
+                dropped = used if found.data.get("kind") == TargetKind.RETURN.value else handed_on
+                if found.data.get("function") not in dropped:
+                    yield _named_apart(found, taken).shifted(start)
+
+    def finding_for(self, context: UnitContext, candidate: Candidate, message: str) -> Finding:
+        fix = None
+        if candidate.blockers:
+            message += " (no automatic fix: " + "; ".join(candidate.blockers) + ")"
+        else:
+            fix = Fix(title=candidate.title, safety=Safety.UNSAFE, edits=None)
+        found = self.finding(message, self._range(context, candidate), fix)
+        found.data.update(
+            kind=candidate.kind.value,
+            function=candidate.function.name,
+            parameter=candidate.parameter,
+            model=candidate.model_name,
+        )
+        return found
+
+    def _range(self, context: UnitContext, candidate: Candidate) -> Range:
+        if isinstance(candidate.node, ast.FunctionDef | ast.AsyncFunctionDef):
+            start = context.range_of(candidate.node).start
+            line_text = context.lines[start.line] if start.line < len(context.lines) else ""
+            column = line_text.find(candidate.function.name, start.character)
+            if column < 0:
+                return context.range_of(candidate.node)
+            return Range.model_validate(
+                {
+                    "start": {"line": start.line, "character": column},
+                    "end": {"line": start.line, "character": column + len(candidate.function.name)},
+                }
+            )
+        return context.range_of(candidate.node)
+
+    def build_fix(self, request: FixRequest) -> Fix | None:
+        data = {**request.finding.data, "line": request.finding.range.start.line}
+        target = target_of(data)
+        if target is None:
+            return None
+        return conversion_fix(request.text, target)
+
+    def offer_refactorings(self, request: RefactorRequest) -> list[RefactorOffer]:
+        try:
+            tree = ast.parse(request.text)
+        except (SyntaxError, ValueError):
+            return []
+        offers: list[RefactorOffer] = []
+        first, last = request.range.start.line, request.range.end.line
+        for function, _bases in functions_with_classes(tree.body):
+            start = min([function.lineno, *(d.lineno for d in function.decorator_list)]) - 1
+            end = max(function.lineno - 1, function.body[0].lineno - LINENO_OFFSET)
+            if last < start or first > end:
+                continue
+            offers.extend(self._offers_for(function))
+        return offers
+
+    def _offers_for(self, function: FunctionNode) -> list[RefactorOffer]:
+        candidates = list(parameter_candidates(function))
+        for annotated in (True, False):
+            found = return_candidate(function, annotated)
+            if found is not None:
+                candidates.append(found)
+        return [
+            RefactorOffer(
+                code=self.code,
+                kind=REWRITE_KIND,
+                title=candidate.title,
+                data={
+                    "kind": candidate.kind.value,
+                    "function": function.name,
+                    "parameter": candidate.parameter,
+                    "line": getattr(candidate.node, "lineno", function.lineno) - 1,
+                },
+            )
+            for candidate in candidates
+            if not candidate.blockers
+        ]
+
+    def build_refactoring(self, request: RefactorRequest, offer: RefactorOffer) -> Fix | None:
+        target = target_of(offer.data)
+        if target is None:
+            return None
+        return conversion_fix(request.text, target)
