@@ -1,0 +1,54 @@
+-- standards-lsp for Neovim 0.11+: put this file's folder on 'runtimepath' (or copy it to
+-- ~/.config/nvim/lsp/standards_lsp.lua), then `vim.lsp.enable("standards_lsp")`.
+-- Override anything with vim.lsp.config("standards_lsp", { ... }), e.g. the settings below.
+
+local root_markers = { "standards.toml", "pyproject.toml", ".git" }
+local executable = "standards-lsp"
+
+--- The project's own server (`<dir>/.venv/bin/standards-lsp`) in `root` or a folder above
+--- `start`, so the editor runs the version the project pins; nil when there is none.
+local function venv_server(root, start)
+  local candidates = {}
+  if root then
+    table.insert(candidates, vim.fs.joinpath(root, ".venv", "bin", executable))
+  end
+  if start and start ~= "" then
+    for _, venv in ipairs(vim.fs.find(".venv", { upward = true, path = start, type = "directory" })) do
+      table.insert(candidates, vim.fs.joinpath(venv, "bin", executable))
+    end
+  end
+  for _, candidate in ipairs(candidates) do
+    if vim.fn.executable(candidate) == 1 then
+      return candidate
+    end
+  end
+  return nil
+end
+
+---@type vim.lsp.Config
+return {
+  -- A function rather than a list so the command can depend on the project being opened.
+  -- Neovim 0.11.2+ passes the resolved config (with root_dir); earlier 0.11 releases do not,
+  -- so fall back to the current buffer, which is the one that triggered the start.
+  cmd = function(dispatchers, config)
+    local buffer_dir = vim.fs.dirname(vim.api.nvim_buf_get_name(0))
+    local root = (config and config.root_dir) or vim.fs.root(0, root_markers)
+    local server = venv_server(root, buffer_dir) or executable
+    return vim.lsp.rpc.start({ server, "serve" }, dispatchers, { cwd = root })
+  end,
+  filetypes = { "python", "toml", "requirements", "dockerfile", "yaml", "sh", "bash", "make" },
+  root_markers = root_markers,
+  -- The server reads the `standardsLsp` section (workspace/configuration and
+  -- workspace/didChangeConfiguration); before_init sends the same table as initializationOptions.
+  settings = {
+    standardsLsp = {
+      tier = vim.NIL, -- "production" | "internal" | "prototype" to override standards.toml
+      select = {},
+      ignore = {},
+      workspaceDiagnostics = false,
+    },
+  },
+  before_init = function(params, config)
+    params.initializationOptions = (config.settings or {}).standardsLsp
+  end,
+}

@@ -1,0 +1,105 @@
+// Shared by the VS Code e2e scripts: launching Debian's Chromium headless through playwright-core
+// (found through NODE_PATH), polling, screenshots, opening a file, the result file.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+// Hang guards only: every wait returns as soon as its condition holds.
+const STARTUP_TIMEOUT_MS = 150000;
+const WAIT_TIMEOUT_MS = 45000;
+const POLL_MS = 100;
+const VIEWPORT = { width: 1200, height: 720 };
+// Without the networking flags Chromium keeps reaching for Google's hosts on this closed network.
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const started = Date.now();
+
+/** Logs a step with the time since start (stderr, shown by pytest when a test fails). */
+function step(name) {
+  console.error(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${name}`);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what, condition, timeout = WAIT_TIMEOUT_MS) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const value = await condition();
+    if (value) {
+      return value;
+    }
+    await sleep(POLL_MS);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function screenshot(page, artifacts, name) {
+  await page.screenshot({ path: path.join(artifacts, name) });
+}
+
+/** Loads the workbench at `url` and waits until its editor area is there. */
+async function openWorkbench(page, url) {
+  await page.goto(url);
+  await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: STARTUP_TIMEOUT_MS });
+  step('workbench loaded');
+}
+
+/**
+ * Opens `file` (at the workspace's top level) from the Explorer. Quick Open would search the
+ * workspace first, which takes seconds on a loaded machine.
+ */
+async function openFile(page, file) {
+  const name = path.basename(file);
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: STARTUP_TIMEOUT_MS });
+  await row.dblclick();
+  await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor();
+  await page.locator('.monaco-editor .view-lines').first().waitFor();
+  step(`opened ${name}`);
+}
+
+/**
+ * Runs `scenario(page)` in a fresh headless Chromium; whatever happens, writes `result` (which
+ * the scenario fills in) to `resultFile`, with the error if one was thrown, and on an error
+ * saves a screenshot of the moment.
+ */
+async function runScenario({ chromiumPath, artifacts, resultFile, result }, scenario) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  step('launching chromium');
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
+  try {
+    await scenario(page);
+  } catch (error) {
+    result.error = String(error && error.stack ? error.stack : error);
+    await screenshot(page, artifacts, 'failure.png').catch(() => undefined);
+  } finally {
+    fs.writeFileSync(resultFile, JSON.stringify(result, null, 2));
+    await browser.close();
+  }
+}
+
+module.exports = {
+  STARTUP_TIMEOUT_MS,
+  openFile,
+  openWorkbench,
+  runScenario,
+  screenshot,
+  step,
+  until,
+};
