@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rules.checks._literals import (
     Literal,
     ModuleLiterals,
@@ -20,6 +22,10 @@ from rules.source import lines_between, literal_near
 from rules.units import UnitKind
 
 EXTRACT_KIND = "refactor.extract"
+
+
+# How many recent texts' literals are kept (one per document being edited, roughly).
+RECENT_MODULES = 4
 
 
 def build_extract_fix(
@@ -64,8 +70,12 @@ def _walk_unit(context: UnitContext) -> list[Literal]:
     return collect_literals(context.body, scope)
 
 
+@lru_cache(maxsize=RECENT_MODULES)
 def parse_module(text: str) -> ModuleLiterals | None:
-    """The module's literals, or None when the text does not parse."""
+    """The module's literals, or None when the text does not parse.
+
+    Remembered for the last few texts: an editor asks for code actions at every cursor move
+    on the same version of a document, and the module's literals do not change in between."""
     try:
         return ModuleLiterals(text)
     except (SyntaxError, ValueError, RecursionError):
