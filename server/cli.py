@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -209,12 +208,10 @@ def run_explain(arguments: argparse.Namespace) -> int:
 
 def run_serve(arguments: argparse.Namespace) -> int:
     """`standards-lsp serve`."""
-    try:
-        app = importlib.import_module("server.app")
-    except ModuleNotFoundError:
-        print("standards-lsp: this build has no language server yet", file=sys.stderr)
-        return EXIT_ERROR
-    app.run_server(tcp=arguments.tcp)
+    # imported here: `check` and `fix` in CI need none of the server's imports
+    from server.app import run_server
+
+    run_server(tcp=arguments.tcp)
     return EXIT_CLEAN
 
 
