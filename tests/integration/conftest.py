@@ -246,3 +246,21 @@ def edits_of(edit: types.WorkspaceEdit | None, uri: str) -> list[types.TextEdit]
         if isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri:
             found.extend(e for e in change.edits if isinstance(e, types.TextEdit))
     return found
+
+
+def titled(actions: list[types.CodeAction], title: str) -> types.CodeAction:
+    """The first action whose title begins with `title` (the test fails listing the titles)."""
+    matching = [action for action in actions if action.title.startswith(title)]
+    assert matching, [action.title for action in actions]
+    return matching[0]
+
+
+async def apply_action(
+    client: RecordingClient, uri: str, text: str, action: types.CodeAction, version: int
+) -> tuple[str, list[str]]:
+    """Resolve `action` if it has no edit, apply it as an editor would, send the new text as
+    `version`, and return the text and the codes diagnosed for it."""
+    resolved = action if action.edit else await client.code_action_resolve_async(action)
+    new_text = apply_text_edits(text, edits_of(resolved.edit, uri))
+    change_document(client, uri, version, [(None, new_text)])
+    return new_text, codes(await diagnostics_for(client, uri, version))

@@ -8,6 +8,7 @@ from lsprotocol import types
 
 from tests.integration.conftest import (
     RecordingClient,
+    apply_action,
     apply_text_edits,
     change_document,
     codes,
@@ -16,6 +17,7 @@ from tests.integration.conftest import (
     initialize,
     open_document,
     span,
+    titled,
 )
 
 SOURCE = "import openai\n\n\ndef main():\n    print(legacy)\n    print(2)\n"
@@ -34,21 +36,6 @@ async def _actions(
     return [action for action in result or [] if isinstance(action, types.CodeAction)]
 
 
-def _titled(actions: list[types.CodeAction], title: str) -> types.CodeAction:
-    matching = [action for action in actions if action.title.startswith(title)]
-    assert matching, [action.title for action in actions]
-    return matching[0]
-
-
-async def _apply(
-    client: RecordingClient, uri: str, text: str, action: types.CodeAction, version: int
-) -> tuple[str, list[str]]:
-    resolved = action if action.edit else await client.code_action_resolve_async(action)
-    new_text = apply_text_edits(text, edits_of(resolved.edit, uri))
-    change_document(client, uri, version, [(None, new_text)])
-    return new_text, codes(await diagnostics_for(client, uri, version))
-
-
 async def test_safe_quick_fix_is_preferred_and_removes_its_diagnostic(
     client: RecordingClient, project: Path
 ) -> None:
@@ -56,11 +43,11 @@ async def test_safe_quick_fix_is_preferred_and_removes_its_diagnostic(
     uri = open_document(client, project / "app.py", SOURCE)
     await diagnostics_for(client, uri, 1)
     actions = await _actions(client, uri, span(5, 4, 5, 4))
-    fix = _titled(actions, "Call log instead of print")
+    fix = titled(actions, "Call log instead of print")
     assert fix.kind == types.CodeActionKind.QuickFix
     assert fix.is_preferred is True
     assert fix.edit is None  # built in codeAction/resolve
-    text, found = await _apply(client, uri, SOURCE, fix, 2)
+    text, found = await apply_action(client, uri, SOURCE, fix, 2)
     assert "log(2)" in text
     assert found.count("STD990") == 1  # the other print is still there
 
@@ -69,9 +56,9 @@ async def test_lazy_unsafe_fix_is_built_on_resolve(client: RecordingClient, proj
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
     await diagnostics_for(client, uri, 1)
-    fix = _titled(await _actions(client, uri, span(4, 12, 4, 12)), "Rename legacy to modern")
+    fix = titled(await _actions(client, uri, span(4, 12, 4, 12)), "Rename legacy to modern")
     assert not fix.is_preferred
-    text, found = await _apply(client, uri, SOURCE, fix, 2)
+    text, found = await apply_action(client, uri, SOURCE, fix, 2)
     assert "print(modern)" in text
     assert "STD991" not in found
 
@@ -82,8 +69,8 @@ async def test_fix_all_of_one_code_and_source_fix_all(
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
     await diagnostics_for(client, uri, 1)
-    fix_all = _titled(await _actions(client, uri, span(5, 4, 5, 4)), "Fix all STD990 in this file")
-    text, found = await _apply(client, uri, SOURCE, fix_all, 2)
+    fix_all = titled(await _actions(client, uri, span(5, 4, 5, 4)), "Fix all STD990 in this file")
+    text, found = await apply_action(client, uri, SOURCE, fix_all, 2)
     assert "print" not in text
     assert "STD990" not in found
     assert "STD991" in found
@@ -91,7 +78,7 @@ async def test_fix_all_of_one_code_and_source_fix_all(
     await diagnostics_for(client, uri, 3)
     source_actions = await _actions(client, uri, span(0, 0, 0, 0), only=["source.fixAll"])
     assert [action.kind for action in source_actions] == ["source.fixAll.standards"]
-    _, found = await _apply(client, uri, SOURCE, source_actions[0], 4)
+    _, found = await apply_action(client, uri, SOURCE, source_actions[0], 4)
     assert "STD990" not in found
     assert "STD991" in found  # unsafe: not applied by source.fixAll
 
@@ -100,9 +87,9 @@ async def test_ignore_on_this_line_adds_noqa(client: RecordingClient, project: P
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
     await diagnostics_for(client, uri, 1)
-    ignore = _titled(await _actions(client, uri, span(0, 8, 0, 8)), "Ignore STD302 on this line")
+    ignore = titled(await _actions(client, uri, span(0, 8, 0, 8)), "Ignore STD302 on this line")
     assert ignore.edit is not None
-    text, found = await _apply(client, uri, SOURCE, ignore, 2)
+    text, found = await apply_action(client, uri, SOURCE, ignore, 2)
     assert text.splitlines()[0] == "import openai  # noqa: STD302"
     assert "STD302" not in found
 
@@ -113,7 +100,7 @@ async def test_a_fix_for_an_older_version_resolves_to_no_edit(
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
     await diagnostics_for(client, uri, 1)
-    fix = _titled(await _actions(client, uri, span(4, 12, 4, 12)), "Rename legacy to modern")
+    fix = titled(await _actions(client, uri, span(4, 12, 4, 12)), "Rename legacy to modern")
     change_document(client, uri, 2, [(span(0, 0, 0, 0), "\n")])
     await diagnostics_for(client, uri, 2)
     resolved = await client.code_action_resolve_async(fix)
@@ -128,7 +115,7 @@ async def test_refactoring_at_a_selection_and_eager_edits_without_resolve_suppor
     uri = open_document(client, project / "app.py", text)
     assert await diagnostics_for(client, uri, 1) == []
     actions = await _actions(client, uri, span(1, 12, 1, 15), only=["refactor"])
-    rewrite = _titled(actions, "Upper-case it")
+    rewrite = titled(actions, "Upper-case it")
     assert rewrite.kind == types.CodeActionKind.RefactorRewrite
     assert rewrite.edit is not None  # the client cannot resolve: built right away
     assert apply_text_edits(text, edits_of(rewrite.edit, uri)) == "def main():\n    return 'ABC'\n"
@@ -140,7 +127,7 @@ async def test_fix_creating_a_file_uses_document_changes(
     await initialize(client, project)
     uri = open_document(client, project / "app.py", "needs_companion = 1\n")
     assert codes(await diagnostics_for(client, uri, 1)) == ["STD992"]
-    fix = _titled(await _actions(client, uri, span(0, 0, 0, 0)), "Create companion.py")
+    fix = titled(await _actions(client, uri, span(0, 0, 0, 0)), "Create companion.py")
     resolved = await client.code_action_resolve_async(fix)
     assert resolved.edit is not None
     changes = resolved.edit.document_changes or []

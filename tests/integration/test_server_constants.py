@@ -12,6 +12,7 @@ pytest.importorskip("server.app", reason="the language server is not in this tre
 
 from tests.integration.conftest import (
     RecordingClient,
+    apply_action,
     apply_text_edits,
     change_document,
     codes,
@@ -20,6 +21,7 @@ from tests.integration.conftest import (
     initialize,
     open_document,
     span,
+    titled,
 )
 
 FEE = "def calculate_fee(amount: int) -> int:\n    return int(amount * 0.025)\n"
@@ -41,32 +43,17 @@ async def _actions(client: RecordingClient, uri: str, where: types.Range) -> lis
     return [action for action in result or [] if isinstance(action, types.CodeAction)]
 
 
-def _titled(actions: list[types.CodeAction], title: str) -> types.CodeAction:
-    matching = [action for action in actions if action.title.startswith(title)]
-    assert matching, [action.title for action in actions]
-    return matching[0]
-
-
-async def _apply(
-    client: RecordingClient, uri: str, text: str, action: types.CodeAction, version: int
-) -> tuple[str, list[str]]:
-    resolved = action if action.edit else await client.code_action_resolve_async(action)
-    new_text = apply_text_edits(text, edits_of(resolved.edit, uri))
-    change_document(client, uri, version, [(None, new_text)])
-    return new_text, codes(await diagnostics_for(client, uri, version))
-
-
 async def test_extract_quick_fix(client: RecordingClient, project: Path) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "fees.py", FEE)
     assert codes(await diagnostics_for(client, uri, 1)) == ["STD201"]
-    fix = _titled(
+    fix = titled(
         await _actions(client, uri, span(1, 26, 1, 26)),
         "Extract `0.025` to module constant `CALCULATE_FEE_RATE`",
     )
     assert fix.kind == types.CodeActionKind.QuickFix
     assert fix.is_preferred is True
-    text, found = await _apply(client, uri, FEE, fix, 2)
+    text, found = await apply_action(client, uri, FEE, fix, 2)
     assert text == (
         "CALCULATE_FEE_RATE = 0.025\n\n\n"
         "def calculate_fee(amount: int) -> int:\n    return int(amount * CALCULATE_FEE_RATE)\n"
@@ -78,11 +65,11 @@ async def test_extract_all_occurrences(client: RecordingClient, project: Path) -
     await initialize(client, project)
     uri = open_document(client, project / "http_calls.py", REPEATED)
     assert codes(await diagnostics_for(client, uri, 1)) == ["STD203", "STD203"]
-    fix = _titled(
+    fix = titled(
         await _actions(client, uri, span(1, 30, 1, 30)),
         "Extract all 2 occurrences of `'application/json'`",
     )
-    text, found = await _apply(client, uri, REPEATED, fix, 2)
+    text, found = await apply_action(client, uri, REPEATED, fix, 2)
     assert text.startswith('APPLICATION_JSON = "application/json"\n')
     assert text.count("APPLICATION_JSON") == 3
     assert found == []
@@ -95,9 +82,9 @@ async def test_refactor_extract_on_an_allowed_literal(
     await initialize(client, project)
     uri = open_document(client, project / "plain.py", source)
     assert codes(await diagnostics_for(client, uri, 1)) == []
-    action = _titled(await _actions(client, uri, span(1, 15, 1, 16)), "Extract `1`")
+    action = titled(await _actions(client, uri, span(1, 15, 1, 16)), "Extract `1`")
     assert action.kind == "refactor.extract"
-    text, _ = await _apply(client, uri, source, action, 2)
+    text, _ = await apply_action(client, uri, source, action, 2)
     assert text == "X_OFFSET = 1\n\n\ndef f(x):\n    return x + X_OFFSET\n"
 
 
