@@ -35,45 +35,42 @@ FORBIDDEN_LOCKFILES = ("requirements.txt", "Pipfile", "Pipfile.lock", "poetry.lo
 BLOCKED_IMPORTS = ("openai", "anthropic", "langfuse")
 BLOCKED_IMPORT_ADVICE = "Use the llm package"
 
+PRODUCTION = TierValues(
+    ruleset="python-production",
+    ruff_select=("E", "F", "I", "UP", "B", "SIM", "S", "C4", "C90", "PLR", "RUF"),
+    ruff_ignore=("E501",),
+    max_complexity=10,
+    max_args=4,
+    max_branches=10,
+    max_returns=6,
+    max_statements=50,
+    type_checking=True,
+    unused_code=True,
+    dependency_audit=True,
+    secrets_scan=True,
+    snake_case_names=True,
+    forbidden_lockfiles=FORBIDDEN_LOCKFILES,
+    blocked_imports=BLOCKED_IMPORTS,
+    blocked_import_advice=BLOCKED_IMPORT_ADVICE,
+    testing=True,
+)
+
+# The internal tier is production with looser limits and without C4 and RUF.
+INTERNAL = PRODUCTION.model_copy(
+    update={
+        "ruleset": "python-internal",
+        "ruff_select": ("E", "F", "I", "UP", "B", "SIM", "S", "C90", "PLR"),
+        "max_complexity": 15,
+        "max_args": 5,
+        "max_branches": 12,
+        "max_returns": 8,
+        "max_statements": 60,
+    }
+)
+
 TIERS: dict[Tier, TierValues] = {
-    Tier.PRODUCTION: TierValues(
-        ruleset="python-production",
-        ruff_select=("E", "F", "I", "UP", "B", "SIM", "S", "C4", "C90", "PLR", "RUF"),
-        ruff_ignore=("E501",),
-        max_complexity=10,
-        max_args=4,
-        max_branches=10,
-        max_returns=6,
-        max_statements=50,
-        type_checking=True,
-        unused_code=True,
-        dependency_audit=True,
-        secrets_scan=True,
-        snake_case_names=True,
-        forbidden_lockfiles=FORBIDDEN_LOCKFILES,
-        blocked_imports=BLOCKED_IMPORTS,
-        blocked_import_advice=BLOCKED_IMPORT_ADVICE,
-        testing=True,
-    ),
-    Tier.INTERNAL: TierValues(
-        ruleset="python-internal",
-        ruff_select=("E", "F", "I", "UP", "B", "SIM", "S", "C90", "PLR"),
-        ruff_ignore=("E501",),
-        max_complexity=15,
-        max_args=5,
-        max_branches=12,
-        max_returns=8,
-        max_statements=60,
-        type_checking=True,
-        unused_code=True,
-        dependency_audit=True,
-        secrets_scan=True,
-        snake_case_names=True,
-        forbidden_lockfiles=FORBIDDEN_LOCKFILES,
-        blocked_imports=BLOCKED_IMPORTS,
-        blocked_import_advice=BLOCKED_IMPORT_ADVICE,
-        testing=True,
-    ),
+    Tier.PRODUCTION: PRODUCTION,
+    Tier.INTERNAL: INTERNAL,
     Tier.PROTOTYPE: TierValues(
         ruleset="python-prototype",
         ruff_select=("E", "F"),
