@@ -264,3 +264,17 @@ async def apply_action(
     new_text = apply_text_edits(text, edits_of(resolved.edit, uri))
     change_document(client, uri, version, [(None, new_text)])
     return new_text, codes(await diagnostics_for(client, uri, version))
+
+
+async def code_actions(
+    client: RecordingClient, uri: str, where: types.Range, only: list[str] | None = None
+) -> list[types.CodeAction]:
+    """The code actions the server offers at `where` (commands left out), optionally by kind."""
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=where,
+            context=types.CodeActionContext(diagnostics=[], only=only),
+        )
+    )
+    return [action for action in result or [] if isinstance(action, types.CodeAction)]

@@ -11,6 +11,7 @@ from tests.integration.conftest import (
     apply_action,
     apply_text_edits,
     change_document,
+    code_actions,
     codes,
     diagnostics_for,
     edits_of,
@@ -23,26 +24,13 @@ from tests.integration.conftest import (
 SOURCE = "import openai\n\n\ndef main():\n    print(legacy)\n    print(2)\n"
 
 
-async def _actions(
-    client: RecordingClient, uri: str, where: types.Range, only: list[str] | None = None
-) -> list[types.CodeAction]:
-    result = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=where,
-            context=types.CodeActionContext(diagnostics=[], only=only),
-        )
-    )
-    return [action for action in result or [] if isinstance(action, types.CodeAction)]
-
-
 async def test_safe_quick_fix_is_preferred_and_removes_its_diagnostic(
     client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
     await diagnostics_for(client, uri, 1)
-    actions = await _actions(client, uri, span(5, 4, 5, 4))
+    actions = await code_actions(client, uri, span(5, 4, 5, 4))
     fix = titled(actions, "Call log instead of print")
     assert fix.kind == types.CodeActionKind.QuickFix
     assert fix.is_preferred is True
@@ -56,7 +44,7 @@ async def test_lazy_unsafe_fix_is_built_on_resolve(client: RecordingClient, proj
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
     await diagnostics_for(client, uri, 1)
-    fix = titled(await _actions(client, uri, span(4, 12, 4, 12)), "Rename legacy to modern")
+    fix = titled(await code_actions(client, uri, span(4, 12, 4, 12)), "Rename legacy to modern")
     assert not fix.is_preferred
     text, found = await apply_action(client, uri, SOURCE, fix, 2)
     assert "print(modern)" in text
@@ -69,14 +57,16 @@ async def test_fix_all_of_one_code_and_source_fix_all(
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
     await diagnostics_for(client, uri, 1)
-    fix_all = titled(await _actions(client, uri, span(5, 4, 5, 4)), "Fix all STD990 in this file")
+    fix_all = titled(
+        await code_actions(client, uri, span(5, 4, 5, 4)), "Fix all STD990 in this file"
+    )
     text, found = await apply_action(client, uri, SOURCE, fix_all, 2)
     assert "print" not in text
     assert "STD990" not in found
     assert "STD991" in found
     change_document(client, uri, 3, [(None, SOURCE)])
     await diagnostics_for(client, uri, 3)
-    source_actions = await _actions(client, uri, span(0, 0, 0, 0), only=["source.fixAll"])
+    source_actions = await code_actions(client, uri, span(0, 0, 0, 0), only=["source.fixAll"])
     assert [action.kind for action in source_actions] == ["source.fixAll.standards"]
     _, found = await apply_action(client, uri, SOURCE, source_actions[0], 4)
     assert "STD990" not in found
@@ -87,7 +77,7 @@ async def test_ignore_on_this_line_adds_noqa(client: RecordingClient, project: P
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
     await diagnostics_for(client, uri, 1)
-    ignore = titled(await _actions(client, uri, span(0, 8, 0, 8)), "Ignore STD302 on this line")
+    ignore = titled(await code_actions(client, uri, span(0, 8, 0, 8)), "Ignore STD302 on this line")
     assert ignore.edit is not None
     text, found = await apply_action(client, uri, SOURCE, ignore, 2)
     assert text.splitlines()[0] == "import openai  # noqa: STD302"
@@ -100,7 +90,7 @@ async def test_a_fix_for_an_older_version_resolves_to_no_edit(
     await initialize(client, project)
     uri = open_document(client, project / "app.py", SOURCE)
     await diagnostics_for(client, uri, 1)
-    fix = titled(await _actions(client, uri, span(4, 12, 4, 12)), "Rename legacy to modern")
+    fix = titled(await code_actions(client, uri, span(4, 12, 4, 12)), "Rename legacy to modern")
     change_document(client, uri, 2, [(span(0, 0, 0, 0), "\n")])
     await diagnostics_for(client, uri, 2)
     resolved = await client.code_action_resolve_async(fix)
@@ -114,7 +104,7 @@ async def test_refactoring_at_a_selection_and_eager_edits_without_resolve_suppor
     text = "def main():\n    return 'abc'\n"
     uri = open_document(client, project / "app.py", text)
     assert await diagnostics_for(client, uri, 1) == []
-    actions = await _actions(client, uri, span(1, 12, 1, 15), only=["refactor"])
+    actions = await code_actions(client, uri, span(1, 12, 1, 15), only=["refactor"])
     rewrite = titled(actions, "Upper-case it")
     assert rewrite.kind == types.CodeActionKind.RefactorRewrite
     assert rewrite.edit is not None  # the client cannot resolve: built right away
@@ -127,7 +117,7 @@ async def test_fix_creating_a_file_uses_document_changes(
     await initialize(client, project)
     uri = open_document(client, project / "app.py", "needs_companion = 1\n")
     assert codes(await diagnostics_for(client, uri, 1)) == ["STD992"]
-    fix = titled(await _actions(client, uri, span(0, 0, 0, 0)), "Create companion.py")
+    fix = titled(await code_actions(client, uri, span(0, 0, 0, 0)), "Create companion.py")
     resolved = await client.code_action_resolve_async(fix)
     assert resolved.edit is not None
     changes = resolved.edit.document_changes or []

@@ -15,6 +15,7 @@ from tests.integration.conftest import (
     apply_action,
     apply_text_edits,
     change_document,
+    code_actions,
     codes,
     diagnostics_for,
     edits_of,
@@ -32,23 +33,12 @@ REPEATED = (
 RENAMED = "LIMIT = 10\n\n\ndef f(LIMIT=3):\n    return LIMIT\n\n\ndef g():\n    return LIMIT * 2\n"
 
 
-async def _actions(client: RecordingClient, uri: str, where: types.Range) -> list[types.CodeAction]:
-    result = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=where,
-            context=types.CodeActionContext(diagnostics=[]),
-        )
-    )
-    return [action for action in result or [] if isinstance(action, types.CodeAction)]
-
-
 async def test_extract_quick_fix(client: RecordingClient, project: Path) -> None:
     await initialize(client, project)
     uri = open_document(client, project / "fees.py", FEE)
     assert codes(await diagnostics_for(client, uri, 1)) == ["STD201"]
     fix = titled(
-        await _actions(client, uri, span(1, 26, 1, 26)),
+        await code_actions(client, uri, span(1, 26, 1, 26)),
         "Extract `0.025` to module constant `CALCULATE_FEE_RATE`",
     )
     assert fix.kind == types.CodeActionKind.QuickFix
@@ -66,7 +56,7 @@ async def test_extract_all_occurrences(client: RecordingClient, project: Path) -
     uri = open_document(client, project / "http_calls.py", REPEATED)
     assert codes(await diagnostics_for(client, uri, 1)) == ["STD203", "STD203"]
     fix = titled(
-        await _actions(client, uri, span(1, 30, 1, 30)),
+        await code_actions(client, uri, span(1, 30, 1, 30)),
         "Extract all 2 occurrences of `'application/json'`",
     )
     text, found = await apply_action(client, uri, REPEATED, fix, 2)
@@ -82,7 +72,7 @@ async def test_refactor_extract_on_an_allowed_literal(
     await initialize(client, project)
     uri = open_document(client, project / "plain.py", source)
     assert codes(await diagnostics_for(client, uri, 1)) == []
-    action = titled(await _actions(client, uri, span(1, 15, 1, 16)), "Extract `1`")
+    action = titled(await code_actions(client, uri, span(1, 15, 1, 16)), "Extract `1`")
     assert action.kind == "refactor.extract"
     text, _ = await apply_action(client, uri, source, action, 2)
     assert text == "X_OFFSET = 1\n\n\ndef f(x):\n    return x + X_OFFSET\n"

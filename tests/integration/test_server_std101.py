@@ -27,26 +27,13 @@ def _ours(diagnostics: list[types.Diagnostic]) -> list[str]:
     return [code for code in lsp.codes(diagnostics) if code in OURS]
 
 
-async def _actions(
-    client: RecordingClient, uri: str, where: types.Range, only: list[str] | None = None
-) -> list[types.CodeAction]:
-    result = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=where,
-            context=types.CodeActionContext(diagnostics=[], only=only),
-        )
-    )
-    return [action for action in result or [] if isinstance(action, types.CodeAction)]
-
-
 async def test_convert_quick_fix_is_lazy_and_clears_its_diagnostic(
     client: RecordingClient, project: Path
 ) -> None:
     await lsp.initialize(client, project)
     uri = lsp.open_document(client, project / "users.py", SOURCE)
     assert _ours(await lsp.diagnostics_for(client, uri, 1)) == ["STD101", "STD101"]
-    actions = await _actions(client, uri, ON_USER)
+    actions = await lsp.code_actions(client, uri, ON_USER)
     titles = [action.title for action in actions]
     fix = next(
         (action for action in actions if action.title == "Convert `user` to Pydantic model `User`"),
@@ -72,7 +59,7 @@ async def test_rewrite_is_offered_on_a_selected_signature_without_a_finding(
     await lsp.initialize(client, project)
     uri = lsp.open_document(client, project / "tests" / "test_users.py", SOURCE)
     assert _ours(await lsp.diagnostics_for(client, uri, 1)) == []  # test files are exempt
-    offers = await _actions(client, uri, lsp.span(0, 0, 0, 37), only=["refactor.rewrite"])
+    offers = await lsp.code_actions(client, uri, lsp.span(0, 0, 0, 37), only=["refactor.rewrite"])
     titles = [action.title for action in offers]
     assert "Convert `user` to Pydantic model `User`" in titles
     offer = next(action for action in offers if action.title.startswith("Convert `user`"))
