@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules.models import Finding, Fix, Position, Range, RuleDoc, TierSeverities
 from rules.settings import FileSettings
 from rules.source import byte_to_char_column
-from rules.units import Unit, UnitKind, prefix_lines
+from rules.units import Unit, prefix_lines, unit_body, walk_nodes
 
 
 class ClassInfo(BaseModel):
@@ -57,11 +57,7 @@ class UnitContext(BaseModel):
     @property
     def body(self) -> list[ast.stmt]:
         """The unit's own statements (a member's wrapper is looked through)."""
-        if self.unit.kind is UnitKind.MEMBER and self.tree.body:
-            wrapper = self.tree.body[0]
-            if isinstance(wrapper, ast.If):
-                return wrapper.body
-        return self.tree.body
+        return unit_body(self.tree, self.unit.kind)
 
     @property
     def lines(self) -> list[str]:
@@ -71,7 +67,7 @@ class UnitContext(BaseModel):
     @cached_property
     def nodes(self) -> list[ast.AST]:
         """Every node of the unit, walked once and shared by all the rules."""
-        return [node for statement in self.body for node in ast.walk(statement)]
+        return walk_nodes(self.body)
 
     def shared[Value](self, key: str, compute: Callable[[], Value]) -> Value:
         """A value computed once per unit and shared by every rule that asks for `key`."""

@@ -167,6 +167,41 @@ def _wrapping(text: str, kind: UnitKind) -> tuple[str, str]:
     return "", ""
 
 
+def unit_body(tree: ast.Module, kind: UnitKind) -> list[ast.stmt]:
+    """A parsed unit's own statements (a member's wrapper is looked through)."""
+    if kind is UnitKind.MEMBER and tree.body:
+        wrapper = tree.body[0]
+        if isinstance(wrapper, ast.If):
+            return wrapper.body
+    return tree.body
+
+
+def walk_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
+    """Every node under `statements`, in `ast.walk`'s order (breadth first, fields in order).
+
+    Reads the fields directly instead of through `ast.iter_child_nodes`' generators: the walk
+    is shared by all the rules of a unit, and this way it costs about half as much."""
+    nodes: list[ast.AST] = []
+    append = nodes.append
+    node_type = ast.AST
+    for statement in statements:
+        start = len(nodes)
+        append(statement)
+        index = start
+        while index < len(nodes):
+            node = nodes[index]
+            index += 1
+            for field in node._fields:
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    for item in value:
+                        if isinstance(item, node_type):
+                            append(item)
+                elif isinstance(value, node_type):
+                    append(value)
+    return nodes
+
+
 def prefix_lines(kind: UnitKind) -> int:
     """How many synthetic lines precede a unit's own text when it is parsed."""
     return MEMBER_WRAPPER_LINES if kind is UnitKind.MEMBER else 0

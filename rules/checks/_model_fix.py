@@ -7,8 +7,9 @@ import ast
 import re
 from collections.abc import Iterator
 from functools import partial
+from typing import cast
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from rules.checks._dict_shapes import (
     FunctionNode,
@@ -36,6 +37,7 @@ from rules.rule import (
     UnitContext,
 )
 from rules.source import lines_between
+from rules.units import ParseOutcome, UnitKind, parse_unit, unit_body
 
 STUB_SUFFIX = ".pyi"
 REWRITE_KIND = "refactor.rewrite"
@@ -43,8 +45,9 @@ MAX_KEYS_SHOWN = 4
 LINENO_OFFSET = 2
 
 
-# The per-unit memo key under which STD101 and STD102 share their dict-use analysis.
-SHARED_USES_KEY = "dict-uses"
+# The per-unit memo key under which STD101 and STD102 share the names a unit mentions.
+SHARED_NAMES_KEY = "mentioned-names"
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # Lines below a selection that may still belong to the signature it is on.
 SIGNATURE_LOOKAHEAD_LINES = 10
 _DICT_SIGNATURE_HINT = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping)\b")
@@ -128,16 +131,68 @@ def checked_functions(context: UnitContext) -> Iterator[FunctionNode]:
             yield function
 
 
+class UnitUses(BaseModel):
+    """How one unit uses names: results used as dicts, names handed on uncalled, every name."""
+
+    model_config = ConfigDict(frozen=True)
+
+    dict_uses: frozenset[str] = frozenset()
+    references: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+
+
 class DictSummary(BaseModel):
-    """One unit's candidate findings, and the functions whose results it uses as dicts."""
+    """One unit's candidate findings, every name it mentions, and its text.
+
+    How a unit uses other functions' results takes a walk with parent links; most modules have
+    no candidate at all, so that walk is done only for a unit that mentions a candidate's
+    function or model, from its text, once (the summary is cached with the unit).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     findings: list[Finding]
-    dict_uses: list[str]
-    references: list[str]
-    names: list[str]
+    mentioned: frozenset[str]
+    source: str
+    kind: UnitKind
+    _uses: UnitUses | None = PrivateAttr(default=None)
+
+    def may_use(self, name: str) -> bool:
+        """Whether the unit mentions `name` at all (cheap; `uses` tells how)."""
+        return name in self.mentioned
+
+    def uses(self) -> UnitUses:
+        """How the unit uses names (parsed again from its text the first time it is asked)."""
+        if self._uses is None:
+            self._uses = _uses_of(parse_unit(self.source, self.kind), self.kind)
+        return self._uses
 
 
-def _named_apart(found: Finding, taken: set[str]) -> Finding:
+def _uses_of(outcome: ParseOutcome, kind: UnitKind) -> UnitUses:
+    if outcome.tree is None:
+        return UnitUses()
+    body = unit_body(outcome.tree, kind)
+    return UnitUses(
+        dict_uses=frozenset(dict_uses(body)),
+        references=frozenset(uncalled_references(body)),
+        names=frozenset(names_in(body)),
+    )
+
+
+class _ModuleNames:
+    """The names a module uses, asked one at a time (for `free_name`): only the units that
+    mention a name are looked at closely."""
+
+    def __init__(self, summaries: list[DictSummary]) -> None:
+        self.summaries = summaries
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and any(
+            summary.may_use(name) and name in summary.uses().names for summary in self.summaries
+        )
+
+
+def _named_apart(found: Finding, taken: _ModuleNames) -> Finding:
     """The finding with its fix's title naming the model as the rewrite will: with a suffix
     when the module already uses the name."""
     model = found.data.get("model")
@@ -147,10 +202,37 @@ def _named_apart(found: Finding, taken: set[str]) -> Finding:
     return found.model_copy(update={"fix": found.fix.model_copy(update={"title": title})})
 
 
-def _uses_of(body: list[ast.stmt]) -> tuple[list[str], list[str], list[str]]:
-    """What STD101 and STD102 both summarise of a unit: names whose results are used as dicts,
-    names handed on uncalled, and every name (computed once per unit for both rules)."""
-    return sorted(dict_uses(body)), sorted(uncalled_references(body)), sorted(names_in(body))
+def mentioned_names(nodes: list[ast.AST]) -> frozenset[str]:
+    """Every name a unit's nodes mention: names, attribute names, definitions, imports."""
+    names: set[str] = set()
+    add = names.add
+    for node in nodes:
+        kind = type(node)
+        if kind is ast.Name:
+            add(cast("ast.Name", node).id)
+        elif kind is ast.Attribute:
+            add(cast("ast.Attribute", node).attr)
+        elif kind is ast.alias:
+            alias = cast("ast.alias", node)
+            add((alias.asname or alias.name).split(".")[0])
+        elif kind in _DEFINITIONS:
+            add(cast("FunctionNode | ast.ClassDef", node).name)
+    return frozenset(names)
+
+
+def _used_elsewhere(found: Finding, summaries: list[DictSummary]) -> bool:
+    """Whether module code uses a candidate return's result as a dict, or hands a candidate
+    parameter's function to someone else (who calls it with whatever they call it with)."""
+    function = found.data.get("function")
+    if not isinstance(function, str):
+        return False
+    returns = found.data.get("kind") == TargetKind.RETURN.value
+    for summary in summaries:
+        if summary.may_use(function):
+            uses = summary.uses()
+            if function in (uses.dict_uses if returns else uses.references):
+                return True
+    return False
 
 
 class ConvertsToModel(ModuleRule):
@@ -168,8 +250,11 @@ class ConvertsToModel(ModuleRule):
 
     def summarize(self, context: UnitContext) -> DictSummary | None:
         findings = list(self.candidates_in(context))
-        uses, references, names = context.shared(SHARED_USES_KEY, partial(_uses_of, context.body))
-        return DictSummary(findings=findings, dict_uses=uses, references=references, names=names)
+        mentioned = context.shared(SHARED_NAMES_KEY, partial(mentioned_names, context.nodes))
+        # every field is built here: validation would copy the names for nothing
+        return DictSummary.model_construct(
+            findings=findings, mentioned=mentioned, source=context.unit.text, kind=context.unit.kind
+        )
 
     def check_module(self, context: ModuleContext) -> Iterator[Finding]:
         summaries = [
@@ -177,15 +262,14 @@ class ConvertsToModel(ModuleRule):
             for start, summary in context.summaries
             if isinstance(summary, DictSummary)
         ]
-        used = {name for _start, summary in summaries for name in summary.dict_uses}
-        handed_on = {name for _start, summary in summaries for name in summary.references}
-        taken = {name for _start, summary in summaries for name in summary.names}
-        for start, summary in summaries:
-            for found in summary.findings:
-                # a return used as a dict, or a parameter of a function someone else calls
-                dropped = used if found.data.get("kind") == TargetKind.RETURN.value else handed_on
-                if found.data.get("function") not in dropped:
-                    yield _named_apart(found, taken).shifted(start)
+        found = [(start, finding) for start, summary in summaries for finding in summary.findings]
+        if not found:
+            return
+        units = [summary for _start, summary in summaries]
+        taken = _ModuleNames(units)
+        for start, finding in found:
+            if not _used_elsewhere(finding, units):
+                yield _named_apart(finding, taken).shifted(start)
 
     def finding_for(self, context: UnitContext, candidate: Candidate, message: str) -> Finding:
         fix = None
