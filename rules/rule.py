@@ -75,9 +75,18 @@ class UnitContext(BaseModel):
             self.memo[key] = compute()
         return cast("Value", self.memo[key])
 
+    @cached_property
+    def _nodes_by_type(self) -> dict[type, list[ast.AST]]:
+        by_type: dict[type, list[ast.AST]] = {}
+        for node in self.nodes:
+            by_type.setdefault(type(node), []).append(node)
+        return by_type
+
     def nodes_of[NodeType: ast.AST](self, kind: type[NodeType]) -> list[NodeType]:
-        """The unit's nodes of one type."""
-        return [node for node in self.nodes if isinstance(node, kind)]
+        """The unit's nodes of one type (in walk order), from an index built once per unit."""
+        if kind.__subclasses__():  # an abstract node type (`ast.expr`): filter by it
+            return [node for node in self.nodes if isinstance(node, kind)]
+        return cast("list[NodeType]", self._nodes_by_type.get(kind, []))
 
     def position_of(self, lineno: int, col_offset: int) -> Position:
         """A unit-relative position from `ast`'s 1-based line and UTF-8 byte column."""

@@ -176,6 +176,18 @@ def unit_body(tree: ast.Module, kind: UnitKind) -> list[ast.stmt]:
     return tree.body
 
 
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """A node's direct children in field order, like `ast.iter_child_nodes` (as a list)."""
+    children: list[ast.AST] = []
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if type(value) is list:
+            children.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            children.append(value)
+    return children
+
+
 def walk_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
     """Every node under `statements`, in `ast.walk`'s order (breadth first, fields in order).
 

@@ -17,6 +17,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.units import child_nodes
+
 # Annotations that mean "a dict of anything": bare, or keyed by str with `Any` values.
 BARE_DICT_TYPES = frozenset({"dict", "Dict", "typing.Dict"})
 GENERIC_DICT_TYPES = frozenset(
@@ -35,6 +37,9 @@ GENERIC_DICT_TYPES = frozenset(
 ANY_NAMES = frozenset({"Any", "typing.Any"})
 OPTIONAL_NAMES = frozenset({"Optional", "typing.Optional"})
 DICT_TYPE_ARITY = 2
+_SCOPES = frozenset({ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef})
+# The fields of a statement (or an `except` / `case` clause) that hold statements.
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 # Methods whose signature is fixed by a protocol or a base class: their dicts are the contract.
 PROTOCOL_METHODS = frozenset(
     {
@@ -307,7 +312,7 @@ def own_nodes(function: FunctionNode) -> list[ast.AST]:
         node = pending.pop()
         found.append(node)
         if not isinstance(node, SCOPES):
-            pending.extend(ast.iter_child_nodes(node))
+            pending.extend(child_nodes(node))
     return found
 
 
@@ -316,7 +321,7 @@ def parents_of(function: FunctionNode) -> dict[ast.AST, ast.AST]:
     parents: dict[ast.AST, ast.AST] = {}
     for statement in function.body:
         for node in ast.walk(statement):
-            for child in ast.iter_child_nodes(node):
+            for child in child_nodes(node):
                 parents[child] = node
     return parents
 
@@ -655,10 +660,13 @@ def _direct_scopes(statement: ast.stmt) -> list[ast.AST]:
     pending: list[ast.AST] = [statement]
     while pending:
         node = pending.pop()
-        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+        if type(node) in _SCOPES:
             found.append(node)
-        elif not isinstance(node, ast.Lambda):
-            pending.extend(ast.iter_child_nodes(node))
+            continue
+        for field in _BLOCK_FIELDS:  # only statements hold scopes, and only in their blocks
+            block = getattr(node, field, None)
+            if type(block) is list:
+                pending.extend(block)
     found.sort(key=lambda node: (getattr(node, "lineno", 0), getattr(node, "col_offset", 0)))
     return found
 
@@ -669,7 +677,7 @@ def uncalled_references(statements: list[ast.stmt]) -> set[str]:
     parents: dict[ast.AST, ast.AST] = {}
     for statement in statements:
         for node in ast.walk(statement):
-            for child in ast.iter_child_nodes(node):
+            for child in child_nodes(node):
                 parents[child] = node
     return {
         node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
@@ -686,7 +694,7 @@ def dict_uses(statements: list[ast.stmt]) -> set[str]:
     parents: dict[ast.AST, ast.AST] = {}
     for statement in statements:
         for node in ast.walk(statement):
-            for child in ast.iter_child_nodes(node):
+            for child in child_nodes(node):
                 parents[child] = node
     used: set[str] = set()
     for node in parents:

@@ -47,6 +47,8 @@ LINENO_OFFSET = 2
 
 # The per-unit memo key under which STD101 and STD102 share the names a unit mentions.
 SHARED_NAMES_KEY = "mentioned-names"
+# ... and the functions both look at.
+SHARED_FUNCTIONS_KEY = "checked-functions"
 _DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # Lines below a selection that may still belong to the signature it is on.
 SIGNATURE_LOOKAHEAD_LINES = 10
@@ -125,10 +127,16 @@ def checked_functions(context: UnitContext) -> Iterator[FunctionNode]:
     """The unit's functions these rules look at (not in tests, stubs, overrides, protocols)."""
     if context.settings.is_test or (context.path or "").endswith(STUB_SUFFIX):
         return
+    yield from context.shared(SHARED_FUNCTIONS_KEY, partial(_checked_functions, context))
+
+
+def _checked_functions(context: UnitContext) -> list[FunctionNode]:
     bases = context.class_info.bases if context.class_info is not None else None
-    for function, class_bases in functions_with_classes(context.body, bases):
-        if not is_exempt_function(function, class_bases):
-            yield function
+    return [
+        function
+        for function, class_bases in functions_with_classes(context.body, bases)
+        if not is_exempt_function(function, class_bases)
+    ]
 
 
 class UnitUses(BaseModel):
