@@ -47,6 +47,9 @@ from rules.units import (
 SYNTAX_ERROR_CODE = "syntax-error"
 PYTHON_SUFFIXES = (".py", ".pyi")
 logger = logging.getLogger(__name__)
+# Parse outcomes are carried from check to check; beyond this many per unit they are rebuilt.
+OUTCOME_SLACK_FACTOR = 3
+OUTCOME_SLACK = 256
 
 type UnitKey = tuple[UnitKind, str, str, bool, str]
 
@@ -72,8 +75,9 @@ class UnitResult(BaseModel):
 class UnitCache:
     """Parse outcomes and unit results of earlier checks of one document.
 
-    Each check starts from the previous check's cache and hands on a new one holding only what
-    it used, so the cache never outgrows the document.
+    Each check starts from the previous check's cache and hands on a new one holding what it
+    used; parse outcomes are carried whole and rebuilt from the units when they outgrow the
+    document.
     """
 
     def __init__(self) -> None:
@@ -197,6 +201,10 @@ class _PythonCheck:
         parse = _carrying_parse(self.previous, self.cache)
         units = split_module(text, parse=parse, memo=memo, lines=lines)
         self.cache.splits = memo
+        if len(self.cache.outcomes) > OUTCOME_SLACK_FACTOR * len(units) + OUTCOME_SLACK:
+            self.cache.outcomes = {
+                (unit.text, unit.kind): unit.outcome.without_tree() for unit in units
+            }
         findings: list[Finding] = []
         summaries: dict[str, list[tuple[int, BaseModel]]] = {}
         syntax_error: Finding | None = None
@@ -314,14 +322,16 @@ def _file_findings(
 def _carrying_parse(previous: UnitCache, cache: UnitCache) -> ParseFunction:
     """A parse function that reuses `previous`'s outcomes and records what it used in `cache`."""
 
+    outcomes = previous.outcomes
+    cache.outcomes = outcomes  # carried whole: units the split reuses are never parsed again
+
     def parse(text: str, kind: UnitKind) -> ParseOutcome:
         key = (text, kind)
-        known = previous.outcomes.get(key)
+        known = outcomes.get(key)
         if known is not None:
-            cache.outcomes[key] = known
             return known
         outcome = parse_unit(text, kind)
-        cache.outcomes[key] = outcome.without_tree()
+        outcomes[key] = outcome.without_tree()
         return outcome
 
     return parse

@@ -17,6 +17,7 @@ import re
 import warnings
 from collections.abc import Callable
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -48,6 +49,9 @@ _STATEMENT_ONLY = re.compile(
 )
 # How many lines recovery may set aside, one attempt each, before it gives up on a unit.
 MAX_RECOVERY_ATTEMPTS = 12
+# How many memo entries beyond one split's worth (per span, plus a constant) are kept.
+MEMO_SLACK_FACTOR = 2
+MEMO_SLACK = 64
 # Parsing indented class members needs an enclosing block; this header is one line long.
 MEMBER_WRAPPER = "if True:\n"
 MEMBER_WRAPPER_LINES = 1
@@ -315,6 +319,34 @@ def _runs_on(error: ParseError | None, segment_line_count: int) -> bool:
     return error.line >= segment_line_count - 1
 
 
+class Span(NamedTuple):
+    """A verified stretch of a block: its lines, parse outcome, and the last line its
+    boundaries depend on (`reach`: an edit at or before it may move them)."""
+
+    start: int
+    end: int
+    outcome: ParseOutcome
+    reach: int
+
+
+class _PlacedSpan(NamedTuple):
+    """A top-level span of the last split with the units it gave."""
+
+    start: int
+    end: int
+    reach: int
+    units: list[Unit]
+
+
+class _Layout:
+    """The last split of a module: its lines, candidate starts and spans."""
+
+    def __init__(self, lines: list[str], candidates: list[int], spans: list[_PlacedSpan]) -> None:
+        self.lines = lines
+        self.candidates = candidates
+        self.spans = spans
+
+
 class _Splitter:
     """Finds the verified units of one block of lines (the module, or one class body)."""
 
@@ -322,24 +354,32 @@ class _Splitter:
         self.lines = lines
         self.kind = kind
         self.parse = parse
+        self.reach = 0  # the last line the current span's decision looked at
 
     def text(self, start: int, end: int) -> str:
+        self.reach = max(self.reach, end)  # the line at `end` was read: it is not a candidate
         return "".join(self.lines[start:end])
 
-    def units(self, starts: list[int], end_of_block: int) -> list[tuple[int, int, ParseOutcome]]:
-        """Verified (start, end, outcome) spans from candidate start lines."""
+    def units(
+        self, starts: list[int], end_of_block: int, stop: Callable[[int], bool] | None = None
+    ) -> list[Span]:
+        """Verified spans from candidate start lines; `stop(line)` may end the walk at a span
+        start (the caller knows the rest)."""
         bounds = [*starts, end_of_block]
-        spans: list[tuple[int, int, ParseOutcome]] = []
+        spans: list[Span] = []
         index = 0
         while index < len(starts):
             start = bounds[index]
+            if spans and stop is not None and stop(start):
+                break
+            self.reach = start
             outcome = self.parse(self.text(start, bounds[index + 1]), self.kind)
             next_index = index + 1
             if not outcome.clean and _runs_on(outcome.error, bounds[index + 1] - start):
                 merged = self._merge(bounds, index, outcome)
                 if merged is not None:
                     next_index, outcome = merged
-            spans.append((start, bounds[next_index], outcome))
+            spans.append(Span(start=start, end=bounds[next_index], outcome=outcome, reach=self.reach))
             index = next_index
         return spans
 
@@ -373,8 +413,10 @@ class _Splitter:
         """The first candidate after `index` that begins with a keyword no bracket can hold
         (`def`, `class`, `import`, ...): an unclosed bracket ends before it in valid code."""
         for end_index in range(index + 1, len(bounds) - 1):
+            self.reach = max(self.reach, bounds[end_index])
             if _STATEMENT_ONLY.match(self.lines[bounds[end_index]]):
                 return end_index
+        self.reach = max(self.reach, bounds[-1])
         return len(bounds) - 1
 
     def _after_string(self, bounds: list[int], index: int, error: ParseError | None) -> int:
@@ -387,6 +429,7 @@ class _Splitter:
             return index + INDEX_OFFSET
         quote = opening.group(1)
         closing_line = _closing_line(self.lines, line, opening.end(), quote)
+        self.reach = max(self.reach, bounds[-1] if closing_line is None else closing_line)
         if closing_line is None:
             return len(bounds) - 1
         for end_index in range(index + 1, len(bounds)):
@@ -443,8 +486,11 @@ def _last_opening_quote(line: str, column: int) -> re.Match[str] | None:
     return found or _TRIPLE_QUOTE.search(line)
 
 
-def _candidate_starts(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
-    """Lines where a statement may start, decorators kept with what they decorate.
+def _candidate_starts(
+    lines: list[str], pattern: re.Pattern[str], first: int = 0, last: int | None = None
+) -> list[int]:
+    """Lines where a statement may start, decorators kept with what they decorate: from line
+    `first` (where no decorator is pending) to line `last`, or to the end.
 
     One anchored match per line: scanning the joined text with a multi-line pattern costs a
     regex attempt per character, which dominated re-checks of big files.
@@ -452,7 +498,9 @@ def _candidate_starts(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
     starts: list[int] = []
     after_decorator = False
     match = pattern.match
-    for index, line in enumerate(lines):
+    stop = len(lines) if last is None else min(last, len(lines))
+    for index in range(first, stop):
+        line = lines[index]
         if match(line) is None:
             continue
         if not after_decorator:
@@ -462,16 +510,87 @@ def _candidate_starts(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
 
 
 class SplitMemo:
-    """The units of each top-level segment (keyed by its first line and text), and the members
-    of each verified class (keyed by its text), from the previous split of a document and from
-    this one: an edit re-splits only the segments it touched. Both are functions of the text
-    alone, so reusing them gives exactly what splitting again would."""
+    """What the last split of a document found, for the next split to reuse.
+
+    - its layout (lines, candidate starts, top-level spans): an edit re-splits only from the
+      first span whose boundaries depended on an edited line, and stops where a span starts
+      on the old boundary past the edit (the rest is the old split, moved);
+    - the units of each top-level segment (keyed by its first line and text), and the members
+      of each verified class (keyed by its text).
+
+    All are functions of the text alone, so reusing them gives exactly what splitting again
+    would."""
 
     def __init__(self, previous: SplitMemo | None = None) -> None:
-        self.previous_segments = previous.segments if previous else {}
-        self.previous_members = previous.members if previous else {}
-        self.segments: dict[tuple[int, str], list[Unit]] = {}
-        self.members: dict[str, list[Unit]] = {}
+        self.previous_layout = previous.layout if previous else None
+        self.layout: _Layout | None = None
+        # carried from split to split (entries are facts about a text, never stale) and
+        # emptied when they outgrow the document
+        self.segments: dict[tuple[int, str], list[Unit]] = previous.segments if previous else {}
+        self.members: dict[str, list[Unit]] = previous.members if previous else {}
+        self.parse: ParseFunction = parse_unit  # the split's parse function, set by the split
+
+    def trim(self, span_count: int) -> None:
+        """Forget the memos when they hold far more than one split of the document needs."""
+        if len(self.segments) > MEMO_SLACK_FACTOR * span_count + MEMO_SLACK:
+            self.segments.clear()
+        if len(self.members) > MEMO_SLACK:
+            self.members.clear()
+
+
+class _Reuse(NamedTuple):
+    """How much of the last split an edit leaves standing."""
+
+    kept: list[_PlacedSpan]  # spans before the edit, as they were
+    resume: int  # where splitting starts again
+    candidates: list[int]  # candidate starts from `resume` on
+    tail: dict[int, int]  # old span start, moved to new lines -> index in the old spans
+    tail_from: int  # the first new line whose span start may be an old one
+    shift: int  # lines added (negative: removed) by the edit
+
+
+def _common_prefix(old: list[str], new: list[str]) -> int:
+    for index, (before, after) in enumerate(zip(old, new, strict=False)):
+        if before != after:
+            return index
+    return min(len(old), len(new))
+
+
+def _common_suffix(old: list[str], new: list[str], prefix: int) -> int:
+    limit = min(len(old), len(new)) - prefix
+    count = 0
+    while count < limit and old[-1 - count] == new[-1 - count]:
+        count += 1
+    return count
+
+
+def _reuse(layout: _Layout, lines: list[str]) -> _Reuse:
+    """Which spans of the last split stand, and the candidate starts to split the rest."""
+    prefix = _common_prefix(layout.lines, lines)
+    suffix = _common_suffix(layout.lines, lines, prefix)
+    shift = len(lines) - len(layout.lines)
+    kept: list[_PlacedSpan] = []
+    for span in layout.spans:
+        if span.reach >= prefix or span.end > prefix:
+            break
+        kept.append(span)
+    resume = kept[-1].end if kept else 0
+    changed_end = len(lines) - suffix  # first line of the unchanged tail (new lines)
+    # fresh candidates up to and including the tail's first matching line: whether a decorator
+    # is pending there depends on the edited lines; after it, the old candidates hold
+    junction = changed_end
+    while junction < len(lines) and _TOP_LEVEL_START.match(lines[junction]) is None:
+        junction += 1
+    candidates = _candidate_starts(lines, _TOP_LEVEL_START, resume, junction + 1)
+    candidates.extend(
+        start + shift for start in layout.candidates if start + shift > junction
+    )
+    tail = {
+        span.start + shift: index
+        for index, span in enumerate(layout.spans)
+        if span.start + shift >= changed_end
+    }
+    return _Reuse(kept, resume, candidates, tail, changed_end, shift)
 
 
 def split_module(
@@ -486,24 +605,54 @@ def split_module(
     """
     lines = lines if lines is not None else split_text_lines(text)
     memo = memo or SplitMemo()
+    layout = memo.previous_layout
+    memo.trim(len(layout.spans) if layout is not None else 0)
+    memo.parse = parse
+    if layout is None:
+        reuse = _Reuse([], 0, _candidate_starts(lines, _TOP_LEVEL_START), {}, len(lines), 0)
+    else:
+        reuse = _reuse(layout, lines)
+    starts = reuse.candidates
+    if not starts or starts[0] != reuse.resume:
+        starts.insert(0, reuse.resume)
     splitter = _Splitter(lines, UnitKind.STATEMENT, _class_aware(parse, memo))
-    starts = _candidate_starts(lines, _TOP_LEVEL_START)
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    units: list[Unit] = []
-    for start, end, outcome in splitter.units(starts, len(lines)):
-        segment = lines[start:end]
-        key = (start, "".join(segment))
-        known = memo.previous_segments.get(key)
+    placed = list(reuse.kept)
+    tail_index: list[int] = []
+
+    def meets_old_split(line: int) -> bool:
+        index = reuse.tail.get(line) if line >= reuse.tail_from else None
+        if index is None:
+            return False
+        tail_index.append(index)
+        return True
+
+    for span in splitter.units(starts, len(lines), meets_old_split):
+        segment = lines[span.start : span.end]
+        key = (span.start, "".join(segment))
+        known = memo.segments.get(key)
         if known is None:
-            known = _segment_units(segment, (start, outcome), parse, memo)
+            known = _segment_units(segment, key, span.outcome, memo)
         else:
             for unit in known:  # hand the members' parse outcomes on to the next check
                 if unit.kind is not UnitKind.STATEMENT:
                     parse(unit.text, unit.kind)
         memo.segments[key] = known
-        units.extend(known)
-    return units
+        placed.append(_PlacedSpan(span.start, span.end, span.reach, known))
+    if tail_index and layout is not None:
+        shift = reuse.shift
+        placed.extend(
+            _PlacedSpan(
+                old.start + shift,
+                old.end + shift,
+                old.reach + shift,
+                [_moved(unit, shift) for unit in old.units],
+            )
+            for old in layout.spans[tail_index[0] :]
+        )
+    candidates = [start for start in layout.candidates if start < reuse.resume] if layout else []
+    candidates.extend(starts)
+    memo.layout = _Layout(lines, candidates, placed)
+    return [unit for span in placed for unit in span.units]
 
 
 def _moved(unit: Unit, lines: int) -> Unit:
@@ -524,7 +673,7 @@ def _class_aware(parse: ParseFunction, memo: SplitMemo) -> ParseFunction:
 
     def verify(text: str, kind: UnitKind) -> ParseOutcome:
         if kind is UnitKind.STATEMENT and _MAY_BE_CLASS.match(text):
-            members = memo.members.get(text) or memo.previous_members.get(text)
+            members = memo.members.get(text)
             if members is not None:
                 for unit in members:  # hand the members' parse outcomes on to the next check
                     parse(unit.text, unit.kind)
@@ -539,10 +688,10 @@ def _class_aware(parse: ParseFunction, memo: SplitMemo) -> ParseFunction:
 
 
 def _segment_units(
-    segment: list[str], span: tuple[int, ParseOutcome], parse: ParseFunction, memo: SplitMemo
+    segment: list[str], key: tuple[int, str], outcome: ParseOutcome, memo: SplitMemo
 ) -> list[Unit]:
-    start, outcome = span
-    text = "".join(segment)
+    start, text = key
+    parse = memo.parse
     verified = memo.members.get(text)
     if verified is not None:
         return [_moved(unit, start) for unit in verified]
@@ -579,13 +728,13 @@ def _split_class(lines: list[str], first_line: int, parse: ParseFunction) -> lis
         Unit(kind=UnitKind.CLASS_HEADER, start_line=first_line, text=header_text, outcome=header)
     ]
     body_start = first_line + header_end + 1
-    for start, end, outcome in splitter.units(starts, len(body)):
+    for span in splitter.units(starts, len(body)):
         units.append(
             Unit.model_construct(
                 kind=UnitKind.MEMBER,
-                start_line=body_start + start,
-                text="".join(body[start:end]),
-                outcome=outcome,
+                start_line=body_start + span.start,
+                text="".join(body[span.start : span.end]),
+                outcome=span.outcome,
                 class_header=header_text,
             )
         )
