@@ -161,6 +161,7 @@ def run_server(tcp: str | None = None) -> None:
     """Serve over stdio, or over TCP when `tcp` is "HOST:PORT"."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     server = create_server()
+    server.scheduler.collector.take_over()
     if tcp is None:
         server.start_io()
         return

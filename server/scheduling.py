@@ -23,6 +23,7 @@ from typing import Any
 
 from rules.engine import Analysis, Engine, SourceFile, UnitCache
 from rules.settings import FileSettings
+from server.collection import IdleCollector
 from server.configuration import Configuration
 from server.documents import Document, DocumentStore, PositionCodec
 from server.rendering import DiagnosticRenderer
@@ -133,6 +134,11 @@ class Scheduler:
         self.on_result: list[ResultCallback] = []
         self._states: dict[str, _DocumentState] = {}
         self._sequence = 0
+        self.collector = IdleCollector(self.busy)
+
+    def busy(self) -> bool:
+        """Whether any document is being analysed or waits for an analysis."""
+        return any(state.task is not None or state.dirty for state in self._states.values())
 
     def schedule(self, uri: str) -> None:
         """Analyse the document's current text soon (a run in progress finishes first)."""
@@ -244,6 +250,7 @@ class Scheduler:
 
     def _publish(self, state: _DocumentState, result: AnalysisResult) -> None:
         state.result = result
+        self.collector.activity()
         for callback in self.on_result:
             try:
                 callback(result)
