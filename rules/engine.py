@@ -40,8 +40,8 @@ from rules.units import (
     SplitMemo,
     Unit,
     UnitKind,
+    iter_units,
     parse_unit,
-    split_module,
 )
 
 SYNTAX_ERROR_CODE = "syntax-error"
@@ -199,20 +199,22 @@ class _PythonCheck:
         memo = SplitMemo(self.previous.splits)
         lines = split_lines(text)
         parse = _carrying_parse(self.previous, self.cache)
-        units = split_module(text, parse=parse, memo=memo, lines=lines)
         self.cache.splits = memo
-        if len(self.cache.outcomes) > OUTCOME_SLACK_FACTOR * len(units) + OUTCOME_SLACK:
-            self.cache.outcomes = {
-                (unit.text, unit.kind): unit.outcome.without_tree() for unit in units
-            }
         findings: list[Finding] = []
         summaries: dict[str, list[tuple[int, BaseModel]]] = {}
         syntax_error: Finding | None = None
         header: Unit | None = None
-        for index, unit in enumerate(units):
+        previous_unit: Unit | None = None
+        unit_count = 0
+        # units come a span at a time and each is analysed (and its tree dropped) in turn
+        for unit in iter_units(text, parse=parse, memo=memo, lines=lines):
+            unit_count += 1
             if unit.kind is UnitKind.CLASS_HEADER:
                 header = unit
-            first = index == 0 or (unit.kind is UnitKind.MEMBER and units[index - 1] is header)
+            first = previous_unit is None or (
+                unit.kind is UnitKind.MEMBER and previous_unit is header
+            )
+            previous_unit = unit
             key: UnitKey = (
                 unit.kind,
                 unit.text,
@@ -232,6 +234,7 @@ class _PythonCheck:
                 and self.settings.syntax_errors
             ):
                 syntax_error = _syntax_error_finding(unit)
+        self._trim_outcomes(memo, unit_count)
         findings.extend(self._module_findings(summaries, lines))
         file_findings, file_failures = _file_findings(self.registry, self.source, lines)
         findings.extend(file_findings)
@@ -240,8 +243,16 @@ class _PythonCheck:
             findings.append(syntax_error)
         findings.sort(key=_order)
         return Analysis(
-            findings=findings, failures=self.failures, unit_count=len(units), cache=self.cache
+            findings=findings, failures=self.failures, unit_count=unit_count, cache=self.cache
         )
+
+    def _trim_outcomes(self, memo: SplitMemo, unit_count: int) -> None:
+        """Rebuild the carried parse outcomes from the split when they outgrow the document."""
+        if len(self.cache.outcomes) <= OUTCOME_SLACK_FACTOR * unit_count + OUTCOME_SLACK:
+            return
+        self.cache.outcomes = {
+            (unit.text, unit.kind): unit.outcome.without_tree() for unit in memo.units()
+        }
 
     def _analyse_unit(self, unit: Unit, first: bool) -> UnitResult:
         outcome = unit.outcome

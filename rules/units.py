@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -101,6 +101,7 @@ class ParseOutcome(BaseModel):
         return self.error is None
 
 
+_NO_ERROR = ParseError(message="", line=0, character=0, end_line=0, end_character=0)
 # A class verified through its members: clean, its tree never needed (its members are parsed).
 _CLEAN = ParseOutcome.model_construct(tree=None, error=None, set_aside=frozenset(), lost=False)
 
@@ -147,11 +148,19 @@ def split_text_lines(text: str) -> list[str]:
 def parse_unit(text: str, kind: UnitKind) -> ParseOutcome:
     """Parse a unit's text, setting aside broken lines if it does not parse as it is."""
     prefix, suffix = _wrapping(text, kind)
+    tree, error = _try_parse(prefix + text + suffix, kind)
+    if tree is not None:
+        return ParseOutcome(tree=tree)
+    return _recover(text, kind, error)
+
+
+def _try_parse(text: str, kind: UnitKind) -> tuple[ast.Module | None, ParseError]:
+    """The tree of `text`, or its error; the exception itself is never kept (its traceback
+    and the frames holding it would form a cycle only the garbage collector frees)."""
     try:
-        tree = _parse_quietly(prefix + text + suffix)
+        return _parse_quietly(text), _NO_ERROR
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        return _recover(text, kind, exc)
-    return ParseOutcome(tree=tree)
+        return None, _error_of(exc, kind, text.count("\n") + 1)
 
 
 def _parse_quietly(text: str) -> ast.Module:
@@ -243,23 +252,36 @@ def _error_of(exc: BaseException, kind: UnitKind, line_count: int) -> ParseError
     return ParseError(message=message, line=0, character=0, end_line=0, end_character=1)
 
 
-def _recover(text: str, kind: UnitKind, first: BaseException) -> ParseOutcome:
+def _recover(text: str, kind: UnitKind, first: ParseError) -> ParseOutcome:
     """Set aside the lines CPython complains about until the rest parses (or give up)."""
     lines = split_text_lines(text)
-    error = _error_of(first, kind, len(lines))
+    error = _clamped(first, len(lines))
+    latest = error
     set_aside: set[int] = set()
-    exc: BaseException = first
     for _ in range(MAX_RECOVERY_ATTEMPTS):
-        if not _set_aside_more(lines, set_aside, _error_of(exc, kind, len(lines))):
+        if not _set_aside_more(lines, set_aside, latest):
             break
         prefix, suffix = _wrapping(text, kind)
-        try:
-            tree = _parse_quietly(prefix + "".join(lines) + suffix)
-        except (SyntaxError, ValueError, RecursionError, MemoryError) as again:
-            exc = again
-            continue
-        return ParseOutcome(tree=tree, error=error, set_aside=frozenset(set_aside))
+        tree, again = _try_parse(prefix + "".join(lines) + suffix, kind)
+        if tree is not None:
+            return ParseOutcome(tree=tree, error=error, set_aside=frozenset(set_aside))
+        latest = _clamped(again, len(lines))
     return ParseOutcome(tree=None, error=error, set_aside=frozenset(range(len(lines))), lost=True)
+
+
+def _clamped(error: ParseError, line_count: int) -> ParseError:
+    """`error` with its lines inside the unit's own `line_count` lines."""
+    last = max(line_count - 1, 0)
+    if error.line <= last and error.end_line <= last:
+        return error
+    line = min(error.line, last)
+    end_line = min(max(error.end_line, line), last)
+    end_character = error.end_character
+    if end_line == line and end_character <= error.character:
+        end_character = error.character + 1
+    return error.model_copy(
+        update={"line": line, "end_line": end_line, "end_character": end_character}
+    )
 
 
 def _set_aside_more(lines: list[str], set_aside: set[int], error: ParseError) -> bool:
@@ -379,7 +401,9 @@ class _Splitter:
                 merged = self._merge(bounds, index, outcome)
                 if merged is not None:
                     next_index, outcome = merged
-            spans.append(Span(start=start, end=bounds[next_index], outcome=outcome, reach=self.reach))
+            spans.append(
+                Span(start=start, end=bounds[next_index], outcome=outcome, reach=self.reach)
+            )
             index = next_index
         return spans
 
@@ -529,6 +553,12 @@ class SplitMemo:
         self.segments: dict[tuple[int, str], list[Unit]] = previous.segments if previous else {}
         self.members: dict[str, list[Unit]] = previous.members if previous else {}
         self.parse: ParseFunction = parse_unit  # the split's parse function, set by the split
+        # classes verified by this split, their members with syntax trees (not kept after it)
+        self.verified: dict[str, list[Unit]] = {}
+
+    def units(self) -> list[Unit]:
+        """The units of the last split (without their syntax trees)."""
+        return [unit for span in self.layout.spans for unit in span.units] if self.layout else []
 
     def trim(self, span_count: int) -> None:
         """Forget the memos when they hold far more than one split of the document needs."""
@@ -582,9 +612,7 @@ def _reuse(layout: _Layout, lines: list[str]) -> _Reuse:
     while junction < len(lines) and _TOP_LEVEL_START.match(lines[junction]) is None:
         junction += 1
     candidates = _candidate_starts(lines, _TOP_LEVEL_START, resume, junction + 1)
-    candidates.extend(
-        start + shift for start in layout.candidates if start + shift > junction
-    )
+    candidates.extend(start + shift for start in layout.candidates if start + shift > junction)
     tail = {
         span.start + shift: index
         for index, span in enumerate(layout.spans)
@@ -603,6 +631,21 @@ def split_module(
 
     `lines` may be passed when the caller has split `text` already (`split_text_lines`).
     """
+    return list(iter_units(text, parse, memo, lines))
+
+
+def iter_units(
+    text: str,
+    parse: ParseFunction = parse_unit,
+    memo: SplitMemo | None = None,
+    lines: list[str] | None = None,
+) -> Iterator[Unit]:
+    """`split_module`, a span at a time: a caller that analyses each unit as it comes holds
+    the syntax trees of one span at once, not the whole module's.
+
+    Units the split parsed anew carry their trees; the memo keeps them without (a tree is
+    only needed once: results are cached by text).
+    """
     lines = lines if lines is not None else split_text_lines(text)
     memo = memo or SplitMemo()
     layout = memo.previous_layout
@@ -615,44 +658,69 @@ def split_module(
     starts = reuse.candidates
     if not starts or starts[0] != reuse.resume:
         starts.insert(0, reuse.resume)
-    splitter = _Splitter(lines, UnitKind.STATEMENT, _class_aware(parse, memo))
     placed = list(reuse.kept)
+    for span in reuse.kept:
+        yield from span.units
     tail_index: list[int] = []
 
     def meets_old_split(line: int) -> bool:
         index = reuse.tail.get(line) if line >= reuse.tail_from else None
-        if index is None:
-            return False
-        tail_index.append(index)
-        return True
+        if index is not None:
+            tail_index.append(index)
+        return index is not None
 
+    splitter = _Splitter(lines, UnitKind.STATEMENT, _class_aware(parse, memo))
     for span in splitter.units(starts, len(lines), meets_old_split):
-        segment = lines[span.start : span.end]
-        key = (span.start, "".join(segment))
-        known = memo.segments.get(key)
-        if known is None:
-            known = _segment_units(segment, key, span.outcome, memo)
-        else:
-            for unit in known:  # hand the members' parse outcomes on to the next check
-                if unit.kind is not UnitKind.STATEMENT:
-                    parse(unit.text, unit.kind)
-        memo.segments[key] = known
-        placed.append(_PlacedSpan(span.start, span.end, span.reach, known))
+        fresh, kept = _span_units(span, lines, memo)
+        placed.append(_PlacedSpan(span.start, span.end, span.reach, kept))
+        yield from fresh
+    memo.verified.clear()
     if tail_index and layout is not None:
-        shift = reuse.shift
-        placed.extend(
-            _PlacedSpan(
-                old.start + shift,
-                old.end + shift,
-                old.reach + shift,
-                [_moved(unit, shift) for unit in old.units],
-            )
-            for old in layout.spans[tail_index[0] :]
-        )
+        for old in layout.spans[tail_index[0] :]:
+            moved = _moved_span(old, reuse.shift)
+            placed.append(moved)
+            yield from moved.units
     candidates = [start for start in layout.candidates if start < reuse.resume] if layout else []
     candidates.extend(starts)
     memo.layout = _Layout(lines, candidates, placed)
-    return [unit for span in placed for unit in span.units]
+
+
+def _span_units(span: Span, lines: list[str], memo: SplitMemo) -> tuple[list[Unit], list[Unit]]:
+    """A re-split span's units: as the analysis gets them, and as the memo keeps them."""
+    segment = lines[span.start : span.end]
+    key = (span.start, "".join(segment))
+    known = memo.segments.get(key)
+    if known is None:
+        fresh = _segment_units(segment, key, span.outcome, memo)
+        known = [_without_tree(unit) for unit in fresh]
+    else:
+        fresh = known
+        for unit in known:  # hand the members' parse outcomes on to the next check
+            if unit.kind is not UnitKind.STATEMENT:
+                memo.parse(unit.text, unit.kind)
+    memo.segments[key] = known
+    return fresh, known
+
+
+def _moved_span(span: _PlacedSpan, shift: int) -> _PlacedSpan:
+    return _PlacedSpan(
+        span.start + shift,
+        span.end + shift,
+        span.reach + shift,
+        [_moved(unit, shift) for unit in span.units],
+    )
+
+
+def _without_tree(unit: Unit) -> Unit:
+    if unit.outcome.tree is None:
+        return unit
+    return Unit.model_construct(
+        kind=unit.kind,
+        start_line=unit.start_line,
+        text=unit.text,
+        outcome=unit.outcome.without_tree(),
+        class_header=unit.class_header,
+    )
 
 
 def _moved(unit: Unit, lines: int) -> Unit:
@@ -673,14 +741,15 @@ def _class_aware(parse: ParseFunction, memo: SplitMemo) -> ParseFunction:
 
     def verify(text: str, kind: UnitKind) -> ParseOutcome:
         if kind is UnitKind.STATEMENT and _MAY_BE_CLASS.match(text):
-            members = memo.members.get(text)
+            members = memo.verified.get(text) or memo.members.get(text)
             if members is not None:
                 for unit in members:  # hand the members' parse outcomes on to the next check
                     parse(unit.text, unit.kind)
             else:
                 members = _split_class(split_text_lines(text), 0, parse)
             if members and all(unit.outcome.clean for unit in members):
-                memo.members[text] = members
+                memo.verified[text] = members
+                memo.members[text] = [_without_tree(unit) for unit in members]
                 return _CLEAN
         return parse(text, kind)
 
@@ -692,7 +761,7 @@ def _segment_units(
 ) -> list[Unit]:
     start, text = key
     parse = memo.parse
-    verified = memo.members.get(text)
+    verified = memo.verified.get(text) or memo.members.get(text)
     if verified is not None:
         return [_moved(unit, start) for unit in verified]
     members = _split_class(segment, start, parse)
