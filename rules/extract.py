@@ -32,6 +32,7 @@ from rules.checks._literals import (
 )
 from rules.models import Fix, Position, Range, Safety, TextEdit
 from rules.naming import extract_title, unique_name
+from rules.scope_names import SCOPES, module_names, names_bound_in_scope
 from rules.source import byte_to_char_column, strip_line_break
 
 # Words too generic for two constants sharing one of them to mean the same thing.
@@ -61,16 +62,6 @@ _GENERIC_WORDS = frozenset(
         "NUMBER",
     }
 )
-_SCOPES = (
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-    ast.Lambda,
-    ast.ClassDef,
-    ast.ListComp,
-    ast.SetComp,
-    ast.DictComp,
-    ast.GeneratorExp,
-)
 MIN_BLANK_LINES_BEFORE_DEFINITION = 2
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 GET_OFFSET = 2
@@ -93,74 +84,9 @@ class ExtractionPlan(BaseModel):
 # Names and scopes ---------------------------------------------------------------------------
 
 
-def module_names(tree: ast.Module) -> set[str]:
-    """Every name the module binds or references anywhere (any scope), and `__all__`'s strings."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        names.update(_names_of(node))
-    return names
-
-
-def _names_of(node: ast.AST) -> list[str]:
-    names: list[str] = []
-    match node:
-        case ast.Name(id=name) | ast.arg(arg=name):
-            names = [name]
-        case ast.FunctionDef(name=name) | ast.AsyncFunctionDef(name=name) | ast.ClassDef(name=name):
-            names = [name]
-        case ast.alias(name=name, asname=asname):
-            names = [asname or name.split(".")[0]]
-        case ast.Global(names=declared) | ast.Nonlocal(names=declared):
-            names = list(declared)
-        case ast.ExceptHandler(name=str() as name) | ast.MatchAs(name=str() as name):
-            names = [name]
-        case ast.MatchStar(name=str() as name) | ast.MatchMapping(rest=str() as name):
-            names = [name]
-        case ast.TypeVar(name=name) | ast.ParamSpec(name=name) | ast.TypeVarTuple(name=name):
-            names = [name]
-        case ast.Assign(targets=[ast.Name(id="__all__")], value=ast.List() | ast.Tuple() as seq):
-            names = [
-                element.value
-                for element in seq.elts
-                if isinstance(element, ast.Constant) and isinstance(element.value, str)
-            ]
-    return names
-
-
-def names_bound_in_scope(scope: ast.AST) -> set[str]:
-    """The names a function, lambda, class or comprehension binds in its own scope."""
-    bound: set[str] = set()
-    if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-        bound.update(
-            argument.arg for argument in ast.walk(scope.args) if isinstance(argument, ast.arg)
-        )
-    roots: list[ast.AST]
-    if isinstance(scope, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
-        roots = [generator.target for generator in scope.generators]
-    elif isinstance(scope, ast.Lambda):
-        roots = [scope.body]
-    else:
-        roots = list(getattr(scope, "body", []))
-    stack = roots
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-            bound.add(node.id)
-        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            bound.add(
-                node.target.id
-            )  # walrus binds in the enclosing function, even from a comprehension
-        names = [] if isinstance(node, ast.Name | ast.Global | ast.Nonlocal) else _names_of(node)
-        bound.update(names)
-        if isinstance(node, _SCOPES):
-            continue  # a nested scope's own bindings are its own (its name is counted above)
-        stack.extend(ast.iter_child_nodes(node))
-    return bound
-
-
 def enclosing_scopes(literal: Literal) -> list[ast.AST]:
     """The function, lambda, class and comprehension scopes around a literal, innermost last."""
-    return [parent for parent, _ in literal.parents if isinstance(parent, _SCOPES)]
+    return [parent for parent, _ in literal.parents if isinstance(parent, SCOPES)]
 
 
 def is_shadowed(literal: Literal, name: str) -> bool:

@@ -8,6 +8,7 @@ suffix; a key that cannot be a field name becomes a valid one with an alias.
 from __future__ import annotations
 
 import keyword
+from collections.abc import Container
 
 from pydantic import BaseModel
 
@@ -161,7 +162,7 @@ def return_model_name(function: str) -> str:
     return pascal_case(function) + RESULT_SUFFIX
 
 
-def free_name(base: str, taken: set[str]) -> str:
+def free_name(base: str, taken: Container[str]) -> str:
     """`base`, or `base` with a suffix when the module already uses that name."""
     if base not in taken:
         return base

@@ -14,7 +14,6 @@ import ast
 import sys
 import textwrap
 from collections.abc import Sequence
-from enum import StrEnum
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -27,6 +26,7 @@ from rules.checks._dict_shapes import (
     FunctionNode,
     ParameterShape,
     ReturnShape,
+    TargetKind,
     analyse_parameter,
     analyse_return,
     constant_key,
@@ -60,13 +60,6 @@ TOP_LEVEL_BLANK_LINES = 2
 SIMPLE_TYPES = frozenset({"int", "str", "float", "bool", "bytes"})
 NONE = "None"
 type Position = tuple[int, int]  # 1-based line, 0-based code-point column (libcst's convention)
-
-
-class TargetKind(StrEnum):
-    """Which dict of a function is converted."""
-
-    PARAMETER = "parameter"
-    RETURN = "return"
 
 
 class Target(BaseModel):

@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterator
 
 from rules.checks._literals import UPPER_NAME
-from rules.extract import module_names, names_bound_in_scope
 from rules.models import Position, Range, TextEdit
+from rules.scope_names import module_names, names_bound_in_scope
 from rules.source import byte_to_char_column, split_lines
 
 _FUNCTION_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)

@@ -37,6 +37,15 @@ GENERIC_DICT_TYPES = frozenset(
 ANY_NAMES = frozenset({"Any", "typing.Any"})
 OPTIONAL_NAMES = frozenset({"Optional", "typing.Optional"})
 DICT_TYPE_ARITY = 2
+
+
+class TargetKind(StrEnum):
+    """Which dict of a function is converted."""
+
+    PARAMETER = "parameter"
+    RETURN = "return"
+
+
 _SCOPES = frozenset({ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef})
 # The fields of a statement (or an `except` / `case` clause) that hold statements.
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")

@@ -15,6 +15,7 @@ from rules.checks._dict_shapes import (
     FunctionNode,
     ParameterShape,
     ReturnShape,
+    TargetKind,
     analyse_parameter,
     analyse_return,
     dict_type_of,
@@ -27,7 +28,6 @@ from rules.checks._dict_shapes import (
 )
 from rules.model_names import free_name, parameter_model_name, return_model_name
 from rules.models import Finding, Fix, Range, Safety
-from rules.pydantic_model import TargetKind, conversion_fix, target_of
 from rules.rule import (
     FixRequest,
     ModuleContext,
@@ -311,10 +311,7 @@ class ConvertsToModel(ModuleRule):
 
     def build_fix(self, request: FixRequest) -> Fix | None:
         data = {**request.finding.data, "line": request.finding.range.start.line}
-        target = target_of(data)
-        if target is None:
-            return None
-        return conversion_fix(request.text, target)
+        return _conversion(request.text, data)
 
     def offer_refactorings(self, request: RefactorRequest) -> list[RefactorOffer]:
         first_line, last_line = request.range.start.line, request.range.end.line
@@ -358,7 +355,12 @@ class ConvertsToModel(ModuleRule):
         ]
 
     def build_refactoring(self, request: RefactorRequest, offer: RefactorOffer) -> Fix | None:
-        target = target_of(offer.data)
-        if target is None:
-            return None
-        return conversion_fix(request.text, target)
+        return _conversion(request.text, offer.data)
+
+
+def _conversion(text: str, data: dict[str, str | int | float | bool | None]) -> Fix | None:
+    """The rewrite, imported on first use: libcst is only needed when a fix is built."""
+    from rules.pydantic_model import conversion_fix, target_of
+
+    target = target_of(data)
+    return conversion_fix(text, target) if target is not None else None
