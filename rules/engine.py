@@ -37,10 +37,11 @@ from rules.source import split_lines
 from rules.units import (
     ParseFunction,
     ParseOutcome,
+    PlacedSpan,
     SplitMemo,
     Unit,
     UnitKind,
-    iter_units,
+    iter_spans,
     parse_unit,
 )
 
@@ -72,19 +73,42 @@ class UnitResult(BaseModel):
     failures: list[RuleFailure]
 
 
-class UnitCache:
-    """Parse outcomes and unit results of earlier checks of one document.
+class SpanResult:
+    """What one top-level span of a check gave: its units' findings (placed), summaries,
+    failures and first syntax error, and the unit keys it used."""
 
-    Each check starts from the previous check's cache and hands on a new one holding what it
-    used; parse outcomes are carried whole and rebuilt from the units when they outgrow the
-    document.
+    def __init__(self, span: PlacedSpan, first: bool, fingerprint: str) -> None:
+        self.span = span  # held: the cache is keyed by its id, which must stay unique
+        self.first = first  # the module's first span (its first unit is "first in block")
+        self.fingerprint = fingerprint
+        self.keys: list[tuple[UnitKey, int]] = []
+        self.findings: list[Finding] = []
+        self.summaries: dict[str, list[tuple[int, BaseModel]]] = {}
+        self.failures: list[RuleFailure] = []
+        self.syntax_error: Finding | None = None
+
+    def fits(self, span: PlacedSpan, first: bool, fingerprint: str) -> bool:
+        """Whether this result is the one of `span` in that position and settings."""
+        return self.span is span and self.first == first and self.fingerprint == fingerprint
+
+
+class UnitCache:
+    """Parse outcomes, unit results and span results of earlier checks of one document.
+
+    Each check starts from the previous check's cache. Span results are handed on for the
+    spans the check had; the per-unit caches (parse outcomes, results, placements) are carried
+    whole, because a span reused as a whole touches none of them, and rebuilt from the check's
+    spans when they outgrow the document.
     """
 
-    def __init__(self) -> None:
-        self.outcomes: dict[tuple[str, UnitKind], ParseOutcome] = {}
-        self.results: dict[UnitKey, UnitResult] = {}
-        self.placed: dict[tuple[UnitKey, int], list[Finding]] = {}
-        self.classes: dict[str, ClassInfo] = {}
+    def __init__(self, previous: UnitCache | None = None) -> None:
+        self.outcomes: dict[tuple[str, UnitKind], ParseOutcome] = (
+            previous.outcomes if previous else {}
+        )
+        self.results: dict[UnitKey, UnitResult] = previous.results if previous else {}
+        self.placed: dict[tuple[UnitKey, int], list[Finding]] = previous.placed if previous else {}
+        self.classes: dict[str, ClassInfo] = previous.classes if previous else {}
+        self.spans: dict[int, SpanResult] = {}
         self.splits: SplitMemo | None = None
 
 
@@ -192,26 +216,54 @@ class _PythonCheck:
         self.source = source
         self.settings = source.settings
         self.previous = previous
-        self.cache = UnitCache()
+        self.cache = UnitCache(previous)
         self.failures: list[RuleFailure] = []
 
     def run(self, text: str) -> Analysis:
         memo = SplitMemo(self.previous.splits)
         lines = split_lines(text)
-        parse = _carrying_parse(self.previous, self.cache)
+        parse = _carrying_parse(self.cache)
         self.cache.splits = memo
         findings: list[Finding] = []
         summaries: dict[str, list[tuple[int, BaseModel]]] = {}
         syntax_error: Finding | None = None
+        unit_count = 0
+        # spans come one at a time, each analysed (and its trees dropped) in turn; a span the
+        # edit left standing is the same object as last time, and so is its result
+        for index, (span, units) in enumerate(
+            iter_spans(text, parse=parse, memo=memo, lines=lines)
+        ):
+            result = self.previous.spans.get(id(span))
+            if result is None or not result.fits(span, index == 0, self.settings.fingerprint):
+                result = self._span_result(span, units, index == 0)
+            self.cache.spans[id(span)] = result
+            unit_count += len(span.units)
+            findings.extend(result.findings)
+            self.failures.extend(result.failures)
+            for code, entries in result.summaries.items():
+                summaries.setdefault(code, []).extend(entries)
+            syntax_error = syntax_error or result.syntax_error
+        self._trim(memo, unit_count)
+        findings.extend(self._module_findings(summaries, lines))
+        file_findings, file_failures = _file_findings(self.registry, self.source, lines)
+        findings.extend(file_findings)
+        self.failures.extend(file_failures)
+        if syntax_error is not None and self.settings.syntax_errors:
+            findings.append(syntax_error)
+        findings.sort(key=_order)
+        return Analysis(
+            findings=findings, failures=self.failures, unit_count=unit_count, cache=self.cache
+        )
+
+    def _span_result(self, span: PlacedSpan, units: list[Unit], first_span: bool) -> SpanResult:
+        """Analyse a span's units (each result cached by the unit's text) and place them."""
+        result = SpanResult(span=span, first=first_span, fingerprint=self.settings.fingerprint)
         header: Unit | None = None
         previous_unit: Unit | None = None
-        unit_count = 0
-        # units come a span at a time and each is analysed (and its tree dropped) in turn
-        for unit in iter_units(text, parse=parse, memo=memo, lines=lines):
-            unit_count += 1
+        for unit in units:
             if unit.kind is UnitKind.CLASS_HEADER:
                 header = unit
-            first = previous_unit is None or (
+            first = (first_span and previous_unit is None) or (
                 unit.kind is UnitKind.MEMBER and previous_unit is header
             )
             previous_unit = unit
@@ -222,37 +274,31 @@ class _PythonCheck:
                 first,
                 self.settings.fingerprint,
             )
-            result = self.previous.results.get(key) or self._analyse_unit(unit, first)
-            self.cache.results[key] = result
-            findings.extend(self._placed(key, result, unit.start_line))
-            self.failures.extend(result.failures)
-            for code, summary in result.summaries.items():
-                summaries.setdefault(code, []).append((unit.start_line, summary))
-            if (
-                syntax_error is None
-                and unit.outcome.error is not None
-                and self.settings.syntax_errors
-            ):
-                syntax_error = _syntax_error_finding(unit)
-        self._trim_outcomes(memo, unit_count)
-        findings.extend(self._module_findings(summaries, lines))
-        file_findings, file_failures = _file_findings(self.registry, self.source, lines)
-        findings.extend(file_findings)
-        self.failures.extend(file_failures)
-        if syntax_error is not None:
-            findings.append(syntax_error)
-        findings.sort(key=_order)
-        return Analysis(
-            findings=findings, failures=self.failures, unit_count=unit_count, cache=self.cache
-        )
+            unit_result = self.cache.results.get(key) or self._analyse_unit(unit, first)
+            self.cache.results[key] = unit_result
+            result.keys.append((key, unit.start_line))
+            result.findings.extend(self._placed(key, unit_result, unit.start_line))
+            result.failures.extend(unit_result.failures)
+            for code, summary in unit_result.summaries.items():
+                result.summaries.setdefault(code, []).append((unit.start_line, summary))
+            if result.syntax_error is None and unit.outcome.error is not None:
+                result.syntax_error = _syntax_error_finding(unit)
+        return result
 
-    def _trim_outcomes(self, memo: SplitMemo, unit_count: int) -> None:
-        """Rebuild the carried parse outcomes from the split when they outgrow the document."""
-        if len(self.cache.outcomes) <= OUTCOME_SLACK_FACTOR * unit_count + OUTCOME_SLACK:
-            return
-        self.cache.outcomes = {
-            (unit.text, unit.kind): unit.outcome.without_tree() for unit in memo.units()
-        }
+    def _trim(self, memo: SplitMemo, unit_count: int) -> None:
+        """Rebuild the carried caches from this check when they outgrow the document."""
+        limit = OUTCOME_SLACK_FACTOR * unit_count + OUTCOME_SLACK
+        cache = self.cache
+        if len(cache.outcomes) > limit:
+            cache.outcomes = {
+                (unit.text, unit.kind): unit.outcome.without_tree() for unit in memo.units()
+            }
+        if len(cache.classes) > OUTCOME_SLACK:
+            cache.classes = {}
+        if len(cache.results) > limit or len(cache.placed) > limit:
+            used = [entry for result in cache.spans.values() for entry in result.keys]
+            cache.results = {key: cache.results[key] for key, _start in used}
+            cache.placed = {placement: cache.placed[placement] for placement in used}
 
     def _analyse_unit(self, unit: Unit, first: bool) -> UnitResult:
         outcome = unit.outcome
@@ -262,7 +308,7 @@ class _PythonCheck:
             return UnitResult(findings=[], summaries={}, failures=[])
         class_info = None
         if unit.kind is UnitKind.MEMBER:
-            class_info = _class_info(unit.class_header, self.previous, self.cache)
+            class_info = _class_info(unit.class_header, self.cache)
         context = UnitContext(
             unit=unit if outcome is unit.outcome else unit.model_copy(update={"outcome": outcome}),
             tree=outcome.tree,
@@ -294,10 +340,10 @@ class _PythonCheck:
     def _placed(self, key: UnitKey, result: UnitResult, start_line: int) -> list[Finding]:
         """A unit's findings moved to where the unit now starts (reusing the last placement)."""
         placement = (key, start_line)
-        placed = self.previous.placed.get(placement)
+        placed = self.cache.placed.get(placement)
         if placed is None:
             placed = [finding.shifted(start_line) for finding in result.findings]
-        self.cache.placed[placement] = placed
+            self.cache.placed[placement] = placed
         return placed
 
     def _module_findings(
@@ -330,11 +376,9 @@ def _file_findings(
     return findings, failures
 
 
-def _carrying_parse(previous: UnitCache, cache: UnitCache) -> ParseFunction:
-    """A parse function that reuses `previous`'s outcomes and records what it used in `cache`."""
-
-    outcomes = previous.outcomes
-    cache.outcomes = outcomes  # carried whole: units the split reuses are never parsed again
+def _carrying_parse(cache: UnitCache) -> ParseFunction:
+    """A parse function that reuses the cache's outcomes and records new ones in it."""
+    outcomes = cache.outcomes
 
     def parse(text: str, kind: UnitKind) -> ParseOutcome:
         key = (text, kind)
@@ -348,8 +392,8 @@ def _carrying_parse(previous: UnitCache, cache: UnitCache) -> ParseFunction:
     return parse
 
 
-def _class_info(header: str, previous: UnitCache, cache: UnitCache) -> ClassInfo | None:
-    info = previous.classes.get(header) or cache.classes.get(header)
+def _class_info(header: str, cache: UnitCache) -> ClassInfo | None:
+    info = cache.classes.get(header)
     if info is None:
         outcome = parse_unit(header, UnitKind.CLASS_HEADER)
         if outcome.tree is None or not outcome.tree.body:

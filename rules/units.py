@@ -13,6 +13,7 @@ so the rest of that unit is still analysed.
 from __future__ import annotations
 
 import ast
+import operator
 import re
 import warnings
 from collections.abc import Callable, Iterator
@@ -21,13 +22,12 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from rules.source import LINE_BREAK
+from rules.source import split_lines
 
 # A statement starts at the given indentation with something that is not a comment, a closing
 # bracket or a clause that continues the statement before it.
 _STATEMENT_START = r"^{indent}(?![\s#)\]}}]|(?:else|elif|except|finally)\b)"
 _TOP_LEVEL_START = re.compile(_STATEMENT_START.format(indent=""), re.MULTILINE)
-_EXOTIC_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _CLASS_HEADER = re.compile(r"(?:async\s+)?class\b")
 _MAY_BE_CLASS = re.compile(r"[@#]|(?:async\s+)?class\b")
 _INDENT = re.compile(r"[ \t]*")
@@ -132,17 +132,8 @@ ParseFunction = Callable[[str, UnitKind], ParseOutcome]
 
 
 def split_text_lines(text: str) -> list[str]:
-    """The lines of `text` with terminators, fast for the usual text."""
-    if _EXOTIC_LINE_BREAKS.search(text) is None:
-        return text.splitlines(keepends=True) or [""]
-    lines: list[str] = []
-    start = 0
-    for match in LINE_BREAK.finditer(text):
-        lines.append(text[start : match.end()])
-        start = match.end()
-    if start < len(text) or not lines:
-        lines.append(text[start:])
-    return lines
+    """The lines of `text` with terminators (`rules.source.split_lines`)."""
+    return split_lines(text)
 
 
 def parse_unit(text: str, kind: UnitKind) -> ParseOutcome:
@@ -351,8 +342,9 @@ class Span(NamedTuple):
     reach: int
 
 
-class _PlacedSpan(NamedTuple):
-    """A top-level span of the last split with the units it gave."""
+class PlacedSpan(NamedTuple):
+    """A top-level span of a split with the units it gave. A span an edit left standing is the
+    very same object in the next split (callers may cache by identity)."""
 
     start: int
     end: int
@@ -363,7 +355,7 @@ class _PlacedSpan(NamedTuple):
 class _Layout:
     """The last split of a module: its lines, candidate starts and spans."""
 
-    def __init__(self, lines: list[str], candidates: list[int], spans: list[_PlacedSpan]) -> None:
+    def __init__(self, lines: list[str], candidates: list[int], spans: list[PlacedSpan]) -> None:
         self.lines = lines
         self.candidates = candidates
         self.spans = spans
@@ -571,7 +563,7 @@ class SplitMemo:
 class _Reuse(NamedTuple):
     """How much of the last split an edit leaves standing."""
 
-    kept: list[_PlacedSpan]  # spans before the edit, as they were
+    kept: list[PlacedSpan]  # spans before the edit, as they were
     resume: int  # where splitting starts again
     candidates: list[int]  # candidate starts from `resume` on
     tail: dict[int, int]  # old span start, moved to new lines -> index in the old spans
@@ -580,18 +572,16 @@ class _Reuse(NamedTuple):
 
 
 def _common_prefix(old: list[str], new: list[str]) -> int:
-    for index, (before, after) in enumerate(zip(old, new, strict=False)):
-        if before != after:
-            return index
-    return min(len(old), len(new))
+    """How many first lines the two texts share (compared in C: `map` of `ne` over the pairs)."""
+    differs = list(map(operator.ne, old, new))
+    return differs.index(True) if True in differs else len(differs)
 
 
 def _common_suffix(old: list[str], new: list[str], prefix: int) -> int:
+    """How many last lines the two texts share, not counting the first `prefix` of either."""
     limit = min(len(old), len(new)) - prefix
-    count = 0
-    while count < limit and old[-1 - count] == new[-1 - count]:
-        count += 1
-    return count
+    differs = list(map(operator.ne, reversed(old), reversed(new)))[:limit]
+    return differs.index(True) if True in differs else len(differs)
 
 
 def _reuse(layout: _Layout, lines: list[str]) -> _Reuse:
@@ -599,7 +589,7 @@ def _reuse(layout: _Layout, lines: list[str]) -> _Reuse:
     prefix = _common_prefix(layout.lines, lines)
     suffix = _common_suffix(layout.lines, lines, prefix)
     shift = len(lines) - len(layout.lines)
-    kept: list[_PlacedSpan] = []
+    kept: list[PlacedSpan] = []
     for span in layout.spans:
         if span.reach >= prefix or span.end > prefix:
             break
@@ -640,8 +630,19 @@ def iter_units(
     memo: SplitMemo | None = None,
     lines: list[str] | None = None,
 ) -> Iterator[Unit]:
-    """`split_module`, a span at a time: a caller that analyses each unit as it comes holds
-    the syntax trees of one span at once, not the whole module's.
+    """`split_module`, a unit at a time (see `iter_spans`)."""
+    for _span, units in iter_spans(text, parse, memo, lines):
+        yield from units
+
+
+def iter_spans(
+    text: str,
+    parse: ParseFunction = parse_unit,
+    memo: SplitMemo | None = None,
+    lines: list[str] | None = None,
+) -> Iterator[tuple[PlacedSpan, list[Unit]]]:
+    """The module's top-level spans in order, each with its units, a span at a time: a caller
+    that analyses each as it comes holds the syntax trees of one span at once.
 
     Units the split parsed anew carry their trees; the memo keeps them without (a tree is
     only needed once: results are cached by text).
@@ -660,7 +661,7 @@ def iter_units(
         starts.insert(0, reuse.resume)
     placed = list(reuse.kept)
     for span in reuse.kept:
-        yield from span.units
+        yield span, span.units
     tail_index: list[int] = []
 
     def meets_old_split(line: int) -> bool:
@@ -672,14 +673,14 @@ def iter_units(
     splitter = _Splitter(lines, UnitKind.STATEMENT, _class_aware(parse, memo))
     for span in splitter.units(starts, len(lines), meets_old_split):
         fresh, kept = _span_units(span, lines, memo)
-        placed.append(_PlacedSpan(span.start, span.end, span.reach, kept))
-        yield from fresh
+        placed.append(new_span := PlacedSpan(span.start, span.end, span.reach, kept))
+        yield new_span, fresh
     memo.verified.clear()
     if tail_index and layout is not None:
         for old in layout.spans[tail_index[0] :]:
             moved = _moved_span(old, reuse.shift)
             placed.append(moved)
-            yield from moved.units
+            yield moved, moved.units
     candidates = [start for start in layout.candidates if start < reuse.resume] if layout else []
     candidates.extend(starts)
     memo.layout = _Layout(lines, candidates, placed)
@@ -702,8 +703,10 @@ def _span_units(span: Span, lines: list[str], memo: SplitMemo) -> tuple[list[Uni
     return fresh, known
 
 
-def _moved_span(span: _PlacedSpan, shift: int) -> _PlacedSpan:
-    return _PlacedSpan(
+def _moved_span(span: PlacedSpan, shift: int) -> PlacedSpan:
+    if shift == 0:
+        return span
+    return PlacedSpan(
         span.start + shift,
         span.end + shift,
         span.reach + shift,
