@@ -167,11 +167,18 @@ class Engine:
     def __init__(self, registry: Registry | None = None) -> None:
         self.registry = registry or default_registry()
 
-    def check(self, source: SourceFile, cache: UnitCache | None = None) -> Analysis:
-        """Every active rule's findings for one file, reusing `cache` from an earlier check."""
+    def check(
+        self, source: SourceFile, cache: UnitCache | None = None, lines: list[str] | None = None
+    ) -> Analysis:
+        """Every active rule's findings for one file, reusing `cache` from an earlier check.
+
+        `lines`, when the caller has them, must be `split_lines(source.text)`: an editor keeps
+        a document as lines and splices only the edited ones, so passing them saves splitting
+        the text again and lets the split compare unchanged lines by identity."""
         if source.text is not None and is_python(source.path):
             with _collector_paused():
-                return _PythonCheck(self.registry, source, cache or UnitCache()).run(source.text)
+                check = _PythonCheck(self.registry, source, cache or UnitCache())
+                return check.run(source.text, lines)
         findings, failures = _file_findings(self.registry, source, split_lines(source.text or ""))
         return Analysis(findings=sorted(findings, key=_order), failures=failures)
 
@@ -219,9 +226,9 @@ class _PythonCheck:
         self.cache = UnitCache(previous)
         self.failures: list[RuleFailure] = []
 
-    def run(self, text: str) -> Analysis:
+    def run(self, text: str, lines: list[str] | None = None) -> Analysis:
         memo = SplitMemo(self.previous.splits)
-        lines = split_lines(text)
+        lines = split_lines(text) if lines is None else lines
         parse = _carrying_parse(self.cache)
         self.cache.splits = memo
         findings: list[Finding] = []

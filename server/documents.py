@@ -90,6 +90,14 @@ def lsp_lines(text: str) -> list[str]:
     return lines
 
 
+def engine_lines(lines: list[str]) -> list[str]:
+    """LSP lines as the engine splits the same text (`rules.source.split_lines`): without the
+    empty line LSP counts after a final line break."""
+    if len(lines) > 1 and lines[-1] == "":
+        return lines[:-1]
+    return lines
+
+
 class Document:
     """One open document: URI, version, language and text (kept as lines)."""
 

@@ -25,7 +25,7 @@ from rules.engine import Analysis, Engine, SourceFile, UnitCache
 from rules.settings import FileSettings
 from server.collection import IdleCollector
 from server.configuration import Configuration
-from server.documents import Document, DocumentStore, PositionCodec
+from server.documents import Document, DocumentStore, PositionCodec, engine_lines
 from server.rendering import DiagnosticRenderer
 
 logger = logging.getLogger(__name__)
@@ -225,7 +225,7 @@ class Scheduler:
             path=snapshot.path,
             project_root=snapshot.root,
         )
-        analysis = self.engine.check(source, cache=state.cache)
+        analysis = self.engine.check(source, cache=state.cache, lines=engine_lines(snapshot.lines))
         state.cache = analysis.cache
         fragments = state.renderer.render(analysis.findings, snapshot.lines)
         self._sequence += 1
