@@ -87,12 +87,17 @@ class ParseOutcome(BaseModel):
     error: ParseError | None = None
     set_aside: frozenset[int] = frozenset()
     lost: bool = False  # beyond repair: nothing of the unit can be analysed
+    bounded: bool = False  # the error cannot run past the unit's end (nothing to merge)
 
     def without_tree(self) -> ParseOutcome:
         """The same outcome with the tree dropped, for keeping in a cache cheaply."""
         # every field is known valid: skip pydantic's copy machinery (one call per parsed unit)
         return ParseOutcome.model_construct(
-            tree=None, error=self.error, set_aside=self.set_aside, lost=self.lost
+            tree=None,
+            error=self.error,
+            set_aside=self.set_aside,
+            lost=self.lost,
+            bounded=self.bounded,
         )
 
     @property
@@ -103,7 +108,9 @@ class ParseOutcome(BaseModel):
 
 _NO_ERROR = ParseError(message="", line=0, character=0, end_line=0, end_character=0)
 # A class verified through its members: clean, its tree never needed (its members are parsed).
-_CLEAN = ParseOutcome.model_construct(tree=None, error=None, set_aside=frozenset(), lost=False)
+_CLEAN = ParseOutcome.model_construct(
+    tree=None, error=None, set_aside=frozenset(), lost=False, bounded=False
+)
 
 
 class Unit(BaseModel):
@@ -389,7 +396,11 @@ class _Splitter:
             self.reach = start
             outcome = self.parse(self.text(start, bounds[index + 1]), self.kind)
             next_index = index + 1
-            if not outcome.clean and _runs_on(outcome.error, bounds[index + 1] - start):
+            if (
+                not outcome.clean
+                and not outcome.bounded
+                and _runs_on(outcome.error, bounds[index + 1] - start)
+            ):
                 merged = self._merge(bounds, index, outcome)
                 if merged is not None:
                     next_index, outcome = merged
@@ -754,9 +765,30 @@ def _class_aware(parse: ParseFunction, memo: SplitMemo) -> ParseFunction:
                 memo.verified[text] = members
                 memo.members[text] = [_without_tree(unit) for unit in members]
                 return _CLEAN
+            if members and members[-1].outcome.clean:
+                # the broken members are followed by a member that parses: whatever is open
+                # in them closes inside the class, so the class ends where it seems to, and
+                # parsing the whole (possibly huge) class again could only say so slowly
+                memo.verified[text] = members
+                return _contained_error(members)
         return parse(text, kind)
 
     return verify
+
+
+def _contained_error(members: list[Unit]) -> ParseOutcome:
+    """The outcome of a class whose broken members cannot run past its end: their first
+    error, in class coordinates, marked as bounded."""
+    broken = next(unit for unit in members if not unit.outcome.clean)
+    error = broken.outcome.error
+    assert error is not None  # noqa: S101 - `broken` is not clean
+    shift = broken.start_line
+    moved = error.model_copy(
+        update={"line": error.line + shift, "end_line": error.end_line + shift}
+    )
+    return ParseOutcome.model_construct(
+        tree=None, error=moved, set_aside=frozenset(), lost=False, bounded=True
+    )
 
 
 def _segment_units(
