@@ -1,0 +1,171 @@
+"""Incremental work: a re-split and a re-check after an edit equal a fresh split and check,
+and they reuse what the edit left standing."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from rules.engine import Engine, SourceFile, UnitCache
+from rules.source import split_lines
+from rules.units import SplitMemo, Unit, split_module
+from tests.conftest import STDLIB, settings_for
+
+ENGINE = Engine()
+PATH = "/project/m.py"
+# Small pieces of Python an editor sees typed or deleted: brackets, quotes, blocks, breaks.
+SNIPPETS = [
+    "(",
+    ")",
+    '"""',
+    "'''",
+    "\n",
+    "    ",
+    "def f(",
+    ":",
+    "class A:\n",
+    "@decorator\n",
+    "[",
+    "x = 1\n",
+    "#",
+    "\\\n",
+    "'",
+    "if x:\n",
+    "\n\n",
+    "else:\n",
+    "}",
+]
+EDITS_PER_MODULE = 12
+RANDOM_MODULES = ["textwrap", "argparse", "json/encoder"]
+MAX_DELETION = 60
+DELETION_SHARE = 0.3
+
+
+def _signature(units: list[Unit]) -> list[tuple[object, ...]]:
+    return [
+        (
+            unit.kind,
+            unit.start_line,
+            unit.text,
+            unit.outcome.error,
+            unit.outcome.set_aside,
+            unit.class_header,
+        )
+        for unit in units
+    ]
+
+
+def _random_edit(text: str, rng: random.Random) -> str:
+    position = rng.randrange(len(text) + 1)
+    if rng.random() < DELETION_SHARE:
+        return text[:position] + text[position + rng.randrange(1, MAX_DELETION) :]
+    return text[:position] + rng.choice(SNIPPETS) + text[position:]
+
+
+@pytest.mark.parametrize("module", RANDOM_MODULES)
+def test_incremental_split_equals_fresh_split_after_random_edits(module: str) -> None:
+    rng = random.Random(module)  # noqa: S311 - reproducible test edits, not secrets
+    text = (STDLIB / f"{module}.py").read_text(encoding="utf-8")
+    memo: SplitMemo | None = None
+    for _ in range(EDITS_PER_MODULE):
+        text = _random_edit(text, rng)
+        memo = SplitMemo(memo)
+        assert _signature(split_module(text, memo=memo)) == _signature(split_module(text))
+
+
+def test_an_edit_keeps_the_spans_before_it_and_moves_the_ones_after() -> None:
+    lines = [f"def f{index}():\n    return {index}\n\n\n" for index in range(50)]
+    text = "".join(lines)
+    first = SplitMemo()
+    split_module(text, memo=first)
+    edited = text.replace("return 25", "x = 1\n    return 25")
+    second = SplitMemo(first)
+    units = split_module(edited, memo=second)
+    assert _signature(units) == _signature(split_module(edited))
+    assert first.layout is not None
+    assert second.layout is not None
+    before, after = first.layout.spans, second.layout.spans
+    assert all(old is new for old, new in zip(before[:24], after[:24], strict=True))
+    assert after[30].start == before[30].start + 1  # moved down by the inserted line
+    assert after[30].units[0].text == before[30].units[0].text
+
+
+def test_the_memo_keeps_no_syntax_trees() -> None:
+    memo = SplitMemo()
+    split_module("import os\n\n\nclass A:\n    def f(self):\n        return 1\n", memo=memo)
+    assert memo.units()
+    assert all(unit.outcome.tree is None for unit in memo.units())
+
+
+def test_a_method_mid_edit_does_not_swallow_the_rest_of_its_class() -> None:
+    text = (
+        "class A:\n"
+        "    def f(self):\n"
+        "        return call(\n"
+        "\n"
+        "    def g(self):\n"
+        "        return 2\n"
+        "\n"
+        "\n"
+        "def h():\n"
+        "    return 3\n"
+    )
+    units = split_module(text)
+    broken = [unit for unit in units if not unit.outcome.clean]
+    assert [unit.start_line for unit in broken] == [1]
+    assert [unit.start_line for unit in units] == [0, 1, 4, 8]
+
+
+def test_a_continuation_line_at_column_0_still_belongs_to_its_class() -> None:
+    text = "class A:\n    x = f(\na, b)\n    y = 2\n"
+    units = split_module(text)
+    assert all(unit.outcome.clean for unit in units)
+
+
+def test_a_check_with_the_editors_lines_equals_one_from_the_text() -> None:
+    text = (STDLIB / "textwrap.py").read_text(encoding="utf-8")
+    source = SourceFile(text=text, settings=settings_for(), path=PATH)
+    with_lines = ENGINE.check(source, lines=split_lines(text))
+    assert with_lines.findings == ENGINE.check(source).findings
+
+
+def test_a_recheck_reuses_the_results_of_spans_the_edit_left_standing() -> None:
+    text = "".join(f"def f{index}():\n    return {index} * 1000\n\n\n" for index in range(30))
+    settings = settings_for()
+    first = ENGINE.check(SourceFile(text=text, settings=settings, path=PATH))
+    edited = text.replace("return 20 * 1000", "return 20 * 2000")
+    assert first.cache is not None
+    kept_before = dict(first.cache.spans)
+    second = ENGINE.check(SourceFile(text=edited, settings=settings, path=PATH), first.cache)
+    assert (
+        second.findings
+        == ENGINE.check(SourceFile(text=edited, settings=settings, path=PATH)).findings
+    )
+    assert second.cache is not None
+    reused = [
+        result for key, result in second.cache.spans.items() if kept_before.get(key) is result
+    ]
+    assert len(reused) >= len(kept_before) - 2  # all but the edited span (and its neighbour)
+
+
+def test_carried_caches_stay_bounded_over_many_edits() -> None:
+    text = "".join(f"def f{index}():\n    return {index} * 1000\n\n\n" for index in range(20))
+    settings = settings_for()
+    cache: UnitCache | None = None
+    for edit in range(300):
+        edited = text.replace("return 7 * 1000", f"return 7 * {edit + 2000}")
+        analysis = ENGINE.check(SourceFile(text=edited, settings=settings, path=PATH), cache)
+        cache = analysis.cache
+    assert cache is not None
+    bound = 4 * analysis.unit_count + 512
+    assert len(cache.outcomes) < bound
+    assert len(cache.results) < bound
+    assert len(cache.placed) < bound
+
+
+def test_split_lines_cuts_only_where_lsp_does() -> None:
+    assert split_lines("a\x0cb\nc") == ["a\x0cb\n", "c"]
+    assert split_lines("a\u2028b\r\nc\rd") == ["a\u2028b\r\n", "c\r", "d"]
+    assert split_lines("") == [""]
+    assert split_lines("x\n") == ["x\n"]
