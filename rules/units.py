@@ -13,6 +13,7 @@ so the rest of that unit is still analysed.
 from __future__ import annotations
 
 import ast
+import bisect
 import operator
 import re
 import warnings
@@ -360,11 +361,12 @@ class PlacedSpan(NamedTuple):
 
 
 class _Layout:
-    """The last split of a module: its lines, candidate starts and spans."""
+    """The last split of a module: its lines, the lines that may start a top-level statement
+    (before the decorator rule), and its spans."""
 
-    def __init__(self, lines: list[str], candidates: list[int], spans: list[PlacedSpan]) -> None:
+    def __init__(self, lines: list[str], matches: list[int], spans: list[PlacedSpan]) -> None:
         self.lines = lines
-        self.candidates = candidates
+        self.matches = matches
         self.spans = spans
 
 
@@ -513,27 +515,14 @@ def _last_opening_quote(line: str, column: int) -> re.Match[str] | None:
     return found or _TRIPLE_QUOTE.search(line)
 
 
-def _candidate_starts(
-    lines: list[str], pattern: re.Pattern[str], first: int = 0, last: int | None = None
-) -> list[int]:
-    """Lines where a statement may start, decorators kept with what they decorate: from line
-    `first` (where no decorator is pending) to line `last`, or to the end.
+def _candidate_starts(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
+    """Lines where a statement may start, decorators kept with what they decorate.
 
     One anchored match per line: scanning the joined text with a multi-line pattern costs a
     regex attempt per character, which dominated re-checks of big files.
     """
-    starts: list[int] = []
-    after_decorator = False
     match = pattern.match
-    stop = len(lines) if last is None else min(last, len(lines))
-    for index in range(first, stop):
-        line = lines[index]
-        if match(line) is None:
-            continue
-        if not after_decorator:
-            starts.append(index)
-        after_decorator = line.startswith("@")
-    return starts
+    return _starts_of(lines, [index for index, line in enumerate(lines) if match(line)], 0)
 
 
 class SplitMemo:
@@ -576,7 +565,7 @@ class _Reuse(NamedTuple):
 
     kept: list[PlacedSpan]  # spans before the edit, as they were
     resume: int  # where splitting starts again
-    candidates: list[int]  # candidate starts from `resume` on
+    matches: list[int]  # every line that may start a top-level statement
     tail: dict[int, int]  # old span start, moved to new lines -> index in the old spans
     tail_from: int  # the first new line whose span start may be an old one
     shift: int  # lines added (negative: removed) by the edit
@@ -607,19 +596,30 @@ def _reuse(layout: _Layout, lines: list[str]) -> _Reuse:
         kept.append(span)
     resume = kept[-1].end if kept else 0
     changed_end = len(lines) - suffix  # first line of the unchanged tail (new lines)
-    # fresh candidates up to and including the tail's first matching line: whether a decorator
-    # is pending there depends on the edited lines; after it, the old candidates hold
-    junction = changed_end
-    while junction < len(lines) and _TOP_LEVEL_START.match(lines[junction]) is None:
-        junction += 1
-    candidates = _candidate_starts(lines, _TOP_LEVEL_START, resume, junction + 1)
-    candidates.extend(start + shift for start in layout.candidates if start + shift > junction)
+    # lines that may start a statement: the old ones outside the edit, matched anew inside it
+    old = layout.matches
+    matches = old[: bisect.bisect_left(old, prefix)]
+    match = _TOP_LEVEL_START.match
+    matches.extend(index for index in range(prefix, changed_end) if match(lines[index]))
+    matches.extend(start + shift for start in old[bisect.bisect_left(old, changed_end - shift) :])
     tail = {
         span.start + shift: index
         for index, span in enumerate(layout.spans)
         if span.start + shift >= changed_end
     }
-    return _Reuse(kept, resume, candidates, tail, changed_end, shift)
+    return _Reuse(kept, resume, matches, tail, changed_end, shift)
+
+
+def _starts_of(lines: list[str], matches: list[int], first: int) -> list[int]:
+    """Candidate starts from line `first` (where no decorator is pending): the matching lines
+    that do not follow a decorator."""
+    starts: list[int] = []
+    after_decorator = False
+    for index in matches[bisect.bisect_left(matches, first) :]:
+        if not after_decorator:
+            starts.append(index)
+        after_decorator = lines[index].startswith("@")
+    return starts
 
 
 def split_module(
@@ -664,10 +664,12 @@ def iter_spans(
     memo.trim(len(layout.spans) if layout is not None else 0)
     memo.parse = parse
     if layout is None:
-        reuse = _Reuse([], 0, _candidate_starts(lines, _TOP_LEVEL_START), {}, len(lines), 0)
+        match = _TOP_LEVEL_START.match
+        matches = [index for index, line in enumerate(lines) if match(line)]
+        reuse = _Reuse([], 0, matches, {}, len(lines), 0)
     else:
         reuse = _reuse(layout, lines)
-    starts = reuse.candidates
+    starts = _starts_of(lines, reuse.matches, reuse.resume)
     if not starts or starts[0] != reuse.resume:
         starts.insert(0, reuse.resume)
     placed = list(reuse.kept)
@@ -692,9 +694,7 @@ def iter_spans(
             moved = _moved_span(old, reuse.shift)
             placed.append(moved)
             yield moved, moved.units
-    candidates = [start for start in layout.candidates if start < reuse.resume] if layout else []
-    candidates.extend(starts)
-    memo.layout = _Layout(lines, candidates, placed)
+    memo.layout = _Layout(lines, reuse.matches, placed)
 
 
 def _span_units(span: Span, lines: list[str], memo: SplitMemo) -> tuple[list[Unit], list[Unit]]:
