@@ -312,7 +312,7 @@ class _PythonCheck:
         if outcome.tree is None and not outcome.lost:
             outcome = parse_unit(unit.text, unit.kind)
         if outcome.tree is None:
-            return UnitResult(findings=[], summaries={}, failures=[])
+            return UnitResult.model_construct(findings=[], summaries={}, failures=[])
         class_info = None
         if unit.kind is UnitKind.MEMBER:
             class_info = _class_info(unit.class_header, self.cache)
@@ -342,7 +342,7 @@ class _PythonCheck:
             if not _suppressed(finding, lines) and not _on_set_aside_line(finding, outcome)
         ]
         kept.sort(key=_order)
-        return UnitResult(findings=kept, summaries=summaries, failures=failures)
+        return UnitResult.model_construct(findings=kept, summaries=summaries, failures=failures)
 
     def _placed(self, key: UnitKey, result: UnitResult, start_line: int) -> list[Finding]:
         """A unit's findings moved to where the unit now starts (reusing the last placement)."""

@@ -149,7 +149,7 @@ def parse_unit(text: str, kind: UnitKind) -> ParseOutcome:
     prefix, suffix = _wrapping(text, kind)
     tree, error = _try_parse(prefix + text + suffix, kind)
     if tree is not None:
-        return ParseOutcome(tree=tree)
+        return _outcome(tree)
     return _recover(text, kind, error)
 
 
@@ -240,7 +240,7 @@ def _error_of(exc: BaseException, kind: UnitKind, line_count: int) -> ParseError
         end_column = max((exc.end_offset or exc.offset or 1) - 1, 0)
         if end_line == line and end_column <= column:
             end_column = column + 1
-        return ParseError(
+        return ParseError.model_construct(
             message=exc.msg,
             line=line,
             character=column,
@@ -248,7 +248,9 @@ def _error_of(exc: BaseException, kind: UnitKind, line_count: int) -> ParseError
             end_character=end_column,
         )
     message = str(exc) or type(exc).__name__
-    return ParseError(message=message, line=0, character=0, end_line=0, end_character=1)
+    return ParseError.model_construct(
+        message=message, line=0, character=0, end_line=0, end_character=1
+    )
 
 
 def _recover(text: str, kind: UnitKind, first: ParseError) -> ParseOutcome:
@@ -263,9 +265,22 @@ def _recover(text: str, kind: UnitKind, first: ParseError) -> ParseOutcome:
         prefix, suffix = _wrapping(text, kind)
         tree, again = _try_parse(prefix + "".join(lines) + suffix, kind)
         if tree is not None:
-            return ParseOutcome(tree=tree, error=error, set_aside=frozenset(set_aside))
+            return _outcome(tree, error, frozenset(set_aside))
         latest = _clamped(again, len(lines))
-    return ParseOutcome(tree=None, error=error, set_aside=frozenset(range(len(lines))), lost=True)
+    return _outcome(None, error, frozenset(range(len(lines))), lost=True)
+
+
+def _outcome(
+    tree: ast.Module | None,
+    error: ParseError | None = None,
+    set_aside: frozenset[int] = frozenset(),
+    *,
+    lost: bool = False,
+) -> ParseOutcome:
+    # one per parse: every field is known valid, and validating a tree is only a cost
+    return ParseOutcome.model_construct(
+        tree=tree, error=error, set_aside=set_aside, lost=lost, bounded=False
+    )
 
 
 def _clamped(error: ParseError, line_count: int) -> ParseError:

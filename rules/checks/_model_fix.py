@@ -265,15 +265,17 @@ class ConvertsToModel(ModuleRule):
         )
 
     def check_module(self, context: ModuleContext) -> Iterator[Finding]:
-        summaries = [
-            (start, summary)
+        found = [
+            (start, finding)
             for start, summary in context.summaries
             if isinstance(summary, DictSummary)
+            for finding in summary.findings
         ]
-        found = [(start, finding) for start, summary in summaries for finding in summary.findings]
         if not found:
-            return
-        units = [summary for _start, summary in summaries]
+            return  # the usual module: no candidate, nothing to weigh
+        units = [
+            summary for _start, summary in context.summaries if isinstance(summary, DictSummary)
+        ]
         taken = _ModuleNames(units)
         for start, finding in found:
             if not _used_elsewhere(finding, units):
