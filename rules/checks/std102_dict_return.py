@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from rules.checks._model_fix import ConvertsToModel, checked_functions, return_candidate
@@ -78,6 +79,8 @@ class DictReturn(ConvertsToModel):
     )
 
     def candidates_in(self, context: UnitContext) -> Iterator[Finding]:
+        if not any(isinstance(node.value, ast.Dict) for node in context.nodes_of(ast.Return)):
+            return  # no dict display is returned anywhere in the unit: nothing to look at
         for function in checked_functions(context):
             returned = return_candidate(function, annotated=False)
             if returned is not None:
