@@ -8,6 +8,12 @@ indentation with code), verified by parsing: a candidate unit that does not pars
 the next ones when the error says the construct runs on (an open bracket or string). A unit that
 still does not parse is broken: its syntax error is reported and the broken lines are set aside
 so the rest of that unit is still analysed.
+
+Each top-level span records `reach`, the last line its boundaries depended on. After an edit,
+spans that end and reach before the first edited line are kept as they were; splitting resumes
+at the first one that does not, and stops at the first span start past the edit that was a span
+start before (from there the text, and so the split, is the old one, moved by the lines the edit
+added or removed).
 """
 
 from __future__ import annotations
