@@ -23,6 +23,7 @@ import traceback
 from collections.abc import Callable, Generator, Iterable
 from contextlib import contextmanager
 from functools import partial
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -100,6 +101,17 @@ class SpanResult:
         return self.span is span and self.first == first and self.fingerprint == fingerprint
 
 
+class UnitEntry(NamedTuple):
+    """One unit of a re-split span, as last analysed: a split that hands on the very same unit
+    object (a member the edit did not touch) gets this back without building its key."""
+
+    unit: Unit  # held: the entries are keyed by its id, which must stay unique
+    first: bool
+    key: UnitKey
+    result: UnitResult
+    placed: list[Finding]
+
+
 class UnitCache:
     """Parse outcomes, unit results and span results of earlier checks of one document.
 
@@ -117,6 +129,8 @@ class UnitCache:
         self.placed: dict[tuple[UnitKey, int], list[Finding]] = previous.placed if previous else {}
         self.classes: dict[str, ClassInfo] = previous.classes if previous else {}
         self.spans: dict[int, SpanResult] = {}
+        # units of the spans this check analysed (a span reused whole needs none of them)
+        self.units: dict[int, UnitEntry] = {}
         self.splits: SplitMemo | None = None
 
 
@@ -282,23 +296,32 @@ class _PythonCheck:
                 unit.kind is UnitKind.MEMBER and previous_unit is header
             )
             previous_unit = unit
-            key: UnitKey = (
-                unit.kind,
-                unit.text,
-                unit.class_header,
-                first,
-                self.settings.fingerprint,
-            )
-            unit_result = self.cache.results.get(key) or self._analyse_unit(unit, first)
-            self.cache.results[key] = unit_result
-            result.keys.append((key, unit.start_line))
-            result.findings.extend(self._placed(key, unit_result, unit.start_line))
+            entry = self.previous.units.get(id(unit))
+            if not (
+                entry is not None
+                and entry.unit is unit
+                and entry.first == first
+                and entry.key[-1] == self.settings.fingerprint
+            ):
+                entry = self._unit_entry(unit, first)
+            self.cache.units[id(unit)] = entry
+            unit_result = entry.result
+            result.keys.append((entry.key, unit.start_line))
+            result.findings.extend(entry.placed)
             result.failures.extend(unit_result.failures)
             for code, summary in unit_result.summaries.items():
                 result.summaries.setdefault(code, []).append((unit.start_line, summary))
             if result.syntax_error is None and unit.outcome.error is not None:
                 result.syntax_error = _syntax_error_finding(unit)
         return result
+
+    def _unit_entry(self, unit: Unit, first: bool) -> UnitEntry:
+        """A unit's result (cached by its text) placed at its line."""
+        key: UnitKey = (unit.kind, unit.text, unit.class_header, first, self.settings.fingerprint)
+        unit_result = self.cache.results.get(key) or self._analyse_unit(unit, first)
+        self.cache.results[key] = unit_result
+        placed = self._placed(key, unit_result, unit.start_line)
+        return UnitEntry(unit=unit, first=first, key=key, result=unit_result, placed=placed)
 
     def _trim(self, memo: SplitMemo, unit_count: int) -> None:
         """Rebuild the carried caches from this check when they outgrow the document."""

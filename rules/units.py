@@ -399,6 +399,7 @@ class _Splitter:
         self.kind = kind
         self.parse = parse
         self.reach = 0  # the last line the current span's decision looked at
+        self.start = 0  # where the current span starts (every parse is of text from there)
 
     def text(self, start: int, end: int) -> str:
         self.reach = max(self.reach, end)  # the line at `end` was read: it is not a candidate
@@ -416,7 +417,7 @@ class _Splitter:
             start = bounds[index]
             if spans and stop is not None and stop(start):
                 break
-            self.reach = start
+            self.reach = self.start = start
             outcome = self.parse(self.text(start, bounds[index + 1]), self.kind)
             next_index = index + 1
             if (
@@ -568,6 +569,19 @@ class SplitMemo:
         self.parse: ParseFunction = parse_unit  # the split's parse function, set by the split
         # classes verified by this split, their members with syntax trees (not kept after it)
         self.verified: dict[str, list[Unit]] = {}
+        # members (without trees) by line, text and class header, carried like the memos above
+        self.member_units: dict[tuple[int, str, str], Unit] = (
+            previous.member_units if previous else {}
+        )
+
+    @property
+    def unit_count(self) -> int:
+        """How many units the last split had."""
+        return (
+            sum(len(span.units) for span in self.previous_layout.spans)
+            if self.previous_layout
+            else 0
+        )
 
     def units(self) -> list[Unit]:
         """The units of the last split (without their syntax trees)."""
@@ -579,6 +593,8 @@ class SplitMemo:
             self.segments.clear()
         if len(self.members) > MEMO_SLACK:
             self.members.clear()
+        if len(self.member_units) > MEMO_SLACK_FACTOR * self.unit_count + MEMO_SLACK:
+            self.member_units.clear()
 
 
 class _Reuse(NamedTuple):
@@ -704,7 +720,8 @@ def iter_spans(
             tail_index.append(index)
         return index is not None
 
-    splitter = _Splitter(lines, UnitKind.STATEMENT, _class_aware(parse, memo))
+    splitter = _Splitter(lines, UnitKind.STATEMENT, parse)
+    splitter.parse = _class_aware(parse, memo, lambda: splitter.start)
     for span in splitter.units(starts, len(lines), meets_old_split):
         fresh, kept = _span_units(span, lines, memo)
         placed.append(new_span := PlacedSpan(span.start, span.end, span.reach, kept))
@@ -732,6 +749,9 @@ def _span_units(span: Span, lines: list[str], memo: SplitMemo) -> tuple[list[Uni
             if unit.kind is not UnitKind.STATEMENT:
                 memo.parse(unit.text, unit.kind)
     memo.segments[key] = known
+    for unit in known:
+        if unit.kind is UnitKind.MEMBER:
+            memo.member_units[unit.start_line, unit.text, unit.class_header] = unit
     return fresh, known
 
 
@@ -770,18 +790,25 @@ def _moved(unit: Unit, lines: int) -> Unit:
     )
 
 
-def _class_aware(parse: ParseFunction, memo: SplitMemo) -> ParseFunction:
+def _class_aware(
+    parse: ParseFunction, memo: SplitMemo, position: Callable[[], int]
+) -> ParseFunction:
     """A top-level parse that takes a class whose header and members all parse on their own as
-    parsed: the whole class need not be parsed again after an edit to one of its members."""
+    parsed: the whole class need not be parsed again after an edit to one of its members.
+
+    `position()` is the line the parsed text starts at: the members are cut in module
+    coordinates at once, so that the split hands them on as they are."""
 
     def verify(text: str, kind: UnitKind) -> ParseOutcome:
         if kind is UnitKind.STATEMENT and _MAY_BE_CLASS.match(text):
+            first_line = position()
             members = memo.verified.get(text) or memo.members.get(text)
             if members is not None:
                 for unit in members:  # hand the members' parse outcomes on to the next check
                     parse(unit.text, unit.kind)
+                members = _placed_at(members, first_line)
             else:
-                members = _split_class(split_text_lines(text), 0, parse)
+                members = _split_class(split_text_lines(text), first_line, parse, memo)
             if members and all(unit.outcome.clean for unit in members):
                 memo.verified[text] = members
                 memo.members[text] = [_without_tree(unit) for unit in members]
@@ -803,7 +830,7 @@ def _contained_error(members: list[Unit]) -> ParseOutcome:
     broken = next(unit for unit in members if not unit.outcome.clean)
     error = broken.outcome.error
     assert error is not None  # noqa: S101 - `broken` is not clean
-    shift = broken.start_line
+    shift = broken.start_line - members[0].start_line  # members are in module coordinates
     moved = error.model_copy(
         update={"line": error.line + shift, "end_line": error.end_line + shift}
     )
@@ -819,8 +846,8 @@ def _segment_units(
     parse = memo.parse
     verified = memo.verified.get(text) or memo.members.get(text)
     if verified is not None:
-        return [_moved(unit, start) for unit in verified]
-    members = _split_class(segment, start, parse)
+        return _placed_at(verified, start)
+    members = _split_class(segment, start, parse, memo)
     if members and (not outcome.clean or all(unit.outcome.clean for unit in members)):
         return members
     # every field given: validation would only cost time
@@ -829,8 +856,19 @@ def _segment_units(
     ]
 
 
-def _split_class(lines: list[str], first_line: int, parse: ParseFunction) -> list[Unit] | None:
-    """A top-level class as a header unit and one unit per body statement, or None."""
+def _placed_at(members: list[Unit], first_line: int) -> list[Unit]:
+    """A class's units (as cut for some position) for the class starting at `first_line`."""
+    shift = first_line - members[0].start_line
+    return members if shift == 0 else [_moved(unit, shift) for unit in members]
+
+
+def _split_class(
+    lines: list[str], first_line: int, parse: ParseFunction, memo: SplitMemo | None = None
+) -> list[Unit] | None:
+    """A top-level class as a header unit and one unit per body statement, or None.
+
+    A member the memo has seen at the same line with the same text and class header is handed
+    on as the same object (callers cache by identity)."""
     header_end = _class_header_end(lines)
     if header_end is None or header_end + 1 >= len(lines):
         return None
@@ -853,12 +891,18 @@ def _split_class(lines: list[str], first_line: int, parse: ParseFunction) -> lis
         Unit(kind=UnitKind.CLASS_HEADER, start_line=first_line, text=header_text, outcome=header)
     ]
     body_start = first_line + header_end + 1
+    seen = memo.member_units if memo is not None else {}
     for span in splitter.units(starts, len(body)):
+        text = "".join(body[span.start : span.end])
+        known = seen.get((body_start + span.start, text, header_text))
+        if known is not None and known.outcome.error == span.outcome.error:
+            units.append(known)
+            continue
         units.append(
             Unit.model_construct(
                 kind=UnitKind.MEMBER,
                 start_line=body_start + span.start,
-                text="".join(body[span.start : span.end]),
+                text=text,
                 outcome=span.outcome,
                 class_header=header_text,
             )

@@ -169,3 +169,31 @@ def test_split_lines_cuts_only_where_lsp_does() -> None:
     assert split_lines("a\u2028b\r\nc\rd") == ["a\u2028b\r\n", "c\r", "d"]
     assert split_lines("") == [""]
     assert split_lines("x\n") == ["x\n"]
+
+
+def test_an_edit_in_one_method_hands_on_the_other_members_as_they_were() -> None:
+    methods = "".join(f"    def m{index}(self):\n        return {index}\n\n" for index in range(40))
+    text = f"import os\n\n\nclass Big:\n{methods}"
+    first = SplitMemo()
+    split_module(text, memo=first)
+    second = SplitMemo(first)  # after a first edit the split hands out the memo's units
+    before = split_module(text.replace("return 30", "return 30 + 1"), memo=second)
+    edited = text.replace("return 20", "return 20 + 1")
+    after = split_module(edited, memo=SplitMemo(second))
+    assert _signature(after) == _signature(split_module(edited))
+    changed = [index for index, unit in enumerate(after) if unit is not before[index]]
+    header = 1
+    assert changed == [header, header + 1 + 20, header + 1 + 30]  # m20 edited, m30 restored
+
+
+def test_a_class_moved_by_an_edit_above_keeps_its_member_results() -> None:
+    methods = "".join(
+        f"    def m{index}(self):\n        return {index} * 1000\n\n" for index in range(10)
+    )
+    text = f"import os\n\n\nclass Big:\n{methods}"
+    settings = settings_for()
+    first = ENGINE.check(SourceFile(text=text, settings=settings, path=PATH))
+    edited = "import sys\n" + text
+    second = ENGINE.check(SourceFile(text=edited, settings=settings, path=PATH), first.cache)
+    fresh = ENGINE.check(SourceFile(text=edited, settings=settings, path=PATH))
+    assert second.findings == fresh.findings
