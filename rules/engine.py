@@ -335,8 +335,9 @@ class _PythonCheck:
             cache.classes = {}
         if len(cache.results) > limit or len(cache.placed) > limit:
             used = [entry for result in cache.spans.values() for entry in result.keys]
-            cache.results = {key: cache.results[key] for key, _start in used}
-            cache.placed = {placement: cache.placed[placement] for placement in used}
+            results, placed = cache.results, cache.placed
+            cache.results = {key: results[key] for key, _start in used if key in results}
+            cache.placed = {place: placed[place] for place in used if place in placed}
 
     def _analyse_unit(self, unit: Unit, first: bool) -> UnitResult:
         outcome = unit.outcome

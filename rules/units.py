@@ -669,18 +669,7 @@ def split_module(
 
     `lines` may be passed when the caller has split `text` already (`split_text_lines`).
     """
-    return list(iter_units(text, parse, memo, lines))
-
-
-def iter_units(
-    text: str,
-    parse: ParseFunction = parse_unit,
-    memo: SplitMemo | None = None,
-    lines: list[str] | None = None,
-) -> Iterator[Unit]:
-    """`split_module`, a unit at a time (see `iter_spans`)."""
-    for _span, units in iter_spans(text, parse, memo, lines):
-        yield from units
+    return [unit for _span, units in iter_spans(text, parse, memo, lines) for unit in units]
 
 
 def iter_spans(
