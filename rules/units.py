@@ -494,13 +494,13 @@ class _Splitter:
         """Parse from the unit's start to the block's end once to learn where the statement ends."""
         start = bounds[index]
         rest_text = self.text(start, bounds[-1])
-        rest = self.parse(rest_text, self.kind)
-        if rest.clean and rest.tree is None:
-            # a cached or member-verified outcome has no tree, and the tree is what tells
-            rest = parse_unit(rest_text, self.kind)
-        if not rest.clean or rest.tree is None or not rest.tree.body:
+        # only a clean parse can tell: recovery (a dozen more parses of the whole rest) could
+        # never make it clean, and it made string-heavy classes take seconds to split
+        prefix, suffix = _wrapping(rest_text, self.kind)
+        tree, _error = _try_parse(prefix + rest_text + suffix, self.kind)
+        if tree is None or not tree.body:
             return None
-        first = rest.tree.body[0]
+        first = tree.body[0]
         end_line = start + (first.end_lineno or first.lineno) - prefix_lines(self.kind)
         if self.kind is UnitKind.MEMBER and isinstance(first, ast.If):
             end_line = start + max((stmt.end_lineno or stmt.lineno) for stmt in first.body) - 1
@@ -802,7 +802,7 @@ def _class_aware(
                 memo.verified[text] = members
                 memo.members[text] = [_without_tree(unit) for unit in members]
                 return _CLEAN
-            if members and members[-1].outcome.clean:
+            if members and _errors_stay_inside(members):
                 # the broken members are followed by a member that parses: whatever is open
                 # in them closes inside the class, so the class ends where it seems to, and
                 # parsing the whole (possibly huge) class again could only say so slowly
@@ -811,6 +811,21 @@ def _class_aware(
         return parse(text, kind)
 
     return verify
+
+
+def _errors_stay_inside(members: list[Unit]) -> bool:
+    """Whether the broken members of a class cannot reach past it: each is followed by a member
+    and its error cannot run on into that member (an open bracket cannot hold the `def` that
+    follows it; an open string could hold anything, so it never counts as contained)."""
+    if not members[-1].outcome.clean:
+        return False
+    for index, unit in enumerate(members):
+        error = unit.outcome.error
+        if error is None or not _runs_on(error, unit.line_count):
+            continue
+        if not _is_unclosed_bracket(error) or not _STATEMENT_ONLY.match(members[index + 1].text):
+            return False
+    return True
 
 
 def _contained_error(members: list[Unit]) -> ParseOutcome:

@@ -3,6 +3,7 @@ and they reuse what the edit left standing."""
 
 from __future__ import annotations
 
+import ast
 import random
 
 import pytest
@@ -197,3 +198,15 @@ def test_a_class_moved_by_an_edit_above_keeps_its_member_results() -> None:
     second = ENGINE.check(SourceFile(text=edited, settings=settings, path=PATH), first.cache)
     fresh = ENGINE.check(SourceFile(text=edited, settings=settings, path=PATH))
     assert second.findings == fresh.findings
+
+
+# Valid modules whose methods hold strings with lines at column 0 and code-like lines
+# (an early version of the "contained error" shortcut broke them).
+STRING_HEAVY_MODULES = ["pydoc", "test/test_tokenize", "test/test_urllib", "test/test_dis"]
+
+
+@pytest.mark.parametrize("module", STRING_HEAVY_MODULES)
+def test_valid_modules_with_column_0_strings_in_methods_split_clean(module: str) -> None:
+    text = (STDLIB / f"{module}.py").read_text(encoding="utf-8")
+    ast.parse(text)
+    assert [unit.start_line for unit in split_module(text) if not unit.outcome.clean] == []
