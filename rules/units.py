@@ -550,11 +550,12 @@ def _candidate_starts(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
 class SplitMemo:
     """What the last split of a document found, for the next split to reuse.
 
-    - its layout (lines, candidate starts, top-level spans): an edit re-splits only from the
-      first span whose boundaries depended on an edited line, and stops where a span starts
-      on the old boundary past the edit (the rest is the old split, moved);
-    - the units of each top-level segment (keyed by its first line and text), and the members
-      of each verified class (keyed by its text).
+    - its layout (lines, the lines that may start a statement, top-level spans): an edit
+      re-splits only from the first span whose boundaries depended on an edited line, and stops
+      where a span starts on the old boundary past the edit (the rest is the old split, moved);
+    - the units of each top-level segment (keyed by its first line and text), the members of
+      each verified class (keyed by its text), and each member unit (keyed by its line, text
+      and class header: unchanged members are handed on as the same objects).
 
     All are functions of the text alone, so reusing them gives exactly what splitting again
     would."""
@@ -622,7 +623,8 @@ def _common_suffix(old: list[str], new: list[str], prefix: int) -> int:
 
 
 def _reuse(layout: _Layout, lines: list[str]) -> _Reuse:
-    """Which spans of the last split stand, and the candidate starts to split the rest."""
+    """Which spans of the last split stand, where splitting resumes, and the lines that may
+    start a statement (old ones outside the edit, matched anew inside it)."""
     prefix = _common_prefix(layout.lines, lines)
     suffix = _common_suffix(layout.lines, lines, prefix)
     shift = len(lines) - len(layout.lines)
