@@ -736,9 +736,6 @@ def _span_units(span: Span, lines: list[str], memo: SplitMemo) -> tuple[list[Uni
         known = [_without_tree(unit) for unit in fresh]
     else:
         fresh = known
-        for unit in known:  # hand the members' parse outcomes on to the next check
-            if unit.kind is not UnitKind.STATEMENT:
-                memo.parse(unit.text, unit.kind)
     memo.segments[key] = known
     for unit in known:
         if unit.kind is UnitKind.MEMBER:
@@ -795,8 +792,6 @@ def _class_aware(
             first_line = position()
             members = memo.verified.get(text) or memo.members.get(text)
             if members is not None:
-                for unit in members:  # hand the members' parse outcomes on to the next check
-                    parse(unit.text, unit.kind)
                 members = _placed_at(members, first_line)
             else:
                 members = _split_class(split_text_lines(text), first_line, parse, memo)
