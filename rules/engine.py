@@ -392,7 +392,9 @@ class _PythonCheck:
         for rule in self.registry.module_rules:
             if not self.settings.is_active(rule.code):
                 continue
-            context = ModuleContext(
+            # built per keystroke around every unit's summary: validating them would cost more
+            # than most module passes
+            context = ModuleContext.model_construct(
                 summaries=summaries.get(rule.code, []),
                 settings=self.settings,
                 path=self.source.path,

@@ -889,7 +889,13 @@ def _split_class(
     if starts[0] != 0:
         starts.insert(0, 0)
     units = [
-        Unit(kind=UnitKind.CLASS_HEADER, start_line=first_line, text=header_text, outcome=header)
+        Unit.model_construct(
+            kind=UnitKind.CLASS_HEADER,
+            start_line=first_line,
+            text=header_text,
+            outcome=header,
+            class_header="",
+        )
     ]
     body_start = first_line + header_end + 1
     seen = memo.member_units if memo is not None else {}
