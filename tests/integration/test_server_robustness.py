@@ -56,7 +56,8 @@ async def test_cancelled_request_is_answered_as_cancelled(
     client: RecordingClient, project: Path
 ) -> None:
     await initialize(client, project)
-    text = "x = 1\n" * CANCELLED_LINES + "print(legacy)\n"
+    # the test plugin's slow rule keeps the analysis busy until the cancel has arrived
+    text = "x = 1\n" * CANCELLED_LINES + "print(legacy)\ntake_your_time = 1\n"
     uri = open_document(client, project / "big.py", text)
     request_id = "cancel-me"
     pending = asyncio.ensure_future(

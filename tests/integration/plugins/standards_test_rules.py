@@ -8,6 +8,7 @@ that raises, independently of the real rules' evolving catalogue.
 from __future__ import annotations
 
 import ast
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -32,6 +33,9 @@ LAZY_NAME = "legacy"
 LAZY_REPLACEMENT = "modern"
 CREATE_MARKER = "needs_companion"
 CRASH_MARKER = "boom"
+SLOW_MARKER = "take_your_time"
+# Long enough that a request made while the analysis runs is still pending a moment later.
+SLOW_SECONDS = 1.5
 
 
 @register
@@ -137,4 +141,21 @@ class Crashes(UnitRule):
     def check_unit(self, context: UnitContext) -> Iterable[Finding]:
         if any(CRASH_MARKER in line for line in context.lines):
             raise RuntimeError("this rule always fails on boom")
+        return []
+
+
+@register
+class Slow(UnitRule):
+    """Takes `SLOW_SECONDS` over any unit that mentions `take_your_time`: an analysis that is
+    certainly still running when a test cancels a request waiting for it."""
+
+    code = "STD998"
+    name = "test-slow"
+    summary = "slow"
+    severities = ON
+    doc = DOC
+
+    def check_unit(self, context: UnitContext) -> Iterable[Finding]:
+        if any(SLOW_MARKER in line for line in context.lines):
+            time.sleep(SLOW_SECONDS)
         return []
