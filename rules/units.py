@@ -361,6 +361,8 @@ def _runs_on(error: ParseError | None, segment_line_count: int) -> bool:
     return error.line >= segment_line_count - 1
 
 
+# Spans are named tuples, not models: a split builds one per statement on every keystroke, and
+# they never leave the engine (rules see units).
 class Span(NamedTuple):
     """A verified stretch of a block: its lines, parse outcome, and the last line its
     boundaries depend on (`reach`: an edit at or before it may move them)."""
@@ -543,8 +545,13 @@ def _candidate_starts(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
     One anchored match per line: scanning the joined text with a multi-line pattern costs a
     regex attempt per character, which dominated re-checks of big files.
     """
+    return _starts_of(lines, _matching_lines(lines, pattern), 0)
+
+
+def _matching_lines(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
+    """The lines `pattern` matches at their start (before the decorator rule)."""
     match = pattern.match
-    return _starts_of(lines, [index for index, line in enumerate(lines) if match(line)], 0)
+    return [index for index, line in enumerate(lines) if match(line)]
 
 
 class SplitMemo:
@@ -692,9 +699,7 @@ def iter_spans(
     memo.trim(len(layout.spans) if layout is not None else 0)
     memo.parse = parse
     if layout is None:
-        match = _TOP_LEVEL_START.match
-        matches = [index for index, line in enumerate(lines) if match(line)]
-        reuse = _Reuse([], 0, matches, {}, len(lines), 0)
+        reuse = _Reuse([], 0, _matching_lines(lines, _TOP_LEVEL_START), {}, len(lines), 0)
     else:
         reuse = _reuse(layout, lines)
     starts = _starts_of(lines, reuse.matches, reuse.resume)

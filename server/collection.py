@@ -39,7 +39,7 @@ class IdleCollector:
 
     def __init__(self, busy: Callable[[], bool]) -> None:
         self._busy = busy
-        self._timers: list[asyncio.TimerHandle] = []
+        self._timers: dict[int, asyncio.TimerHandle] = {}  # by the generation it collects
         self._last_collection = time.monotonic()
         self.collections: list[int] = []  # the generation of each collection made
 
@@ -53,19 +53,19 @@ class IdleCollector:
         """Something was analysed: collect once things have been quiet for a while."""
         if time.monotonic() - self._last_collection > MAX_SECONDS_WITHOUT_COLLECTION:
             self._collect(YOUNG_GENERATIONS)
-        for timer in self._timers:
+        for timer in self._timers.values():
             timer.cancel()
+        self._arm(YOUNG_GENERATIONS)
+        self._arm(ALL_GENERATIONS)
+
+    def _arm(self, generation: int) -> None:
+        delay = YOUNG_IDLE_SECONDS if generation == YOUNG_GENERATIONS else FULL_IDLE_SECONDS
         loop = asyncio.get_running_loop()
-        self._timers = [
-            loop.call_later(YOUNG_IDLE_SECONDS, self._when_idle, YOUNG_GENERATIONS),
-            loop.call_later(FULL_IDLE_SECONDS, self._when_idle, ALL_GENERATIONS),
-        ]
+        self._timers[generation] = loop.call_later(delay, self._when_idle, generation)
 
     def _when_idle(self, generation: int) -> None:
         if self._busy():
-            delay = YOUNG_IDLE_SECONDS if generation == YOUNG_GENERATIONS else FULL_IDLE_SECONDS
-            loop = asyncio.get_running_loop()
-            self._timers.append(loop.call_later(delay, self._when_idle, generation))
+            self._arm(generation)  # an analysis is running: look again later
             return
         self._collect(generation)
 
