@@ -158,6 +158,13 @@ class RefactorRequest(BaseModel):
     range: Range
     settings: FileSettings
     path: str | None = None
+    statements: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description=(
+            "the lines [start, end) of each top-level statement, as a check of this very text "
+            "split it (`Analysis.statement_lines`); empty: a rule parses the text whole"
+        ),
+    )
 
 
 class RefactorOffer(BaseModel):

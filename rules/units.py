@@ -598,6 +598,10 @@ class SplitMemo:
             else 0
         )
 
+    def statement_lines(self) -> list[tuple[int, int]]:
+        """The lines [start, end) of each top-level statement of the last split."""
+        return [(span.start, span.end) for span in self.layout.spans] if self.layout else []
+
     def units(self) -> list[Unit]:
         """The units of the last split (without their syntax trees)."""
         return [unit for span in self.layout.spans for unit in span.units] if self.layout else []

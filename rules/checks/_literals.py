@@ -793,22 +793,5 @@ class ModuleLiterals:
                 return literal
         return None
 
-    def around(self, selection: Range) -> tuple[Literal, Range] | None:
-        """The innermost literal that contains the selection (or that the selection covers)."""
-        best: tuple[Literal, Range] | None = None
-        for literal, found in zip(self.literals, self.ranges, strict=True):
-            overlaps = _contains(found, selection) or _contains(selection, found)
-            if overlaps and (best is None or _contains(best[1], found)):
-                best = (literal, found)
-        return best
-
     def iter_with_ranges(self) -> Iterator[tuple[Literal, Range]]:
         yield from zip(self.literals, self.ranges, strict=True)
-
-
-def _key(position: Position) -> tuple[int, int]:
-    return (position.line, position.character)
-
-
-def _contains(outer: Range, inner: Range) -> bool:
-    return _key(outer.start) <= _key(inner.start) and _key(inner.end) <= _key(outer.end)
