@@ -249,6 +249,10 @@ class Scheduler:
                 waiter.set_exception(error)
 
     def _publish(self, state: _DocumentState, result: AnalysisResult) -> None:
+        previous = state.result
+        if previous is not None and previous.fragments == result.fragments:
+            # the same diagnostics: a pull naming the previous result gets "unchanged"
+            result.result_id = previous.result_id
         state.result = result
         self.collector.activity()
         for callback in self.on_result:
