@@ -373,7 +373,7 @@ class _PythonCheck:
                 summary = _guarded_summary(rule, failures, context)
                 if summary is not None:
                     summaries[rule.code] = summary
-        lines = unit.lines
+        lines = context.lines
         kept = [
             _with_severity(finding, self.settings)
             for finding in findings

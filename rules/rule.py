@@ -59,9 +59,9 @@ class UnitContext(BaseModel):
         """The unit's own statements (a member's wrapper is looked through)."""
         return unit_body(self.tree, self.unit.kind)
 
-    @property
+    @cached_property
     def lines(self) -> list[str]:
-        """The unit's own lines."""
+        """The unit's own lines (split once: every position a rule reports reads them)."""
         return self.unit.lines
 
     @cached_property

@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from rules.source import split_lines
+from rules.source import line_count, split_lines
 
 # A statement starts at the given indentation with something that is not a comment, a closing
 # bracket or a clause that continues the statement before it.
@@ -135,7 +135,7 @@ class Unit(BaseModel):
     @property
     def line_count(self) -> int:
         """How many lines the unit covers."""
-        return max(1, len(self.lines))
+        return max(1, line_count(self.text))
 
     @property
     def lines(self) -> list[str]:
