@@ -66,7 +66,8 @@ class UnitContext(BaseModel):
 
     @cached_property
     def nodes(self) -> list[ast.AST]:
-        """Every node of the unit, walked once and shared by all the rules."""
+        """Every node of the unit, walked once and shared by all the rules (expression contexts
+        and operators are left out: read them through their parents, `node.ctx`, `node.op`)."""
         return walk_nodes(self.body)
 
     def shared[Value](self, key: str, compute: Callable[[], Value]) -> Value:

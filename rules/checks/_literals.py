@@ -17,6 +17,7 @@ from typing import Any
 from rules.models import Position, Range
 from rules.settings import Options
 from rules.source import byte_to_char_column, split_lines
+from rules.units import node_fields
 
 UPPER_NAME = re.compile(r"_*[A-Z][A-Z0-9_]*")
 DUNDER = re.compile(r"__\w+__")
@@ -270,20 +271,6 @@ def _names_of_targets(targets: Sequence[ast.expr]) -> list[str]:
     return names
 
 
-# Fields that never hold a literal: expression contexts, operators, type comments.
-_NO_LITERAL_FIELDS = frozenset({"ctx", "op", "ops", "type_comment"})
-# The fields the walk looks into, by node type (filled as types are met).
-_LITERAL_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _literal_fields(kind: type) -> tuple[str, ...]:
-    fields = tuple(
-        field for field in getattr(kind, "_fields", ()) if field not in _NO_LITERAL_FIELDS
-    )
-    _LITERAL_FIELDS[kind] = fields
-    return fields
-
-
 class _Walker:
     """Records the literals under some statements."""
 
@@ -316,8 +303,7 @@ class _Walker:
         dispatched here rather than through `visit`."""
         parents = self.parents
         parents.append((node, ""))
-        kind = type(node)
-        for field in _LITERAL_FIELDS.get(kind) or _literal_fields(kind):
+        for field in node_fields(type(node)):
             value = getattr(node, field, None)
             if isinstance(value, list):
                 if value:
