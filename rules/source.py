@@ -67,7 +67,7 @@ _LITERAL_TOKEN = re.compile(
 
 
 def lines_between(text: str, first: int, last: int) -> str:
-    """The text of lines `first` to `last` (inclusive, clamped), without splitting the rest."""
+    """The text of lines `first` to `last` (inclusive, clamped)."""
     lines = split_lines(text)
     return "".join(lines[max(first, 0) : max(last + 1, 0)])
 

@@ -246,7 +246,7 @@ def walk_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
 
     Reads the fields directly instead of through `ast.iter_child_nodes`' generators, and only
     those that may hold nodes: the walk is shared by all the rules of a unit, and this way it
-    costs a third as much."""
+    costs about a third of `ast.walk`'s time."""
     nodes: list[ast.AST] = []
     append = nodes.append
     node_type = ast.AST
