@@ -177,6 +177,11 @@ class ResultCache:
         self.registry = registry
         self.max_entries = max_entries
 
+    def warm_up(self) -> None:
+        """Compute the engine fingerprint now (reading every rule's source takes tens of
+        milliseconds), so the first look-up costs only its own hash and read."""
+        engine_fingerprint(self.registry)
+
     def key(self, source: SourceFile) -> str | None:
         """The entry name of a check of `source` (None: such a check is not cached)."""
         if source.text is None or source.path is None or not is_python(source.path):
