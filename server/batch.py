@@ -142,12 +142,13 @@ class Batch:
         return iter_files(paths, self.wanted, self.resolver.is_excluded)
 
     def source(self, path: Path, text: str | None) -> SourceFile:
-        """The engine's view of one file."""
+        """The engine's view of one file, by its absolute path as the editor names it: the
+        path is part of a result cache key, so `check` fills the cache the server reads."""
         project = self.resolver.project_for(path)
         return SourceFile(
             text=text,
             settings=self.resolver.settings_for(str(path)),
-            path=str(path),
+            path=str(path.absolute()),
             project_root=project.root,
         )
 

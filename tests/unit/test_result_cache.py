@@ -10,15 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from rules.config import ConfigResolver
 from rules.engine import Analysis, Engine, RuleFailure, SourceFile
 from rules.models import Tier
 from rules.registry import Registry, default_registry
 from server import result_cache
+from server.batch import Batch
+from server.configuration import Configuration
+from server.documents import Document
 from server.result_cache import (
     CACHEDIR_TAG_NAME,
     ENTRY_SUFFIX,
     GITIGNORE_NAME,
     NO_CACHE_VARIABLE,
+    CacheOptions,
     ResultCache,
     disabled_by_environment,
     engine_fingerprint,
@@ -203,3 +208,27 @@ def test_the_environment_variable_turns_the_cache_off(
 ) -> None:
     monkeypatch.setenv(NO_CACHE_VARIABLE, value)
     assert disabled_by_environment() is disabled
+
+
+def test_the_command_line_and_the_server_share_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path.resolve()
+    (project / "standards.toml").write_text('[standards]\nruleset = "python-production"\n')
+    (project / "pkg").mkdir()
+    (project / "pkg" / "app.py").write_text(TEXT)
+    monkeypatch.chdir(project)
+    relative = Path("pkg/app.py")
+    batch = Batch(ConfigResolver(), cache=CacheOptions())
+    configuration = Configuration()
+    configuration.set_folders([project.as_uri()])
+    document = Document((project / relative).as_uri(), TEXT, 1)
+    in_editor = SourceFile(
+        text=document.text,
+        settings=configuration.settings_for(document),
+        path=document.path,
+        project_root=configuration.project_root(document),
+    )
+    cache = ResultCache(default_registry())
+    assert cache.key(batch.source(relative, TEXT)) == cache.key(in_editor)
+    assert batch.cache_directory(relative) == configuration.cache_directory(document)
