@@ -214,6 +214,8 @@ class Scheduler:
             self._states[uri] = state
         state.dirty = True
         state.look_up = state.look_up or opened
+        if not opened:
+            state.cached = None  # an edit or new settings: the cache's answer no longer holds
         if state.task is None:
             state.task = asyncio.get_running_loop().create_task(self._run(uri, state))
 
@@ -231,7 +233,9 @@ class Scheduler:
             return
         result = state.result
         if result is not None and result.version == document.version and not state.dirty:
-            self.thread.submit(partial(self._store, result.cache_directory, result.source, result))
+            self.thread.submit(
+                partial(self._store, result.cache_directory, result.source, result.analysis)
+            )
         else:
             state.store_version = document.version
 
@@ -367,14 +371,14 @@ class Scheduler:
             uri=snapshot.uri, version=snapshot.version, fragments=fragments, sequence=self._sequence
         )
 
-    def _store(self, directory: Path | None, source: SourceFile, result: AnalysisResult) -> None:
+    def _store(self, directory: Path | None, source: SourceFile, analysis: Analysis) -> None:
         """On the analysis thread: write an analysis's findings to the result cache."""
         if self.results is None or directory is None:
             return
         try:
-            self.results.store(directory, source, result.analysis)
+            self.results.store(directory, source, analysis)
         except Exception:  # the cache is an optimisation: never worth a failed analysis
-            logger.exception("writing %s to the result cache failed", result.uri)
+            logger.exception("writing %s to the result cache failed", source.path)
 
     def _analyse(self, snapshot: _Snapshot, state: _DocumentState) -> AnalysisResult:
         """On the analysis thread: check the text, render its diagnostics (and write them to
@@ -399,7 +403,7 @@ class Scheduler:
         )
         if state.store_version == snapshot.version:
             state.store_version = None
-            self._store(snapshot.cache_directory, source, result)
+            self._store(snapshot.cache_directory, source, analysis)
         return result
 
     def _fail_waiters(self, state: _DocumentState, error: Exception) -> None:
