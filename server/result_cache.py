@@ -20,6 +20,7 @@ import hashlib
 import importlib.metadata
 import logging
 import os
+import re
 import sys
 import tempfile
 import time
@@ -39,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 PACKAGE_NAME = "standards-lsp"
 UNKNOWN_VERSION = "unknown"
+# The distribution name at the start of a requirement string ("libcst>=1.9.0" -> "libcst").
+REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 NO_CACHE_VARIABLE = "STANDARDS_LSP_NO_CACHE"
 # Values of `STANDARDS_LSP_NO_CACHE` that leave the cache on (anything else turns it off).
 CACHE_KEPT_VALUES = frozenset({"", "0", "false", "no", "off"})
@@ -107,11 +110,25 @@ def project_cache_directory(project: ProjectConfig) -> Path | None:
     return Path(project.root) / CACHE_DIRECTORY
 
 
-def _package_version() -> str:
+def _version_of(distribution: str) -> str:
     try:
-        return importlib.metadata.version(PACKAGE_NAME)
+        return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
         return UNKNOWN_VERSION
+
+
+def _runtime_versions() -> str:
+    """The interpreter's version (its `ast` decides what parses and how syntax errors read), this
+    package's and those of its dependencies (libcst, pydantic, pyyaml... shape findings too)."""
+    try:
+        requirements = importlib.metadata.requires(PACKAGE_NAME) or []
+    except importlib.metadata.PackageNotFoundError:
+        requirements = []
+    names = sorted(
+        {match.group() for req in requirements if (match := REQUIREMENT_NAME.match(req))}
+    )
+    versions = [f"{name}=={_version_of(name)}" for name in (PACKAGE_NAME, *names)]
+    return "\n".join([sys.version, *versions])
 
 
 def _engine_modules(registry: Registry) -> list[tuple[str, Path]]:
@@ -131,10 +148,10 @@ def _engine_modules(registry: Registry) -> list[tuple[str, Path]]:
 
 @cache
 def engine_fingerprint(registry: Registry) -> str | None:
-    """A digest of the package version and the source of every module the findings come from,
-    computed once per process (None when a source cannot be read: no cache then, rather than
-    results that might be stale)."""
-    digest = hashlib.blake2b(_package_version().encode(), digest_size=KEY_DIGEST_SIZE)
+    """A digest of the versions the findings depend on and the source of every module they come
+    from, computed once per process (None when a source cannot be read: no cache then, rather
+    than results that might be stale)."""
+    digest = hashlib.blake2b(_runtime_versions().encode(), digest_size=KEY_DIGEST_SIZE)
     for label, path in _engine_modules(registry):
         try:
             source = path.read_bytes()
