@@ -11,13 +11,24 @@ import pytest
 
 from rules.models import Finding, Position, Range
 from server.batch import PARALLEL_THRESHOLD
-from server.result_cache import CACHEDIR_TAG_NAME, ENTRY_SUFFIX, GITIGNORE_NAME
+from server.result_cache import (
+    CACHEDIR_TAG_NAME,
+    ENTRY_SUFFIX,
+    GITIGNORE_NAME,
+    NO_CACHE_VARIABLE,
+)
 from tests.integration.test_cli import EXIT_FINDINGS, PRODUCTION, run
 
 CACHE = ".standards-lsp-cache"
 APP = "import openai\n\n\ndef total(price):\n    return price * 1.19\n"
 FIXABLE = 'import subprocess\n\nsubprocess.run(["pip", "install", "httpx"], check=True)\n'
 TAMPERED_MESSAGE = "this finding comes from the cache"
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is on even where the environment of the test run turns it off."""
+    monkeypatch.delenv(NO_CACHE_VARIABLE, raising=False)
 
 
 def _project(root: Path, files: dict[str, str]) -> Path:
@@ -75,7 +86,7 @@ def test_the_environment_turns_the_cache_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = _project(tmp_path, {"app.py": APP})
-    monkeypatch.setenv("STANDARDS_LSP_NO_CACHE", "1")
+    monkeypatch.setenv(NO_CACHE_VARIABLE, "1")
     assert run("check", ".", cwd=project).returncode == EXIT_FINDINGS
     assert not (project / CACHE).exists()
 
