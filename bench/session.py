@@ -386,6 +386,8 @@ class Session:
         server that reported none — the edited lines, with an empty context (the cursor on a
         line, as when the user opens the light bulb without a diagnostic)."""
         diagnostics = [item for item in self.diagnostics if "range" in item]
+        if self.plan.code_actions <= 0:
+            return []  # `--code-actions 0`: none asked
         if diagnostics:
             count = min(self.plan.code_actions, len(diagnostics))
             step = len(diagnostics) / count

@@ -144,6 +144,12 @@ class Analysis(BaseModel):
     unit_count: int = 0
     cache: UnitCache | None = None
 
+    def statement_lines(self) -> list[tuple[int, int]]:
+        """The lines [start, end) of each top-level statement, as this check split the text
+        (empty for a file that is not Python)."""
+        splits = self.cache.splits if self.cache is not None else None
+        return splits.statement_lines() if splits is not None else []
+
 
 @contextmanager
 def _collector_paused() -> Generator[None]:
@@ -367,7 +373,7 @@ class _PythonCheck:
                 summary = _guarded_summary(rule, failures, context)
                 if summary is not None:
                     summaries[rule.code] = summary
-        lines = unit.lines
+        lines = context.lines
         kept = [
             _with_severity(finding, self.settings)
             for finding in findings

@@ -59,9 +59,9 @@ class UnitContext(BaseModel):
         """The unit's own statements (a member's wrapper is looked through)."""
         return unit_body(self.tree, self.unit.kind)
 
-    @property
+    @cached_property
     def lines(self) -> list[str]:
-        """The unit's own lines."""
+        """The unit's own lines (split once: every position a rule reports reads them)."""
         return self.unit.lines
 
     @cached_property
@@ -158,6 +158,13 @@ class RefactorRequest(BaseModel):
     range: Range
     settings: FileSettings
     path: str | None = None
+    statements: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description=(
+            "the lines [start, end) of each top-level statement, as a check of this very text "
+            "split it (`Analysis.statement_lines`); empty: a rule parses the text whole"
+        ),
+    )
 
 
 class RefactorOffer(BaseModel):

@@ -15,7 +15,7 @@ def split_lines(text: str) -> list[str]:
     An empty text has one empty line, so every text has a line 0 to point at.
     """
     lines = text.splitlines(keepends=True) or [""]
-    if len(lines) == _line_count(text):
+    if len(lines) == line_count(text):
         return lines  # no exotic breaks: str.splitlines (fast, in C) cut where LSP does
     lines = []
     start = 0
@@ -27,7 +27,7 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-def _line_count(text: str) -> int:
+def line_count(text: str) -> int:
     """How many lines LSP sees in `text` (counting in C beats a regex search of the text)."""
     breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
     return breaks + (0 if text.endswith(("\n", "\r")) else 1)

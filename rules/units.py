@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import itertools
 import operator
 import re
 import warnings
@@ -29,7 +30,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from rules.source import split_lines
+from rules.source import line_count, split_lines
 
 # A statement starts at the given indentation with something that is not a comment, a closing
 # bracket or a clause that continues the statement before it.
@@ -134,7 +135,7 @@ class Unit(BaseModel):
     @property
     def line_count(self) -> int:
         """How many lines the unit covers."""
-        return max(1, len(self.lines))
+        return max(1, line_count(self.text))
 
     @property
     def lines(self) -> list[str]:
@@ -143,6 +144,7 @@ class Unit(BaseModel):
 
 
 ParseFunction = Callable[[str, UnitKind], ParseOutcome]
+_Matcher = Callable[[str], object]  # a compiled pattern's `match`
 
 
 def split_text_lines(text: str) -> list[str]:
@@ -402,10 +404,18 @@ class _Splitter:
         self.parse = parse
         self.reach = 0  # the last line the current span's decision looked at
         self.start = 0  # where the current span starts (every parse is of text from there)
+        self._last: tuple[str, int, int] = ("", 0, 0)  # the text handed out last, and its lines
 
     def text(self, start: int, end: int) -> str:
         self.reach = max(self.reach, end)  # the line at `end` was read: it is not a candidate
-        return "".join(self.lines[start:end])
+        text = "".join(self.lines[start:end])
+        self._last = (text, start, end)
+        return text
+
+    def lines_of(self, text: str) -> list[str]:
+        """The lines of `text`: sliced, not split again, when it is the text handed out last."""
+        last, start, end = self._last
+        return self.lines[start:end] if text is last else split_text_lines(text)
 
     def units(
         self, starts: list[int], end_of_block: int, stop: Callable[[int], bool] | None = None
@@ -539,17 +549,12 @@ def _last_opening_quote(line: str, column: int) -> re.Match[str] | None:
     return found or _TRIPLE_QUOTE.search(line)
 
 
-def _candidate_starts(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
-    """Lines where a statement may start, decorators kept with what they decorate.
+def _matching_lines(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
+    """The lines `pattern` matches at their start (before the decorator rule).
 
     One anchored match per line: scanning the joined text with a multi-line pattern costs a
     regex attempt per character, which dominated re-checks of big files.
     """
-    return _starts_of(lines, _matching_lines(lines, pattern), 0)
-
-
-def _matching_lines(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
-    """The lines `pattern` matches at their start (before the decorator rule)."""
     match = pattern.match
     return [index for index, line in enumerate(lines) if match(line)]
 
@@ -581,6 +586,8 @@ class SplitMemo:
         self.member_units: dict[tuple[int, str, str], Unit] = (
             previous.member_units if previous else {}
         )
+        # each class body's lines and the lines that may start a member, by class header
+        self.bodies: dict[str, tuple[list[str], list[int]]] = previous.bodies if previous else {}
 
     @property
     def unit_count(self) -> int:
@@ -590,6 +597,10 @@ class SplitMemo:
             if self.previous_layout
             else 0
         )
+
+    def statement_lines(self) -> list[tuple[int, int]]:
+        """The lines [start, end) of each top-level statement of the last split."""
+        return [(span.start, span.end) for span in self.layout.spans] if self.layout else []
 
     def units(self) -> list[Unit]:
         """The units of the last split (without their syntax trees)."""
@@ -601,6 +612,8 @@ class SplitMemo:
             self.segments.clear()
         if len(self.members) > MEMO_SLACK:
             self.members.clear()
+        if len(self.bodies) > MEMO_SLACK_FACTOR * span_count + MEMO_SLACK:
+            self.bodies.clear()
         if len(self.member_units) > MEMO_SLACK_FACTOR * self.unit_count + MEMO_SLACK:
             self.member_units.clear()
 
@@ -617,16 +630,31 @@ class _Reuse(NamedTuple):
 
 
 def _common_prefix(old: list[str], new: list[str]) -> int:
-    """How many first lines the two texts share (compared in C: `map` of `ne` over the pairs)."""
-    differs = list(map(operator.ne, old, new))
-    return differs.index(True) if True in differs else len(differs)
+    """How many first lines the two texts share (compared in C, stopping at the first
+    difference: `compress` yields the indices of the pairs that differ)."""
+    differs = map(operator.ne, old, new)
+    return next(itertools.compress(itertools.count(), differs), min(len(old), len(new)))
 
 
 def _common_suffix(old: list[str], new: list[str], prefix: int) -> int:
     """How many last lines the two texts share, not counting the first `prefix` of either."""
     limit = min(len(old), len(new)) - prefix
-    differs = list(map(operator.ne, reversed(old), reversed(new)))[:limit]
-    return differs.index(True) if True in differs else len(differs)
+    differs = map(operator.ne, reversed(old), reversed(new))
+    return min(next(itertools.compress(itertools.count(), differs), limit), limit)
+
+
+def _matches_after_edit(
+    old: list[int], lines: list[str], edit: tuple[int, int, int], match: _Matcher
+) -> list[int]:
+    """The lines `match` accepts after an edit, from those it accepted before: the old ones
+    outside the edit (moved by its `shift`), matched anew inside it.
+
+    `edit` is (first changed line, first line of the unchanged tail, shift), in new lines."""
+    prefix, changed_end, shift = edit
+    matches = old[: bisect.bisect_left(old, prefix)]
+    matches.extend(index for index in range(prefix, changed_end) if match(lines[index]))
+    matches.extend(start + shift for start in old[bisect.bisect_left(old, changed_end - shift) :])
+    return matches
 
 
 def _reuse(layout: _Layout, lines: list[str]) -> _Reuse:
@@ -642,12 +670,8 @@ def _reuse(layout: _Layout, lines: list[str]) -> _Reuse:
         kept.append(span)
     resume = kept[-1].end if kept else 0
     changed_end = len(lines) - suffix  # first line of the unchanged tail (new lines)
-    # lines that may start a statement: the old ones outside the edit, matched anew inside it
-    old = layout.matches
-    matches = old[: bisect.bisect_left(old, prefix)]
-    match = _TOP_LEVEL_START.match
-    matches.extend(index for index in range(prefix, changed_end) if match(lines[index]))
-    matches.extend(start + shift for start in old[bisect.bisect_left(old, changed_end - shift) :])
+    edit = (prefix, changed_end, shift)
+    matches = _matches_after_edit(layout.matches, lines, edit, _TOP_LEVEL_START.match)
     tail = {
         span.start + shift: index
         for index, span in enumerate(layout.spans)
@@ -664,7 +688,8 @@ def _starts_of(lines: list[str], matches: list[int], first: int) -> list[int]:
     for index in matches[bisect.bisect_left(matches, first) :]:
         if not after_decorator:
             starts.append(index)
-        after_decorator = lines[index].startswith("@")
+        # a member's decorator is indented: it too stays with what it decorates
+        after_decorator = lines[index].lstrip(" \t").startswith("@")
     return starts
 
 
@@ -717,7 +742,7 @@ def iter_spans(
         return index is not None
 
     splitter = _Splitter(lines, UnitKind.STATEMENT, parse)
-    splitter.parse = _class_aware(parse, memo, lambda: splitter.start)
+    splitter.parse = _class_aware(parse, memo, splitter)
     for span in splitter.units(starts, len(lines), meets_old_split):
         fresh, kept = _span_units(span, lines, memo)
         placed.append(new_span := PlacedSpan(span.start, span.end, span.reach, kept))
@@ -783,23 +808,21 @@ def _moved(unit: Unit, lines: int) -> Unit:
     )
 
 
-def _class_aware(
-    parse: ParseFunction, memo: SplitMemo, position: Callable[[], int]
-) -> ParseFunction:
+def _class_aware(parse: ParseFunction, memo: SplitMemo, splitter: _Splitter) -> ParseFunction:
     """A top-level parse that takes a class whose header and members all parse on their own as
     parsed: the whole class need not be parsed again after an edit to one of its members.
 
-    `position()` is the line the parsed text starts at: the members are cut in module
-    coordinates at once, so that the split hands them on as they are."""
+    The members are cut in module coordinates at once (the splitter knows where the parsed text
+    starts), so that the split hands them on as they are."""
 
     def verify(text: str, kind: UnitKind) -> ParseOutcome:
         if kind is UnitKind.STATEMENT and _MAY_BE_CLASS.match(text):
-            first_line = position()
+            first_line = splitter.start
             members = memo.verified.get(text) or memo.members.get(text)
             if members is not None:
                 members = _placed_at(members, first_line)
             else:
-                members = _split_class(split_text_lines(text), first_line, parse, memo)
+                members = _split_class(splitter.lines_of(text), first_line, parse, memo)
             if members and all(unit.outcome.clean for unit in members):
                 memo.verified[text] = members
                 memo.members[text] = [_without_tree(unit) for unit in members]
@@ -888,7 +911,7 @@ def _split_class(
     body = lines[header_end + 1 :]
     pattern = re.compile(_STATEMENT_START.format(indent=re.escape(body_indent)), re.MULTILINE)
     splitter = _Splitter(body, UnitKind.MEMBER, parse)
-    starts = _candidate_starts(body, pattern)
+    starts = _starts_of(body, _body_matches(body, header_text, pattern, memo), 0)
     if not starts:
         return None
     if starts[0] != 0:
@@ -920,6 +943,26 @@ def _split_class(
             )
         )
     return units
+
+
+def _body_matches(
+    body: list[str], header_text: str, pattern: re.Pattern[str], memo: SplitMemo | None
+) -> list[int]:
+    """The lines of a class body that may start a member: after an edit to the class, matched
+    anew only where its body changed (an edit in one method of a 3,000-line class would
+    otherwise match every line of the class per keystroke)."""
+    known = memo.bodies.get(header_text) if memo is not None else None
+    if known is None:
+        matches = _matching_lines(body, pattern)
+    else:
+        old_body, old_matches = known
+        prefix = _common_prefix(old_body, body)
+        changed_end = len(body) - _common_suffix(old_body, body, prefix)
+        edit = (prefix, changed_end, len(body) - len(old_body))
+        matches = _matches_after_edit(old_matches, body, edit, pattern.match)
+    if memo is not None:
+        memo.bodies[header_text] = (body, matches)
+    return matches
 
 
 def _class_header_end(lines: list[str]) -> int | None:

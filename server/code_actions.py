@@ -346,7 +346,11 @@ def register(server: StandardsServer) -> None:
             actions += lister.fix_all_safe()
         if not only or any(kind.startswith(REFACTOR_KIND) for kind in only):
             request = RefactorRequest(
-                text=result.text, range=selection, settings=result.settings, path=result.path
+                text=result.text,
+                range=selection,
+                settings=result.settings,
+                path=result.path,
+                statements=result.analysis.statement_lines(),
             )
             offers = await server.scheduler.run_in_thread(
                 lambda: server.engine.refactorings(request)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from server.protocol import RawJson
-from server.rendering import diagnostic_json
 from server.scheduling import AnalysisResult, DiagnosticsResult
 
 if TYPE_CHECKING:
@@ -29,8 +28,7 @@ PUBLISH_METHOD = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
 
 def diagnostics_array(result: DiagnosticsResult) -> str:
     """The JSON array of a result's diagnostics."""
-    version = result.version
-    return "[" + ",".join(diagnostic_json(prefix, version) for prefix in result.fragments) + "]"
+    return "[" + ",".join(result.fragments) + "]"
 
 
 def full_report(result: DiagnosticsResult) -> RawJson:

@@ -5,8 +5,9 @@ unchanged lines), so the JSON of a diagnostic is cached per finding object: a on
 on a 20,000-line file renders the few findings of the edited unit, not thousands. The cache is
 keyed by `id()` and holds the finding itself, so an id cannot be reused while its entry lives.
 
-A diagnostic's JSON ends with the document version inside its `data`; the cached fragment stops
-just before it (`diagnostic_json` completes it), so the cache survives version changes.
+A diagnostic carries no document version (code actions carry theirs), so the JSON of an
+unchanged finding is the same from version to version, and so is a result whose findings all
+stand: a pull then gets an "unchanged" report instead of the whole list again.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ SEVERITIES = {
     Severity.INFORMATION: types.DiagnosticSeverity.Information,
     Severity.HINT: types.DiagnosticSeverity.Hint,
 }
-_FRAGMENT_END = "}}"
 
 
 def _line(lines: list[str], index: int) -> str:
@@ -68,8 +68,8 @@ def _position_json(position: Position, lines: list[str], codec: PositionCodec) -
     return f'{{"line":{position.line},"character":{character}}}'
 
 
-def diagnostic_prefix(finding: Finding, lines: list[str], codec: PositionCodec) -> str:
-    """The JSON of a finding's diagnostic up to (not including) the version in its data."""
+def diagnostic_json(finding: Finding, lines: list[str], codec: PositionCodec) -> str:
+    """The JSON of a finding's diagnostic."""
     start = _position_json(finding.range.start, lines, codec)
     end = _position_json(finding.range.end, lines, codec)
     fix = None
@@ -82,13 +82,8 @@ def diagnostic_prefix(finding: Finding, lines: list[str], codec: PositionCodec) 
     return (
         f'{{"range":{{"start":{start},"end":{end}}},"severity":{SEVERITIES[finding.severity].value}'
         f',"code":{json.dumps(finding.code)}{href},"source":"{SOURCE}"'
-        f',"message":{json.dumps(finding.message)},"data":{data[:-1]},"version":'
+        f',"message":{json.dumps(finding.message)},"data":{data}}}'
     )
-
-
-def diagnostic_json(prefix: str, version: int) -> str:
-    """A complete diagnostic from its cached prefix."""
-    return f"{prefix}{version}{_FRAGMENT_END}"
 
 
 class DiagnosticRenderer:
@@ -99,15 +94,15 @@ class DiagnosticRenderer:
         self._cache: dict[int, tuple[Finding, str]] = {}
 
     def render(self, findings: list[Finding], lines: list[str]) -> list[str]:
-        """The diagnostic prefixes of `findings` (in order)."""
+        """The diagnostics of `findings` as JSON (in order)."""
         previous = self._cache
         current: dict[int, tuple[Finding, str]] = {}
-        prefixes: list[str] = []
+        rendered: list[str] = []
         for finding in findings:
             entry = previous.get(id(finding))
             if entry is None or entry[0] is not finding:
-                entry = (finding, diagnostic_prefix(finding, lines, self.codec))
+                entry = (finding, diagnostic_json(finding, lines, self.codec))
             current[id(finding)] = entry
-            prefixes.append(entry[1])
+            rendered.append(entry[1])
         self._cache = current
-        return prefixes
+        return rendered

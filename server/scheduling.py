@@ -413,6 +413,7 @@ class Scheduler:
 
     def _publish(self, state: _DocumentState, result: AnalysisResult) -> None:
         cached, state.cached = state.cached, None
+        previous = state.result
         if (
             cached is not None
             and cached.version == result.version
@@ -421,6 +422,9 @@ class Scheduler:
             # what the cache said: not pushed again, and a pull keeps its result id
             result.already_published = True
             result.result_id = cached.result_id
+        elif previous is not None and previous.fragments == result.fragments:
+            # the same diagnostics: a pull naming the previous result gets "unchanged"
+            result.result_id = previous.result_id
         state.result = result
         self.collector.activity()
         for callback in self.on_result:

@@ -36,7 +36,7 @@ from rules.rule import (
     RefactorRequest,
     UnitContext,
 )
-from rules.source import lines_between
+from rules.source import lines_between, split_lines
 from rules.units import ParseOutcome, UnitKind, parse_unit, unit_body
 
 STUB_SUFFIX = ".pyi"
@@ -321,12 +321,12 @@ class ConvertsToModel(ModuleRule):
         if not _DICT_SIGNATURE_HINT.search(near):
             return []  # no dict-typed signature near the selection: no parse needed
         try:
-            tree = ast.parse(request.text)
+            body = _statements_near(request)
         except (SyntaxError, ValueError):
             return []
         offers: list[RefactorOffer] = []
         first, last = request.range.start.line, request.range.end.line
-        for function, _bases in functions_with_classes(tree.body):
+        for function, _bases in functions_with_classes(body):
             start = min([function.lineno, *(d.lineno for d in function.decorator_list)]) - 1
             end = max(function.lineno - 1, function.body[0].lineno - LINENO_OFFSET)
             if last < start or first > end:
@@ -358,6 +358,21 @@ class ConvertsToModel(ModuleRule):
 
     def build_refactoring(self, request: RefactorRequest, offer: RefactorOffer) -> Fix | None:
         return _conversion(request.text, offer.data)
+
+
+def _statements_near(request: RefactorRequest) -> list[ast.stmt]:
+    """The top-level statements around the selection, in module lines: parsed alone when the
+    request knows where statements are (a big module's whole tree weighs tens of MiB)."""
+    if not request.statements:
+        return ast.parse(request.text).body
+    first, last = request.range.start.line, request.range.end.line + SIGNATURE_LOOKAHEAD_LINES
+    lines = split_lines(request.text)
+    body: list[ast.stmt] = []
+    for start, end in request.statements:
+        if start <= last and first < end:
+            tree = ast.parse("".join(lines[start:end]))
+            body.extend(ast.increment_lineno(tree, start).body)
+    return body
 
 
 def _conversion(text: str, data: dict[str, str | int | float | bool | None]) -> Fix | None:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import ast
+from collections import Counter
 
 import pytest
 
+from rules.checks._extracting import OfferIndex
+from rules.checks._literals import ModuleLiterals, is_extractable
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
 from rules.models import Position, Range, Severity, Tier
+from rules.naming import propose_name
 from rules.rule import FixRequest, RefactorRequest
 from rules.settings import FileSettings
+from tests.conftest import STDLIB
 
 SETTINGS = FileSettings(
     tier=Tier.PRODUCTION,
@@ -284,3 +289,50 @@ def test_stale_fix_is_not_built() -> None:
     (finding,) = engine.check(SourceFile(text=text, settings=SETTINGS)).findings
     changed = "def f():\n    return g(x)\n"
     assert engine.resolve_fix(FixRequest(text=changed, finding=finding, settings=SETTINGS)) is None
+
+
+# real modules: classes, decorators, nested literals, f-strings, non-ASCII text (locale)
+OFFER_INDEX_MODULES = ("argparse", "_pydecimal", "typing", "enum", "locale")
+# literals checked per module, spread through it (every one takes minutes)
+OFFER_INDEX_SAMPLES = 150
+
+
+@pytest.mark.parametrize("by_statement", [False, True], ids=["whole", "by-statement"])
+@pytest.mark.parametrize("name", OFFER_INDEX_MODULES)
+def test_offer_index_agrees_with_the_whole_module_walk(name: str, by_statement: bool) -> None:
+    """The tree-free index that lists offers (built from the whole tree, or a statement at a
+    time as the engine split the text) finds, for every literal of a real module, the literal
+    the whole-module walk finds there, and counts its occurrences the same way."""
+    path = STDLIB / f"{name}.py"
+    text = path.read_text(encoding="utf-8")
+    module = ModuleLiterals(text)
+    statements: list[tuple[int, int]] = []
+    if by_statement:
+        analysis = Engine().check(SourceFile(text=text, settings=SETTINGS, path=str(path)))
+        statements = analysis.statement_lines()
+        assert statements
+    index = OfferIndex(text, statements)
+    groups = Counter(
+        literal.key
+        for literal in module.literals
+        if not literal.is_fstring and is_extractable(literal)
+    )
+    assert index.counts == groups
+    pairs = list(module.iter_with_ranges())
+    for literal, where in pairs[:: max(1, len(pairs) // OFFER_INDEX_SAMPLES)]:
+        place = index.around(where)
+        assert place == (
+            where.start.line,
+            where.start.character,
+            where.end.line,
+            where.end.character,
+        )
+        found = index.literal_at(place)
+        assert found is not None
+        assert (found.key, found.display, is_extractable(found)) == (
+            literal.key,
+            literal.display,
+            is_extractable(literal),
+        )
+        assert propose_name(found) == propose_name(literal)
+        assert propose_name(found, prefer_value=True) == propose_name(literal, prefer_value=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from rules.engine import Engine
+from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
 from rules.model_names import field_name, free_name, parameter_model_name, return_model_name
 from rules.models import Position, Range, Safety
@@ -474,3 +474,38 @@ def test_method_call_sites_of_other_classes_are_left_alone() -> None:
     fixed = fix_all(text)
     assert 'self.add(Item(sku="a"))' in fixed
     assert 'self.add({"sku": "b"})' in fixed
+
+
+OFFER_MODULE = (
+    "import json\n\n\n"
+    "def load(raw: str) -> dict:\n    return json.loads(raw)\n\n\n"
+    "class Handler:\n"
+    "    @staticmethod\n"
+    "    def handle(event: dict) -> None:\n"
+    '        print(event["id"], event["kind"])\n\n'
+    "    def other(self, options: dict) -> int:\n"
+    '        return options["retries"]\n\n\n'
+    "@decorated\n"
+    "def top(config: dict) -> str:\n"
+    '    return config["name"]\n'
+)
+
+
+def test_offers_from_statements_alone_match_offers_from_the_whole_tree() -> None:
+    """Given where the top-level statements are, the rewrite offers parse only those near the
+    selection, and offer exactly what a parse of the whole module offers, at every line."""
+    analysis = Engine().check(SourceFile(text=OFFER_MODULE, settings=settings()))
+    statements = analysis.statement_lines()
+    assert len(statements) == len(ast.parse(OFFER_MODULE).body)
+    engine = Engine()
+    for line in range(OFFER_MODULE.count("\n")):
+        where = Range(start=Position(line=line, character=0), end=Position(line=line, character=1))
+        whole = RefactorRequest(text=OFFER_MODULE, range=where, settings=settings())
+        alone = whole.model_copy(update={"statements": statements})
+        assert engine.refactorings(alone) == engine.refactorings(whole)
+    handler = Range(start=Position(line=9, character=4), end=Position(line=9, character=8))
+    request = RefactorRequest(
+        text=OFFER_MODULE, range=handler, settings=settings(), statements=statements
+    )
+    titles = [offer.title for offer in engine.refactorings(request)]
+    assert titles == ["Convert `event` to Pydantic model `Event`"]
