@@ -124,6 +124,14 @@ async def test_a_pull_client_reopening_a_cached_file_gets_the_fresh_diagnostics(
     assert _comparable(reopened.items) == _comparable(fresh.items)
     actions = await code_actions(client, uri, span(5, 4, 5, 4))
     titled(actions, "Call log instead of print")
+    # the analysis (done: code actions waited for it) agreed with the cache: nothing new to pull
+    again = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            previous_result_id=reopened.result_id,
+        )
+    )
+    assert isinstance(again, types.RelatedUnchangedDocumentDiagnosticReport)
     change_document(client, uri, REOPENED + 1, [(span(0, 0, 1, 0), "")])
     edited = await _pull(client, uri)
     assert codes(edited.items) == EXPECTED_CODES[1:]  # the import is gone
