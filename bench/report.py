@@ -44,6 +44,10 @@ def _open(result: SessionResult) -> float | None:
     return None if result.open is None else result.open * MILLISECONDS
 
 
+def _reopen(result: SessionResult) -> float | None:
+    return None if result.reopen is None else result.reopen * MILLISECONDS
+
+
 def _code_action(result: SessionResult) -> float | None:
     return result.code_action.median_ms
 
@@ -69,7 +73,10 @@ def _reference(results: list[SessionResult], input_name: str) -> SessionResult |
 
 
 def _columns(variants: list[EditVariant]) -> list[tuple[str, Metric, bool]]:
-    columns: list[tuple[str, Metric, bool]] = [("open→diags ms", _open, True)]
+    columns: list[tuple[str, Metric, bool]] = [
+        ("open→diags ms", _open, True),
+        ("reopen→diags ms", _reopen, True),
+    ]
     for variant in variants:
         columns.append((f"edit({variant}) median ms", _edit_metric(variant, MEDIAN_MS), True))
         columns.append((f"edit({variant}) p95 ms", _edit_metric(variant, P95_MS), True))
@@ -88,6 +95,8 @@ def _notes(result: SessionResult) -> str:
             notes.append(f"{made}/{made + edits.skipped} {variant} edits (time budget)")
     if result.open_diagnostics is not None:
         notes.append(f"{result.open_diagnostics} diags")
+    if result.reopen_diagnostics not in {None, result.open_diagnostics}:
+        notes.append(f"{result.reopen_diagnostics} diags on reopen")
     actions = f"{result.code_action_items} actions/{result.code_action_count} requests"
     if result.code_action_without_diagnostic:
         actions += " at edited lines (no diagnostic)"
@@ -157,7 +166,8 @@ def _ratio_check(
 
 
 def target_checks(results: list[SessionResult]) -> list[TargetCheck]:
-    """The issue's targets (edit median <= ruff, p95 <= 2x ruff, open <= 3x ruff, RSS < 150 MiB)."""
+    """The issue's targets (edit median <= ruff, p95 <= 2x ruff, open and reopen <= 3x ruff,
+    RSS < 150 MiB)."""
     checks: list[TargetCheck] = []
     for result in results:
         if result.server != OURS:
@@ -171,6 +181,9 @@ def target_checks(results: list[SessionResult]) -> list[TargetCheck]:
                 checks.append(_ratio_check(result.input, target, pair, factor))
         pair = (_open(result), _open(reference) if reference else None)
         checks.append(_ratio_check(result.input, f"open <= {OPEN_LIMIT:g}x ruff", pair, OPEN_LIMIT))
+        pair = (_reopen(result), _reopen(reference) if reference else None)
+        target = f"reopen <= {OPEN_LIMIT:g}x ruff"
+        checks.append(_ratio_check(result.input, target, pair, OPEN_LIMIT))
         if result.input == RSS_TARGET_INPUT:
             rss = _rss(result)
             met = None if rss is None else rss < RSS_LIMIT_MIB

@@ -93,6 +93,9 @@ class SessionResult(BaseModel):
     initialize: float
     open: float | None
     open_diagnostics: int | None
+    # a second process opening the same file after the first one's session (our result cache)
+    reopen: float | None = None
+    reopen_diagnostics: int | None = None
     edits: dict[EditVariant, EditResult] = {}
     code_action: Timings
     code_action_count: int
@@ -154,7 +157,10 @@ class _VariantProgress:
 class Session:
     """Drives one server through the plan for one input, one step at a time."""
 
-    def __init__(self, spec: ServerSpec, bench_input: BenchInput, plan: SessionPlan) -> None:
+    def __init__(
+        self, spec: ServerSpec, bench_input: BenchInput, plan: SessionPlan, label: str = ""
+    ) -> None:
+        self.label = label  # tells apart the log (and profile) of a second session
         self.spec = spec
         self.input = bench_input
         self.plan = plan
@@ -178,10 +184,11 @@ class Session:
 
     async def start(self) -> None:
         """Launch the server and complete the `initialize` handshake."""
-        log = self.plan.log_dir / f"{self.spec.name}-{self.input.name}.stderr.log"
+        name = f"{self.input.name}{self.label}"
+        log = self.plan.log_dir / f"{self.spec.name}-{name}.stderr.log"
         loop = asyncio.get_running_loop()
         started = loop.time()
-        command = self.spec.command_for(self.input.name)
+        command = self.spec.command_for(name)
         self.client = await LspClient.start(command, self.plan.workspace, log)
         await self._guarded(self._initialize)
         self.result.initialize = loop.time() - started
@@ -450,4 +457,30 @@ async def run_interleaved(
             session.read_memory()
     finally:
         results = [await session.stop() for session in sessions]
+    await measure_reopen(specs, bench_input, plan, results)
     return results
+
+
+REOPEN_LABEL = "-reopen"
+
+
+async def measure_reopen(
+    specs: list[ServerSpec],
+    bench_input: BenchInput,
+    plan: SessionPlan,
+    results: list[SessionResult],
+) -> None:
+    """Open the file again in a fresh process of each server, one after the other: what an
+    editor restarted on a file seen before waits for (our server answers from the result cache
+    the first session wrote; ruff has no such cache, so its reopen is a second cold open)."""
+    for spec, result in zip(specs, results, strict=True):
+        session = Session(spec, bench_input, plan, label=REOPEN_LABEL)
+        try:
+            await session.start()
+            await session.open_document()
+        finally:
+            reopened = await session.stop()
+        result.reopen = reopened.open
+        result.reopen_diagnostics = reopened.open_diagnostics
+        if reopened.error and not result.error:
+            result.error = f"reopen: {reopened.error}"

@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pathspec
 
+# The result cache of the server and the command line (`server.result_cache`).
+CACHE_DIRECTORY = ".standards-lsp-cache"
 SKIPPED_DIRECTORIES = frozenset(
     {
+        CACHE_DIRECTORY,
         ".venv",
         "venv",
         ".git",

@@ -109,7 +109,7 @@ class StandardsServer(LanguageServer):
         item = params.text_document
         self.scheduler.forget(item.uri)  # a reopen starts afresh (a pull gets a full report)
         self.documents.open(Document(item.uri, item.text, item.version, item.language_id))
-        self.scheduler.schedule(item.uri)
+        self.scheduler.schedule(item.uri, opened=True)
 
     def _changed(self, params: types.DidChangeTextDocumentParams) -> None:
         document = self.documents.get(params.text_document.uri)

@@ -16,6 +16,7 @@ from rules.engine import Analysis, Engine, RuleFailure, SourceFile, is_python
 from rules.fixer import FixOutcome, fix_text
 from rules.models import Finding, Position, Range, Severity
 from rules.walk import iter_files
+from server.result_cache import CacheOptions, ResultCache, project_cache_directory
 
 DECODE_ERROR_CODE = "syntax-error"
 # Below this many files, starting worker processes costs more than it saves.
@@ -102,13 +103,33 @@ def _unreadable(message: str) -> Finding:
     )
 
 
-class Batch:
-    """Runs the engine over files and directories with one configuration resolver."""
+# Without options, a batch leaves the result cache alone (only the command line asks for it).
+NO_CACHE = CacheOptions(enabled=False)
 
-    def __init__(self, resolver: ConfigResolver, engine: Engine | None = None) -> None:
+
+class Batch:
+    """Runs the engine over files and directories with one configuration resolver, reading and
+    writing the result cache of Python files when `cache` enables it."""
+
+    def __init__(
+        self,
+        resolver: ConfigResolver,
+        engine: Engine | None = None,
+        cache: CacheOptions = NO_CACHE,
+    ) -> None:
         self.resolver = resolver
         self.engine = engine or Engine()
         self.base = Path.cwd()
+        self.cache_options = cache
+        self.results = ResultCache(self.engine.registry) if cache.enabled else None
+
+    def cache_directory(self, path: Path) -> Path | None:
+        """Where the cached findings of the Python file at `path` live (None: not cached)."""
+        if self.results is None or not is_python(str(path)):
+            return None
+        if self.cache_options.directory is not None:
+            return self.cache_options.directory
+        return project_cache_directory(self.resolver.project_for(path))
 
     def wanted(self, path: Path) -> bool:
         """Whether some rule looks at this file (every Python file; others by rule patterns)."""
@@ -121,12 +142,13 @@ class Batch:
         return iter_files(paths, self.wanted, self.resolver.is_excluded)
 
     def source(self, path: Path, text: str | None) -> SourceFile:
-        """The engine's view of one file."""
+        """The engine's view of one file, by its absolute path as the editor names it: the
+        path is part of a result cache key, so `check` fills the cache the server reads."""
         project = self.resolver.project_for(path)
         return SourceFile(
             text=text,
             settings=self.resolver.settings_for(str(path)),
-            path=str(path),
+            path=str(path.absolute()),
             project_root=project.root,
         )
 
@@ -135,17 +157,22 @@ class Batch:
         files = list(self.files(paths))
         problems: dict[tuple[str, str], ConfigProblem] = {}
         unconfigured: set[str] = set()
+        cache_directories: set[Path] = set()
         for path in files:
             project = self.resolver.project_for(path)
             for problem in project.problems:
                 problems[(problem.path, problem.message)] = problem
             if project.standards is None:
                 unconfigured.add(project.root)
+            directory = self.cache_directory(path)
+            if directory is not None:
+                cache_directories.add(directory)
         reports: list[FileReport] = []
         for report in self._reports(files):
             reports.append(report)
             if progress is not None:
                 progress(len(reports))
+        self._prune(cache_directories)
         return BatchReport(
             files=reports,
             problems=list(problems.values()),
@@ -159,7 +186,9 @@ class Batch:
             yield from map(self.check_file, files)
             return
         with ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker, initargs=(self.resolver.overrides,)
+            max_workers=workers,
+            initializer=_start_worker,
+            initargs=(self.resolver.overrides, self.cache_options),
         ) as pool:
             yield from pool.map(_check_in_worker, files, chunksize=WORKER_CHUNK)
 
@@ -169,13 +198,30 @@ class Batch:
         shown = display_path(path, self.base)
         if unreadable is not None:
             return FileReport(path=path, display_path=shown, findings=[unreadable])
-        analysis: Analysis = self.engine.check(self.source(path, text))
+        source = self.source(path, text)
+        directory = self.cache_directory(path)
+        if directory is not None and self.results is not None:
+            cached = self.results.load(directory, source)
+            if cached is not None:  # only checks without rule failures are stored
+                return FileReport(path=path, display_path=shown, findings=cached)
+        analysis: Analysis = self.engine.check(source)
+        if directory is not None and self.results is not None:
+            self.results.store(directory, source, analysis)
         return FileReport(
             path=path, display_path=shown, findings=analysis.findings, failures=analysis.failures
         )
 
+    def _prune(self, directories: set[Path]) -> None:
+        """Bound the cache directories this run used (the oldest entries go)."""
+        if self.results is not None:
+            for directory in sorted(directories):
+                self.results.prune(directory)
+
     def fix_file(self, path: Path, unsafe: bool) -> tuple[str, FixOutcome] | None:
-        """The file's text and its fixed text (None for a file that cannot be read as text)."""
+        """The file's text and its fixed text (None for a file that cannot be read as text).
+
+        Always a full check, never the result cache: fixing needs the findings' edits, and a
+        cached finding's lazily built fix has none."""
         text, unreadable = read_source(path)
         if text is None or unreadable is not None:
             return None
@@ -185,9 +231,10 @@ class Batch:
 _WORKER: dict[str, Batch] = {}
 
 
-def _start_worker(overrides: Overrides) -> None:
-    """Each worker process checks with its own resolver and engine (nothing shared to lock)."""
-    _WORKER["batch"] = Batch(ConfigResolver(overrides))
+def _start_worker(overrides: Overrides, cache: CacheOptions) -> None:
+    """Each worker process checks with its own resolver and engine (nothing shared to lock; the
+    cache's entries are written atomically, so workers never see each other's halves)."""
+    _WORKER["batch"] = Batch(ConfigResolver(overrides), cache=cache)
 
 
 def _check_in_worker(path: Path) -> FileReport:

@@ -18,6 +18,7 @@ from rules.engine import Engine
 from rules.models import Tier
 from server.batch import Batch, BatchReport
 from server.report import render_json, render_sarif, render_text
+from server.result_cache import NO_CACHE_VARIABLE, CacheOptions, disabled_by_environment
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -32,6 +33,10 @@ TEXT = "text"
 STORE_TRUE = "store_true"
 TIER = "--tier"
 MARKDOWN = "markdown"
+CACHE_HELP = (
+    "Findings of Python files are cached in .standards-lsp-cache/ beside the project's "
+    f"standards.toml; --no-cache or {NO_CACHE_VARIABLE}=1 turns that off."
+)
 
 
 def _codes(value: str) -> tuple[str, ...]:
@@ -44,12 +49,21 @@ def _parser() -> argparse.ArgumentParser:
         description="The organisation's Python standard, in the editor and in CI.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="check files and directories (for CI)")
+    check = commands.add_parser(
+        "check", help="check files and directories (for CI)", description=CACHE_HELP
+    )
     _add_selection(check)
+    _add_cache_options(check)
     check.add_argument(FORMAT, choices=FORMATS, default=TEXT, help="output format")
     check.add_argument("--no-progress", action=STORE_TRUE, help="never show progress")
-    fix = commands.add_parser("fix", help="apply safe fixes in place")
+    fix = commands.add_parser(
+        "fix",
+        help="apply safe fixes in place",
+        description="Fixes always come from a full check; the check of what remains afterwards "
+        "uses the result cache like `check`.",
+    )
     _add_selection(fix)
+    _add_cache_options(fix)
     fix.add_argument("--unsafe", action=STORE_TRUE, help="also apply unsafe fixes")
     fix.add_argument("--diff", action=STORE_TRUE, help="print a diff instead of writing")
     rules = commands.add_parser("rules", help="list the rules for the active tier")
@@ -72,6 +86,26 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument("--ignore", type=_codes, default=(), help="skip these codes or prefixes")
     command.add_argument(TIER, choices=TIER_NAMES, help="override the tier of standards.toml")
+
+
+def _add_cache_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--no-cache",
+        action=STORE_TRUE,
+        help=f"neither read nor write the result cache (as does {NO_CACHE_VARIABLE}=1)",
+    )
+    command.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep the result cache in DIR (default: .standards-lsp-cache/ beside standards.toml)",
+    )
+
+
+def _cache_options(arguments: argparse.Namespace) -> CacheOptions:
+    enabled = not arguments.no_cache and not disabled_by_environment()
+    directory = arguments.cache_dir.absolute() if arguments.cache_dir else None
+    return CacheOptions(enabled=enabled, directory=directory)
 
 
 def _overrides(arguments: argparse.Namespace) -> Overrides:
@@ -126,7 +160,7 @@ def _progress_printer(enabled: bool):
 
 def run_check(arguments: argparse.Namespace) -> int:
     """`standards-lsp check`."""
-    batch = Batch(ConfigResolver(_overrides(arguments)))
+    batch = Batch(ConfigResolver(_overrides(arguments)), cache=_cache_options(arguments))
     show_progress = sys.stderr.isatty() and not arguments.no_progress
     report = batch.check(arguments.paths, progress=_progress_printer(show_progress))
     if show_progress and report.file_count >= PROGRESS_THRESHOLD:
@@ -146,7 +180,7 @@ def run_check(arguments: argparse.Namespace) -> int:
 
 def run_fix(arguments: argparse.Namespace) -> int:
     """`standards-lsp fix`."""
-    batch = Batch(ConfigResolver(_overrides(arguments)))
+    batch = Batch(ConfigResolver(_overrides(arguments)), cache=_cache_options(arguments))
     fixed_files = 0
     fixed_findings = 0
     for path in batch.files(arguments.paths):

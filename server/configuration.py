@@ -19,6 +19,7 @@ from rules.config import ConfigResolver, Overrides
 from rules.models import Tier
 from rules.settings import FileSettings
 from server.documents import Document, uri_to_path
+from server.result_cache import project_cache_directory
 
 SETTINGS_SECTION = "standardsLsp"
 logger = logging.getLogger(__name__)
@@ -105,6 +106,13 @@ class Configuration:
         if document.path is None:
             return self.folders[0] if self.folders else None
         return self.resolver.project_for(Path(document.path)).root
+
+    def cache_directory(self, document: Document) -> Path | None:
+        """Where the result cache of a document on disk lives (None: unsaved, or outside any
+        project with a `standards.toml`)."""
+        if document.path is None:
+            return None
+        return project_cache_directory(self.resolver.project_for(Path(document.path)))
 
     def forget(self, uri: str) -> None:
         """Drop a closed document's cached settings."""

@@ -3,6 +3,10 @@ not pull, pulled (`textDocument/diagnostic`, with a `resultId`) by clients that 
 
 A rule that raised is reported once per document and error in `window/logMessage`; the other
 rules' findings are published as usual.
+
+A document opened with a text the result cache knows gets its cached diagnostics at once (pushed,
+or answering a pull); when the analysis of that version ends, a push client is sent its
+diagnostics only if they differ. Saving a document writes its findings to the cache.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from server.protocol import RawJson
-from server.scheduling import AnalysisResult
+from server.scheduling import AnalysisResult, DiagnosticsResult
 
 if TYPE_CHECKING:
     from server.app import StandardsServer
@@ -22,12 +26,12 @@ DIAGNOSTIC_IDENTIFIER = "standards"
 PUBLISH_METHOD = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
 
 
-def diagnostics_array(result: AnalysisResult) -> str:
+def diagnostics_array(result: DiagnosticsResult) -> str:
     """The JSON array of a result's diagnostics."""
     return "[" + ",".join(result.fragments) + "]"
 
 
-def full_report(result: AnalysisResult) -> RawJson:
+def full_report(result: DiagnosticsResult) -> RawJson:
     """A full pull report."""
     return RawJson(
         f'{{"kind":"full","resultId":{json.dumps(result.result_id)}'
@@ -64,8 +68,8 @@ class _FailureLog:
 def register(server: StandardsServer) -> None:
     """Install publishing and the pull handler."""
 
-    def publish(result: AnalysisResult) -> None:
-        if not server.push_diagnostics:
+    def publish(result: DiagnosticsResult) -> None:
+        if not server.push_diagnostics or result.already_published:
             return
         params = (
             f'{{"uri":{json.dumps(result.uri)},"version":{result.version}'
@@ -74,7 +78,12 @@ def register(server: StandardsServer) -> None:
         server.standards_protocol.notify_raw(PUBLISH_METHOD, RawJson(params))
 
     server.scheduler.on_result.append(publish)
+    server.scheduler.on_cached.append(publish)
     server.scheduler.on_result.append(_FailureLog(server))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def saved(params: types.DidSaveTextDocumentParams) -> None:
+        server.scheduler.saved(params.text_document.uri)
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
@@ -87,7 +96,7 @@ def register(server: StandardsServer) -> None:
     async def pull(
         params: types.DocumentDiagnosticParams,
     ) -> RawJson | types.FullDocumentDiagnosticReport | types.UnchangedDocumentDiagnosticReport:
-        result = await server.scheduler.result_for(params.text_document.uri)
+        result = await server.scheduler.diagnostics_for(params.text_document.uri)
         if result is None:
             return empty_report()
         if params.previous_result_id == result.result_id:

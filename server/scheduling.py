@@ -8,6 +8,14 @@ burst of keystrokes costs at most one analysis in flight plus one of the final t
 
 Every result goes to the `on_result` callback (publishing, pull responses) and to whoever waits
 for that document version (`result_for`: code actions, hover, pulls).
+
+The result cache (`server.result_cache`) makes opening a file seen before cheap: the first run
+after `didOpen` looks the text up before analysing it, and on a hit the cached diagnostics go
+to `on_cached` (publishing) and to pulls (`diagnostics_for`) at once. The analysis of that
+version still runs, as the only source of what code actions and hover need (`result_for` never
+answers with cached diagnostics: a fix is only offered from the analysis of its exact text);
+its result is marked `already_published` when its diagnostics are the cached ones. On a miss,
+and after a `didSave`, the analysis's findings are written to the cache on the analysis thread.
 """
 
 from __future__ import annotations
@@ -19,20 +27,39 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from rules.engine import Analysis, Engine, SourceFile, UnitCache
+from rules.models import Finding
 from rules.settings import FileSettings
 from server.collection import IdleCollector
 from server.configuration import Configuration
 from server.documents import Document, DocumentStore, PositionCodec, engine_lines
 from server.rendering import DiagnosticRenderer
+from server.result_cache import ResultCache, disabled_by_environment
 
 logger = logging.getLogger(__name__)
 ANALYSIS_THREAD_NAME = "standards-analysis"
+# After a cache hit, the analysis of the opened version starts this much later: answering a pull
+# (building and writing the report) needs the event loop, and an analysis that holds the GIL
+# would make it wait for the interpreter's thread switches, doubling the reopen latency.
+CACHED_ANSWER_GRACE_SECONDS = 0.01
 
 
-class AnalysisResult:
+class DiagnosticsResult:
+    """The rendered diagnostics of one version of one document: what is pushed and pulled."""
+
+    def __init__(self, *, uri: str, version: int, fragments: list[str], sequence: int) -> None:
+        self.uri = uri
+        self.version = version
+        self.fragments = fragments
+        self.result_id = f"{sequence}"
+        # pushed already (from the result cache): a push client needs them no second time
+        self.already_published = False
+
+
+class AnalysisResult(DiagnosticsResult):
     """One finished analysis of one version of one document."""
 
     def __init__(  # noqa: PLR0913 - a plain record of what one run produced
@@ -48,23 +75,35 @@ class AnalysisResult:
         analysis: Analysis,
         fragments: list[str],
         sequence: int,
+        cache_directory: Path | None = None,
     ) -> None:
-        self.uri = uri
+        super().__init__(uri=uri, version=version, fragments=fragments, sequence=sequence)
         self.path = path
         self.root = root
-        self.version = version
         self.text = text
         self.lines = lines
         self.settings = settings
         self.analysis = analysis
-        self.fragments = fragments
-        self.result_id = f"{sequence}"
+        self.cache_directory = cache_directory
+
+    @property
+    def source(self) -> SourceFile:
+        """The engine's view of the text this result was computed from."""
+        return SourceFile(
+            text=self.text, settings=self.settings, path=self.path, project_root=self.root
+        )
 
 
 class _Snapshot:
     """What a run needs, taken on the event loop so the thread never sees a changing document."""
 
-    def __init__(self, document: Document, settings: FileSettings, root: str | None) -> None:
+    def __init__(
+        self,
+        document: Document,
+        settings: FileSettings,
+        root: str | None,
+        cache_directory: Path | None,
+    ) -> None:
         self.uri = document.uri
         self.path = document.path
         self.version = document.version
@@ -72,6 +111,14 @@ class _Snapshot:
         self.lines = list(document.lines)
         self.settings = settings
         self.root = root
+        self.cache_directory = cache_directory
+
+    @property
+    def source(self) -> SourceFile:
+        """The engine's view of this text."""
+        return SourceFile(
+            text=self.text, settings=self.settings, path=self.path, project_root=self.root
+        )
 
 
 class _DocumentState:
@@ -84,10 +131,22 @@ class _DocumentState:
         self.dirty = False
         self.task: asyncio.Task[None] | None = None
         self.waiters: list[asyncio.Future[AnalysisResult]] = []
+        # pulls: answered by cached diagnostics too
+        self.diagnostic_waiters: list[asyncio.Future[DiagnosticsResult]] = []
         self.closed = False
+        self.look_up = False  # just opened: try the result cache before the first analysis
+        self.cached: DiagnosticsResult | None = None  # from the cache, until the analysis ends
+        self.store_version: int | None = None  # write the analysis of this version to the cache
+
+    def all_waiters(self) -> list[asyncio.Future[Any]]:
+        """Every waiter, for either kind of answer, taken off the lists."""
+        waiters: list[asyncio.Future[Any]] = [*self.waiters, *self.diagnostic_waiters]
+        self.waiters, self.diagnostic_waiters = [], []
+        return waiters
 
 
 type ResultCallback = Callable[[AnalysisResult], None]
+type DiagnosticsCallback = Callable[[DiagnosticsResult], None]
 type Job = tuple[Callable[[], Any], Future[Any]]
 
 
@@ -132,6 +191,10 @@ class Scheduler:
         self.codec = PositionCodec()
         self.thread = AnalysisThread()
         self.on_result: list[ResultCallback] = []
+        self.on_cached: list[DiagnosticsCallback] = []
+        self.results = None if disabled_by_environment() else ResultCache(engine.registry)
+        if self.results is not None:  # while the client initializes, before any document opens
+            self.thread.submit(self.results.warm_up)
         self._states: dict[str, _DocumentState] = {}
         self._sequence = 0
         self.collector = IdleCollector(self.busy)
@@ -140,13 +203,19 @@ class Scheduler:
         """Whether any document is being analysed or waits for an analysis."""
         return any(state.task is not None or state.dirty for state in self._states.values())
 
-    def schedule(self, uri: str) -> None:
-        """Analyse the document's current text soon (a run in progress finishes first)."""
+    def schedule(self, uri: str, opened: bool = False) -> None:
+        """Analyse the document's current text soon (a run in progress finishes first).
+
+        `opened`: the document was just opened; its diagnostics may come from the result
+        cache before the analysis ends, and a miss is written to the cache."""
         state = self._states.get(uri)
         if state is None:
             state = _DocumentState(self.codec)
             self._states[uri] = state
         state.dirty = True
+        state.look_up = state.look_up or opened
+        if not opened:
+            state.cached = None  # an edit or new settings: the cache's answer no longer holds
         if state.task is None:
             state.task = asyncio.get_running_loop().create_task(self._run(uri, state))
 
@@ -155,12 +224,27 @@ class Scheduler:
         for document in self.documents.all():
             self.schedule(document.uri)
 
+    def saved(self, uri: str) -> None:
+        """The document was saved: write the analysis of its current version to the cache (now,
+        on the analysis thread, when it is done; else when it ends)."""
+        state = self._states.get(uri)
+        document = self.documents.get(uri)
+        if state is None or document is None or self.results is None:
+            return
+        result = state.result
+        if result is not None and result.version == document.version and not state.dirty:
+            self.thread.submit(
+                partial(self._store, result.cache_directory, result.source, result.analysis)
+            )
+        else:
+            state.store_version = document.version
+
     def forget(self, uri: str) -> None:
         """The document was closed: drop its state; a run in progress is dropped when it ends."""
         state = self._states.pop(uri, None)
         if state is not None:
             state.closed = True
-            for waiter in state.waiters:
+            for waiter in state.all_waiters():
                 if not waiter.done():
                     waiter.cancel()
 
@@ -189,6 +273,24 @@ class Scheduler:
             if waiter in state.waiters:
                 state.waiters.remove(waiter)
 
+    async def diagnostics_for(self, uri: str) -> DiagnosticsResult | None:
+        """The diagnostics of the document's current version (for pulls): from the result cache
+        when they came from there and the analysis has not ended yet, else as `result_for`."""
+        document = self.documents.get(uri)
+        state = self._states.get(uri)
+        if document is None or state is None:
+            return None
+        for current in (state.result, state.cached):
+            if current is not None and current.version == document.version and not state.dirty:
+                return current
+        waiter: asyncio.Future[DiagnosticsResult] = asyncio.get_running_loop().create_future()
+        state.diagnostic_waiters.append(waiter)
+        try:
+            return await waiter
+        finally:
+            if waiter in state.diagnostic_waiters:
+                state.diagnostic_waiters.remove(waiter)
+
     async def run_in_thread[T](self, work: Callable[[], T]) -> T:
         """Run other engine work (building a fix) on the analysis thread."""
         return await asyncio.wrap_future(self.thread.submit(work))
@@ -204,7 +306,14 @@ class Scheduler:
                     document,
                     self.configuration.settings_for(document),
                     self.configuration.project_root(document),
+                    self._cache_directory(document),
                 )
+                if state.look_up:
+                    state.look_up = False
+                    if await self._look_up(snapshot, state):
+                        await asyncio.sleep(CACHED_ANSWER_GRACE_SECONDS)
+                    if state.dirty or state.closed:
+                        continue  # a newer version came in meanwhile
                 try:
                     result = await self.run_in_thread(partial(self._analyse, snapshot, state))
                 except Exception as error:  # an engine bug: answer waiters, keep serving
@@ -217,19 +326,69 @@ class Scheduler:
         finally:
             state.task = None
 
-    def _analyse(self, snapshot: _Snapshot, state: _DocumentState) -> AnalysisResult:
-        """On the analysis thread: check the text, render its diagnostics."""
-        source = SourceFile(
-            text=snapshot.text,
-            settings=snapshot.settings,
-            path=snapshot.path,
-            project_root=snapshot.root,
+    def _cache_directory(self, document: Document) -> Path | None:
+        if self.results is None:
+            return None
+        return self.configuration.cache_directory(document)
+
+    async def _look_up(self, snapshot: _Snapshot, state: _DocumentState) -> bool:
+        """Hand out the cached diagnostics of a just-opened text (True when there were some);
+        on a miss, have its analysis written to the cache."""
+        if snapshot.cache_directory is None:
+            return False
+        try:
+            cached = await self.run_in_thread(partial(self._cached, snapshot, state))
+        except Exception:  # a cache bug must not cost the document its analysis
+            logger.exception("looking up %s in the result cache failed", snapshot.uri)
+            return False
+        if cached is None:
+            state.store_version = snapshot.version
+            return False
+        if state.dirty or state.closed:
+            return False
+        state.cached = cached
+        for callback in self.on_cached:
+            try:
+                callback(cached)
+            except Exception:  # as in _publish
+                logger.exception("handling the cached result of %s failed", cached.uri)
+        waiters, state.diagnostic_waiters = state.diagnostic_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(cached)
+        return True
+
+    def _cached(self, snapshot: _Snapshot, state: _DocumentState) -> DiagnosticsResult | None:
+        """On the analysis thread: the text's cached diagnostics, rendered (None on a miss)."""
+        findings: list[Finding] | None = None
+        if self.results is not None and snapshot.cache_directory is not None:
+            findings = self.results.load(snapshot.cache_directory, snapshot.source)
+        if findings is None:
+            return None
+        fragments = state.renderer.render(findings, snapshot.lines)
+        self._sequence += 1
+        return DiagnosticsResult(
+            uri=snapshot.uri, version=snapshot.version, fragments=fragments, sequence=self._sequence
         )
+
+    def _store(self, directory: Path | None, source: SourceFile, analysis: Analysis) -> None:
+        """On the analysis thread: write an analysis's findings to the result cache."""
+        if self.results is None or directory is None:
+            return
+        try:
+            self.results.store(directory, source, analysis)
+        except Exception:  # the cache is an optimisation: never worth a failed analysis
+            logger.exception("writing %s to the result cache failed", source.path)
+
+    def _analyse(self, snapshot: _Snapshot, state: _DocumentState) -> AnalysisResult:
+        """On the analysis thread: check the text, render its diagnostics (and write them to
+        the result cache when this version was asked for: a miss at open, a save)."""
+        source = snapshot.source
         analysis = self.engine.check(source, cache=state.cache, lines=engine_lines(snapshot.lines))
         state.cache = analysis.cache
         fragments = state.renderer.render(analysis.findings, snapshot.lines)
         self._sequence += 1
-        return AnalysisResult(
+        result = AnalysisResult(
             uri=snapshot.uri,
             path=snapshot.path,
             root=snapshot.root,
@@ -240,17 +399,30 @@ class Scheduler:
             analysis=analysis,
             fragments=fragments,
             sequence=self._sequence,
+            cache_directory=snapshot.cache_directory,
         )
+        if state.store_version == snapshot.version:
+            state.store_version = None
+            self._store(snapshot.cache_directory, source, analysis)
+        return result
 
     def _fail_waiters(self, state: _DocumentState, error: Exception) -> None:
-        waiters, state.waiters = state.waiters, []
-        for waiter in waiters:
+        for waiter in state.all_waiters():
             if not waiter.done():
                 waiter.set_exception(error)
 
     def _publish(self, state: _DocumentState, result: AnalysisResult) -> None:
+        cached, state.cached = state.cached, None
         previous = state.result
-        if previous is not None and previous.fragments == result.fragments:
+        if (
+            cached is not None
+            and cached.version == result.version
+            and cached.fragments == result.fragments
+        ):
+            # what the cache said: not pushed again, and a pull keeps its result id
+            result.already_published = True
+            result.result_id = cached.result_id
+        elif previous is not None and previous.fragments == result.fragments:
             # the same diagnostics: a pull naming the previous result gets "unchanged"
             result.result_id = previous.result_id
         state.result = result
@@ -260,7 +432,6 @@ class Scheduler:
                 callback(result)
             except Exception:  # one broken consumer must not stop the others
                 logger.exception("handling the result of %s failed", result.uri)
-        waiters, state.waiters = state.waiters, []
-        for waiter in waiters:
+        for waiter in state.all_waiters():
             if not waiter.done():
                 waiter.set_result(result)

@@ -16,6 +16,8 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import register_lsp_features
 
+from server.result_cache import NO_CACHE_VARIABLE
+
 PLUGINS = Path(__file__).parent / "plugins"
 TEST_RULES = "standards_test_rules"
 WAIT_LIMIT = 30.0  # seconds: a hang guard, never a timing assertion
@@ -24,9 +26,12 @@ PRODUCTION = '[standards]\nruleset = "python-production"\n'
 
 
 def server_environment() -> dict[str, str]:
-    """The environment of the server under test: the test-only rules loaded."""
+    """The environment of the server under test: the test-only rules loaded, the result cache
+    on even where the caller's environment turns it off (each test's project is a fresh
+    directory, so no test sees another's entries)."""
     python_path = os.pathsep.join(filter(None, [str(PLUGINS), os.environ.get("PYTHONPATH")]))
-    return {**os.environ, "STANDARDS_LSP_TEST_PLUGINS": TEST_RULES, "PYTHONPATH": python_path}
+    environment = {k: v for k, v in os.environ.items() if k != NO_CACHE_VARIABLE}
+    return {**environment, "STANDARDS_LSP_TEST_PLUGINS": TEST_RULES, "PYTHONPATH": python_path}
 
 
 class RecordingClient(LanguageClient):

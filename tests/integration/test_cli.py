@@ -12,6 +12,7 @@ import pytest
 
 from rules.docs import README_RULES_BEGIN, README_RULES_END, render_rule_table
 from rules.registry import default_registry
+from server.result_cache import NO_CACHE_VARIABLE
 from tests.conftest import stdlib_sample
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,8 +23,13 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def run(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run the command as a user would, with the interpreter of this test run."""
+    """Run the command as a user would, with the interpreter of this test run.
+
+    Runs in the checkout itself keep the result cache off: no test may depend on (or leave)
+    entries another run wrote there; runs in a test's own directory start with an empty one."""
     environment = {**os.environ, "NO_COLOR": "1"}
+    if cwd == ROOT:
+        environment[NO_CACHE_VARIABLE] = "1"
     return subprocess.run(
         [sys.executable, "-m", "server.cli", *arguments],
         cwd=cwd,
