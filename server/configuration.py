@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from rules.config import ConfigResolver, Overrides
+from rules.config import ConfigResolver, Overrides, ProjectConfig
 from rules.models import Tier
 from rules.settings import FileSettings
 from server.documents import Document, uri_to_path
@@ -69,6 +69,7 @@ class Configuration:
         self.editor_updates = 0  # how many times editor settings were applied
         self.generation = 0
         self._settings: dict[str, tuple[int, FileSettings]] = {}
+        self._projects: dict[str, tuple[int, ProjectConfig]] = {}
 
     def set_editor_settings(self, editor: EditorSettings) -> bool:
         """Apply new editor settings; True when they change anything."""
@@ -105,18 +106,28 @@ class Configuration:
         """The project root of a document on disk (None for unsaved buffers)."""
         if document.path is None:
             return self.folders[0] if self.folders else None
-        return self.resolver.project_for(Path(document.path)).root
+        return self._project_of(document.uri, document.path).root
 
     def cache_directory(self, document: Document) -> Path | None:
         """Where the result cache of a document on disk lives (None: unsaved, or outside any
         project with a `standards.toml`)."""
         if document.path is None:
             return None
-        return project_cache_directory(self.resolver.project_for(Path(document.path)))
+        return project_cache_directory(self._project_of(document.uri, document.path))
+
+    def _project_of(self, uri: str, path: str) -> ProjectConfig:
+        """A document's project (cached like its settings: asked on every keystroke)."""
+        cached = self._projects.get(uri)
+        if cached is not None and cached[0] == self.generation:
+            return cached[1]
+        project = self.resolver.project_for(Path(path))
+        self._projects[uri] = (self.generation, project)
+        return project
 
     def forget(self, uri: str) -> None:
         """Drop a closed document's cached settings."""
         self._settings.pop(uri, None)
+        self._projects.pop(uri, None)
 
     def _changed(self) -> None:
         self.generation += 1
