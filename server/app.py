@@ -29,13 +29,17 @@ logic in `rules/` (no LSP there); the module only translates between LSP and the
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import os
 import sys
+import threading
+from typing import BinaryIO
 
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
+from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 
 from rules.engine import Engine
@@ -45,6 +49,7 @@ from server.documents import Document, DocumentStore, Encoding, PositionCodec
 from server.protocol import StandardsProtocol
 from server.rendering import server_range
 from server.scheduling import Scheduler
+from server.stdio import stdin_reader
 
 SERVER_NAME = "standards-lsp"
 SERVER_VERSION = "0.1.0"
@@ -85,6 +90,34 @@ class StandardsServer(LanguageServer):
         protocol = self.protocol
         assert isinstance(protocol, StandardsProtocol)  # noqa: S101 - installed in __init__
         return protocol
+
+    def _start_io_async(
+        self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None
+    ) -> None:
+        """pygls' stdio loop, with stdin read on the event loop when it is a pipe or a socket
+        (`server.stdio`: pygls reads it through its thread pool)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(self._serve_io(stdin or sys.stdin.buffer))
+        except BrokenPipeError:
+            logger.error("the connection to the client is lost: shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
+
+    async def _serve_io(self, stdin: BinaryIO) -> None:
+        stop_event = self._stop_event
+        assert stop_event is not None  # noqa: S101 - set by _start_io_async
+        reader = await stdin_reader(stdin, StdinAsyncReader(stdin, self.thread_pool))
+        await run_async(
+            stop_event=stop_event,
+            reader=reader,
+            protocol=self.protocol,
+            logger=logger,
+            error_handler=self.report_server_error,
+        )
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         """Send a `window/logMessage`."""
