@@ -1,0 +1,72 @@
+"""stdin read on the event loop: pipes and sockets are, anything else keeps pygls' reader."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from pathlib import Path
+
+from pygls.io_ import StdinAsyncReader
+
+from server.stdio import EventLoopReader, is_pipe_or_socket, stdin_reader
+
+MESSAGE = b'{"jsonrpc":"2.0","method":"exit"}'
+FRAMED = b"Content-Length: %d\r\n\r\n%s" % (len(MESSAGE), MESSAGE)
+
+
+def test_pipes_and_sockets_are_read_on_the_loop_files_are_not(tmp_path: Path) -> None:
+    read_end, write_end = os.pipe()
+    left, right = socket.socketpair()
+    path = tmp_path / "input"
+    path.write_bytes(FRAMED)
+    with (
+        os.fdopen(read_end, "rb") as pipe,
+        os.fdopen(write_end, "wb"),
+        left,
+        right,
+        left.makefile("rb") as stream,
+        path.open("rb") as regular,
+    ):
+        assert is_pipe_or_socket(pipe)
+        assert is_pipe_or_socket(stream)
+        assert not is_pipe_or_socket(regular)
+
+
+def test_a_pipe_is_read_a_message_at_a_time_and_ends_cleanly() -> None:
+    async def read_all() -> list[bytes]:
+        read_end, write_end = os.pipe()
+        with os.fdopen(read_end, "rb") as pipe:
+            reader = await stdin_reader(pipe, StdinAsyncReader(pipe))
+            assert isinstance(reader, EventLoopReader)
+            os.write(write_end, FRAMED + b"Content-Length: 10\r\n\r\ncut")
+            os.close(write_end)  # the client goes away mid-message
+            header = await reader.readline()
+            blank = await reader.readline()
+            body = await reader.readexactly(len(MESSAGE))
+            await reader.readline()
+            await reader.readline()
+            partial = await reader.readexactly(10)
+            end = await reader.readline()
+            return [header, blank, body, partial, end]
+
+    header, blank, body, partial, end = asyncio.run(read_all())
+    assert header == b"Content-Length: %d\r\n" % len(MESSAGE)
+    assert blank == b"\r\n"
+    assert body == MESSAGE
+    assert partial == b"cut"  # what is left, as a file's read gives at the end
+    assert end == b""
+
+
+def test_a_regular_file_keeps_the_thread_pool_reader(tmp_path: Path) -> None:
+    path = tmp_path / "input"
+    path.write_bytes(FRAMED)
+
+    async def reader_of_file() -> object:
+        with path.open("rb") as regular:
+            fallback = StdinAsyncReader(regular)
+            reader = await stdin_reader(regular, fallback)
+            assert reader is fallback
+            return await reader.readline()
+
+    assert asyncio.run(reader_of_file()) == b"Content-Length: %d\r\n" % len(MESSAGE)
