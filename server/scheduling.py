@@ -265,13 +265,7 @@ class Scheduler:
             and (not state.dirty)
         ):
             return state.result
-        waiter: asyncio.Future[AnalysisResult] = asyncio.get_running_loop().create_future()
-        state.waiters.append(waiter)
-        try:
-            return await waiter
-        finally:
-            if waiter in state.waiters:
-                state.waiters.remove(waiter)
+        return await _next_answer(state.waiters)
 
     async def diagnostics_for(self, uri: str) -> DiagnosticsResult | None:
         """The diagnostics of the document's current version (for pulls): from the result cache
@@ -283,13 +277,7 @@ class Scheduler:
         for current in (state.result, state.cached):
             if current is not None and current.version == document.version and not state.dirty:
                 return current
-        waiter: asyncio.Future[DiagnosticsResult] = asyncio.get_running_loop().create_future()
-        state.diagnostic_waiters.append(waiter)
-        try:
-            return await waiter
-        finally:
-            if waiter in state.diagnostic_waiters:
-                state.diagnostic_waiters.remove(waiter)
+        return await _next_answer(state.diagnostic_waiters)
 
     async def run_in_thread[T](self, work: Callable[[], T]) -> T:
         """Run other engine work (building a fix) on the analysis thread."""
@@ -381,8 +369,7 @@ class Scheduler:
             logger.exception("writing %s to the result cache failed", source.path)
 
     def _analyse(self, snapshot: _Snapshot, state: _DocumentState) -> AnalysisResult:
-        """On the analysis thread: check the text, render its diagnostics (and write them to
-        the result cache when this version was asked for: a miss at open, a save)."""
+        """On the analysis thread: check the text, render its diagnostics."""
         source = snapshot.source
         analysis = self.engine.check(source, cache=state.cache, lines=engine_lines(snapshot.lines))
         state.cache = analysis.cache
@@ -401,9 +388,6 @@ class Scheduler:
             sequence=self._sequence,
             cache_directory=snapshot.cache_directory,
         )
-        if state.store_version == snapshot.version:
-            state.store_version = None
-            self._store(snapshot.cache_directory, source, analysis)
         return result
 
     def _fail_waiters(self, state: _DocumentState, error: Exception) -> None:
@@ -426,6 +410,13 @@ class Scheduler:
             # the same diagnostics: a pull naming the previous result gets "unchanged"
             result.result_id = previous.result_id
         state.result = result
+        if state.store_version == result.version:
+            # decided here, on the event loop, as `saved` is: a save that came in while this
+            # version was being analysed is not missed
+            state.store_version = None
+            self.thread.submit(
+                partial(self._store, result.cache_directory, result.source, result.analysis)
+            )
         self.collector.activity()
         for callback in self.on_result:
             try:
@@ -435,3 +426,15 @@ class Scheduler:
         for waiter in state.all_waiters():
             if not waiter.done():
                 waiter.set_result(result)
+
+
+async def _next_answer[Answer](waiters: list[asyncio.Future[Answer]]) -> Answer:
+    """Wait on a new future in `waiters` (answered, and the list swapped, by the scheduler);
+    taken off the list if the wait is cancelled first."""
+    waiter: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+    waiters.append(waiter)
+    try:
+        return await waiter
+    finally:
+        if waiter in waiters:
+            waiters.remove(waiter)

@@ -36,24 +36,19 @@ type Comparable = tuple[Any, ...]
 
 
 def _comparable(diagnostics: Sequence[types.Diagnostic]) -> list[Comparable]:
-    """Everything of a diagnostic but the document version in its data."""
-    found: list[Comparable] = []
-    for diagnostic in diagnostics:
-        data = dict(diagnostic.data) if isinstance(diagnostic.data, dict) else diagnostic.data
-        if isinstance(data, dict):
-            data.pop("version", None)
-        found.append(
-            (
-                diagnostic.range,
-                diagnostic.code,
-                diagnostic.severity,
-                diagnostic.source,
-                diagnostic.message,
-                diagnostic.code_description,
-                data,
-            )
+    """Everything a client sees of each diagnostic."""
+    return [
+        (
+            diagnostic.range,
+            diagnostic.code,
+            diagnostic.severity,
+            diagnostic.source,
+            diagnostic.message,
+            diagnostic.code_description,
+            diagnostic.data,
         )
-    return found
+        for diagnostic in diagnostics
+    ]
 
 
 async def _entry_written(project: Path) -> Path:
@@ -138,33 +133,35 @@ async def test_a_pull_client_reopening_a_cached_file_gets_the_fresh_diagnostics(
     assert uri not in client.published  # nothing pushed to pullers, cached or not
 
 
-async def test_a_corrupt_entry_gives_the_right_diagnostics(
+async def _opened_once(
     client: RecordingClient, project: Path
-) -> None:
+) -> tuple[str, list[types.Diagnostic], Path]:
+    """Open the source once and close it: its URI, its fresh diagnostics, its cache entry."""
     await initialize(client, project)
-    path = project / "app.py"
-    uri = open_document(client, path, SOURCE)
+    uri = open_document(client, project / "app.py", SOURCE)
     fresh = await diagnostics_for(client, uri, 1)
     entry = await _entry_written(project)
     _close(client, uri)
+    return uri, fresh, entry
+
+
+async def test_a_corrupt_entry_gives_the_right_diagnostics(
+    client: RecordingClient, project: Path
+) -> None:
+    uri, fresh, entry = await _opened_once(client, project)
     entry.write_bytes(b'[{"code": "STD3')  # a write cut short
-    open_document(client, path, SOURCE, version=REOPENED)
+    open_document(client, project / "app.py", SOURCE, version=REOPENED)
     assert _comparable(await diagnostics_for(client, uri, REOPENED)) == _comparable(fresh)
 
 
 async def test_a_planted_entry_shows_at_once_and_the_analysis_corrects_it(
     client: RecordingClient, project: Path
 ) -> None:
-    await initialize(client, project)
-    path = project / "app.py"
-    uri = open_document(client, path, SOURCE)
-    fresh = await diagnostics_for(client, uri, 1)
-    entry = await _entry_written(project)
-    _close(client, uri)
+    uri, fresh, entry = await _opened_once(client, project)
     origin = Position(line=0, character=0)
     planted = Finding(code="STD201", message=PLANTED_MESSAGE, range=Range(start=origin, end=origin))
     entry.write_text(f"[{planted.model_dump_json()}]", encoding="utf-8")
-    open_document(client, path, SOURCE, version=REOPENED)
+    open_document(client, project / "app.py", SOURCE, version=REOPENED)
     # the look-up comes before the analysis, so the entry is what is published first
     await eventually(lambda: True if _publishes_of(client, uri, REOPENED) > 1 else None)
     first, final = [params for params in client.published[uri] if params.version == REOPENED]
