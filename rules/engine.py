@@ -146,7 +146,7 @@ class Analysis(BaseModel):
 
     def statement_lines(self) -> list[tuple[int, int]]:
         """The lines [start, end) of each top-level statement, as this check split the text
-        (empty for a file that is not Python)."""
+        (empty for a file that is not Python, or one where some statement does not parse)."""
         splits = self.cache.splits if self.cache is not None else None
         return splits.statement_lines() if splits is not None else []
 

@@ -635,8 +635,15 @@ class SplitMemo:
         )
 
     def statement_lines(self) -> list[tuple[int, int]]:
-        """The lines [start, end) of each top-level statement of the last split."""
-        return [(span.start, span.end) for span in self.layout.spans] if self.layout else []
+        """The lines [start, end) of each top-level statement of the last split; empty when
+        the split has no layout or some statement does not parse (a refactoring is offered
+        only where the whole text would parse: its rewrite parses the whole text)."""
+        if self.layout is None:
+            return []
+        spans = self.layout.spans
+        if any(unit.outcome.error is not None for span in spans for unit in span.units):
+            return []
+        return [(span.start, span.end) for span in spans]
 
     def units(self) -> list[Unit]:
         """The units of the last split (without their syntax trees)."""

@@ -509,3 +509,16 @@ def test_offers_from_statements_alone_match_offers_from_the_whole_tree() -> None
     )
     titles = [offer.title for offer in engine.refactorings(request)]
     assert titles == ["Convert `event` to Pydantic model `Event`"]
+
+
+def test_a_text_with_a_broken_statement_gives_no_statements_and_no_offers() -> None:
+    """A rewrite parses the whole text, so nothing is offered while any statement is broken
+    (not even next to a signature the offer could name)."""
+    broken = OFFER_MODULE + "\n\ndef half(:\n"
+    analysis = Engine().check(SourceFile(text=broken, settings=settings()))
+    assert analysis.statement_lines() == []
+    handler = Range(start=Position(line=9, character=4), end=Position(line=9, character=8))
+    request = RefactorRequest(
+        text=broken, range=handler, settings=settings(), statements=analysis.statement_lines()
+    )
+    assert Engine().refactorings(request) == []
