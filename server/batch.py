@@ -181,6 +181,16 @@ class Batch:
         )
 
     def _reports(self, files: list[Path]) -> Iterator[FileReport]:
+        """Every file's report, in order: the cached ones read here, the others checked (in
+        worker processes when there are many; handing a cached report back from a worker
+        would cost more than reading it)."""
+        cached = [self._cached_report(path) for path in files]
+        misses = [path for path, report in zip(files, cached, strict=True) if report is None]
+        checked = self._checked_reports(misses)
+        for report in cached:
+            yield report if report is not None else next(checked)
+
+    def _checked_reports(self, files: list[Path]) -> Iterator[FileReport]:
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
         if len(files) < PARALLEL_THRESHOLD or workers < MIN_PARALLEL_WORKERS:
             yield from map(self.check_file, files)
@@ -191,6 +201,20 @@ class Batch:
             initargs=(self.resolver.overrides, self.cache_options),
         ) as pool:
             yield from pool.map(_check_in_worker, files, chunksize=WORKER_CHUNK)
+
+    def _cached_report(self, path: Path) -> FileReport | None:
+        """The report of a file the result cache knows (None: it must be checked)."""
+        directory = self.cache_directory(path)
+        if directory is None or self.results is None:
+            return None
+        text, unreadable = read_source(path)
+        if unreadable is not None:
+            return None
+        cached = self.results.load(directory, self.source(path, text))
+        if cached is None:
+            return None
+        # only checks without rule failures are stored
+        return FileReport(path=path, display_path=display_path(path, self.base), findings=cached)
 
     def check_file(self, path: Path) -> FileReport:
         """The findings of one file."""

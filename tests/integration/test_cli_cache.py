@@ -119,6 +119,22 @@ def test_worker_processes_read_and_write_the_cache(tmp_path: Path) -> None:
     assert json.loads(first.stdout)["summary"]["files"] == count + 1  # and standards.toml
 
 
+def test_a_run_with_some_files_cached_reports_in_order(tmp_path: Path) -> None:
+    """Cached files are read by the command itself, the others checked by workers: the report
+    keeps the order of a run without the cache."""
+    count = PARALLEL_THRESHOLD * 2
+    files = {
+        f"module_{index:03}.py": f"def f():\n    return {index + 2}\n" for index in range(count)
+    }
+    project = _project(tmp_path, files)
+    run("check", ".", cwd=project)
+    for index in range(0, count, 2):  # every other file changes: half the run is cached
+        (project / f"module_{index:03}.py").write_text(f"def f():\n    return {index + 3}\n")
+    mixed = run("check", "--format", "json", ".", cwd=project)
+    uncached = run("check", "--no-cache", "--format", "json", ".", cwd=project)
+    assert json.loads(mixed.stdout) == json.loads(uncached.stdout)
+
+
 def test_the_walk_skips_the_cache_directory(tmp_path: Path) -> None:
     project = _project(tmp_path, {"app.py": "X = 1\n", f"{CACHE}/Stray-Name.py": APP})
     result = run("check", "--format", "json", ".", cwd=project)
