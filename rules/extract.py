@@ -34,6 +34,7 @@ from rules.models import Fix, Position, Range, Safety, TextEdit
 from rules.naming import extract_title, unique_name
 from rules.scope_names import SCOPES, module_names, names_bound_in_scope
 from rules.source import byte_to_char_column, strip_line_break
+from rules.units import first_lineno
 
 # Words too generic for two constants sharing one of them to mean the same thing.
 _GENERIC_WORDS = frozenset(
@@ -259,8 +260,7 @@ class _Replacer(cst.CSTTransformer):
 
 def _statement_start(statement: ast.stmt) -> int:
     """The 0-based first line of a top-level statement, decorators included."""
-    decorators = getattr(statement, "decorator_list", [])
-    return min([statement.lineno, *(decorator.lineno for decorator in decorators)]) - 1
+    return first_lineno(statement) - 1
 
 
 class _Piece(BaseModel):

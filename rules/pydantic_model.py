@@ -46,6 +46,7 @@ from rules.model_names import (
 )
 from rules.models import Fix, Safety
 from rules.source import byte_to_char_column, split_lines
+from rules.units import first_lineno
 
 UNKNOWN_TYPE_COMMENT = "  # type not inferable from this module: set it"
 PYDANTIC = "pydantic"
@@ -146,15 +147,10 @@ def locate(tree: ast.Module, target: Target) -> Located | None:
                 return Located(
                     function=function,
                     class_bases=bases,
-                    statement_line=_first_line(statement),
+                    statement_line=first_lineno(statement),
                     statement_end_line=statement.end_lineno or statement.lineno,
                 )
     return None
-
-
-def _first_line(statement: ast.stmt) -> int:
-    decorators = getattr(statement, "decorator_list", [])
-    return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
 
 
 def convert(text: str, target: Target) -> Conversion | None:

@@ -196,6 +196,12 @@ def unit_body(tree: ast.Module, kind: UnitKind) -> list[ast.stmt]:
     return tree.body
 
 
+def first_lineno(statement: ast.stmt) -> int:
+    """A statement's first line (1-based, as `ast` counts), its decorators included."""
+    decorators = getattr(statement, "decorator_list", [])
+    return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
+
+
 def child_nodes(node: ast.AST) -> list[ast.AST]:
     """A node's direct children in field order, like `ast.iter_child_nodes` (as a list)."""
     children: list[ast.AST] = []

@@ -23,7 +23,7 @@ from rules.naming import extract_title, propose_name
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest, Rule, UnitContext
 from rules.settings import Options
 from rules.source import lines_between, literal_near, split_lines
-from rules.units import UnitKind
+from rules.units import UnitKind, first_lineno
 
 EXTRACT_KIND = "refactor.extract"
 
@@ -97,10 +97,7 @@ def _place(where: Range) -> _Place:
 
 def _statement_lines(statement: ast.stmt) -> tuple[int, int]:
     """The 0-based lines a top-level statement spans (decorators included, end excluded)."""
-    first = min(
-        [statement.lineno, *(node.lineno for node in getattr(statement, "decorator_list", []))]
-    )
-    return first - 1, statement.end_lineno or statement.lineno
+    return first_lineno(statement) - 1, statement.end_lineno or statement.lineno
 
 
 class OfferIndex:

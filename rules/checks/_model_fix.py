@@ -37,7 +37,7 @@ from rules.rule import (
     UnitContext,
 )
 from rules.source import lines_between, split_lines
-from rules.units import ParseOutcome, UnitKind, parse_unit, unit_body
+from rules.units import ParseOutcome, UnitKind, first_lineno, parse_unit, unit_body
 
 STUB_SUFFIX = ".pyi"
 REWRITE_KIND = "refactor.rewrite"
@@ -327,7 +327,7 @@ class ConvertsToModel(ModuleRule):
         offers: list[RefactorOffer] = []
         first, last = request.range.start.line, request.range.end.line
         for function, _bases in functions_with_classes(body):
-            start = min([function.lineno, *(d.lineno for d in function.decorator_list)]) - 1
+            start = first_lineno(function) - 1
             end = max(function.lineno - 1, function.body[0].lineno - LINENO_OFFSET)
             if last < start or first > end:
                 continue
