@@ -288,34 +288,10 @@ class _Walker:
             self.parents[-1] = (self.parents[-1][0], field)
         self.visit(node, scope)
 
-    def visit(self, node: ast.AST, scope: Scope) -> None:
-        handler = _HANDLERS.get(type(node))
-        if handler is not None:
-            handler(self, node, scope)
-            return
-        self.generic(node, scope)
-
-    def generic(self, node: ast.AST, scope: Scope) -> None:
-        """Visit every child that may hold a literal.
-
-        The hottest code of a first check: fields are read directly (not `ast.iter_fields`),
-        names (the commonest node, never holding a literal) are passed over, and children are
-        dispatched here rather than through `visit`."""
-        parents = self.parents
-        parents.append((node, ""))
-        for field in node_fields(type(node)):
-            value = getattr(node, field, None)
-            if isinstance(value, list):
-                if value:
-                    parents[-1] = (node, field)
-                    for item in value:
-                        self._dispatch(item, scope)
-            elif value is not None:
-                parents[-1] = (node, field)
-                self._dispatch(value, scope)
-        parents.pop()
-
-    def _dispatch(self, node: object, scope: Scope) -> None:
+    def visit(self, node: object, scope: Scope) -> None:
+        """Visit a field's value: a node through its handler (names, the commonest node and
+        never holding a literal, are passed over); anything else (None, a string) is not a
+        node."""
         kind = type(node)
         if kind is ast.Name:
             return
@@ -324,6 +300,25 @@ class _Walker:
             handler(self, node, scope)
         elif isinstance(node, ast.AST):
             self.generic(node, scope)
+
+    def generic(self, node: ast.AST, scope: Scope) -> None:
+        """Visit every child that may hold a literal.
+
+        The hottest code of a first check: fields are read directly (not `ast.iter_fields`),
+        only those that may hold nodes."""
+        parents = self.parents
+        parents.append((node, ""))
+        for field in node_fields(type(node)):
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                if value:
+                    parents[-1] = (node, field)
+                    for item in value:
+                        self.visit(item, scope)
+            elif value is not None:
+                parents[-1] = (node, field)
+                self.visit(value, scope)
+        parents.pop()
 
     def record(self, node: ast.expr, value: object, scope: Scope) -> None:
         self.found.append(Literal(node, value, scope, tuple(self.parents)))
