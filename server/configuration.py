@@ -11,6 +11,7 @@ directory until a watched configuration file changes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -94,13 +95,12 @@ class Configuration:
 
     def settings_for(self, document: Document) -> FileSettings:
         """The settings of one document (cached until the configuration changes)."""
-        cached = self._settings.get(document.uri)
-        if cached is not None and cached[0] == self.generation:
-            return cached[1]
         default_root = self.folders[0] if self.folders else None
-        settings = self.resolver.settings_for(document.path, default_root=default_root)
-        self._settings[document.uri] = (self.generation, settings)
-        return settings
+        return self._current(
+            self._settings,
+            document.uri,
+            lambda: self.resolver.settings_for(document.path, default_root=default_root),
+        )
 
     def project_root(self, document: Document) -> str | None:
         """The project root of a document on disk (None for unsaved buffers)."""
@@ -117,12 +117,19 @@ class Configuration:
 
     def _project_of(self, uri: str, path: str) -> ProjectConfig:
         """A document's project (cached like its settings: asked on every keystroke)."""
-        cached = self._projects.get(uri)
+        return self._current(self._projects, uri, lambda: self.resolver.project_for(Path(path)))
+
+    def _current[Value](
+        self, cache: dict[str, tuple[int, Value]], uri: str, resolve: Callable[[], Value]
+    ) -> Value:
+        """A document's value from `cache` while the configuration is unchanged, else resolved
+        anew and remembered."""
+        cached = cache.get(uri)
         if cached is not None and cached[0] == self.generation:
             return cached[1]
-        project = self.resolver.project_for(Path(path))
-        self._projects[uri] = (self.generation, project)
-        return project
+        value = resolve()
+        cache[uri] = (self.generation, value)
+        return value
 
     def forget(self, uri: str) -> None:
         """Drop a closed document's cached settings."""
