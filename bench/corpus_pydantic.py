@@ -19,11 +19,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from rules.checks.models.conversion import conversion_fix, target_of
 from rules.config import is_test_path
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
 from rules.models import Finding, Severity, Tier
-from rules.pydantic_model import conversion_fix, target_of
 from rules.rule import FixRequest
 from rules.settings import FileSettings
 

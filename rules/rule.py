@@ -25,9 +25,10 @@ from typing import ClassVar, cast
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.models import Finding, Fix, Position, Range, RuleDoc, TierSeverities
+from rules.parsing import Unit, prefix_lines, unit_body
 from rules.settings import FileSettings
 from rules.source import byte_to_char_column
-from rules.units import Unit, prefix_lines, unit_body, walk_nodes
+from rules.syntax import walk_nodes
 
 
 class ClassInfo(BaseModel):

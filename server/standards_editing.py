@@ -1,7 +1,7 @@
 """Editing help in `standards.toml` over LSP: completion of sections, keys, tiers and rulesets;
 hover on a ruleset or tier (its values); a code action converting between the two forms.
 
-The logic is `rules.standards_toml` (pure); this module only translates. LSP has one handler
+The logic is `rules.checks.project.standards_toml` (pure); this module only translates. LSP has one handler
 per method and `server.hover` / `server.code_actions` own hover and code actions, so this
 module composes with them: `register` wraps their handlers, answering for `standards.toml` and
 delegating everything else. It must come after them in `FEATURE_MODULES`.
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from rules.checks.project.standards_toml import CompletionKind, completions, conversion, hover
 from rules.models import Position, Range
-from rules.standards_toml import CompletionKind, completions, conversion, hover
 from server.rendering import client_range, server_position
 
 if TYPE_CHECKING:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import ast
 
+from rules.checks.models.model_names import (
+    field_name,
+    free_name,
+    parameter_model_name,
+    return_model_name,
+)
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
-from rules.model_names import field_name, free_name, parameter_model_name, return_model_name
 from rules.models import Position, Range, Safety
 from rules.rule import RefactorRequest
 from tests.unit.dict_model_support import findings, fix_all, fix_first, settings
