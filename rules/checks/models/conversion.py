@@ -31,7 +31,6 @@ from rules.checks.models.dict_shapes import (
     analyse_return,
     constant_key,
     default_of,
-    dotted_name,
     expression_type,
     functions_with_classes,
     names_in,
@@ -46,7 +45,7 @@ from rules.checks.models.model_names import (
 from rules.fixes import edits_between
 from rules.models import Fix, Safety
 from rules.source import byte_to_char_column, split_lines
-from rules.syntax import first_lineno
+from rules.syntax import dotted_name, first_lineno, named_arguments, parent_map
 
 UNKNOWN_TYPE_COMMENT = "  # type not inferable from this module: set it"
 PYDANTIC = "pydantic"
@@ -339,9 +338,7 @@ class _ReturnConversion(_Conversion):
 
 
 def _argument(function: FunctionNode, name: str) -> ast.arg | None:
-    arguments = function.args
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    return next((argument for argument in every if argument.arg == name), None)
+    return next((arg for arg in named_arguments(function.args) if arg.arg == name), None)
 
 
 def _value_of(display: ast.Dict, key: str) -> ast.expr | None:
@@ -362,10 +359,8 @@ def _fits(display: ast.Dict, fields: list[ModelField]) -> bool:
 def _annotations_of(function: FunctionNode) -> dict[str, str]:
     """Simple annotations of the function's parameters and annotated local variables
     (`x: int` → {"x": "int"})."""
-    arguments = function.args
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
     annotated: list[tuple[str, ast.expr | None]] = [
-        (argument.arg, argument.annotation) for argument in every
+        (argument.arg, argument.annotation) for argument in named_arguments(function.args)
     ]
     annotated += [
         (node.target.id, node.annotation)
@@ -518,9 +513,7 @@ def _return_call_sites(conversion: _Conversion, fields: list[ModelField]) -> Cal
     name it is bound to) are rewritten; other uses of the result are listed."""
     function = conversion.function
     known = {field.key for field in fields}
-    parents = {
-        child: node for node in ast.walk(conversion.tree) for child in ast.iter_child_nodes(node)
-    }
+    parents = parent_map([conversion.tree])
     sites = CallSites()
     for node in ast.walk(conversion.tree):
         if not isinstance(node, ast.Call) or not _calls(node, function.name, conversion.located):

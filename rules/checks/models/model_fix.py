@@ -38,7 +38,7 @@ from rules.rule import (
     UnitContext,
 )
 from rules.source import lines_between, split_lines
-from rules.syntax import first_lineno
+from rules.syntax import DEFINITION_NODES, first_lineno, named_arguments
 
 STUB_SUFFIX = ".pyi"
 REWRITE_KIND = "refactor.rewrite"
@@ -50,7 +50,7 @@ LINENO_OFFSET = 2
 SHARED_NAMES_KEY = "mentioned-names"
 # ... and the functions both look at.
 SHARED_FUNCTIONS_KEY = "checked-functions"
-_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_DEFINITIONS = frozenset(DEFINITION_NODES)
 # Lines below a selection that may still belong to the signature it is on.
 SIGNATURE_LOOKAHEAD_LINES = 10
 _DICT_SIGNATURE_HINT = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping)\b")
@@ -90,8 +90,7 @@ def parameter_candidates(function: FunctionNode) -> Iterator[Candidate]:
     """The function's dict parameters whose keys are known."""
     if not has_transparent_decorators(function):
         return  # a registering decorator: the registry calls it with dicts
-    arguments = function.args
-    for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+    for argument in named_arguments(function.args):
         shape: ParameterShape | None = analyse_parameter(function, argument)
         if shape is not None:
             yield Candidate(
