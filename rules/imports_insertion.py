@@ -17,7 +17,16 @@ from enum import IntEnum
 import libcst as cst
 
 FUTURE = "__future__"
+SINGLE_LETTER = 1  # `X` is a class name, `XY` a constant (ruff's order-by-type)
 _EMPTY = cst.Module(body=[])
+
+
+class NameKind(IntEnum):
+    """The groups of imported names, in ruff's order."""
+
+    CONSTANT = 0
+    CLASS = 1
+    OTHER = 2
 
 
 class Section(IntEnum):
@@ -60,11 +69,11 @@ def _import_from(statement: cst.BaseStatement) -> cst.ImportFrom | None:
 
 def name_order(name: str) -> tuple[int, str]:
     """ruff's order of imported names (`order-by-type`): CONSTANTS, Classes, then the rest."""
-    if name.isupper() and len(name) > 1:
-        return 0, name.lower()
+    if name.isupper() and len(name) > SINGLE_LETTER:
+        return NameKind.CONSTANT, name.lower()
     if name[:1].isupper():
-        return 1, name.lower()
-    return 2, name.lower()
+        return NameKind.CLASS, name.lower()
+    return NameKind.OTHER, name.lower()
 
 
 def with_name(found: cst.ImportFrom, name: str) -> cst.ImportFrom:
@@ -84,7 +93,9 @@ def with_name(found: cst.ImportFrom, name: str) -> cst.ImportFrom:
         trailing = last.comma
         names[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         if isinstance(trailing, cst.Comma) and found.lpar is not None:
-            names[-1] = last.with_changes(comma=cst.Comma(whitespace_after=trailing.whitespace_after))
+            names[-1] = last.with_changes(
+                comma=cst.Comma(whitespace_after=trailing.whitespace_after)
+            )
         names.append(cst.ImportAlias(name=cst.Name(name), comma=trailing))
     else:
         following = names[index]

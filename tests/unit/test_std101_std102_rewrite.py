@@ -95,7 +95,7 @@ def test_every_access_is_rewritten_and_fields_typed_from_use() -> None:
         "\n"
         "def ship(order: Order) -> str:\n"
         '    order.status = "shipped"\n'
-        "    if \"note\" in order.model_fields_set and order.note:\n"
+        '    if "note" in order.model_fields_set and order.note:\n'
         "        print(order.note)\n"
         "    total = order.price * 2 + order.tax\n"
         "    for line in order.lines:\n"
@@ -229,7 +229,10 @@ def test_return_types_come_from_values_and_missing_keys_are_optional() -> None:
         "    return point.x + point.ratio\n"
     )
     assert "uses the result as a dict" not in fix.description
-    assert fix.title == "Convert the return of `make_point` to Pydantic model `MadePoint` (2 call sites in 1 file)"
+    assert (
+        fix.title
+        == "Convert the return of `make_point` to Pydantic model `MadePoint` (2 call sites in 1 file)"
+    )
 
 
 def test_multiline_displays_keep_their_layout_and_comments() -> None:

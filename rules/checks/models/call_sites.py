@@ -19,6 +19,9 @@ from rules.checks.models.project_uses import ProjectView, Reference, SourceModul
 from rules.checks.models.rewriter import Position, Span
 from rules.source import byte_to_char_column, split_lines
 
+EXCERPT_LENGTH = 40  # characters of an argument shown in a refusal
+ELLIPSIS = "..."
+
 
 class FileSites(BaseModel):
     """The edits of one file's call sites (positions as libcst counts them)."""
@@ -70,6 +73,8 @@ class ParameterBinding(BaseModel):
     skip: int = Field(description="1 for a method called on `self`/`cls`, else 0")
     optional: bool = Field(description="the parameter may be None")
     mutated: str | None = Field(default=None, description="how the function changes the dict")
+    keys: set[str] = Field(default_factory=set, description="the model's keys")
+    model: str = Field(default="Model", description="the model's name")
 
 
 def _model_at(reference: Reference, model: str, sites: FileSites, positions: Positions) -> str:
@@ -82,15 +87,10 @@ def _where(project: ProjectView, reference: Reference) -> str:
     return f"{project.relative(reference.path)}:{getattr(reference.node, 'lineno', 0)}"
 
 
-def parameter_sites(
-    project: ProjectView,
-    uses: Uses,
-    binding: ParameterBinding,
-    fields: set[str],
-    model: str,
-) -> Sites:
+def parameter_sites(project: ProjectView, uses: Uses, binding: ParameterBinding) -> Sites:
     """The edits of every call of a function whose parameter becomes a model."""
     result = Sites()
+    fields, model = binding.keys, binding.model
     positions: dict[str, Positions] = {}
     for reference in uses.references:
         call = reference.call
@@ -119,7 +119,10 @@ def parameter_sites(
             return result
         simple = isinstance(value, ast.Name | ast.Attribute)
         none_passes = binding.optional and simple
-        sites.validates[place.span(value)] = (_model_at(reference, model, sites, place), none_passes)
+        sites.validates[place.span(value)] = (
+            _model_at(reference, model, sites, place),
+            none_passes,
+        )
         result.validated += 1
     return result
 
@@ -128,7 +131,11 @@ def _validated_refusal(
     value: ast.expr, binding: ParameterBinding, where: str, module: SourceModule
 ) -> str | None:
     shown = ast.get_source_segment(module.text, value) or ast.unparse(value)
-    shown = shown if len(shown) <= 40 else shown[:37] + "..."  # noqa: PLR2004 - a short excerpt
+    shown = (
+        shown
+        if len(shown) <= EXCERPT_LENGTH
+        else shown[: EXCERPT_LENGTH - len(ELLIPSIS)] + ELLIPSIS
+    )
     if binding.mutated is not None and not isinstance(value, ast.Dict):
         return (
             f"the function changes the dict it is given ({binding.mutated}) and {where} passes "

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.checks.models.call_sites import (
+    FileSites,
     ParameterBinding,
     Positions,
     Sites,
@@ -210,13 +211,14 @@ class _Conversion:
             optional=shape.optional,
             mutated=_mutation(function, shape),
         )
-        keys = set(shape.keys)
-        probe = parameter_sites(self.project, uses, binding, keys, "Model")
+        binding.keys = set(shape.keys)
+        probe = parameter_sites(self.project, uses, binding)
         if probe.refusal is not None:
             return _refused(probe.refusal)
         fields = _parameter_fields(shape, probe, self.workspace.text)
         model_name, class_source = self.model(parameter_model_name(function.name, name), fields)
-        sites = parameter_sites(self.project, uses, binding, keys, model_name)
+        binding.model = model_name
+        sites = parameter_sites(self.project, uses, binding)
         default = default_of(function, argument)
         own_displays: dict[tuple[int, int], str] = {}
         if isinstance(default, ast.Dict):
@@ -272,34 +274,61 @@ class _Conversion:
     def fix(self, plan: Plan, sites: Sites, title: str) -> Fix:
         """The fix: the own file's plan with its call sites, every other file's call sites,
         and `pyproject.toml` when pydantic must be added."""
+        new_model = plan.class_source is not None
         dependency = pydantic_dependency(self.root, self.project.texts)
-        if dependency.refusal is not None and plan.class_source is not None:
+        if dependency.refusal is not None and new_model:
             return _refused(dependency.refusal)
-        first_party = self.project.first_party
-        own = sites.files.get(self.own_path)
-        own_plan = plan.model_copy(update={"first_party": first_party})
-        if own is not None:
-            own_plan = own_plan.model_copy(
-                update={
-                    "displays": {**plan.displays, **own.displays},
-                    "validates": own.validates,
-                    "dumps": own.dumps,
-                    "subscripts": own.subscripts,
-                }
-            )
+        own = sites.files.get(self.own_path, FileSites())
+        own_plan = plan.model_copy(
+            update={
+                "first_party": self.project.first_party,
+                "displays": {**plan.displays, **own.displays},
+                "validates": own.validates,
+                "dumps": own.dumps,
+                "subscripts": own.subscripts,
+            }
+        )
         text = rewrite(self.workspace.text, own_plan)
+        if text == self.workspace.text:
+            return _refused("the rewrite changes nothing")
+        others = self.other_files(plan, sites)
+        if isinstance(others, str):
+            return _refused(others)
+        description = [f"Changes {len(others) + 1} file(s)."]
+        title = _counted(title, sites, self.own_path)
+        if dependency.edit is not None and new_model:
+            others.append(dependency.edit)
+            title += "; adds pydantic to pyproject.toml: run `uv lock`"
+            description.append("Adds `pydantic` to `[project] dependencies`: run `uv lock`.")
+        if sites.validated:
+            description.append(
+                f"{sites.validated} argument(s) that are not dict displays are validated with "
+                f"`{plan.model}.model_validate(...)` where they are passed."
+            )
+        return Fix(
+            title=title,
+            safety=Safety.UNSAFE,
+            edits=edits_between(self.workspace.text, text),
+            other_files=others,
+            description="\n".join(description),
+        )
+
+    def other_files(self, plan: Plan, sites: Sites) -> list[FileEdits] | str:
+        """The edits of the call sites in other files (or why one cannot be made)."""
+        model = plan.model
         others: list[FileEdits] = []
         for path, file_sites in sorted(sites.files.items()):
             if path == self.own_path:
                 continue
             module = self.project.parsed(path)
+            where = self.project.relative(path)
             if module is None:
-                return _refused(f"{self.project.relative(path)} does not parse")
-            if file_sites.import_beside and plan.model in names_in(module.tree.body):
-                where = self.project.relative(path)
-                return _refused(f"`{plan.model}` already names something else in {where}")
+                return f"{where} does not parse"
+            if file_sites.import_beside and model in names_in(module.tree.body):
+                return f"`{model}` already names something else in {where}"
             other_plan = Plan(
-                model=plan.model,
+                model=model,
+                fields=plan.fields,
                 displays=file_sites.displays,
                 validates=file_sites.validates,
                 dumps=file_sites.dumps,
@@ -309,31 +338,19 @@ class _Conversion:
             new_text = rewrite(module.text, other_plan)
             if new_text != module.text:
                 others.append(FileEdits(path=path, edits=edits_between(module.text, new_text)))
-        if dependency.edit is not None and plan.class_source is not None:
-            others.append(dependency.edit)
-        calls = sites.calls
-        files = {self.own_path, *sites.files}
-        if calls:
-            title += f" ({calls} call site{'s' if calls != 1 else ''} in {len(files)} file"
-            title += "s)" if len(files) != 1 else ")"
-        description = [f"Changes {len(others) + 1} file(s)."]
-        if dependency.edit is not None and plan.class_source is not None:
-            title += "; adds pydantic to pyproject.toml: run `uv lock`"
-            description.append("Adds `pydantic` to `[project] dependencies`: run `uv lock`.")
-        if sites.validated:
-            description.append(
-                f"{sites.validated} argument(s) that are not dict displays are validated with "
-                f"`{plan.model}.model_validate(...)` where they are passed."
-            )
-        if text == self.workspace.text:
-            return _refused("the rewrite changes nothing")
-        return Fix(
-            title=title,
-            safety=Safety.UNSAFE,
-            edits=edits_between(self.workspace.text, text),
-            other_files=others,
-            description="\n".join(description),
-        )
+        return others
+
+
+def _counted(title: str, sites: Sites, own_path: str) -> str:
+    """The title with how many call sites in how many files change."""
+    calls = sites.calls
+    if not calls:
+        return title
+    files = len({own_path, *sites.files})
+    return (
+        f"{title} ({calls} call site{'s' if calls != 1 else ''} "
+        f"in {files} file{'s' if files != 1 else ''})"
+    )
 
 
 def _argument(function: FunctionNode, name: str) -> ast.arg | None:
@@ -354,9 +371,13 @@ def _mutation(function: FunctionNode, shape: ParameterShape) -> str | None:
         if access.kind is AccessKind.WRITE:
             return f'`{shape.name}["{access.key}"] = ...`'
     for node in ast.walk(function):
-        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
-            if isinstance(node.value, ast.Name) and node.value.id == shape.name:
-                return f"`{ast.unparse(node)} = ...`"
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == shape.name
+        ):
+            return f"`{ast.unparse(node)} = ...`"
         if (
             isinstance(node, ast.Attribute)
             and node.attr in MUTATING_METHODS

@@ -33,16 +33,22 @@ class DependencyPlan(BaseModel):
     refusal: str | None = None
 
 
-def pydantic_dependency(root: Path | None, texts: dict[str, str]) -> DependencyPlan:
-    """Whether the project at `root` may import pydantic, and the edit that makes it so."""
-    if root is None:
-        return DependencyPlan()
+def _pyproject(root: Path, texts: dict[str, str]) -> tuple[str | None, dict | None]:
+    """The text of the project's `pyproject.toml` and its `[project]` table."""
     pyproject = root / PYPROJECT
     text = texts.get(str(pyproject))
     if text is None and pyproject.is_file():
         text = pyproject.read_text(encoding="utf-8", errors="replace")
     data = parse_toml(text) if text is not None else None
-    project = table(data, "project") if data is not None else None
+    return text, (table(data, "project") if data is not None else None)
+
+
+def pydantic_dependency(root: Path | None, texts: dict[str, str]) -> DependencyPlan:
+    """Whether the project at `root` may import pydantic, and the edit that makes it so."""
+    if root is None:
+        return DependencyPlan()
+    pyproject = root / PYPROJECT
+    text, project = _pyproject(root, texts)
     if project is None:
         legacy = [name for name in LEGACY_FILES if (root / name).is_file()]
         if legacy:
@@ -62,9 +68,11 @@ def pydantic_dependency(root: Path | None, texts: dict[str, str]) -> DependencyP
     if PYDANTIC in declared:
         return DependencyPlan()
     edit = _added_dependency(text)
-    if edit is None:
-        return DependencyPlan(refusal="cannot add pydantic to `[project] dependencies`")
-    return DependencyPlan(edit=FileEdits(path=str(pyproject), edits=[edit]))
+    return (
+        DependencyPlan(refusal="cannot add pydantic to `[project] dependencies`")
+        if edit is None
+        else DependencyPlan(edit=FileEdits(path=str(pyproject), edits=[edit]))
+    )
 
 
 def _added_dependency(text: str) -> TextEdit | None:

@@ -51,7 +51,6 @@ class ModelField(BaseModel):
         return f"{self.name}: {self.type}{value}{comment}"
 
 
-
 def value_of(display: ast.Dict, key: str) -> ast.expr | None:
     value = None
     for display_key, display_value in zip(display.keys, display.values, strict=True):
@@ -109,7 +108,6 @@ def imports_for(fields: list[ModelField], class_source: str | None) -> list[tupl
     if any(ANY in field.type for field in fields):
         needed.insert(0, (TYPING, ANY))
     return needed
-
 
 
 def identical_model(tree: ast.Module, body: str, fields: list[ModelField]) -> str | None:

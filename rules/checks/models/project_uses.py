@@ -206,7 +206,8 @@ class Reference(BaseModel):
         default="", description="what names the model here: '' (imported) or `mod.`"
     )
     import_from: ast.ImportFrom | None = Field(
-        default=None, description="the statement importing the function, beside which the model goes"
+        default=None,
+        description="the statement importing the function, beside which the model goes",
     )
 
 
@@ -258,7 +259,9 @@ def find_uses(project: ProjectView, place: FunctionPlace) -> Uses:
     own_module = project.module_name(place.path) if place.path is not None else None
     for path, module in project.mentioning(place.name):
         if module is None:
-            return Uses(refusal=f"{project.relative(path)} mentions `{place.name}` and does not parse")
+            return Uses(
+                refusal=f"{project.relative(path)} mentions `{place.name}` and does not parse"
+            )
         uses.modules[path] = module
         if place.class_name is not None:
             refusal = _method_uses(project, module, place, uses)
@@ -267,7 +270,7 @@ def find_uses(project: ProjectView, place: FunctionPlace) -> Uses:
         elif path == place.path:
             refusal = _own_name_uses(project, module, place, uses)
         else:
-            refusal = _imported_uses(project, module, place, own_module, uses)
+            refusal = _imported_uses(project, module, place, uses)
         if refusal is None:
             refusal = _public_mention(project, module, place, own_module)
         if refusal is not None:
@@ -306,9 +309,8 @@ def _method_uses(
         if inside and receiver in BOUND_RECEIVERS and call is not None:
             uses.references.append(Reference(path=module.path, node=node, call=call))
             continue
-        return (
-            f"`{ast.unparse(node)}` in {_where(project, module, node)} "
-            + ("is not a call of this class's method" if call is not None else "hands it on uncalled")
+        return f"`{ast.unparse(node)}` in {_where(project, module, node)} " + (
+            "is not a call of this class's method" if call is not None else "hands it on uncalled"
         )
     return None
 
@@ -325,53 +327,73 @@ def _own_name_uses(
     return None
 
 
+class _Bindings(BaseModel):
+    """How a module may name the function: local names bound to it (with their import), and
+    dotted names bound to its module."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    names: dict[str, ast.ImportFrom] = Field(default_factory=dict)
+    module_aliases: set[str] = Field(default_factory=set)
+    refusal: str | None = None
+
+
+def _bindings(project: ProjectView, module: SourceModule, name: str, own_module: str) -> _Bindings:
+    bindings = _Bindings()
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Import):
+            bindings.module_aliases.update(
+                alias.asname or alias.name for alias in node.names if alias.name == own_module
+            )
+            continue
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        base = _import_base(module, node)
+        for alias in node.names:
+            imports_it = base == own_module and alias.name in {name, "*"}
+            if imports_it and (alias.name == "*" or module.is_package_init):
+                how = "star-imports it" if alias.name == "*" else "re-exports it: public API"
+                bindings.refusal = f"{_where(project, module, node)} {how}"
+                return bindings
+            if imports_it:
+                bindings.names[alias.asname or alias.name] = node
+            elif base is not None and f"{base}.{alias.name}" == own_module:
+                bindings.module_aliases.add(alias.asname or alias.name)
+    return bindings
+
+
 def _imported_uses(
-    project: ProjectView,
-    module: SourceModule,
-    place: FunctionPlace,
-    own_module: str | None,
-    uses: Uses,
+    project: ProjectView, module: SourceModule, place: FunctionPlace, uses: Uses
 ) -> str | None:
+    own_module = project.module_name(place.path) if place.path is not None else None
     if own_module is None:
         return None
-    names: dict[str, ast.ImportFrom] = {}  # local name bound to the function -> its import
-    module_aliases: set[str] = set()  # local dotted names bound to the function's module
+    bindings = _bindings(project, module, place.name, own_module)
+    if bindings.refusal is not None:
+        return bindings.refusal
     for node in ast.walk(module.tree):
-        if isinstance(node, ast.ImportFrom):
-            base = _import_base(module, node)
-            for alias in node.names:
-                if base == own_module and alias.name == "*":
-                    return f"{_where(project, module, node)} star-imports `{own_module}`"
-                if base == own_module and alias.name == place.name:
-                    if module.is_package_init:
-                        return (
-                            f"`{place.name}` is re-exported by `{module.module}` "
-                            f"({_where(project, module, node)}): public API"
-                        )
-                    names[alias.asname or alias.name] = node
-                elif base is not None and f"{base}.{alias.name}" == own_module:
-                    module_aliases.add(alias.asname or alias.name)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name == own_module:
-                    module_aliases.add(alias.asname or alias.name)
-    for node in ast.walk(module.tree):
-        reference: Reference | None = None
-        if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
-            reference = Reference(path=module.path, node=node, import_from=names[node.id])
-        elif (
-            isinstance(node, ast.Attribute)
-            and node.attr == place.name
-            and dotted_name(node.value) in module_aliases
-        ):
-            prefix = f"{dotted_name(node.value)}."
-            reference = Reference(path=module.path, node=node, model_prefix=prefix)
+        reference = _reference(module, node, place.name, bindings)
         if reference is None:
             continue
         call = _called(module, reference.node)
         if call is None:
             return f"`{place.name}` is handed on uncalled in {_where(project, module, node)}"
         uses.references.append(reference.model_copy(update={"call": call}))
+    return None
+
+
+def _reference(
+    module: SourceModule, node: ast.AST, name: str, bindings: _Bindings
+) -> Reference | None:
+    if isinstance(node, ast.Name) and node.id in bindings.names and isinstance(node.ctx, ast.Load):
+        return Reference(path=module.path, node=node, import_from=bindings.names[node.id])
+    if (
+        isinstance(node, ast.Attribute)
+        and node.attr == name
+        and dotted_name(node.value) in bindings.module_aliases
+    ):
+        prefix = f"{dotted_name(node.value)}."
+        return Reference(path=module.path, node=node, model_prefix=prefix)
     return None
 
 

@@ -19,6 +19,7 @@ TOP_LEVEL_BLANK_LINES = 2
 FIELDS_SET = "model_fields_set"
 MODEL_VALIDATE = "model_validate"
 MODEL_DUMP = "model_dump"
+NONE = "None"
 type Position = tuple[int, int]  # 1-based line, 0-based code-point column (libcst's convention)
 type Span = tuple[Position, Position]
 
@@ -50,7 +51,7 @@ class Plan(BaseModel):
         default_factory=dict, description="calls whose result is dumped, with the arguments"
     )
     subscripts: dict[Span, str] = Field(
-        default_factory=dict, description="`f(...)[\"k\"]` reads to make attribute reads"
+        default_factory=dict, description='`f(...)["k"]` reads to make attribute reads'
     )
     imports: list[tuple[str, str]] = Field(default_factory=list)
     import_beside: dict[Position, str] = Field(
@@ -311,11 +312,9 @@ class _Rewriter(cst.CSTTransformer):
         return cst.IfExp(
             test=cst.Comparison(
                 left=result,
-                comparisons=[
-                    cst.ComparisonTarget(operator=cst.Is(), comparator=cst.Name("None"))
-                ],
+                comparisons=[cst.ComparisonTarget(operator=cst.Is(), comparator=cst.Name(NONE))],
             ),
-            body=cst.Name("None"),
+            body=cst.Name(NONE),
             orelse=call,
         )
 
@@ -344,9 +343,9 @@ class _Rewriter(cst.CSTTransformer):
 
 def _atom(node: cst.BaseExpression) -> cst.BaseExpression:
     """`node`, parenthesised when an attribute access after it would bind tighter."""
-    if isinstance(node, cst.Await | cst.IfExp | cst.BinaryOperation | cst.UnaryOperation):
-        if not node.lpar:
-            return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    compound = cst.Await | cst.IfExp | cst.BinaryOperation | cst.UnaryOperation
+    if isinstance(node, compound) and not node.lpar:
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
     return node
 
 
@@ -438,4 +437,3 @@ def _with_blank_lines(statement: cst.BaseStatement) -> cst.BaseStatement:
         blanks += 1
     missing = max(TOP_LEVEL_BLANK_LINES - blanks, 0)
     return statement.with_changes(leading_lines=[cst.EmptyLine()] * missing + leading)
-
