@@ -472,19 +472,6 @@ def _blockers(
     """Why the parameter cannot be converted mechanically, if it cannot."""
     blockers: list[str] = []
     for key in dict.fromkeys(access.key for access in accesses):
-        kinds = {access.kind for access in accesses if access.key == key}
-        defaults = {
-            ast.dump(access.default)
-            for access in accesses
-            if access.key == key and access.default is not None
-        }
-        if AccessKind.CONTAINS in kinds and AccessKind.GET not in kinds:
-            blockers.append(
-                f'`"{key}" in {name}` tests for a key that is never read as optional '
-                f'(`{name}.get("{key}")`), so it has no `is not None` equivalent'
-            )
-        if len(defaults) > 1:
-            blockers.append(f'`{name}.get("{key}", ...)` is read with different defaults')
         if any(not is_literal(access.default) for access in accesses if access.default):
             blockers.append(f'the default of `{name}.get("{key}", ...)` is not a literal')
     default = default_of(function, argument)

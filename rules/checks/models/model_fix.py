@@ -313,7 +313,7 @@ class ConvertsToModel(ModuleRule):
 
     def build_fix(self, request: FixRequest) -> Fix | None:
         data = {**request.finding.data, "line": request.finding.range.start.line}
-        return _conversion(request.text, data)
+        return _conversion(request, data)
 
     def offer_refactorings(self, request: RefactorRequest) -> list[RefactorOffer]:
         first_line, last_line = request.range.start.line, request.range.end.line
@@ -357,7 +357,7 @@ class ConvertsToModel(ModuleRule):
         ]
 
     def build_refactoring(self, request: RefactorRequest, offer: RefactorOffer) -> Fix | None:
-        return _conversion(request.text, offer.data)
+        return _conversion(request, offer.data)
 
 
 def _statements_near(request: RefactorRequest) -> list[ast.stmt]:
@@ -375,9 +375,19 @@ def _statements_near(request: RefactorRequest) -> list[ast.stmt]:
     return body
 
 
-def _conversion(text: str, data: dict[str, str | int | float | bool | None]) -> Fix | None:
+def _conversion(
+    request: FixRequest | RefactorRequest, data: dict[str, str | int | float | bool | None]
+) -> Fix | None:
     """The rewrite, imported on first use: libcst is only needed when a fix is built."""
-    from rules.checks.models.conversion import conversion_fix, target_of
+    from rules.checks.models.conversion import Workspace, conversion_fix, target_of
 
     target = target_of(data)
-    return conversion_fix(text, target) if target is not None else None
+    if target is None:
+        return None
+    workspace = Workspace(
+        text=request.text,
+        path=request.path,
+        project_root=request.project_root,
+        open_texts=request.open_texts,
+    )
+    return conversion_fix(workspace, target)
