@@ -27,6 +27,7 @@ from server import (
     code_actions,
     diagnostics,
     hover,
+    index,
     rename,
     standards_editing,
     workspace,
@@ -58,7 +59,10 @@ def create_server() -> StandardsServer:
     diagnostics.register(server)
     code_actions.register(server, more_actions=[standards_editing.convert_action])
     hover.register(server, hover_first=[standards_editing.hover_for])
-    workspace.register(server)
+    workspace_index = index.register(server)
+    workspace.register(
+        server, after_initialized=[workspace_index.start], after_change=[workspace_index.start]
+    )
     standards_editing.register(server)
     workspace_diagnostics.register(server)
     rename.register(server)

@@ -3,7 +3,7 @@
 Editor settings arrive as `initializationOptions` and, later, under the section `standardsLsp`
 of `workspace/didChangeConfiguration` or `workspace/configuration`, in one shape:
 `{"tier": "production" | "internal" | "prototype" | null, "select": [...], "ignore": [...],
-"workspaceDiagnostics": bool}`. They override the tier and rule selection of the files'
+"workspaceDiagnostics": bool, "workspaceIndex": bool}`. They override the tier and rule selection of the files'
 configuration (`standards.toml`, `[tool.standards-lsp]`), which `ConfigResolver` reads once per
 directory until a watched configuration file changes.
 """
@@ -35,6 +35,7 @@ class EditorSettings(BaseModel):
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     workspace_diagnostics: bool = Field(default=False, alias="workspaceDiagnostics")
+    workspace_index: bool = Field(default=True, alias="workspaceIndex")
 
     @property
     def overrides(self) -> Overrides:

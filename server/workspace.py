@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -35,14 +36,19 @@ def _supports_refresh(server: StandardsServer) -> bool:
     return bool(diagnostics and diagnostics.refresh_support)
 
 
-def configuration_changed(server: StandardsServer) -> None:
-    """Re-check every open document after a configuration change."""
+type Hook = Callable[[], None]
+
+
+def configuration_changed(server: StandardsServer, hooks: Sequence[Hook] = ()) -> None:
+    """Re-check every open document after a configuration change, then run `hooks`."""
     server.scheduler.schedule_all()
     if not server.push_diagnostics and _supports_refresh(server):
         server.workspace_diagnostic_refresh(None)
+    for hook in hooks:
+        hook()
 
 
-async def pull_settings(server: StandardsServer) -> None:
+async def pull_settings(server: StandardsServer, hooks: Sequence[Hook] = ()) -> None:
     """Ask the client for the `standardsLsp` section and apply it."""
     workspace = server.client_capabilities.workspace
     if workspace is None or not workspace.configuration:
@@ -62,7 +68,7 @@ async def pull_settings(server: StandardsServer) -> None:
         return  # the client has no such section: initializationOptions stay in force
     editor = parse_editor_settings(value)
     if editor is not None and server.configuration.set_editor_settings(editor):
-        configuration_changed(server)
+        configuration_changed(server, hooks)
 
 
 async def _register_dynamically(server: StandardsServer) -> None:
@@ -93,14 +99,21 @@ async def _register_dynamically(server: StandardsServer) -> None:
             logger.exception("client/registerCapability failed")
 
 
-def register(server: StandardsServer) -> None:
-    """Install the workspace handlers."""
+def register(
+    server: StandardsServer,
+    after_initialized: Sequence[Hook] = (),
+    after_change: Sequence[Hook] = (),
+) -> None:
+    """Install the workspace handlers; `after_initialized` run once the client's settings are
+    in, `after_change` after every configuration or folder change."""
 
     @server.feature(types.INITIALIZED)
     async def initialized(params: types.InitializedParams) -> None:
         del params
         await _register_dynamically(server)
         await pull_settings(server)
+        for hook in after_initialized:
+            hook()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
@@ -108,15 +121,15 @@ def register(server: StandardsServer) -> None:
         if isinstance(settings, dict) and SETTINGS_SECTION in settings:
             editor = parse_editor_settings(settings)
             if editor is not None and server.configuration.set_editor_settings(editor):
-                configuration_changed(server)
+                configuration_changed(server, after_change)
             return
-        await pull_settings(server)
+        await pull_settings(server, after_change)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
         if any(change.uri.endswith(WATCHED_FILES) for change in params.changes):
             server.configuration.files_changed()
-            configuration_changed(server)
+            configuration_changed(server, after_change)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def did_change_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
@@ -124,4 +137,4 @@ def register(server: StandardsServer) -> None:
         folders = [uri for uri in server.configuration.folder_uris if uri not in removed]
         folders += [folder.uri for folder in params.event.added]
         server.configuration.set_folders(folders)
-        configuration_changed(server)
+        configuration_changed(server, after_change)

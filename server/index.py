@@ -1,0 +1,145 @@
+"""The workspace index: after `initialized`, every Python file of the workspace folders is
+checked in the background and its findings written to the result cache, so that opening a file
+later is a cache hit (its diagnostics shown at once, see `server.scheduling`).
+
+The index has the lowest priority. It hands the analysis thread one file at a time, and only
+while no open document is being analysed or waits for an analysis: an edit, an open or a
+request is queued behind at most the one file being indexed. Files above `MAX_INDEXED_BYTES`
+are left for when they are opened (one of them would hold an edit up for seconds). Files the
+cache already knows are not checked again, so a restart costs a walk and a read per file.
+
+Progress is reported with `$/progress` when the client supports it. The editor setting
+`workspaceIndex: false` turns the index off; without a result cache
+(`STANDARDS_LSP_NO_CACHE=1`) it has nowhere to write and does nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from rules.engine import is_python
+from server.batch import Batch
+from server.result_cache import CacheOptions
+
+if TYPE_CHECKING:
+    from server.language_server import StandardsServer
+
+PROGRESS_TITLE = "Indexing the workspace"
+PERCENT = 100
+# Larger files wait until they are opened: checking one would hold an edit up for seconds.
+MAX_INDEXED_BYTES = 512 * 1024
+# How often the index looks again whether the open documents' analyses are done.
+IDLE_POLL_SECONDS = 0.05
+# How many files between two progress reports.
+REPORT_EVERY = 20
+logger = logging.getLogger(__name__)
+
+
+def _indexable(path: Path) -> bool:
+    try:
+        return is_python(str(path)) and path.stat().st_size <= MAX_INDEXED_BYTES
+    except OSError:
+        return False
+
+
+class WorkspaceIndex:
+    """Fills the result cache with the workspace folders' Python files, one at a time when idle."""
+
+    def __init__(self, server: StandardsServer) -> None:
+        self.server = server
+        self.task: asyncio.Task[int] | None = None
+        self.indexed = 0
+
+    @property
+    def enabled(self) -> bool:
+        """Whether indexing can and may run."""
+        editor = self.server.configuration.editor
+        return editor.workspace_index and self.server.scheduler.results is not None
+
+    def start(self) -> None:
+        """Index the current workspace folders (a run in progress is replaced)."""
+        if self.task is not None:
+            self.task.cancel()
+        if not self.enabled or not self.server.configuration.folders:
+            self.task = None
+            return
+        self.task = asyncio.get_running_loop().create_task(self._run())
+
+    def _batch(self) -> Batch:
+        configuration = self.server.configuration
+        return Batch(configuration.resolver, self.server.engine, cache=CacheOptions(enabled=True))
+
+    async def _run(self) -> int:
+        batch = self._batch()
+        folders = [Path(folder) for folder in self.server.configuration.folders]
+        files = await asyncio.to_thread(
+            lambda: [path for path in batch.files(folders) if _indexable(path)]
+        )
+        token = await self._begin_progress(len(files))
+        try:
+            for done, path in enumerate(files):
+                await self._wait_until_idle()
+                if not self._is_open(path):
+                    await self.server.scheduler.run_in_thread(lambda path=path: _index(batch, path))
+                    self.indexed += 1
+                if token is not None and done % REPORT_EVERY == 0:
+                    self._report(token, done, len(files))
+        finally:
+            if token is not None:
+                self.server.work_done_progress.end(
+                    token, types.WorkDoneProgressEnd(message=f"{self.indexed} files indexed")
+                )
+        return self.indexed
+
+    async def _wait_until_idle(self) -> None:
+        while self.server.scheduler.busy():
+            await asyncio.sleep(IDLE_POLL_SECONDS)
+
+    def _is_open(self, path: Path) -> bool:
+        return self.server.documents.get(path.absolute().as_uri()) is not None
+
+    async def _begin_progress(self, total: int) -> str | None:
+        window = self.server.client_capabilities.window
+        if window is None or not window.work_done_progress:
+            return None
+        token = str(uuid.uuid4())
+        try:
+            await self.server.work_done_progress.create_async(token)
+        except Exception:  # a client refusing the token just sees no progress
+            logger.exception("window/workDoneProgress/create failed")
+            return None
+        self.server.work_done_progress.begin(
+            token,
+            types.WorkDoneProgressBegin(
+                title=PROGRESS_TITLE, message=f"0/{total} files", percentage=0
+            ),
+        )
+        return token
+
+    def _report(self, token: str, done: int, total: int) -> None:
+        self.server.work_done_progress.report(
+            token,
+            types.WorkDoneProgressReport(
+                message=f"{done}/{total} files", percentage=done * PERCENT // max(total, 1)
+            ),
+        )
+
+
+def _index(batch: Batch, path: Path) -> None:
+    """On the analysis thread: check one file into the cache (a cached file is only read)."""
+    try:
+        batch.check_file(path)
+    except Exception:  # one file the engine trips on must not stop the index
+        logger.exception("indexing %s failed", path)
+
+
+def register(server: StandardsServer) -> WorkspaceIndex:
+    """The server's index; `server.app` starts it once the client is initialized, and again
+    when the folders or the settings change."""
+    return WorkspaceIndex(server)
