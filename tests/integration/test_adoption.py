@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import yaml
+
 from rules.baseline import BASELINE_FILE
 from rules.config import version_refusal
 from rules.engine import Engine, SourceFile
@@ -15,6 +17,7 @@ from tests.integration.test_cli import (
     EXIT_ERROR,
     EXIT_FINDINGS,
     PRODUCTION,
+    ROOT,
     _project,
     run,
 )
@@ -136,3 +139,14 @@ def test_the_server_shows_only_the_settings_finding_when_it_refuses(tmp_path: Pa
     configuration.view_for(document)
     assert len(told) == 1 and ">=99" in told[0]
     assert view.refusal is not None
+
+
+def test_pre_commit_hooks_run_the_command() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    by_id = {hook["id"]: hook for hook in hooks}
+    assert set(by_id) == {"standards-lsp-check", "standards-lsp-fix"}
+    for hook in hooks:
+        command, subcommand, *options = hook["entry"].split()
+        assert command == "standards-lsp"
+        assert run(subcommand, *options, "--help").returncode == EXIT_CLEAN
+        assert hook["language"] == "python"
