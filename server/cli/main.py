@@ -214,10 +214,8 @@ def run_check(arguments: argparse.Namespace) -> int:
     if show_progress and report.file_count >= PROGRESS_THRESHOLD:
         print("\r\033[K", end="", file=sys.stderr)
     _warn_about_configuration(report)
-    if report.fatal_problems:
-        return EXIT_ERROR
     if arguments.add_noqa:
-        return _add_noqa(report)
+        return EXIT_ERROR if report.fatal_problems else _add_noqa(report)
     if not arguments.show_baselined:
         try:
             report, hidden = hide_baselined(report, Baselines(batch.resolver, arguments.baseline))
@@ -232,6 +230,8 @@ def run_check(arguments: argparse.Namespace) -> int:
     print(_rendered(arguments, report, batch))
     if arguments.show_fixes and arguments.format == TEXT:
         print(render_fixes(report))
+    if report.fatal_problems:
+        return EXIT_ERROR
     if arguments.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if report.findings else EXIT_CLEAN
