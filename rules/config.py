@@ -15,9 +15,11 @@ from __future__ import annotations
 import fnmatch
 import re
 import tomllib
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 import pathspec
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules.conform_schema import validate as validate_conform_schema
@@ -35,7 +37,11 @@ _TOML_ERROR_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _END_OF_DOCUMENT = "at end of document"
 _TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
 _TEST_DIRECTORIES = frozenset({"tests", "test", "testing"})
-_TOOL_KEYS = frozenset({"select", "ignore", "extend-select", "per-file-ignores", "exclude"})
+_TOOL_KEYS = frozenset(
+    {"select", "ignore", "extend-select", "per-file-ignores", "exclude", "required-version"}
+)
+REQUIRED_VERSION = "required-version"
+DISTRIBUTION = "standards-lsp"
 STANDARDS_SECTIONS = frozenset(
     {"standards", "metadata", "extends", "code", "process", "infra", "mcp", "monorepo"}
 )
@@ -84,6 +90,11 @@ class ToolSettings(BaseModel):
     )
     exclude: tuple[str, ...] = Field(
         default=(), description="gitignore-style patterns, relative to this pyproject, never walked"
+    )
+    required_version: str | None = Field(
+        default=None,
+        alias="required-version",
+        description="a PEP 440 specifier the running standards-lsp must satisfy",
     )
     options: Options = Options()
 
@@ -329,7 +340,39 @@ def parse_tool_settings(text: str, path: str) -> PyprojectFile | None:
     except ValidationError as error:
         problems.extend(_validation_problems(error, text, path, table_name))
         tool_settings = ToolSettings(options=parsed_options)
+    refusal = version_refusal(tool_settings.required_version)
+    if refusal is not None:
+        where = locate_key(text, table_name, REQUIRED_VERSION)
+        problems.append(ConfigProblem(path=path, message=refusal, range=where, fatal=True))
     return PyprojectFile(path=path, tool=tool_settings, problems=tuple(problems))
+
+
+def running_version() -> str | None:
+    """The installed standards-lsp's version (None when it is not installed, e.g. run from a
+    bare checkout)."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def version_refusal(required: str | None, running: str | None = None) -> str | None:
+    """Why this standards-lsp must not check a project requiring `required` (None: it may)."""
+    if required is None:
+        return None
+    table = f"[tool.{TOOL_TABLE}] {REQUIRED_VERSION}"
+    try:
+        specifier = SpecifierSet(required)
+    except InvalidSpecifier:
+        return f'{table}: {required!r} is not a PEP 440 version specifier (e.g. ">=0.2,<0.3")'
+    version = running or running_version()
+    if version is None or specifier.contains(version, prereleases=True):
+        return None
+    return (
+        f"{table} is {required!r}, but standards-lsp {version} is running: install a "
+        f"matching version (`uv tool install 'standards-lsp{required}'`, or pin it in the "
+        "project's dev dependencies) so the editor and CI agree"
+    )
 
 
 def _valid_options(

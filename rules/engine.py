@@ -40,6 +40,7 @@ from rules.rule import (
     RefactorOffer,
     RefactorRequest,
     Rule,
+    SuppressionContext,
     UnitContext,
 )
 from rules.settings import FileSettings
@@ -72,6 +73,8 @@ class UnitResult(BaseModel):
     findings: list[Finding]
     summaries: dict[str, BaseModel]
     failures: list[RuleFailure]
+    # (line, code) of each finding a `# noqa:` comment silenced, in unit coordinates
+    suppressed: list[tuple[int, str]] = []
 
 
 class SpanResult:
@@ -87,6 +90,7 @@ class SpanResult:
         self.summaries: dict[str, list[tuple[int, BaseModel]]] = {}
         self.failures: list[RuleFailure] = []
         self.syntax_error: Finding | None = None
+        self.suppressed: list[tuple[int, str]] = []
 
     def fits(self, span: PlacedSpan, first: bool, fingerprint: str) -> bool:
         """Whether this result is the one of `span` in that position and settings."""
@@ -102,6 +106,7 @@ class UnitEntry(NamedTuple):
     key: UnitKey
     result: UnitResult
     placed: list[Finding]
+    suppressed: list[tuple[int, str]]  # placed
 
 
 class UnitCache:
@@ -255,6 +260,7 @@ class _PythonCheck:
         summaries: dict[str, list[tuple[int, BaseModel]]] = {}
         syntax_error: Finding | None = None
         unit_count = 0
+        suppressed: list[tuple[int, str]] = []
         # spans come one at a time, each analysed (and its trees dropped) in turn; a span the
         # edit left standing is the same object as last time, and so is its result
         for index, (span, units) in enumerate(
@@ -266,15 +272,17 @@ class _PythonCheck:
             self.cache.spans[id(span)] = result
             unit_count += len(span.units)
             findings.extend(result.findings)
+            suppressed.extend(result.suppressed)
             self.failures.extend(result.failures)
             for code, entries in result.summaries.items():
                 summaries.setdefault(code, []).extend(entries)
             syntax_error = syntax_error or result.syntax_error
         self._trim(memo, unit_count)
-        findings.extend(self._module_findings(summaries, lines))
-        file_findings, file_failures = _file_findings(self.registry, self.source, lines)
+        findings.extend(self._module_findings(summaries, lines, suppressed))
+        file_findings, file_failures = _file_findings(self.registry, self.source, lines, suppressed)
         findings.extend(file_findings)
         self.failures.extend(file_failures)
+        findings.extend(self._suppression_findings(text, lines, suppressed))
         if syntax_error is not None and self.settings.syntax_errors:
             findings.append(syntax_error)
         findings.sort(key=_order)
@@ -306,6 +314,7 @@ class _PythonCheck:
             unit_result = entry.result
             result.keys.append((entry.key, unit.start_line))
             result.findings.extend(entry.placed)
+            result.suppressed.extend(entry.suppressed)
             result.failures.extend(unit_result.failures)
             for code, summary in unit_result.summaries.items():
                 result.summaries.setdefault(code, []).append((unit.start_line, summary))
@@ -319,7 +328,15 @@ class _PythonCheck:
         unit_result = self.cache.results.get(key) or self._analyse_unit(unit, first)
         self.cache.results[key] = unit_result
         placed = self._placed(key, unit_result, unit.start_line)
-        return UnitEntry(unit=unit, first=first, key=key, result=unit_result, placed=placed)
+        suppressed = [(line + unit.start_line, code) for line, code in unit_result.suppressed]
+        return UnitEntry(
+            unit=unit,
+            first=first,
+            key=key,
+            result=unit_result,
+            placed=placed,
+            suppressed=suppressed,
+        )
 
     def _trim(self, memo: SplitMemo, unit_count: int) -> None:
         """Rebuild the carried caches from this check when they outgrow the document."""
@@ -342,7 +359,7 @@ class _PythonCheck:
         if outcome.tree is None and not outcome.lost:
             outcome = parse_unit(unit.text, unit.kind)
         if outcome.tree is None:
-            return UnitResult.model_construct(findings=[], summaries={}, failures=[])
+            return UnitResult.model_construct(findings=[], summaries={}, failures=[], suppressed=[])
         class_info = None
         if unit.kind is UnitKind.MEMBER:
             class_info = _class_info(unit.class_header, self.cache)
@@ -366,13 +383,17 @@ class _PythonCheck:
                 if summary is not None:
                     summaries[rule.code] = summary
         lines = context.lines
+        suppressed: list[tuple[int, str]] = []
         kept = [
             _with_severity(finding, self.settings)
             for finding in findings
-            if not _suppressed(finding, lines) and not _on_set_aside_line(finding, outcome)
+            if not _suppressed(finding, lines, suppressed)
+            and not _on_set_aside_line(finding, outcome)
         ]
         kept.sort(key=_order)
-        return UnitResult.model_construct(findings=kept, summaries=summaries, failures=failures)
+        return UnitResult.model_construct(
+            findings=kept, summaries=summaries, failures=failures, suppressed=suppressed
+        )
 
     def _placed(self, key: UnitKey, result: UnitResult, start_line: int) -> list[Finding]:
         """A unit's findings moved to where the unit now starts (reusing the last placement)."""
@@ -383,8 +404,34 @@ class _PythonCheck:
             self.cache.placed[placement] = placed
         return placed
 
+    def _suppression_findings(
+        self, text: str, lines: list[str], suppressed: list[tuple[int, str]]
+    ) -> list[Finding]:
+        """What the suppression rules (STD901, STD902) find in the `# noqa:` comments."""
+        rules = [
+            rule for rule in self.registry.suppression_rules if self.settings.is_active(rule.code)
+        ]
+        if not rules or "noqa" not in text.lower():
+            return []
+        context = SuppressionContext(
+            text=text,
+            lines=lines,
+            used=frozenset(suppressed),
+            settings=self.settings,
+            known_codes=frozenset(self.registry.codes),
+            path=self.source.path,
+        )
+        findings: list[Finding] = []
+        for rule in rules:
+            found = _guarded(rule, self.failures, partial(rule.check_suppressions, context))
+            findings.extend(_with_severity(finding, self.settings) for finding in found)
+        return findings
+
     def _module_findings(
-        self, summaries: dict[str, list[tuple[int, BaseModel]]], lines: list[str]
+        self,
+        summaries: dict[str, list[tuple[int, BaseModel]]],
+        lines: list[str],
+        suppressed: list[tuple[int, str]],
     ) -> list[Finding]:
         findings: list[Finding] = []
         for rule in self.registry.module_rules:
@@ -398,12 +445,15 @@ class _PythonCheck:
                 path=self.source.path,
             )
             found = _guarded(rule, self.failures, partial(rule.check_module, context))
-            findings.extend(_kept(found, self.settings, lines))
+            findings.extend(_kept(found, self.settings, lines, suppressed))
         return findings
 
 
 def _file_findings(
-    registry: Registry, source: SourceFile, lines: list[str]
+    registry: Registry,
+    source: SourceFile,
+    lines: list[str],
+    suppressed: list[tuple[int, str]] | None = None,
 ) -> tuple[list[Finding], list[RuleFailure]]:
     findings: list[Finding] = []
     failures: list[RuleFailure] = []
@@ -411,7 +461,7 @@ def _file_findings(
     for rule in registry.file_rules:
         if source.settings.is_active(rule.code) and rule.applies_to(source.path):
             found = _guarded(rule, failures, partial(rule.check_file, context))
-            findings.extend(_kept(found, source.settings, lines))
+            findings.extend(_kept(found, source.settings, lines, suppressed))
     return findings, failures
 
 
@@ -478,9 +528,16 @@ def _failure(rule: Rule, exc: Exception) -> RuleFailure:
     )
 
 
-def _kept(findings: Iterable[Finding], settings: FileSettings, lines: list[str]) -> list[Finding]:
+def _kept(
+    findings: Iterable[Finding],
+    settings: FileSettings,
+    lines: list[str],
+    suppressed: list[tuple[int, str]] | None = None,
+) -> list[Finding]:
     return [
-        _with_severity(finding, settings) for finding in findings if not _suppressed(finding, lines)
+        _with_severity(finding, settings)
+        for finding in findings
+        if not _suppressed(finding, lines, suppressed)
     ]
 
 
@@ -491,9 +548,15 @@ def _with_severity(finding: Finding, settings: FileSettings) -> Finding:
     return finding.model_copy(update={"severity": severity})
 
 
-def _suppressed(finding: Finding, lines: list[str]) -> bool:
+def _suppressed(
+    finding: Finding, lines: list[str], record: list[tuple[int, str]] | None = None
+) -> bool:
+    """Whether a `# noqa:` on the finding's line silences it (recorded in `record` if so)."""
     line = finding.range.start.line
-    return 0 <= line < len(lines) and is_suppressed(finding.code, lines[line])
+    silenced = 0 <= line < len(lines) and is_suppressed(finding.code, lines[line])
+    if silenced and record is not None:
+        record.append((line, finding.code))
+    return silenced
 
 
 def _on_set_aside_line(finding: Finding, outcome: ParseOutcome) -> bool:

@@ -9,7 +9,7 @@ import re
 from functools import cache
 
 from rules import checks
-from rules.rule import FileRule, ModuleRule, Rule, UnitRule
+from rules.rule import FileRule, ModuleRule, Rule, SuppressionRule, UnitRule
 
 CODE_PATTERN = re.compile(r"STD\d{3}")
 _REGISTERED: dict[str, type[Rule]] = {}
@@ -36,6 +36,7 @@ class Registry:
         self.unit_rules = [rule for rule in self.rules if isinstance(rule, UnitRule)]
         self.module_rules = [rule for rule in self.rules if isinstance(rule, ModuleRule)]
         self.file_rules = [rule for rule in self.rules if isinstance(rule, FileRule)]
+        self.suppression_rules = [rule for rule in self.rules if isinstance(rule, SuppressionRule)]
 
     def get(self, code: str) -> Rule | None:
         """The rule with `code`, if there is one."""

@@ -8,6 +8,8 @@ Three kinds of rule, by the smallest input that serves them:
   from all the summaries of a module: module-wide facts without re-reading unchanged code.
 - `FileRule` looks at a whole file by its path and text: configuration files, Dockerfiles,
   lockfiles, file names.
+- `SuppressionRule` looks at a Python file's `# noqa:` comments once every other rule has run,
+  knowing which codes each line's comment actually silenced.
 
 Every rule may build its fix lazily (`build_fix`) from the full text of the file the finding came
 from, so listing actions is cheap and the expensive rewrite runs only when one is chosen.
@@ -251,6 +253,27 @@ class FileRule(Rule):
         return _path_matches(tuple(self.patterns), path)
 
     def check_file(self, context: FileContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class SuppressionContext(BaseModel):
+    """A Python file's text and lines, and the (line, code) pairs its `# noqa:` comments
+    silenced in this check."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    lines: list[str]
+    used: frozenset[tuple[int, str]]
+    settings: FileSettings
+    known_codes: frozenset[str]
+    path: str | None = None
+
+
+class SuppressionRule(Rule):
+    """A rule about the suppressions themselves (run after every other rule of a file)."""
+
+    def check_suppressions(self, context: SuppressionContext) -> Iterable[Finding]:
         raise NotImplementedError
 
 

@@ -16,13 +16,16 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from rules.config import ConfigResolver, Overrides, ProjectConfig
-from rules.models import Tier
+from rules.baseline import Baseline, BaselineCache, project_baseline_path
+from rules.config import ConfigResolver, Overrides, ProjectConfig, version_refusal
+from rules.models import Finding, Tier
 from rules.settings import FileSettings
 from server.documents import Document, uri_to_path
 from server.result_cache import project_cache_directory
 
 SETTINGS_SECTION = "standardsLsp"
+# Findings about `[tool.standards-lsp]` itself stay visible when the project refuses this version.
+TOOL_SETTINGS_CODE = "STD503"
 logger = logging.getLogger(__name__)
 
 
@@ -36,6 +39,11 @@ class EditorSettings(BaseModel):
     ignore: tuple[str, ...] = ()
     workspace_diagnostics: bool = Field(default=False, alias="workspaceDiagnostics")
     workspace_index: bool = Field(default=True, alias="workspaceIndex")
+    show_baselined: bool = Field(
+        default=False,
+        alias="showBaselined",
+        description="also show the findings the project's baseline covers",
+    )
 
     @property
     def overrides(self) -> Overrides:
@@ -59,6 +67,26 @@ def parse_editor_settings(value: object) -> EditorSettings | None:
         return None
 
 
+class FindingView:
+    """The filter between a document's findings and its diagnostics (see `view_for`)."""
+
+    def __init__(
+        self, path: str | None, refusal: str | None = None, baseline: Baseline | None = None
+    ) -> None:
+        self.path = path
+        self.refusal = refusal
+        self.baseline = baseline
+
+    def shown(self, findings: list[Finding], lines: list[str]) -> list[Finding]:
+        """The findings to publish."""
+        if self.refusal is not None:
+            return [finding for finding in findings if finding.code == TOOL_SETTINGS_CODE]
+        if self.baseline is None or self.path is None or not findings:
+            return findings
+        new, _known = self.baseline.split(self.path, findings, lines)
+        return new
+
+
 class Configuration:
     """Resolved settings per open document, recomputed only when something they depend on
     changes (editor settings, a configuration file, the workspace folders)."""
@@ -72,6 +100,9 @@ class Configuration:
         self.generation = 0
         self._settings: dict[str, tuple[int, FileSettings]] = {}
         self._projects: dict[str, tuple[int, ProjectConfig]] = {}
+        self.baselines = BaselineCache()
+        self.on_refusal: list[Callable[[str], None]] = []  # told each refusal once
+        self._refusals_told: set[str] = set()
 
     def set_editor_settings(self, editor: EditorSettings) -> bool:
         """Apply new editor settings; True when they change anything."""
@@ -115,6 +146,24 @@ class Configuration:
         if document.path is None:
             return None
         return project_cache_directory(self._project_of(document.uri, document.path))
+
+    def view_for(self, document: Document) -> FindingView:
+        """Which of a document's findings to show: none but the configuration's when this
+        version of standards-lsp is outside the project's `required-version`, and none the
+        project's baseline covers (unless `showBaselined`)."""
+        if document.path is None:
+            return FindingView(document.path)
+        project = self._project_of(document.uri, document.path)
+        tool = project.pyproject.tool if project.pyproject is not None else None
+        refusal = version_refusal(tool.required_version if tool is not None else None)
+        if refusal is not None and refusal not in self._refusals_told:
+            self._refusals_told.add(refusal)
+            for callback in self.on_refusal:
+                callback(f"standards-lsp is not checking {project.root}: {refusal}")
+        baseline = None
+        if not self.editor.show_baselined:
+            baseline = self.baselines.get(project_baseline_path(project.root))
+        return FindingView(document.path, refusal=refusal, baseline=baseline)
 
     def _project_of(self, uri: str, path: str) -> ProjectConfig:
         """A document's project (cached like its settings: asked on every keystroke)."""

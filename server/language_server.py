@@ -59,10 +59,18 @@ class StandardsServer(LanguageServer):
             renderer=lambda: DiagnosticRenderer(self.codec),
         )
         self.push_diagnostics = True
+        self.configuration.on_refusal.append(self._refuse)
         protocol = self.standards_protocol
         protocol.on_open = self._opened
         protocol.on_change = self._changed
         protocol.on_close = self._closed
+
+    def _refuse(self, message: str) -> None:
+        """Tell the user once that a project's `required-version` excludes this server."""
+        logger.error("%s", message)
+        self.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Error, message=message)
+        )
 
     @property
     def standards_protocol(self) -> StandardsProtocol:

@@ -33,7 +33,7 @@ from typing import Any, Protocol
 from rules.engine import Analysis, Engine, SourceFile, UnitCache
 from rules.models import Finding
 from server.collection import IdleCollector
-from server.configuration import Configuration
+from server.configuration import Configuration, FindingView
 from server.documents import Document, DocumentStore, engine_lines
 from server.result_cache import ResultCache, disabled_by_environment
 from server.results import AnalysisResult, DiagnosticsResult, ResultIds, Snapshot
@@ -62,6 +62,7 @@ class _DocumentState:
         self.look_up = False  # just opened: try the result cache before the first analysis
         self.cached: DiagnosticsResult | None = None  # from the cache, until the analysis ends
         self.store_version: int | None = None  # write the analysis of this version to the cache
+        self.view: FindingView = FindingView(None)  # which findings become diagnostics
 
     def all_waiters(self) -> list[asyncio.Future[Any]]:
         """Every waiter, for either kind of answer, taken off the lists."""
@@ -229,6 +230,7 @@ class Scheduler:
                 document = self.documents.get(uri)
                 if document is None:
                     return
+                state.view = self.configuration.view_for(document)
                 snapshot = Snapshot(
                     document,
                     self.configuration.settings_for(document),
@@ -292,7 +294,8 @@ class Scheduler:
             findings = self.results.load(snapshot.cache_directory, snapshot.source)
         if findings is None:
             return None
-        fragments = state.renderer.render(findings, snapshot.lines)
+        shown = state.view.shown(findings, engine_lines(snapshot.lines))
+        fragments = state.renderer.render(shown, snapshot.lines)
         return DiagnosticsResult(
             uri=snapshot.uri,
             version=snapshot.version,
@@ -314,7 +317,8 @@ class Scheduler:
         source = snapshot.source
         analysis = self.engine.check(source, cache=state.cache, lines=engine_lines(snapshot.lines))
         state.cache = analysis.cache
-        fragments = state.renderer.render(analysis.findings, snapshot.lines)
+        shown = state.view.shown(analysis.findings, engine_lines(snapshot.lines))
+        fragments = state.renderer.render(shown, snapshot.lines)
         result = AnalysisResult(
             uri=snapshot.uri,
             path=snapshot.path,

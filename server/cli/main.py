@@ -9,15 +9,29 @@ import argparse
 import difflib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
+from rules.baseline import BaselineError
 from rules.config import ConfigProblem, ConfigResolver, Overrides
 from rules.docs import render_rule, render_rule_table, severity_letters
 from rules.engine import Engine
 from rules.fixer import ProjectTexts
-from rules.models import Tier
+from rules.models import Fix, Tier
+from rules.rule import FixRequest
 from server.batch import Batch, BatchReport, display_path
+from server.cli.adoption import Baselines, add_noqa, hide_baselined, write_baselines
+from server.cli.formats import (
+    Located,
+    locate,
+    render_fixes,
+    render_github,
+    render_gitlab,
+    render_junit,
+    render_rdjson,
+    render_statistics,
+)
 from server.cli.report import render_json, render_sarif, render_text
 from server.result_cache import NO_CACHE_VARIABLE, CacheOptions, disabled_by_environment
 
@@ -27,12 +41,14 @@ EXIT_ERROR = 2
 # Progress is worth showing only for runs long enough to wonder about.
 PROGRESS_THRESHOLD = 300
 PROGRESS_EVERY = 50
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "rdjson")
 TIER_NAMES = tuple(tier.value for tier in Tier)
 FORMAT = "--format"
 TEXT = "text"
 STORE_TRUE = "store_true"
 TIER = "--tier"
+BASELINE = "--baseline"
+FILE_METAVAR = "FILE"
 MARKDOWN = "markdown"
 CACHE_HELP = (
     "Findings of Python files are cached in .standards-lsp-cache/ beside the project's "
@@ -57,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_cache_options(check)
     check.add_argument(FORMAT, choices=FORMATS, default=TEXT, help="output format")
     check.add_argument("--no-progress", action=STORE_TRUE, help="never show progress")
+    _add_check_options(check)
     fix = commands.add_parser(
         "fix",
         help="apply safe fixes in place",
@@ -67,6 +84,16 @@ def _parser() -> argparse.ArgumentParser:
     _add_cache_options(fix)
     fix.add_argument("--unsafe", action=STORE_TRUE, help="also apply unsafe fixes")
     fix.add_argument("--diff", action=STORE_TRUE, help="print a diff instead of writing")
+    baseline = commands.add_parser(
+        "baseline",
+        help="write today's findings to a baseline, which `check` then hides",
+        description="Writes standards-lsp-baseline.json beside each project's standards.toml "
+        "(or --baseline FILE). Findings are matched by rule, file and the code around them, "
+        "not by line, so moved code stays baselined.",
+    )
+    _add_selection(baseline)
+    _add_cache_options(baseline)
+    baseline.add_argument(BASELINE, type=Path, metavar=FILE_METAVAR, help="write this file instead")
     rules = commands.add_parser("rules", help="list the rules for the active tier")
     rules.add_argument(TIER, choices=TIER_NAMES, help="the tier to show (default: this project's)")
     rules.add_argument(FORMAT, choices=(TEXT, MARKDOWN), default=TEXT)
@@ -87,6 +114,27 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument("--ignore", type=_codes, default=(), help="skip these codes or prefixes")
     command.add_argument(TIER, choices=TIER_NAMES, help="override the tier of standards.toml")
+
+
+def _add_check_options(check: argparse.ArgumentParser) -> None:
+    check.add_argument("--exit-zero", action=STORE_TRUE, help="exit 0 even when there are findings")
+    check.add_argument(
+        "--statistics", action=STORE_TRUE, help="print how many findings of each rule instead"
+    )
+    check.add_argument(
+        "--show-fixes", action=STORE_TRUE, help="also list the available fixes (text format)"
+    )
+    check.add_argument(
+        BASELINE, type=Path, metavar=FILE_METAVAR, help="hide the findings of this baseline file"
+    )
+    check.add_argument(
+        "--show-baselined", action=STORE_TRUE, help="also show the findings a baseline covers"
+    )
+    check.add_argument(
+        "--add-noqa",
+        action=STORE_TRUE,
+        help="add a `# noqa: CODE` comment for every current finding",
+    )
 
 
 def _add_cache_options(command: argparse.ArgumentParser) -> None:
@@ -167,16 +215,86 @@ def run_check(arguments: argparse.Namespace) -> int:
     if show_progress and report.file_count >= PROGRESS_THRESHOLD:
         print("\r\033[K", end="", file=sys.stderr)
     _warn_about_configuration(report)
-    if arguments.format == "json":
-        print(render_json(report))
-    elif arguments.format == "sarif":
-        print(render_sarif(report, batch.engine.registry))
-    else:
-        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        print(render_text(report, colour=colour))
+    if arguments.add_noqa:
+        return EXIT_ERROR if report.fatal_problems else _add_noqa(report)
+    if not arguments.show_baselined:
+        try:
+            report, hidden = hide_baselined(report, Baselines(batch.resolver, arguments.baseline))
+        except BaselineError as error:
+            print(f"standards-lsp: {error}", file=sys.stderr)
+            return EXIT_ERROR
+        if hidden:
+            print(
+                f"standards-lsp: {hidden} baselined findings hidden (--show-baselined shows them)",
+                file=sys.stderr,
+            )
+    print(_rendered(arguments, report, batch))
+    if arguments.show_fixes and arguments.format == TEXT:
+        print(render_fixes(report))
     if report.fatal_problems:
         return EXIT_ERROR
+    if arguments.exit_zero:
+        return EXIT_CLEAN
     return EXIT_FINDINGS if report.findings else EXIT_CLEAN
+
+
+def _rendered(arguments: argparse.Namespace, report: BatchReport, batch: Batch) -> str:
+    """The report in the format asked for."""
+    registry = batch.engine.registry
+    if arguments.statistics:
+        return render_statistics(report, registry)
+    if arguments.format == "json":
+        return render_json(report)
+    if arguments.format == TEXT:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        return render_text(report, colour=colour)
+    located = locate(report)
+    resolve = partial(_resolve_fix, batch)
+    renderers: dict[str, Callable[[], str]] = {
+        "junit": partial(render_junit, report, located),
+        "github": partial(render_github, located, registry),
+        "gitlab": partial(render_gitlab, located, registry),
+        "rdjson": partial(render_rdjson, located, resolve),
+        "sarif": partial(render_sarif, located, registry, resolve),
+    }
+    return renderers[arguments.format]()
+
+
+def _resolve_fix(batch: Batch, item: Located) -> Fix | None:
+    """A finding's complete fix (cached findings carry only its title)."""
+    path = item.report.path
+    request = FixRequest(
+        text=item.text,
+        finding=item.finding,
+        settings=batch.resolver.settings_for(str(path)),
+        path=str(path.absolute()),
+    )
+    return batch.engine.resolve_fix(request)
+
+
+def _add_noqa(report: BatchReport) -> int:
+    added, files, left = add_noqa(report)
+    print(f"Added {added} noqa comments to {files} files.", file=sys.stderr)
+    if left:
+        print(
+            f"{left} findings could not be suppressed with a comment "
+            "(inside a multi-line string, or in a file without `#` comments).",
+            file=sys.stderr,
+        )
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def run_baseline(arguments: argparse.Namespace) -> int:
+    """`standards-lsp baseline`."""
+    batch = Batch(ConfigResolver(_overrides(arguments)), cache=_cache_options(arguments))
+    report = batch.check(arguments.paths)
+    _warn_about_configuration(report)
+    if report.fatal_problems:
+        return EXIT_ERROR
+    for path, count in write_baselines(report, Baselines(batch.resolver, arguments.baseline)):
+        print(f"Wrote {count} findings to {path}.", file=sys.stderr)
+    return EXIT_CLEAN
 
 
 def run_fix(arguments: argparse.Namespace) -> int:
@@ -275,6 +393,7 @@ def run_serve(arguments: argparse.Namespace) -> int:
 
 COMMANDS = {
     "check": run_check,
+    "baseline": run_baseline,
     "fix": run_fix,
     "rules": run_rules,
     "explain": run_explain,

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from rules.docs import rule_url
-from rules.models import Finding, Severity
+from rules.docs import render_rule, rule_url
+from rules.models import Finding, Severity, TextEdit
 from rules.registry import Registry
+from rules.rule import Rule
 from server.batch import BatchReport, FileReport
+from server.cli.formats import TOOL_NAME, TOOL_URI, FixResolver, Located, safe_edits
 
 JSON_FORMAT_VERSION = 1
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-TOOL_NAME = "standards-lsp"
-TOOL_URI = "https://github.com/progression-labs/standards-lsp"
 SARIF_LEVELS = {
     Severity.ERROR: "error",
     Severity.WARNING: "warning",
@@ -132,6 +132,20 @@ class SarifText(BaseModel):
     text: str
 
 
+class SarifHelp(BaseModel):
+    """A rule's help, as text and as Markdown."""
+
+    text: str
+    markdown: str
+
+
+class SarifRuleProperties(BaseModel):
+    """What GitHub code scanning reads of a rule besides SARIF's own fields."""
+
+    tags: list[str]
+    security_severity: str | None = Field(default=None, serialization_alias="security-severity")
+
+
 class SarifRule(BaseModel):
     """A rule in SARIF's tool description."""
 
@@ -140,7 +154,8 @@ class SarifRule(BaseModel):
     short_description: SarifText = Field(serialization_alias="shortDescription")
     full_description: SarifText = Field(serialization_alias="fullDescription")
     help_uri: str = Field(serialization_alias="helpUri")
-    help: SarifText
+    help: SarifHelp
+    properties: SarifRuleProperties
 
 
 class SarifRegion(BaseModel):
@@ -171,6 +186,33 @@ class SarifLocation(BaseModel):
     physical_location: SarifPhysicalLocation = Field(serialization_alias="physicalLocation")
 
 
+class SarifContent(BaseModel):
+    """Inserted text."""
+
+    text: str
+
+
+class SarifReplacement(BaseModel):
+    """One edit of a fix."""
+
+    deleted_region: SarifRegion = Field(serialization_alias="deletedRegion")
+    inserted_content: SarifContent = Field(serialization_alias="insertedContent")
+
+
+class SarifArtifactChange(BaseModel):
+    """A fix's edits of one file."""
+
+    artifact_location: SarifArtifact = Field(serialization_alias="artifactLocation")
+    replacements: list[SarifReplacement]
+
+
+class SarifFix(BaseModel):
+    """A finding's safe fix."""
+
+    description: SarifText
+    artifact_changes: list[SarifArtifactChange] = Field(serialization_alias="artifactChanges")
+
+
 class SarifResult(BaseModel):
     """One finding."""
 
@@ -178,6 +220,8 @@ class SarifResult(BaseModel):
     level: str
     message: SarifText
     locations: list[SarifLocation]
+    partial_fingerprints: dict[str, str] = Field(serialization_alias="partialFingerprints")
+    fixes: list[SarifFix] | None = None
 
 
 class SarifDriver(BaseModel):
@@ -199,6 +243,8 @@ class SarifRun(BaseModel):
 
     tool: SarifTool
     results: list[SarifResult]
+    # columns count code points, as everywhere in standards-lsp (SARIF's default is UTF-16)
+    column_kind: str = Field(default="unicodeCodePoints", serialization_alias="columnKind")
 
 
 class SarifLog(BaseModel):
@@ -209,40 +255,85 @@ class SarifLog(BaseModel):
     runs: list[SarifRun]
 
 
-def render_sarif(batch: BatchReport, registry: Registry) -> str:
+# The fingerprint GitHub code scanning matches alerts by, across runs and moved lines.
+SARIF_FINGERPRINT = "standardsLsp/v1"
+SECURITY_TAG = "security"
+# Only rules whose findings are security exposures carry a security severity (a CVSS-like
+# score; GitHub files them as security alerts): STD302's direct vendor SDKs bypass the llm
+# package that owns the keys.
+SECURITY_SEVERITIES = {"STD302": "5.0"}
+
+
+def _sarif_rule(rule: Rule) -> SarifRule:
+    security = SECURITY_SEVERITIES.get(rule.code)
+    tags = ["standards", f"{rule.code[:4]}xx"]
+    if security is not None:
+        tags.append(SECURITY_TAG)
+    return SarifRule(
+        id=rule.code,
+        name=rule.name,
+        short_description=SarifText(text=rule.summary),
+        full_description=SarifText(text=rule.doc.what),
+        help_uri=rule_url(rule.code),
+        help=SarifHelp(text=f"{rule.doc.why}\n\n{rule_url(rule.code)}", markdown=render_rule(rule)),
+        properties=SarifRuleProperties(tags=tags, security_severity=security),
+    )
+
+
+def render_sarif(located: list[Located], registry: Registry, resolve: FixResolver) -> str:
     """A SARIF 2.1.0 log, as GitHub code scanning reads it."""
-    rules = [
-        SarifRule(
-            id=rule.code,
-            name=rule.name,
-            short_description=SarifText(text=rule.summary),
-            full_description=SarifText(text=rule.doc.what),
-            help_uri=rule_url(rule.code),
-            help=SarifText(text=rule.doc.why),
-        )
-        for rule in registry.rules
-    ]
-    results = [_sarif_result(report, finding) for report, finding in batch.findings]
+    rules = [_sarif_rule(rule) for rule in registry.rules]
+    results = [_sarif_result(item, resolve) for item in located]
     log = SarifLog(
         runs=[SarifRun(tool=SarifTool(driver=SarifDriver(rules=rules)), results=results)]
     )
-    return log.model_dump_json(by_alias=True, indent=2)
+    return log.model_dump_json(by_alias=True, indent=2, exclude_none=True)
 
 
-def _sarif_result(report: FileReport, finding: Finding) -> SarifResult:
+def _sarif_region(
+    start_line: int, start_column: int, end_line: int, end_column: int
+) -> SarifRegion:
+    return SarifRegion(
+        start_line=start_line + 1,
+        start_column=start_column + 1,
+        end_line=end_line + 1,
+        end_column=end_column + 1,
+    )
+
+
+def _sarif_fix(item: Located, resolve: FixResolver) -> list[SarifFix] | None:
+    edits: list[TextEdit] = safe_edits(item, resolve)
+    fix = item.finding.fix
+    if not edits or fix is None:
+        return None
+    replacements = [
+        SarifReplacement(
+            deleted_region=_sarif_region(
+                edit.range.start.line,
+                edit.range.start.character,
+                edit.range.end.line,
+                edit.range.end.character,
+            ),
+            inserted_content=SarifContent(text=edit.new_text),
+        )
+        for edit in edits
+    ]
+    change = SarifArtifactChange(
+        artifact_location=SarifArtifact(uri=item.path), replacements=replacements
+    )
+    return [SarifFix(description=SarifText(text=fix.title), artifact_changes=[change])]
+
+
+def _sarif_result(item: Located, resolve: FixResolver) -> SarifResult:
+    finding = item.finding
     start, end = finding.range.start, finding.range.end
-    region = SarifRegion(
-        start_line=start.line + 1,
-        start_column=start.character + 1,
-        end_line=end.line + 1,
-        end_column=end.character + 1,
-    )
-    location = SarifPhysicalLocation(
-        artifact_location=SarifArtifact(uri=report.display_path), region=region
-    )
+    region = _sarif_region(start.line, start.character, end.line, end.character)
+    location = SarifPhysicalLocation(artifact_location=SarifArtifact(uri=item.path), region=region)
     return SarifResult(
         rule_id=finding.code,
         level=SARIF_LEVELS[finding.severity],
         message=SarifText(text=finding.message),
         locations=[SarifLocation(physical_location=location)],
+        partial_fingerprints={SARIF_FINGERPRINT: item.fingerprint},
+        fixes=_sarif_fix(item, resolve),
     )

@@ -61,7 +61,10 @@ def test_syntax_error_keeps_findings_elsewhere() -> None:
 
 
 def test_noqa_silences_only_the_named_code() -> None:
-    text = "import openai  # noqa: STD302\nimport anthropic  # noqa\nimport langfuse  # noqa: E501, std302\n"
+    text = (
+        "import openai  # noqa: STD302 -- a reason\nimport anthropic  # noqa\n"
+        "import langfuse  # noqa: E501, std302 -- a reason\n"
+    )
     assert _codes(_check(text).findings) == [("STD302", 1)]
 
 
