@@ -9,6 +9,7 @@ returned dict (its shape belongs to the AWS protocol) is not reported as a dict 
 from __future__ import annotations
 
 import ast
+import warnings
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -52,6 +53,17 @@ class TemplateFunction(BaseModel):
     module: str  # the handler's module file, relative to the template's directory ("app.py")
     function: str
     http_events: tuple[TemplateEvent, ...] = ()
+
+
+def parse_module(text: str) -> ast.Module | None:
+    """A module's tree, or None when it does not parse (its warnings, such as invalid escape
+    sequences, are not this checker's to print)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        try:
+            return ast.parse(text)
+        except (SyntaxError, ValueError):
+            return None
 
 
 def _parameter_names(function: Function) -> list[str]:
@@ -103,14 +115,13 @@ def returns_proxy_response(function: Function) -> ast.AST | None:
 def _own_nodes(function: Function) -> list[ast.AST]:
     """The nodes of a function's body, nested functions, lambdas and classes left out."""
     found: list[ast.AST] = []
-    pending: list[ast.AST] = list(function.body)
+    scopes = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+    pending: list[ast.AST] = [node for node in function.body if not isinstance(node, scopes)]
     while pending:
         node = pending.pop()
         found.append(node)
         for child in ast.iter_child_nodes(node):
-            if not isinstance(
-                child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
-            ):
+            if not isinstance(child, scopes):
                 pending.append(child)
     return sorted(
         found, key=lambda node: (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
@@ -137,7 +148,10 @@ def _mapping(node: object) -> dict[str, yaml.Node]:
 
 
 def _scalar(node: object) -> str | None:
-    return node.value if isinstance(node, yaml.ScalarNode) else None
+    """A plain scalar's text (a tagged one, CloudFormation's `!Sub "..."`, is not plain text)."""
+    if not isinstance(node, yaml.ScalarNode) or node.tag.startswith("!"):
+        return None
+    return node.value
 
 
 def _event(kind: str, node: yaml.Node) -> TemplateEvent:

@@ -11,6 +11,7 @@ from rules.lambda_handlers import (
     TEMPLATES,
     Function,
     is_handler_like,
+    parse_module,
     returns_proxy_response,
     template_functions,
     templates_naming,
@@ -152,9 +153,8 @@ class LambdaHttpApi(FileRule):
         text = context.text or ""
         if "def " not in text:
             return
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
+        tree = parse_module(text)
+        if tree is None:
             return
         wired = self._wired(context)
         lines = split_lines(text)

@@ -8,7 +8,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from rules.lambda_handlers import is_handler_like, project_templates, returns_proxy_response
+from rules.lambda_handlers import (
+    is_handler_like,
+    parse_module,
+    project_templates,
+    returns_proxy_response,
+)
 from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.project_files import (
     PROJECT_TABLE,
@@ -57,9 +62,8 @@ def _has_pipeline_handler(root: Path) -> bool:
         text = read_text_file(path)
         if text is None or _HANDLER_HINT.search(text) is None:
             continue
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
+        tree = parse_module(text)
+        if tree is None:
             continue
         for statement in tree.body:
             if (

@@ -16,6 +16,9 @@ STD306 = "STD306"
 PACKAGE_MARKER = "__init__.py"
 _MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*['"]__main__['"]\s*:""", re.MULTILINE)
 SHEBANG = "#!"
+# Modules a tool runs or imports (Sphinx, pytest, setuptools, nox), though they may carry a
+# shebang: configuration, not scripts.
+TOOL_MODULES = frozenset({"conf.py", "conftest.py", "setup.py", "noxfile.py"})
 EXAMPLE_BODY_LINES = 300
 SCRIPT_PATH = "scripts/migrate.py"
 MAIN_BLOCK = 'if __name__ == "__main__":\n    main()\n'
@@ -44,7 +47,8 @@ class LargeStandaloneScript(FileRule):
         what=(
             "Flags a Python script outside any package (no `__init__.py` beside it; run as "
             '`__main__`: it has an `if __name__ == "__main__":` block or a shebang line) that '
-            "is longer than `max-script-lines` lines. Test files are not scripts."
+            "is longer than `max-script-lines` lines. Test files and the modules tools run "
+            "(`conf.py`, `conftest.py`, `setup.py`, `noxfile.py`) are not scripts."
         ),
         why=(
             "Standalone Python scripts are allowed but should be kept minimal. If you are "
@@ -75,7 +79,7 @@ class LargeStandaloneScript(FileRule):
     def check_file(self, context: FileContext) -> Iterator[Finding]:
         if context.text is None or context.path is None or context.settings.is_test:
             return
-        if PurePosixPath(context.path.replace("\\", "/")).name == "conftest.py":
+        if PurePosixPath(context.path.replace("\\", "/")).name in TOOL_MODULES:
             return
         if not is_script(context.text):
             return
