@@ -1,4 +1,4 @@
-"""The hand-judged findings of STD304-STD306 and STD407 on the corpus (`tests/verdicts/`): every
+"""The hand-judged findings of STD204, STD304-STD306 and STD407 on the corpus (`tests/verdicts/`): every
 finding the rules give on the corpus has a verdict, every verdict still has its finding, and the
 precision is at least the issue's goal. Skipped when the corpus is not downloaded
 (`../shared/corpora/get`)."""
@@ -16,7 +16,7 @@ from rules.engine import Engine, SourceFile
 from rules.registry import Registry, default_registry
 from tests.unit.project_support import checked_files
 
-CODES = ("STD304", "STD305", "STD306", "STD407")
+CODES = ("STD204", "STD304", "STD305", "STD306", "STD407")
 VERDICTS = Path(__file__).parent.parent / "verdicts"
 CORPUS = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "standards-lsp-corpora"
 GOAL = 0.9
