@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from rules.checks.project.std407_ruff_settings import tier_tables
+from rules.tiers import PRODUCTION
 from tests.unit.project_support import PROJECT_CODES, checked_files, project_findings
 
 CLEAN_PYPROJECT = (
-    '[project]\nname = "app"\nrequires-python = ">=3.12"\n\n'
-    '[dependency-groups]\ndev = ["pytest", "ruff", "ty"]\n'
+    '[project]\nname = "app"\nrequires-python = ">=3.12"\ndependencies = ["llm"]\n\n'
+    '[dependency-groups]\ndev = ["pytest", "ruff", "ty"]\n\n'
+    + "\n".join(
+        f"[{name}]\n" + "".join(f"{line}\n" for line in lines)
+        for name, lines in tier_tables(PRODUCTION)
+    )
 )
 
 
@@ -71,7 +77,9 @@ def test_non_utf8_pyproject_and_standards_are_findings(tmp_path: Path) -> None:
     root = _project(tmp_path / "app")
     (root / "standards.toml").write_bytes(b"\x00\x00\x00")
     codes = [(path, code) for path, code, _, _ in _summary(root)]
-    assert codes == [("standards.toml", "STD502")]
+    # The tier falls back to the default (internal), whose ruff values the pyproject's
+    # production ones are not: STD407 says so beside the broken standards.toml.
+    assert codes == [("pyproject.toml", "STD407"), ("standards.toml", "STD502")]
 
 
 @pytest.mark.timeout(60)
