@@ -8,7 +8,7 @@ import pytest
 
 from rules.parsing import UnitKind
 from rules.splitter import split_module
-from tests.conftest import stdlib_sample
+from tests.support.engine import stdlib_sample
 
 CLASS_SOURCE = '''"""Module docstring
 with a line at column 0

@@ -20,15 +20,11 @@ from rules.checks.constants.rename import _Module
 from rules.engine import Engine, SourceFile
 from rules.fixer import fix_text
 from rules.fixes import apply_edits
-from rules.models import Finding, Severity, Tier
+from rules.models import Finding
 from rules.rule import FixRequest
-from rules.settings import FileSettings
+from tests.support.engine import CONSTANTS_SETTINGS
 
 CODES = ("STD201", "STD202", "STD203")
-SETTINGS = FileSettings(
-    tier=Tier.PRODUCTION,
-    severities={"STD201": Severity.ERROR, "STD202": Severity.ERROR, "STD203": Severity.WARNING},
-)
 SAMPLE_SIZE = 150
 MAX_FILE_SIZE = 20_000  # libcst rewrites of the largest files would dominate the suite's time
 FIXES_PER_RULE_AND_FILE = 1
@@ -76,7 +72,7 @@ def _verify_fix(
 ) -> None:
     literal = ModuleLiterals(text).at(finding.range)
     assert literal is not None, (path, finding)
-    fix = engine.resolve_fix(FixRequest(text=text, finding=finding, settings=SETTINGS))
+    fix = engine.resolve_fix(FixRequest(text=text, finding=finding, settings=CONSTANTS_SETTINGS))
     assert fix is not None, (path, finding)
     assert fix.edits is not None
     fixed = apply_edits(text, fix.edits)
@@ -112,7 +108,7 @@ def _findings(engine: Engine, text: str) -> list[Finding]:
     """The findings of a text (each sampled file is checked once for both tests)."""
     found = _CHECKED.get(text)
     if found is None:
-        found = engine.check(SourceFile(text=text, settings=SETTINGS)).findings
+        found = engine.check(SourceFile(text=text, settings=CONSTANTS_SETTINGS)).findings
         _CHECKED[text] = found
     return found
 
@@ -149,7 +145,7 @@ def test_a_second_fix_run_changes_nothing() -> None:
         ]
         if not 0 < len(safe) <= MAX_FIX_RUN_FINDINGS:
             continue
-        source = SourceFile(text=text, settings=SETTINGS)
+        source = SourceFile(text=text, settings=CONSTANTS_SETTINGS)
         first = fix_text(engine, source, wanted=lambda f: f.code in CODES)
         assert first.changed
         ast.parse(first.text)

@@ -1,7 +1,9 @@
-"""Helpers for the project-shape tests: check a fixture repository the way the CLI does."""
+"""Helpers for the project-shape tests: the fixture repositories and their expected findings,
+a project checked the way the CLI does, and the codes of the project rules."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,11 +13,23 @@ from rules.models import Finding
 from rules.registry import default_registry
 from rules.walk import iter_files
 from server.batch import Batch
+from tests.support.paths import FIXTURE_PROJECTS
+
+FIXTURE_NAMES = sorted(path.name for path in FIXTURE_PROJECTS.iterdir() if path.is_dir())
+# The project rules are the rules that look at files (`FileRule`): pyproject.toml, Dockerfiles,
+# file names... Derived from the registry, so a new project rule is in every test that uses this.
+PROJECT_CODES = frozenset(rule.code for rule in default_registry().file_rules)
+
+
+def expected_findings(name: str) -> list[dict[str, object]]:
+    """The findings a fixture repository's `expected.json` records."""
+    text = (FIXTURE_PROJECTS / name / "expected.json").read_text(encoding="utf-8")
+    return json.loads(text)["findings"]
 
 
 def copy_fixture(name: str, destination: Path) -> Path:
     """A copy of a fixture repository outside this repository (so its configuration is its own)."""
-    source = Path(__file__).parent.parent / "fixtures" / "projects" / name
+    source = FIXTURE_PROJECTS / name
     target = destination / name
     shutil.copytree(source, target, symlinks=True)
     return target
@@ -31,25 +45,6 @@ def checked_files(root: Path) -> list[Path]:
         )
 
     return list(iter_files([root], wanted))
-
-
-PROJECT_CODES = frozenset(
-    {
-        "STD301",
-        "STD302",
-        "STD303",
-        "STD401",
-        "STD402",
-        "STD403",
-        "STD404",
-        "STD405",
-        "STD406",
-        "STD501",
-        "STD502",
-        "STD503",
-        "STD601",
-    }
-)
 
 
 def finding_record(relative: str, finding: Finding) -> dict[str, object]:
@@ -101,3 +96,13 @@ def record_key(record: dict[str, object]) -> tuple[str, int, int]:
     start = record["start"]
     assert isinstance(start, dict)
     return (str(record["code"]), int(start["line"]), int(start["column"]))
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """`root` (created) holding `files`, by path relative to it."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root

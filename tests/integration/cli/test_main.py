@@ -3,60 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from rules.docs import README_RULES_BEGIN, README_RULES_END, render_rule_table
 from rules.registry import default_registry
-from server.result_cache import NO_CACHE_VARIABLE
-from tests.conftest import stdlib_sample
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "demo"
-EXPECTED = EXAMPLE / "expected-findings.json"
-COMMAND_TIMEOUT = 600
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-def run(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run the command as a user would, with the interpreter of this test run.
-
-    Runs in the checkout itself keep the result cache off: no test may depend on (or leave)
-    entries another run wrote there; runs in a test's own directory start with an empty one."""
-    environment = {**os.environ, "NO_COLOR": "1"}
-    if cwd == ROOT:
-        environment[NO_CACHE_VARIABLE] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli.main", *arguments],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-        check=False,
-        env=environment,
-    )
-
-
-def _project(tmp_path: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return tmp_path
-
-
-PRODUCTION = '[standards]\nruleset = "python-production"\n'
+from tests.support.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, run
+from tests.support.engine import stdlib_sample
+from tests.support.paths import EXAMPLE_EXPECTED, PRODUCTION_STANDARDS, REPOSITORY
+from tests.support.projects import write_files
 
 
 def test_json_output_on_the_example_is_exactly_as_documented() -> None:
     result = run("check", "--format", "json", "examples/demo")
     assert result.returncode == EXIT_FINDINGS, result.stderr
     document = json.loads(result.stdout)
-    assert document == json.loads(EXPECTED.read_text(encoding="utf-8"))
+    assert document == json.loads(EXAMPLE_EXPECTED.read_text(encoding="utf-8"))
     assert list(document) == ["version", "findings", "summary"]
     keys = ["path", "code", "severity", "message", "start", "end", "fix"]
     assert all(list(finding) == keys for finding in document["findings"])
@@ -68,8 +31,9 @@ def test_json_output_on_the_example_is_exactly_as_documented() -> None:
 
 
 def test_text_output_and_exit_codes(tmp_path: Path) -> None:
-    project = _project(
-        tmp_path, {"standards.toml": PRODUCTION, "app.py": "import openai\n", "ok.py": "x = 1\n"}
+    project = write_files(
+        tmp_path,
+        {"standards.toml": PRODUCTION_STANDARDS, "app.py": "import openai\n", "ok.py": "x = 1\n"},
     )
     result = run("check", "app.py", cwd=project)
     assert result.returncode == EXIT_FINDINGS
@@ -83,7 +47,7 @@ def test_text_output_and_exit_codes(tmp_path: Path) -> None:
 
 
 def test_no_standards_toml_is_said_once(tmp_path: Path) -> None:
-    project = _project(tmp_path, {"a/one.py": "x = 1\n", "b/two.py": "y = 2\n"})
+    project = write_files(tmp_path, {"a/one.py": "x = 1\n", "b/two.py": "y = 2\n"})
     result = run("check", ".", cwd=project)
     assert result.returncode == EXIT_CLEAN
     assert result.stderr.count("no standards.toml") == 1
@@ -91,7 +55,7 @@ def test_no_standards_toml_is_said_once(tmp_path: Path) -> None:
 
 
 def test_malformed_standards_toml_exits_2_with_position(tmp_path: Path) -> None:
-    project = _project(tmp_path, {"standards.toml": "[standards\n", "app.py": "x = 1\n"})
+    project = write_files(tmp_path, {"standards.toml": "[standards\n", "app.py": "x = 1\n"})
     result = run("check", ".", cwd=project)
     assert result.returncode == EXIT_ERROR
     assert "standards.toml:1:" in result.stderr
@@ -106,7 +70,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 def test_select_ignore_and_tier_overrides(tmp_path: Path) -> None:
     source = "import openai\nfrom fastapi import FastAPI\n"
-    project = _project(tmp_path, {"standards.toml": PRODUCTION, "app.py": source})
+    project = write_files(tmp_path, {"standards.toml": PRODUCTION_STANDARDS, "app.py": source})
 
     def codes(*options: str) -> list[str]:
         result = run("check", "--format", "json", *options, cwd=project)
@@ -119,7 +83,9 @@ def test_select_ignore_and_tier_overrides(tmp_path: Path) -> None:
 
 
 def test_sarif_is_valid_enough_for_code_scanning(tmp_path: Path) -> None:
-    project = _project(tmp_path, {"standards.toml": PRODUCTION, "pkg/app.py": "import anthropic\n"})
+    project = write_files(
+        tmp_path, {"standards.toml": PRODUCTION_STANDARDS, "pkg/app.py": "import anthropic\n"}
+    )
     result = run("check", "--format", "sarif", cwd=project)
     log = json.loads(result.stdout)
     assert log["version"] == "2.1.0"
@@ -148,7 +114,7 @@ def test_rules_lists_every_rule_for_the_tier() -> None:
 
 
 def test_readme_rule_table_is_generated_from_the_registry() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
     begin = readme.index(README_RULES_BEGIN) + len(README_RULES_BEGIN)
     section = readme[begin : readme.index(README_RULES_END)]
     assert section.strip() == render_rule_table(default_registry()).strip(), (
@@ -160,13 +126,14 @@ def test_rule_pages_are_generated_from_the_registry() -> None:
     from rules.docs import render_rule
 
     for rule in default_registry().rules:
-        page = ROOT / "docs" / "rules" / f"{rule.code}.md"
+        page = REPOSITORY / "docs" / "rules" / f"{rule.code}.md"
         assert page.read_text(encoding="utf-8") == render_rule(rule), f"{page} is stale"
 
 
 def test_fix_diff_and_fix_in_place(tmp_path: Path) -> None:
-    project = _project(
-        tmp_path, {"standards.toml": PRODUCTION, "app.py": "import openai  # noqa: STD302\n"}
+    project = write_files(
+        tmp_path,
+        {"standards.toml": PRODUCTION_STANDARDS, "app.py": "import openai  # noqa: STD302\n"},
     )
     result = run("fix", "--diff", ".", cwd=project)
     assert result.returncode == EXIT_CLEAN

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.project_support import PROJECT_CODES, copy_fixture
-from tests.unit.test_project_fixtures import FIXTURE_NAMES, expected_findings
+from tests.support.projects import FIXTURE_NAMES, PROJECT_CODES, copy_fixture, expected_findings
 
 CLI = str(Path(sys.executable).parent / "standards-lsp")
 CLEAN, CONFIGURATION_ERROR = 0, 2

@@ -5,9 +5,10 @@ from __future__ import annotations
 from rules.config import is_test_path
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
-from rules.models import Finding, Fix, Severity, Tier
+from rules.models import Finding, Fix
 from rules.rule import FixRequest
 from rules.settings import FileSettings
+from tests.support.engine import rule_settings
 
 CODES = ("STD101", "STD102")
 MAX_ROUNDS = 12
@@ -15,11 +16,8 @@ ENGINE = Engine()
 
 
 def settings(*codes: str, is_test: bool = False) -> FileSettings:
-    return FileSettings(
-        tier=Tier.PRODUCTION,
-        severities=dict.fromkeys(codes or CODES, Severity.ERROR),
-        is_test=is_test,
-    )
+    """STD101 and STD102 (or `codes`) turned on as errors."""
+    return rule_settings(*(codes or CODES), is_test=is_test)
 
 
 def findings(text: str, *codes: str, path: str = "module.py") -> list[Finding]:

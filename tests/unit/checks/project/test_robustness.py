@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rules.config import Overrides, ProjectConfig, resolve_settings
 from rules.engine import Engine, SourceFile
 from rules.models import Tier
-from tests.unit.project_support import PROJECT_CODES
+from tests.support.projects import PROJECT_CODES
 
 NAMES = [
     "pyproject.toml",

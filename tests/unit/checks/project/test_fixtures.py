@@ -3,7 +3,6 @@ finding and leaves a file that parses."""
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 
@@ -15,19 +14,14 @@ from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
 from rules.models import Finding
 from rules.rule import FixRequest
-from tests.unit.project_support import (
+from tests.support.projects import (
+    FIXTURE_NAMES,
     PROJECT_CODES,
     copy_fixture,
+    expected_findings,
     finding_record,
     project_findings,
 )
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "projects"
-FIXTURE_NAMES = sorted(path.name for path in FIXTURES.iterdir() if path.is_dir())
-
-
-def expected_findings(name: str) -> list[dict[str, object]]:
-    return json.loads((FIXTURES / name / "expected.json").read_text(encoding="utf-8"))["findings"]
 
 
 def test_every_fixture_the_issue_asks_for_exists() -> None:

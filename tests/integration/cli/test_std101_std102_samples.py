@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cli import PRODUCTION, run
-from tests.unit.dict_model_support import findings
+from tests.support.cli import run
+from tests.support.models import findings
+from tests.support.paths import PRODUCTION_STANDARDS, PYDANTIC_SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "pydantic"
 RUN_TIMEOUT = 120
 CODES = "STD101,STD102"
 
@@ -30,9 +30,11 @@ def _run_sample(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.py")), ids=lambda path: path.stem)
+@pytest.mark.parametrize(
+    "sample", sorted(PYDANTIC_SAMPLES.glob("*.py")), ids=lambda path: path.stem
+)
 def test_sample_behaves_the_same_after_the_fix(sample: Path, tmp_path: Path) -> None:
-    (tmp_path / "standards.toml").write_text(PRODUCTION, encoding="utf-8")
+    (tmp_path / "standards.toml").write_text(PRODUCTION_STANDARDS, encoding="utf-8")
     program = tmp_path / sample.name
     shutil.copy(sample, program)
     before = _run_sample(program)

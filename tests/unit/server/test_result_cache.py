@@ -28,7 +28,8 @@ from server.result_cache import (
     disabled_by_environment,
     engine_fingerprint,
 )
-from tests.conftest import settings_for, stdlib_sample
+from tests.support.cli import cache_entries
+from tests.support.engine import settings_for, stdlib_sample
 
 TEXT = "import openai\n\n\ndef price(amount):\n    return amount * 1.19\n"
 PATH = "/project/pkg/pricing.py"
@@ -47,10 +48,6 @@ def stored(cache: ResultCache, directory: Path, file: SourceFile) -> Analysis:
     analysis = ENGINE.check(file)
     assert cache.store(directory, file, analysis)
     return analysis
-
-
-def entries(directory: Path) -> list[Path]:
-    return sorted(directory.glob(f"*{ENTRY_SUFFIX}"))
 
 
 @pytest.fixture
@@ -75,7 +72,7 @@ def test_creating_the_directory_marks_it_as_a_cache(cache: ResultCache, director
     stored(cache, directory, source())
     assert (directory / GITIGNORE_NAME).read_text().splitlines()[-1] == "*"
     assert (directory / CACHEDIR_TAG_NAME).read_text().startswith(TAG_SIGNATURE)
-    assert len(entries(directory)) == 1
+    assert len(cache_entries(directory)) == 1
 
 
 @pytest.mark.parametrize(
@@ -134,14 +131,14 @@ def test_the_engine_fingerprint_follows_the_source_of_registered_rules(tmp_path:
 )
 def test_a_broken_entry_is_a_miss(cache: ResultCache, directory: Path, content: bytes) -> None:
     stored(cache, directory, source())
-    (entry,) = entries(directory)
+    (entry,) = cache_entries(directory)
     entry.write_bytes(content)
     assert cache.load(directory, source()) is None
 
 
 def test_an_unreadable_entry_is_a_miss(cache: ResultCache, directory: Path) -> None:
     stored(cache, directory, source())
-    (entry,) = entries(directory)
+    (entry,) = cache_entries(directory)
     entry.unlink()
     entry.mkdir()  # reading it raises IsADirectoryError, whoever runs the test
     assert cache.load(directory, source()) is None

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.project_support import PROJECT_CODES, checked_files, project_findings
+from tests.support.paths import PRODUCTION_STANDARDS
+from tests.support.projects import PROJECT_CODES, checked_files, project_findings, write_files
 
 CLEAN_PYPROJECT = (
     '[project]\nname = "app"\nrequires-python = ">=3.12"\n\n'
@@ -16,13 +17,8 @@ CLEAN_PYPROJECT = (
 
 
 def _project(root: Path, pyproject: str = CLEAN_PYPROJECT) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
-    (root / "uv.lock").write_text("version = 1\n", encoding="utf-8")
-    (root / "standards.toml").write_text(
-        '[standards]\nruleset = "python-production"\n', encoding="utf-8"
-    )
-    return root
+    files = {"pyproject.toml": pyproject, "uv.lock": "version = 1\n"}
+    return write_files(root, {**files, "standards.toml": PRODUCTION_STANDARDS})
 
 
 def _summary(root: Path) -> list[tuple[str, str, int, str]]:

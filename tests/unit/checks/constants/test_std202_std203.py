@@ -2,36 +2,12 @@
 
 from __future__ import annotations
 
-import sysconfig
-from pathlib import Path
-
 import pytest
 
 from rules.engine import Engine, SourceFile
-from rules.models import Severity, Tier
-from rules.settings import FileSettings, Options
-
-
-def settings(code: str, options: Options | None = None, is_test: bool = False) -> FileSettings:
-    return FileSettings(
-        tier=Tier.PRODUCTION,
-        severities={code: Severity.ERROR},
-        options=options or Options(),
-        is_test=is_test,
-    )
-
-
-def flagged(
-    code: str, text: str, options: Options | None = None, is_test: bool = False
-) -> list[str]:
-    analysis = Engine().check(SourceFile(text=text, settings=settings(code, options, is_test)))
-    assert not analysis.failures
-    lines = text.splitlines()
-    return [
-        lines[f.range.start.line][f.range.start.character : f.range.end.character]
-        for f in analysis.findings
-        if f.code == code
-    ]
+from rules.settings import Options
+from tests.support.engine import flagged, rule_settings
+from tests.support.paths import STDLIB
 
 
 @pytest.mark.parametrize(
@@ -151,7 +127,7 @@ def test_min_count_and_length_options() -> None:
 
 def test_repeated_literal_message_fix_and_test_files() -> None:
     source = 'def f():\n    a = "pending"\n\n\ndef g():\n    return "pending"\n'
-    analysis = Engine().check(SourceFile(text=source, settings=settings("STD203")))
+    analysis = Engine().check(SourceFile(text=source, settings=rule_settings("STD203")))
     first, second = analysis.findings
     assert first.message == "`'pending'` appears 2 times in this module (lines 2, 6)"
     assert first.fix is not None
@@ -167,12 +143,12 @@ def test_incremental_check_agrees_with_fresh_check() -> None:
     engine = Engine()
     before = 'def f():\n    return "pending"\n\n\ndef g():\n    return 1\n'
     after = 'def f():\n    return "pending"\n\n\ndef g():\n    return "pending"\n'
-    first = engine.check(SourceFile(text=before, settings=settings("STD203")))
+    first = engine.check(SourceFile(text=before, settings=rule_settings("STD203")))
     assert first.findings == []
     incremental = engine.check(
-        SourceFile(text=after, settings=settings("STD203")), cache=first.cache
+        SourceFile(text=after, settings=rule_settings("STD203")), cache=first.cache
     )
-    fresh = engine.check(SourceFile(text=after, settings=settings("STD203")))
+    fresh = engine.check(SourceFile(text=after, settings=rule_settings("STD203")))
     assert incremental.findings == fresh.findings
     assert len(fresh.findings) == 2
 
@@ -180,17 +156,17 @@ def test_incremental_check_agrees_with_fresh_check() -> None:
 def test_incremental_check_of_a_statement_merged_by_parsing_the_rest() -> None:
     """cgitb's `text()` is found by parsing the rest of the module; with parse outcomes from the
     cache (kept without trees) it must be found the same way (it was a syntax error)."""
-    path = Path(sysconfig.get_paths()["stdlib"]) / "cgitb.py"
+    path = STDLIB / "cgitb.py"
     if not path.exists():
         pytest.skip("cgitb is not in this interpreter's standard library")
     text = path.read_text(encoding="utf-8")
     engine = Engine()
-    first = engine.check(SourceFile(text=text, settings=settings("STD201")))
+    first = engine.check(SourceFile(text=text, settings=rule_settings("STD201")))
     edited = "X = 1\n" + text.replace("context=5", "context=6", 1)
     incremental = engine.check(
-        SourceFile(text=edited, settings=settings("STD201")), cache=first.cache
+        SourceFile(text=edited, settings=rule_settings("STD201")), cache=first.cache
     )
-    fresh = engine.check(SourceFile(text=edited, settings=settings("STD201")))
+    fresh = engine.check(SourceFile(text=edited, settings=rule_settings("STD201")))
     assert "syntax-error" not in [f.code for f in fresh.findings]
     assert incremental.findings == fresh.findings
 

@@ -12,19 +12,14 @@ from rules.checks.constants.literals import ModuleLiterals, is_extractable
 from rules.checks.constants.naming import propose_name
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
-from rules.models import Position, Range, Severity, Tier
+from rules.models import Position, Range
 from rules.rule import FixRequest, RefactorRequest
-from rules.settings import FileSettings
-from tests.conftest import STDLIB
-
-SETTINGS = FileSettings(
-    tier=Tier.PRODUCTION,
-    severities={"STD201": Severity.ERROR, "STD202": Severity.ERROR, "STD203": Severity.WARNING},
-)
+from tests.support.engine import CONSTANTS_SETTINGS
+from tests.support.paths import STDLIB
 
 
 def fix_titles(text: str, code: str = "STD201") -> list[str]:
-    analysis = Engine().check(SourceFile(text=text, settings=SETTINGS))
+    analysis = Engine().check(SourceFile(text=text, settings=CONSTANTS_SETTINGS))
     return [f.fix.title for f in analysis.findings if f.code == code and f.fix is not None]
 
 
@@ -32,9 +27,13 @@ def fixed(text: str, code: str = "STD201", index: int = 0) -> str:
     """The text after the fix of the `index`-th finding of `code`."""
     engine = Engine()
     findings = [
-        f for f in engine.check(SourceFile(text=text, settings=SETTINGS)).findings if f.code == code
+        f
+        for f in engine.check(SourceFile(text=text, settings=CONSTANTS_SETTINGS)).findings
+        if f.code == code
     ]
-    fix = engine.resolve_fix(FixRequest(text=text, finding=findings[index], settings=SETTINGS))
+    fix = engine.resolve_fix(
+        FixRequest(text=text, finding=findings[index], settings=CONSTANTS_SETTINGS)
+    )
     assert fix is not None
     assert fix.edits is not None
     result = apply_edits(text, fix.edits)
@@ -218,7 +217,7 @@ def test_extract_all_occurrences_fixes_std203() -> None:
         'PENDING = "pending"\n\n\ndef f():\n    a = PENDING\n\n\n'
         'def g():\n    return (PENDING, "other")\n'
     )
-    analysis = Engine().check(SourceFile(text=result, settings=SETTINGS))
+    analysis = Engine().check(SourceFile(text=result, settings=CONSTANTS_SETTINGS))
     assert [f for f in analysis.findings if f.code == "STD203"] == []
 
 
@@ -232,7 +231,7 @@ def test_multiline_string_is_wrapped_in_parentheses() -> None:
 
 def test_no_fix_for_identity_comparison() -> None:
     analysis = Engine().check(
-        SourceFile(text="def f(x):\n    return x is 300\n", settings=SETTINGS)
+        SourceFile(text="def f(x):\n    return x is 300\n", settings=CONSTANTS_SETTINGS)
     )
     (finding,) = analysis.findings
     assert finding.fix is None
@@ -244,7 +243,7 @@ def _selection(line: int, start: int, end: int) -> Range:
 
 def test_refactor_offers_on_any_selected_literal() -> None:
     text = "def f(x):\n    return x[1] + 1 + g(1)\n"
-    request = RefactorRequest(text=text, range=_selection(1, 19, 19), settings=SETTINGS)
+    request = RefactorRequest(text=text, range=_selection(1, 19, 19), settings=CONSTANTS_SETTINGS)
     offers = Engine().refactorings(request)
     titles = [offer.title for offer in offers]
     assert titles == [
@@ -269,26 +268,31 @@ def test_no_refactor_offer_off_literals_or_on_constants() -> None:
     engine = Engine()
     assert (
         engine.refactorings(
-            RefactorRequest(text=text, range=_selection(0, 8, 9), settings=SETTINGS)
+            RefactorRequest(text=text, range=_selection(0, 8, 9), settings=CONSTANTS_SETTINGS)
         )
         == []
     )
     assert (
         engine.refactorings(
-            RefactorRequest(text=text, range=_selection(4, 11, 12), settings=SETTINGS)
+            RefactorRequest(text=text, range=_selection(4, 11, 12), settings=CONSTANTS_SETTINGS)
         )
         == []
     )
-    broken = RefactorRequest(text="def f(:\n", range=_selection(0, 0, 1), settings=SETTINGS)
+    broken = RefactorRequest(
+        text="def f(:\n", range=_selection(0, 0, 1), settings=CONSTANTS_SETTINGS
+    )
     assert engine.refactorings(broken) == []
 
 
 def test_stale_fix_is_not_built() -> None:
     engine = Engine()
     text = "def f():\n    return g(42)\n"
-    (finding,) = engine.check(SourceFile(text=text, settings=SETTINGS)).findings
+    (finding,) = engine.check(SourceFile(text=text, settings=CONSTANTS_SETTINGS)).findings
     changed = "def f():\n    return g(x)\n"
-    assert engine.resolve_fix(FixRequest(text=changed, finding=finding, settings=SETTINGS)) is None
+    assert (
+        engine.resolve_fix(FixRequest(text=changed, finding=finding, settings=CONSTANTS_SETTINGS))
+        is None
+    )
 
 
 # real modules: classes, decorators, nested literals, f-strings, non-ASCII text (locale)
@@ -308,7 +312,9 @@ def test_offer_index_agrees_with_the_whole_module_walk(name: str, by_statement: 
     module = ModuleLiterals(text)
     statements: list[tuple[int, int]] = []
     if by_statement:
-        analysis = Engine().check(SourceFile(text=text, settings=SETTINGS, path=str(path)))
+        analysis = Engine().check(
+            SourceFile(text=text, settings=CONSTANTS_SETTINGS, path=str(path))
+        )
         statements = analysis.statement_lines()
         assert statements
     index = OfferIndex(text, statements)

@@ -5,31 +5,16 @@ from __future__ import annotations
 import pytest
 
 from rules.engine import Engine, SourceFile
-from rules.models import Severity, Tier
-from rules.settings import FileSettings, Options
+from rules.settings import Options
+from tests.support.engine import flagged as flagged_by
+from tests.support.engine import rule_settings
 
 CODE = "STD201"
 
 
-def settings(options: Options | None = None, is_test: bool = False) -> FileSettings:
-    return FileSettings(
-        tier=Tier.PRODUCTION,
-        severities={CODE: Severity.ERROR},
-        options=options or Options(),
-        is_test=is_test,
-    )
-
-
 def flagged(text: str, options: Options | None = None, is_test: bool = False) -> list[str]:
     """The source text of every STD201 finding."""
-    analysis = Engine().check(SourceFile(text=text, settings=settings(options, is_test)))
-    assert not analysis.failures
-    lines = text.splitlines()
-    return [
-        lines[f.range.start.line][f.range.start.character : f.range.end.character]
-        for f in analysis.findings
-        if f.code == CODE
-    ]
+    return flagged_by(CODE, text, options, is_test)
 
 
 @pytest.mark.parametrize(
@@ -125,7 +110,9 @@ def test_len_limit_is_flagged() -> None:
 
 def test_fix_is_lazy_safe_and_titled() -> None:
     analysis = Engine().check(
-        SourceFile(text="def calculate_fee(a):\n    return a * 0.025\n", settings=settings())
+        SourceFile(
+            text="def calculate_fee(a):\n    return a * 0.025\n", settings=rule_settings(CODE)
+        )
     )
     (finding,) = analysis.findings
     assert finding.fix is not None
@@ -137,7 +124,7 @@ def test_fix_is_lazy_safe_and_titled() -> None:
 
 def test_member_ranges_are_absolute_and_in_code_points() -> None:
     source = "class A:\n    x = 'é'\n\n    def m(self):\n        return 'ü' + 'ö' * 42\n"
-    analysis = Engine().check(SourceFile(text=source, settings=settings()))
+    analysis = Engine().check(SourceFile(text=source, settings=rule_settings(CODE)))
     (finding,) = analysis.findings
     assert finding.range.start.line == 4
     assert source.splitlines()[4][finding.range.start.character :].startswith("42")

@@ -11,15 +11,11 @@ import pytest
 
 from rules.models import Finding, Position, Range
 from server.batch import PARALLEL_THRESHOLD
-from server.result_cache import (
-    CACHEDIR_TAG_NAME,
-    ENTRY_SUFFIX,
-    GITIGNORE_NAME,
-    NO_CACHE_VARIABLE,
-)
-from tests.integration.test_cli import EXIT_FINDINGS, PRODUCTION, run
+from server.result_cache import CACHEDIR_TAG_NAME, GITIGNORE_NAME, NO_CACHE_VARIABLE
+from tests.support.cli import CACHE_DIRECTORY, EXIT_FINDINGS, cache_entries, run
+from tests.support.paths import PRODUCTION_STANDARDS
+from tests.support.projects import write_files
 
-CACHE = ".standards-lsp-cache"
 APP = "import openai\n\n\ndef total(price):\n    return price * 1.19\n"
 FIXABLE = 'import subprocess\n\nsubprocess.run(["pip", "install", "httpx"], check=True)\n'
 TAMPERED_MESSAGE = "this finding comes from the cache"
@@ -32,27 +28,17 @@ def _cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _project(root: Path, files: dict[str, str]) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "standards.toml").write_text(PRODUCTION, encoding="utf-8")
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
-def _entries(directory: Path) -> list[Path]:
-    return sorted(directory.glob(f"*{ENTRY_SUFFIX}"))
+    return write_files(root, {"standards.toml": PRODUCTION_STANDARDS, **files})
 
 
 def test_a_second_run_reads_the_cache_and_prints_the_same(tmp_path: Path) -> None:
     project = _project(tmp_path, {"app.py": APP, "pkg/ok.py": "X = 1\n"})
     first = run("check", ".", cwd=project)
     assert first.returncode == EXIT_FINDINGS, first.stderr
-    entries = _entries(project / CACHE)
+    entries = cache_entries(project / CACHE_DIRECTORY)
     assert len(entries) == len(["app.py", "pkg/ok.py"])
-    assert (project / CACHE / GITIGNORE_NAME).is_file()
-    assert (project / CACHE / CACHEDIR_TAG_NAME).is_file()
+    assert (project / CACHE_DIRECTORY / GITIGNORE_NAME).is_file()
+    assert (project / CACHE_DIRECTORY / CACHEDIR_TAG_NAME).is_file()
     for output_format in ("text", "json", "sarif"):
         uncached = run("check", "--no-cache", "--format", output_format, ".", cwd=project)
         cached = run("check", "--format", output_format, ".", cwd=project)
@@ -71,7 +57,7 @@ def test_a_second_run_reads_the_cache_and_prints_the_same(tmp_path: Path) -> Non
 def test_a_broken_entry_is_checked_anew(tmp_path: Path) -> None:
     project = _project(tmp_path, {"app.py": APP})
     expected = run("check", ".", cwd=project).stdout
-    (entry,) = _entries(project / CACHE)
+    (entry,) = cache_entries(project / CACHE_DIRECTORY)
     entry.write_text('[{"code": "STD2', encoding="utf-8")
     assert run("check", ".", cwd=project).stdout == expected
 
@@ -79,7 +65,7 @@ def test_a_broken_entry_is_checked_anew(tmp_path: Path) -> None:
 def test_no_cache_writes_nothing(tmp_path: Path) -> None:
     project = _project(tmp_path, {"app.py": APP})
     assert run("check", "--no-cache", ".", cwd=project).returncode == EXIT_FINDINGS
-    assert not (project / CACHE).exists()
+    assert not (project / CACHE_DIRECTORY).exists()
 
 
 def test_the_environment_turns_the_cache_off(
@@ -88,7 +74,7 @@ def test_the_environment_turns_the_cache_off(
     project = _project(tmp_path, {"app.py": APP})
     monkeypatch.setenv(NO_CACHE_VARIABLE, "1")
     assert run("check", ".", cwd=project).returncode == EXIT_FINDINGS
-    assert not (project / CACHE).exists()
+    assert not (project / CACHE_DIRECTORY).exists()
 
 
 def test_cache_dir_puts_the_entries_elsewhere(tmp_path: Path) -> None:
@@ -97,15 +83,15 @@ def test_cache_dir_puts_the_entries_elsewhere(tmp_path: Path) -> None:
     first = run("check", "--cache-dir", str(elsewhere), ".", cwd=project)
     second = run("check", "--cache-dir", str(elsewhere), ".", cwd=project)
     assert first.stdout == second.stdout
-    assert not (project / CACHE).exists()
-    assert len(_entries(elsewhere)) == 1
+    assert not (project / CACHE_DIRECTORY).exists()
+    assert len(cache_entries(elsewhere)) == 1
     assert (elsewhere / CACHEDIR_TAG_NAME).is_file()
 
 
 def test_a_project_without_standards_toml_gets_no_cache(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(APP, encoding="utf-8")
     run("check", ".", cwd=tmp_path)
-    assert not (tmp_path / CACHE).exists()
+    assert not (tmp_path / CACHE_DIRECTORY).exists()
 
 
 def test_worker_processes_read_and_write_the_cache(tmp_path: Path) -> None:
@@ -113,7 +99,7 @@ def test_worker_processes_read_and_write_the_cache(tmp_path: Path) -> None:
     files = {f"module_{index}.py": f"def f():\n    return {index + 2}\n" for index in range(count)}
     project = _project(tmp_path, files)
     first = run("check", "--format", "json", ".", cwd=project)
-    assert len(_entries(project / CACHE)) == count
+    assert len(cache_entries(project / CACHE_DIRECTORY)) == count
     second = run("check", "--format", "json", ".", cwd=project)
     assert json.loads(second.stdout) == json.loads(first.stdout)
     assert json.loads(first.stdout)["summary"]["files"] == count + 1  # and standards.toml
@@ -136,10 +122,10 @@ def test_a_run_with_some_files_cached_reports_in_order(tmp_path: Path) -> None:
 
 
 def test_the_walk_skips_the_cache_directory(tmp_path: Path) -> None:
-    project = _project(tmp_path, {"app.py": "X = 1\n", f"{CACHE}/Stray-Name.py": APP})
+    project = _project(tmp_path, {"app.py": "X = 1\n", f"{CACHE_DIRECTORY}/Stray-Name.py": APP})
     result = run("check", "--format", "json", ".", cwd=project)
     paths = {finding["path"] for finding in json.loads(result.stdout)["findings"]}
-    assert not any(path.startswith(CACHE) for path in paths), paths
+    assert not any(path.startswith(CACHE_DIRECTORY) for path in paths), paths
 
 
 def test_fix_works_with_a_warm_cache(tmp_path: Path) -> None:

@@ -13,12 +13,13 @@ from rules.checks.project.shell import Fragment, find_commands
 from rules.checks.project.std402_non_uv_commands import NonUvDependencyCommand
 from rules.checks.project.std405_python_version import admits_older
 from rules.checks.project.std501_missing_standards_toml import MissingStandardsToml
-from rules.config import Overrides, ProjectConfig, parse_standards_toml, resolve_settings
+from rules.config import parse_standards_toml
 from rules.engine import Engine, SourceFile
-from rules.models import Position, Range, Tier
+from rules.models import Position
 from rules.registry import Registry, default_registry
 from rules.rule import FileRule, RefactorRequest, Rule, UnitRule
-from tests.unit.project_support import PROJECT_CODES
+from tests.support.engine import selected_settings
+from tests.support.projects import PROJECT_CODES
 
 REGISTRY = default_registry()
 PROJECT_RULES = [rule for rule in REGISTRY.rules if rule.code in PROJECT_CODES]
@@ -32,30 +33,6 @@ def test_every_project_code_is_registered_once() -> None:
 def test_a_rule_of_both_kinds_gets_both_passes(rule_class: type[Rule]) -> None:
     rule = REGISTRY.get(rule_class.code)
     assert rule in REGISTRY.unit_rules and rule in REGISTRY.file_rules
-
-
-def _settings(code: str):
-    project = ProjectConfig(root="/nowhere", tier=Tier.PRODUCTION)
-    return resolve_settings(project, None, Overrides(select=(code,)))
-
-
-def test_std301_reports_the_import_and_the_dependency_through_one_engine() -> None:
-    engine = Engine(Registry([DirectFastApi()]))
-    settings = _settings("STD301")
-    python = engine.check(
-        SourceFile(text="import fastapi\n", settings=settings, path="/nowhere/app.py")
-    )
-    toml = engine.check(
-        SourceFile(
-            text='[project]\nname = "a"\ndependencies = [\n  "FastAPI[all]>=0.1",\n]\n',
-            settings=settings,
-            path="/nowhere/pyproject.toml",
-        )
-    )
-    assert [finding.code for finding in python.findings] == ["STD301"]
-    assert [finding.range for finding in toml.findings] == [
-        Range(start=Position(line=3, character=2), end=Position(line=3, character=21))
-    ]
 
 
 # Which project-shape rules look at a file, by its path relative to the project root.
@@ -176,7 +153,9 @@ SUBPROCESS_CASES = [
 def test_subprocess_calls_are_flagged_with_a_literal_fix(source: str, replacement: str) -> None:
     engine = Engine(Registry([NonUvDependencyCommand()]))
     analysis = engine.check(
-        SourceFile(text=f"import os\n{source}", settings=_settings("STD402"), path="/x/run.py")
+        SourceFile(
+            text=f"import os\n{source}", settings=selected_settings("STD402"), path="/x/run.py"
+        )
     )
     (finding,) = analysis.findings
     assert finding.range.start.line == 1
@@ -187,7 +166,9 @@ def test_subprocess_calls_are_flagged_with_a_literal_fix(source: str, replacemen
 def test_subprocess_with_computed_arguments_is_left_alone() -> None:
     engine = Engine(Registry([NonUvDependencyCommand()]))
     text = 'import subprocess\nsubprocess.run(["pip", "install", name])\nsubprocess.run(cmd)\n'
-    analysis = engine.check(SourceFile(text=text, settings=_settings("STD402"), path="/x/a.py"))
+    analysis = engine.check(
+        SourceFile(text=text, settings=selected_settings("STD402"), path="/x/a.py")
+    )
     assert analysis.findings == []
 
 
@@ -260,7 +241,7 @@ def test_std501_offers_one_action_per_ruleset(tmp_path: Path) -> None:
     pyproject = tmp_path / "pyproject.toml"
     text = '[project]\nname = "a"\n'
     pyproject.write_text(text, encoding="utf-8")
-    settings = _settings("STD501")
+    settings = selected_settings("STD501")
     (finding,) = (
         Engine(Registry([rule]))
         .check(SourceFile(text=text, settings=settings, path=str(pyproject)))
@@ -284,7 +265,7 @@ def test_std501_offers_one_action_per_ruleset(tmp_path: Path) -> None:
 
 def test_std601_rename_operation() -> None:
     engine = Engine()
-    settings = _settings("STD601")
+    settings = selected_settings("STD601")
     (finding,) = engine.check(
         SourceFile(text="", settings=settings, path="/p/src/pkg/HttpClient.py")
     ).findings
@@ -301,5 +282,7 @@ def test_unit_rules_of_both_kinds_still_only_see_python(tmp_path: Path) -> None:
     assert isinstance(REGISTRY.get("STD402"), UnitRule)
     engine = Engine(Registry([NonUvDependencyCommand()]))
     text = "pip install x\n"  # not Python: must not be parsed as such
-    analysis = engine.check(SourceFile(text=text, settings=_settings("STD402"), path="a.sh"))
+    analysis = engine.check(
+        SourceFile(text=text, settings=selected_settings("STD402"), path="a.sh")
+    )
     assert [finding.code for finding in analysis.findings] == ["STD402"]

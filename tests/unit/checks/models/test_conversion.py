@@ -14,7 +14,7 @@ from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
 from rules.models import Position, Range, Safety
 from rules.rule import RefactorRequest
-from tests.unit.dict_model_support import findings, fix_all, fix_first, settings
+from tests.support.models import findings, fix_all, fix_first, settings
 
 
 def test_the_standards_own_example() -> None:

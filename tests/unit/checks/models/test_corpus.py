@@ -17,8 +17,8 @@ from types import ModuleType
 import pytest
 
 from rules.engine import Engine
+from tests.support.paths import REPOSITORY
 
-ROOT = Path(__file__).resolve().parents[2]
 CANDIDATE = re.compile(r"""return \{\s*["']|: (?:dict|Dict|Mapping|MutableMapping)\b""")
 OTHERS_STRIDE = 40
 MAX_FILES = 150
@@ -26,7 +26,7 @@ MAX_FILES = 150
 
 def _bench() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
-        "corpus_pydantic", ROOT / "bench" / "corpus_pydantic.py"
+        "corpus_pydantic", REPOSITORY / "bench" / "corpus_pydantic.py"
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rules.models import Safety
-from tests.unit.dict_model_support import findings
+from tests.support.models import findings
 
 USES = """\
     a = d["id"]
