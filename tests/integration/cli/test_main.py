@@ -127,7 +127,9 @@ def test_rule_pages_are_generated_from_the_registry() -> None:
 
     for rule in default_registry().rules:
         page = REPOSITORY / "docs" / "rules" / f"{rule.code}.md"
-        assert page.read_text(encoding="utf-8") == render_rule(rule), f"{page} is stale"
+        assert page.read_text(encoding="utf-8") == render_rule(rule), (
+            f"{page} is stale: run `uv run python -m rules.docs` (or `make docs`)"
+        )
 
 
 def test_fix_diff_and_fix_in_place(tmp_path: Path) -> None:
