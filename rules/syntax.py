@@ -84,3 +84,64 @@ def walk_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
                 elif isinstance(value, node_type):
                     append(value)
     return nodes
+
+
+# The scope model: the nodes that define a function (its parameters are its own names), the
+# definitions that open a named scope, and every node that opens a scope of its own.
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+DEFINITION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+COMPREHENSION_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+SCOPE_NODES = (*FUNCTION_NODES, ast.ClassDef, *COMPREHENSION_NODES)
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """`a.b.c` for a name or an attribute chain on a name, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def function_arguments(arguments: ast.arguments) -> list[ast.arg]:
+    """Every parameter of a signature: positional-only, ordinary, keyword-only, then `*args`
+    and `**kwargs` where present."""
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
+    return every
+
+
+def named_arguments(arguments: ast.arguments) -> list[ast.arg]:
+    """The parameters a caller can pass by name or position (no `*args` / `**kwargs`)."""
+    return [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+
+
+def parent_map(roots: list[ast.AST]) -> dict[ast.AST, ast.AST]:
+    """Each node under `roots` mapped to its parent (the roots themselves are not keys)."""
+    parents: dict[ast.AST, ast.AST] = {}
+    for root in roots:
+        for node in ast.walk(root):
+            for child in child_nodes(node):
+                parents[child] = node
+    return parents
+
+
+def name_chain(node: ast.AST) -> str:
+    """The names of an attribute chain, calls looked through: `a.b.c` for `a.b(x).c`; where the
+    chain starts at something else, its named tail (`y` for `x[0].y`); "" when there is none.
+    Looser than `dotted_name`: for reading what a call or an attribute is called, not resolving it."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Name):
+            parts.append(node.id)
+            return ".".join(reversed(parts))
+        elif isinstance(node, ast.Call):
+            node = node.func
+        else:
+            return ".".join(reversed(parts))

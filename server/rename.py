@@ -17,7 +17,7 @@ from server.documents import lsp_lines
 from server.rendering import client_range, server_position
 
 if TYPE_CHECKING:
-    from server.app import StandardsServer
+    from server.language_server import StandardsServer
 
 # LSP 3.17: a request that is valid but could not be carried out.
 REQUEST_FAILED = -32803

@@ -15,8 +15,9 @@ from pathlib import Path
 from rules.config import ConfigProblem, ConfigResolver, Overrides
 from rules.docs import render_rule, render_rule_table, severity_letters
 from rules.engine import Engine
+from rules.fixer import ProjectTexts
 from rules.models import Tier
-from server.batch import Batch, BatchReport
+from server.batch import Batch, BatchReport, display_path
 from server.cli.report import render_json, render_sarif, render_text
 from server.result_cache import NO_CACHE_VARIABLE, CacheOptions, disabled_by_environment
 
@@ -179,31 +180,54 @@ def run_check(arguments: argparse.Namespace) -> int:
 
 
 def run_fix(arguments: argparse.Namespace) -> int:
-    """`standards-lsp fix`."""
+    """`standards-lsp fix`: every file's fixes, one at a time; a whole-project fix (an unsafe
+    model conversion) also edits other files, each conversion printed with the files it
+    touched. Every changed file is written (or, with `--diff`, shown) once, at the end."""
     batch = Batch(ConfigResolver(_overrides(arguments)), cache=_cache_options(arguments))
-    fixed_files = 0
+    project = ProjectTexts()
     fixed_findings = 0
     for path in batch.files(arguments.paths):
-        result = batch.fix_file(path, unsafe=arguments.unsafe)
-        if result is None or not result[1].changed:
+        result = batch.fix_file(path, unsafe=arguments.unsafe, project=project)
+        if result is None:
             continue
         before, outcome = result
-        fixed_files += 1
+        shown = display_path(path, batch.base)
+        for refused in outcome.refused:
+            print(
+                f"{shown}:{refused.line + 1}: {refused.code} not converted: {refused.reason}",
+                file=sys.stderr,
+            )
+        if not outcome.changed:
+            continue
         fixed_findings += len(outcome.applied)
+        project.write(str(path.absolute()), before, outcome.text)
+        for applied in outcome.applied:
+            if applied.other_files:
+                others = ", ".join(
+                    display_path(Path(other), batch.base) for other in applied.other_files
+                )
+                print(
+                    f"{shown}:{applied.line + 1}: {applied.title} (also {others})", file=sys.stderr
+                )
+    changed = {
+        path: text for path, text in project.changed.items() if text != project.original[path]
+    }
+    for path_text, text in sorted(changed.items()):
+        path = Path(path_text)
         if arguments.diff:
-            shown = path.as_posix()
+            shown = display_path(path, batch.base)
             sys.stdout.writelines(
                 difflib.unified_diff(
-                    before.splitlines(keepends=True),
-                    outcome.text.splitlines(keepends=True),
+                    project.original[path_text].splitlines(keepends=True),
+                    text.splitlines(keepends=True),
                     fromfile=f"a/{shown}",
                     tofile=f"b/{shown}",
                 )
             )
         else:
-            path.write_text(outcome.text, encoding="utf-8")
+            path.write_text(text, encoding="utf-8")
     verb = "Would fix" if arguments.diff else "Fixed"
-    print(f"{verb} {fixed_findings} findings in {fixed_files} files.", file=sys.stderr)
+    print(f"{verb} {fixed_findings} findings in {len(changed)} files.", file=sys.stderr)
     remaining = batch.check(arguments.paths) if not arguments.diff else None
     if remaining is not None and remaining.findings:
         print(f"{len(remaining.findings)} findings remain.", file=sys.stderr)

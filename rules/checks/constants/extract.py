@@ -31,10 +31,10 @@ from rules.checks.constants.literals import (
     literal_range,
 )
 from rules.checks.constants.naming import extract_title, unique_name
-from rules.checks.constants.scope_names import SCOPES, module_names, names_bound_in_scope
+from rules.checks.constants.scope_names import module_names, names_bound_in_scope
 from rules.models import Fix, Position, Range, Safety, TextEdit
 from rules.source import byte_to_char_column, strip_line_break
-from rules.syntax import first_lineno
+from rules.syntax import DEFINITION_NODES, SCOPE_NODES, first_lineno
 
 # Words too generic for two constants sharing one of them to mean the same thing.
 _GENERIC_WORDS = frozenset(
@@ -64,7 +64,6 @@ _GENERIC_WORDS = frozenset(
     }
 )
 MIN_BLANK_LINES_BEFORE_DEFINITION = 2
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 GET_OFFSET = 2
 
 
@@ -87,7 +86,7 @@ class ExtractionPlan(BaseModel):
 
 def enclosing_scopes(literal: Literal) -> list[ast.AST]:
     """The function, lambda, class and comprehension scopes around a literal, innermost last."""
-    return [parent for parent, _ in literal.parents if isinstance(parent, SCOPES)]
+    return [parent for parent, _ in literal.parents if isinstance(parent, SCOPE_NODES)]
 
 
 def is_shadowed(literal: Literal, name: str) -> bool:
@@ -517,7 +516,7 @@ def _insertion(
     before = newline if index > 0 and not joins_constants else ""
     after = ""
     if following is not None and not joins_constants:
-        wanted = MIN_BLANK_LINES_BEFORE_DEFINITION if isinstance(following, _DEFINITIONS) else 1
+        wanted = MIN_BLANK_LINES_BEFORE_DEFINITION if isinstance(following, DEFINITION_NODES) else 1
         after = newline * max(wanted - _blank_lines_from(module.lines, line), 0)
     if line >= len(module.lines) or (
         line > 0 and not module.lines[line - 1].endswith(("\n", "\r"))

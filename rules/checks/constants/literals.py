@@ -17,7 +17,7 @@ from typing import Any
 from rules.models import Position, Range
 from rules.settings import Options
 from rules.source import byte_to_char_column, split_lines
-from rules.syntax import node_fields
+from rules.syntax import name_chain, node_fields
 
 UPPER_NAME = re.compile(r"_*[A-Z][A-Z0-9_]*")
 DUNDER = re.compile(r"__\w+__")
@@ -228,25 +228,9 @@ def is_endpoint(value: str) -> bool:
     return not host.startswith(_PLACEHOLDERS)
 
 
-def dotted_name(node: ast.AST) -> str:
-    """`a.b.c` for a name or attribute chain (calls looked through), else ""."""
-    parts: list[str] = []
-    while True:
-        if isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        elif isinstance(node, ast.Name):
-            parts.append(node.id)
-            return ".".join(reversed(parts))
-        elif isinstance(node, ast.Call):
-            node = node.func
-        else:
-            return ".".join(reversed(parts))
-
-
 def last_name(node: ast.AST) -> str:
     """The last component of a dotted name (`b` of `a.b`)."""
-    return dotted_name(node).rpartition(".")[2]
+    return name_chain(node).rpartition(".")[2]
 
 
 def is_enum_class(bases: Sequence[str]) -> bool:
@@ -375,7 +359,7 @@ def _lambda(walker: _Walker, node: ast.Lambda, scope: Scope) -> None:
 
 
 def _class(walker: _Walker, node: ast.ClassDef, scope: Scope) -> None:
-    bases = [dotted_name(base) for base in node.bases]
+    bases = [name_chain(base) for base in node.bases]
     body_scope = Scope(class_body=True, class_name=node.name, enum=is_enum_class(bases))
     walker.within(node, [(DECORATOR_LIST, scope), ("bases", scope), (KEYWORDS, scope)])
     walker.parents.append((node, BODY))
@@ -480,7 +464,7 @@ def _is_logger(func: ast.expr) -> bool:
 
 def _compare(walker: _Walker, node: ast.Compare, scope: Scope) -> None:
     operands = [node.left, *node.comparators]
-    if any("version" in dotted_name(operand).lower() for operand in operands):
+    if any("version" in name_chain(operand).lower() for operand in operands):
         walker.generic(node, scope.but(deep="version comparison"))
         return
     walker.generic(node, scope)
@@ -613,7 +597,7 @@ def _length_pair_check(literal: Literal, value: float) -> str | None:
         return None
     operands = [parent.left, *parent.comparators]
     is_length = any(
-        isinstance(operand, ast.Call) and dotted_name(operand.func) == "len" for operand in operands
+        isinstance(operand, ast.Call) and name_chain(operand.func) == "len" for operand in operands
     )
     return "pair check" if is_length else None
 

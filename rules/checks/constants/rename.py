@@ -20,9 +20,8 @@ from rules.checks.constants.literals import UPPER_NAME
 from rules.checks.constants.scope_names import module_names, names_bound_in_scope
 from rules.models import Position, Range, TextEdit
 from rules.source import byte_to_char_column, split_lines
+from rules.syntax import COMPREHENSION_NODES, FUNCTION_NODES, parent_map
 
-_FUNCTION_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _BUILTIN_NAMES = frozenset(dir(builtins))
 NAME_OFFSET = 2
 
@@ -41,10 +40,7 @@ class _Module:
             raise RenameError(f"the file does not parse: {error}") from error
         self.text = text
         self.lines = split_lines(text)
-        self.parents: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(self.tree):
-            for child in ast.iter_child_nodes(node):
-                self.parents[child] = node
+        self.parents = parent_map([self.tree])
         self.constants = _module_constants(self.tree)
 
     def range_of(self, node: ast.AST) -> Range:
@@ -149,7 +145,7 @@ def _holds_in_scope(scope: ast.AST, child: ast.AST) -> bool:
         return any(child is statement for statement in scope.body)
     if isinstance(scope, ast.Lambda):
         return child is scope.body
-    if isinstance(scope, _COMPREHENSIONS):
+    if isinstance(scope, COMPREHENSION_NODES):
         return not (scope.generators and child is scope.generators[0])
     if isinstance(scope, ast.comprehension):
         return False
@@ -167,7 +163,7 @@ def _declared(scope: ast.AST, kind: type[ast.Global] | type[ast.Nonlocal]) -> se
         node = stack.pop()
         if isinstance(node, kind):
             declared.update(node.names)
-        if not isinstance(node, (*_FUNCTION_SCOPES, ast.ClassDef)):
+        if not isinstance(node, (*FUNCTION_NODES, ast.ClassDef)):
             stack.extend(ast.iter_child_nodes(node))
     return declared
 
@@ -198,7 +194,7 @@ def _module_constants(tree: ast.Module) -> set[str]:
     stack: list[ast.AST] = list(tree.body)
     while stack:
         node = stack.pop()
-        if isinstance(node, (*_FUNCTION_SCOPES, ast.ClassDef, *_COMPREHENSIONS)):
+        if isinstance(node, (*FUNCTION_NODES, ast.ClassDef, *COMPREHENSION_NODES)):
             continue
         if (
             isinstance(node, ast.Name)

@@ -7,17 +7,7 @@ from __future__ import annotations
 
 import ast
 
-# The nodes that open a scope of their own.
-SCOPES = (
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-    ast.Lambda,
-    ast.ClassDef,
-    ast.ListComp,
-    ast.SetComp,
-    ast.DictComp,
-    ast.GeneratorExp,
-)
+from rules.syntax import SCOPE_NODES
 
 
 def module_names(tree: ast.Module) -> set[str]:
@@ -79,7 +69,7 @@ def names_bound_in_scope(scope: ast.AST) -> set[str]:
             )  # walrus binds in the enclosing function, even from a comprehension
         names = [] if isinstance(node, ast.Name | ast.Global | ast.Nonlocal) else _names_of(node)
         bound.update(names)
-        if isinstance(node, SCOPES):
+        if isinstance(node, SCOPE_NODES):
             continue  # a nested scope's own bindings are its own (its name is counted above)
         stack.extend(ast.iter_child_nodes(node))
     return bound

@@ -17,7 +17,14 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rules.syntax import child_nodes
+from rules.syntax import (
+    DEFINITION_NODES,
+    FUNCTION_NODES,
+    child_nodes,
+    dotted_name,
+    function_arguments,
+    parent_map,
+)
 
 # Annotations that mean "a dict of anything": bare, or keyed by str with `Any` values.
 BARE_DICT_TYPES = frozenset({"dict", "Dict", "typing.Dict"})
@@ -46,7 +53,7 @@ class TargetKind(StrEnum):
     RETURN = "return"
 
 
-_SCOPES = frozenset({ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef})
+_SCOPES = frozenset(DEFINITION_NODES)
 # The fields of a statement (or an `except` / `case` clause) that hold statements.
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 # Methods whose signature is fixed by a protocol or a base class: their dicts are the contract.
@@ -164,7 +171,7 @@ CONSTRUCTOR_TYPES = {
 NONE_TYPE = "None"
 ANY_TYPE = "Any"
 type Scope = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
-SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+SCOPES = (*FUNCTION_NODES, ast.ClassDef)
 STR = "str"
 INT = "int"
 FLOAT = "float"
@@ -231,16 +238,6 @@ class ReturnShape(BaseModel):
         """Keys some return leaves out."""
         present = [{constant_key(key) for key in display.keys} for display in self.displays]
         return {key for key in self.keys if any(key not in keys for keys in present)}
-
-
-def dotted_name(node: ast.expr) -> str | None:
-    """`a.b.c` for a name or attribute chain, else None."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = dotted_name(node.value)
-        return None if base is None else f"{base}.{node.attr}"
-    return None
 
 
 def constant_key(node: ast.expr | None) -> str | None:
@@ -327,11 +324,7 @@ def own_nodes(function: FunctionNode) -> list[ast.AST]:
 
 def parents_of(function: FunctionNode) -> dict[ast.AST, ast.AST]:
     """Each node of the function's body (nested scopes included) mapped to its parent."""
-    parents: dict[ast.AST, ast.AST] = {}
-    for statement in function.body:
-        for node in ast.walk(statement):
-            for child in child_nodes(node):
-                parents[child] = node
+    parents = parent_map(list(function.body))
     return parents
 
 
@@ -339,10 +332,7 @@ def _shadows(scope: ast.AST, name: str) -> bool:
     """Whether a nested function or lambda takes a parameter called `name`."""
     if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
         return False
-    arguments = scope.args
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    every += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
-    return any(arg.arg == name for arg in every)
+    return any(arg.arg == name for arg in function_arguments(scope.args))
 
 
 def analyse_parameter(function: FunctionNode, argument: ast.arg) -> ParameterShape | None:
@@ -482,19 +472,6 @@ def _blockers(
     """Why the parameter cannot be converted mechanically, if it cannot."""
     blockers: list[str] = []
     for key in dict.fromkeys(access.key for access in accesses):
-        kinds = {access.kind for access in accesses if access.key == key}
-        defaults = {
-            ast.dump(access.default)
-            for access in accesses
-            if access.key == key and access.default is not None
-        }
-        if AccessKind.CONTAINS in kinds and AccessKind.GET not in kinds:
-            blockers.append(
-                f'`"{key}" in {name}` tests for a key that is never read as optional '
-                f'(`{name}.get("{key}")`), so it has no `is not None` equivalent'
-            )
-        if len(defaults) > 1:
-            blockers.append(f'`{name}.get("{key}", ...)` is read with different defaults')
         if any(not is_literal(access.default) for access in accesses if access.default):
             blockers.append(f'the default of `{name}.get("{key}", ...)` is not a literal')
     default = default_of(function, argument)
@@ -683,11 +660,7 @@ def _direct_scopes(statement: ast.stmt) -> list[ast.AST]:
 def uncalled_references(statements: list[ast.stmt]) -> set[str]:
     """Names this code refers to without calling them: functions handed to someone else (a
     callback, a registry), who will call them with whatever they call them with."""
-    parents: dict[ast.AST, ast.AST] = {}
-    for statement in statements:
-        for node in ast.walk(statement):
-            for child in child_nodes(node):
-                parents[child] = node
+    parents = parent_map(list(statements))
     return {
         node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
         for node in parents
@@ -700,11 +673,7 @@ def dict_uses(statements: list[ast.stmt]) -> set[str]:
     discarding the result, reading a constant key of it, or binding it to a local name that is
     only read with constant keys. A function referred to without a call (a callback) counts too:
     its result goes where we cannot see."""
-    parents: dict[ast.AST, ast.AST] = {}
-    for statement in statements:
-        for node in ast.walk(statement):
-            for child in child_nodes(node):
-                parents[child] = node
+    parents = parent_map(list(statements))
     used: set[str] = set()
     for node in parents:
         if isinstance(node, ast.Call):

@@ -38,7 +38,7 @@ from rules.rule import (
     UnitContext,
 )
 from rules.source import lines_between, split_lines
-from rules.syntax import first_lineno
+from rules.syntax import DEFINITION_NODES, first_lineno, named_arguments
 
 STUB_SUFFIX = ".pyi"
 REWRITE_KIND = "refactor.rewrite"
@@ -50,7 +50,7 @@ LINENO_OFFSET = 2
 SHARED_NAMES_KEY = "mentioned-names"
 # ... and the functions both look at.
 SHARED_FUNCTIONS_KEY = "checked-functions"
-_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_DEFINITIONS = frozenset(DEFINITION_NODES)
 # Lines below a selection that may still belong to the signature it is on.
 SIGNATURE_LOOKAHEAD_LINES = 10
 _DICT_SIGNATURE_HINT = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping)\b")
@@ -90,8 +90,7 @@ def parameter_candidates(function: FunctionNode) -> Iterator[Candidate]:
     """The function's dict parameters whose keys are known."""
     if not has_transparent_decorators(function):
         return  # a registering decorator: the registry calls it with dicts
-    arguments = function.args
-    for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+    for argument in named_arguments(function.args):
         shape: ParameterShape | None = analyse_parameter(function, argument)
         if shape is not None:
             yield Candidate(
@@ -314,7 +313,7 @@ class ConvertsToModel(ModuleRule):
 
     def build_fix(self, request: FixRequest) -> Fix | None:
         data = {**request.finding.data, "line": request.finding.range.start.line}
-        return _conversion(request.text, data)
+        return _conversion(request, data)
 
     def offer_refactorings(self, request: RefactorRequest) -> list[RefactorOffer]:
         first_line, last_line = request.range.start.line, request.range.end.line
@@ -358,7 +357,7 @@ class ConvertsToModel(ModuleRule):
         ]
 
     def build_refactoring(self, request: RefactorRequest, offer: RefactorOffer) -> Fix | None:
-        return _conversion(request.text, offer.data)
+        return _conversion(request, offer.data)
 
 
 def _statements_near(request: RefactorRequest) -> list[ast.stmt]:
@@ -376,9 +375,19 @@ def _statements_near(request: RefactorRequest) -> list[ast.stmt]:
     return body
 
 
-def _conversion(text: str, data: dict[str, str | int | float | bool | None]) -> Fix | None:
+def _conversion(
+    request: FixRequest | RefactorRequest, data: dict[str, str | int | float | bool | None]
+) -> Fix | None:
     """The rewrite, imported on first use: libcst is only needed when a fix is built."""
-    from rules.checks.models.conversion import conversion_fix, target_of
+    from rules.checks.models.conversion import Workspace, conversion_fix, target_of
 
     target = target_of(data)
-    return conversion_fix(text, target) if target is not None else None
+    if target is None:
+        return None
+    workspace = Workspace(
+        text=request.text,
+        path=request.path,
+        project_root=request.project_root,
+        open_texts=request.open_texts,
+    )
+    return conversion_fix(workspace, target)
