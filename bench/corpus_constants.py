@@ -2,7 +2,7 @@
 
 Prints the findings per rule, the time taken, and (with `--sample N`) N findings per rule picked
 deterministically for hand inspection, with their line of code. With `--fix N` it also applies the
-fix of up to N findings per rule and file and verifies each rewrite (see tests/unit/test_constants_corpus.py).
+fix of up to N findings per rule and file and verifies each rewrite (see tests/unit/checks/constants/test_corpus.py).
 
     uv run python bench/corpus_constants.py --sample 40
 """

@@ -11,19 +11,20 @@ import pytest
 from lsprotocol import types
 
 from rules.config import parse_standards_toml
-from tests.integration.conftest import (
+from tests.support.lsp import (
     RecordingClient,
     diagnostics_for,
     initialize,
     open_document,
 )
-from tests.unit.project_support import (
+from tests.support.projects import (
+    FIXTURE_NAMES,
     PROJECT_CODES,
     copy_fixture,
+    expected_findings,
     record_key,
     sort_records,
 )
-from tests.unit.test_project_fixtures import FIXTURE_NAMES, expected_findings
 
 WORKSPACE_ON = {"workspaceDiagnostics": True}
 SCAN_PROGRESS_ID = "workspace-scan"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from tests.integration.conftest import (
+from tests.support.lsp import (
     RecordingClient,
     apply_action,
     apply_text_edits,

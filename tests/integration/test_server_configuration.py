@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from tests.integration.conftest import (
+from tests.support.lsp import (
     RecordingClient,
     capabilities,
     codes,

@@ -10,7 +10,7 @@ from lsprotocol import types
 
 pytest.importorskip("server.app", reason="the language server is not in this tree yet")
 
-from tests.integration.conftest import (
+from tests.support.lsp import (
     RecordingClient,
     apply_action,
     apply_text_edits,

@@ -7,7 +7,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from rules.docs import rule_url
-from tests.integration.conftest import (
+from tests.support.lsp import (
     RecordingClient,
     change_document,
     codes,

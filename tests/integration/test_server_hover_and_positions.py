@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from tests.integration.conftest import (
+from tests.support.lsp import (
     RecordingClient,
     change_document,
     codes,

@@ -8,7 +8,7 @@ from pathlib import Path
 from rules.models import Finding, Position, Range
 from server.configuration import parse_editor_settings
 from server.result_cache import ENTRY_SUFFIX
-from tests.integration.conftest import (
+from tests.support.lsp import (
     RecordingClient,
     diagnostics_for,
     eventually,

@@ -8,7 +8,6 @@ as incremental UTF-16 edits in bursts (so stale analyses are dropped along the w
 from __future__ import annotations
 
 import itertools
-import sysconfig
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -21,15 +20,15 @@ from rules.models import Position, Range
 from rules.source import split_lines
 from server.documents import PositionCodec
 from server.rendering import client_range
-from tests.integration.conftest import (
+from tests.support.lsp import (
     RecordingClient,
     change_document,
     diagnostics_for,
     initialize,
     open_document,
 )
+from tests.support.paths import STDLIB
 
-STDLIB = Path(sysconfig.get_paths()["stdlib"])
 FILES = ("textwrap.py", "shlex.py", "calendar.py")
 TEST_RULE_PREFIX = "STD99"  # the test-only rules run in the server only
 PIECES = st.sampled_from(

@@ -11,8 +11,8 @@ from typing import Any
 from lsprotocol import types
 
 from rules.models import Finding, Position, Range
-from server.result_cache import ENTRY_SUFFIX
-from tests.integration.conftest import (
+from tests.support.cli import CACHE_DIRECTORY, cache_entries
+from tests.support.lsp import (
     RecordingClient,
     apply_action,
     change_document,
@@ -28,7 +28,6 @@ from tests.integration.conftest import (
 
 SOURCE = "import openai\n\n\ndef main():\n    print(legacy)\n    print(2)\n"
 EXPECTED_CODES = ["STD302", "STD990", "STD991", "STD990", "STD201"]
-CACHE = ".standards-lsp-cache"
 PLANTED_MESSAGE = "planted in the cache"
 REOPENED = 7  # the version of the reopened document (any other than the first open's)
 
@@ -55,7 +54,7 @@ async def _entry_written(project: Path) -> Path:
     """The one cache entry of the project, once the server has written it."""
 
     def probe() -> Path | None:
-        entries = sorted((project / CACHE).glob(f"*{ENTRY_SUFFIX}"))
+        entries = cache_entries(project / CACHE_DIRECTORY)
         return entries[0] if len(entries) == 1 else None
 
     return await eventually(probe)
@@ -184,7 +183,9 @@ async def test_saving_writes_the_saved_version_to_the_cache(
         types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     saved = await diagnostics_for(client, uri, 2)
-    await eventually(lambda: True if len(list((project / CACHE).glob("*.json"))) == 2 else None)
+    await eventually(
+        lambda: True if len(list((project / CACHE_DIRECTORY).glob("*.json"))) == 2 else None
+    )
     _close(client, uri)
     open_document(client, path, edited, version=REOPENED)
     assert _comparable(await diagnostics_for(client, uri, REOPENED)) == _comparable(saved)

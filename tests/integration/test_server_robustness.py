@@ -10,7 +10,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 
-from tests.integration.conftest import (
+from tests.support.lsp import (
     RecordingClient,
     change_document,
     codes,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from tests.integration import conftest as lsp
-from tests.integration.conftest import RecordingClient
+from tests.support import lsp
+from tests.support.lsp import RecordingClient
 
 SOURCE = (
     "def process_user(user: dict) -> dict:\n"

@@ -9,7 +9,7 @@ from rules.models import Finding, Severity, TierSeverities
 from rules.registry import Registry, default_registry
 from rules.rule import UnitContext, UnitRule
 from rules.settings import FileSettings
-from tests.conftest import settings_for
+from tests.support.engine import settings_for
 
 ENGINE = Engine()
 

@@ -12,7 +12,8 @@ from rules.engine import Engine, SourceFile, UnitCache
 from rules.parsing import Unit
 from rules.source import split_lines
 from rules.splitter import SplitMemo, split_module
-from tests.conftest import STDLIB, settings_for
+from tests.support.engine import settings_for
+from tests.support.paths import STDLIB
 
 ENGINE = Engine()
 PATH = "/project/m.py"

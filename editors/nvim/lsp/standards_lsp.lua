@@ -36,7 +36,12 @@ return {
     local server = venv_server(root, buffer_dir) or executable
     return vim.lsp.rpc.start({ server, "serve" }, dispatchers, { cwd = root })
   end,
-  filetypes = { "python", "toml", "requirements", "dockerfile", "yaml", "sh", "bash", "make" },
+  -- Every file the server checks (tests/unit/test_editor_coverage.py keeps this complete);
+  -- ftdetect/standards_lsp.lua names the ones Neovim does not detect by itself.
+  filetypes = {
+    "python", "toml", "requirements", "dockerfile", "yaml", "sh", "bash", "make",
+    "json", "dosini", "cfg", "python_version",
+  },
   root_markers = root_markers,
   -- The server reads the `standardsLsp` section (workspace/configuration and
   -- workspace/didChangeConfiguration); before_init sends the same table as initializationOptions.

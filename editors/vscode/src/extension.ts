@@ -13,23 +13,52 @@ const CLIENT_NAME = 'Standards LSP';
 const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('standards');
 const OPEN_SETTING = 'Open Setting';
 
-/** Python sources, plus every file the server diagnoses for the project's shape. */
+/**
+ * Python sources (by language, below), plus every file the server diagnoses for the project's
+ * shape: the file rules' patterns and the watched configuration files.
+ * tests/unit/test_editor_coverage.py fails when a pattern of the server is missing here.
+ */
 const FILE_PATTERNS = [
+  // configuration (STD405, STD5xx) and dependency tables (STD301-302, STD403-406)
   '**/pyproject.toml',
   '**/standards.toml',
+  '**/.python-version',
+  // files of the other package managers (STD401)
   '**/requirements*.txt',
   '**/Pipfile',
   '**/Pipfile.lock',
   '**/poetry.lock',
   '**/environment.yml',
+  '**/environment.yaml',
+  // configuration of other type checkers, linters and formatters (STD303)
+  '**/mypy.ini',
+  '**/.mypy.ini',
+  '**/pyrightconfig.json',
+  '**/.flake8',
+  '**/.pylintrc',
+  '**/pylintrc',
+  '**/.isort.cfg',
+  '**/setup.cfg',
+  '**/tox.ini',
+  // files that run dependency commands (STD402)
   '**/Dockerfile',
   '**/Dockerfile.*',
+  '**/*.Dockerfile',
   '**/*.dockerfile',
+  '**/Containerfile',
   '**/.github/workflows/*.yml',
   '**/.github/workflows/*.yaml',
   '**/*.sh',
+  '**/*.bash',
   '**/Makefile',
-  '**/.python-version',
+  '**/makefile',
+  '**/GNUmakefile',
+  '**/*.mk',
+  // AWS Lambda templates that wire handlers to HTTP events (STD304)
+  '**/template.yaml',
+  '**/template.yml',
+  '**/serverless.yml',
+  '**/serverless.yaml',
 ];
 
 export const DOCUMENT_SELECTOR: DocumentSelector = [

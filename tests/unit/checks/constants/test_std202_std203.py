@@ -1,0 +1,176 @@
+"""STD202 (hard-coded URL) and STD203 (repeated literal): detection and exemptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.engine import Engine, SourceFile
+from rules.settings import Options
+from tests.support.engine import flagged, rule_settings
+from tests.support.paths import STDLIB
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            'def f():\n    return get("https://api.example.com/v1/users")\n',
+            ['"https://api.example.com/v1/users"'],
+        ),
+        (
+            'def f():\n    return "http://localhost:8000/health"\n',
+            ['"http://localhost:8000/health"'],
+        ),
+        ('def f():\n    return "ws://events.example.com"\n', ['"ws://events.example.com"']),
+        ('def f():\n    return "gs://bucket/key"\n', ['"gs://bucket/key"']),
+        ('def f():\n    return "s3://bucket/key"\n', ['"s3://bucket/key"']),
+        ('def f():\n    return "/v1/orders"\n', ['"/v1/orders"']),
+        ('def f():\n    return "/api/orders"\n', ['"/api/orders"']),
+        (
+            'def f(i):\n    return f"https://x.example.com/u/{i}"\n',
+            ['f"https://x.example.com/u/{i}"'],
+        ),
+        (
+            'class A:\n    def m(self):\n        return "https://example.com"\n',
+            ['"https://example.com"'],
+        ),
+    ],
+)
+def test_urls_flagged(source: str, expected: list[str]) -> None:
+    assert flagged("STD202", source) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param('URL = "https://example.com"\n', id="module constant"),
+        pytest.param('def f():\n    """See https://example.com/docs."""\n', id="docstring"),
+        pytest.param('def f():\n    logger.info("https://example.com")\n', id="log message"),
+        pytest.param('def f():\n    logging.warning("%s", "https://example.com")\n', id="logging"),
+        pytest.param('def f(u="https://example.com"):\n    pass\n', id="default value"),
+        pytest.param('def f(u):\n    return u.startswith("https://")\n', id="bare scheme"),
+        pytest.param('def f():\n    return "see https://example.com"\n', id="prose"),
+        pytest.param('def f():\n    return "http://www.w3.org/2000/xmlns/"\n', id="xml namespace"),
+        pytest.param('def f(h, p):\n    return "http://%s:%d/" % (h, p)\n', id="host template"),
+        pytest.param('def f(h):\n    return f"https://{h}/x"\n', id="f-string without host"),
+        pytest.param('def f():\n    return "/usr/lib/v1"\n', id="file path"),
+    ],
+)
+def test_urls_not_flagged(source: str) -> None:
+    assert flagged("STD202", source) == []
+
+
+def test_urls_not_flagged_in_tests() -> None:
+    source = 'def test_f():\n    assert get("https://example.com")\n'
+    assert flagged("STD202", source, is_test=True) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            'def f():\n    a = "pending"\n    b = "pending"\n',
+            ['"pending"', '"pending"'],
+            id="strings",
+        ),
+        pytest.param(
+            "def f(x):\n    return x * 86400\nprint(86400)\n", ["86400", "86400"], id="numbers"
+        ),
+        pytest.param(
+            'class A:\n    def m(self):\n        return "abc"\n\n    def n(self):\n        return "abc"\n',
+            ['"abc"', '"abc"'],
+            id="class members",
+        ),
+    ],
+)
+def test_repeated(source: str, expected: list[str]) -> None:
+    assert flagged("STD203", source) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param('def f():\n    """abc"""\n    return "abc"\n', id="docstring"),
+        pytest.param('def f(d):\n    return d["name"], d["name"]\n', id="subscript keys"),
+        pytest.param('def f():\n    return {"name": 1}, {"name": 2}\n', id="dict keys"),
+        pytest.param('def f(d):\n    return d.get("name"), d.pop("name")\n', id="get keys"),
+        pytest.param('def f(d):\n    return "name" in d or "name" not in d\n', id="membership"),
+        pytest.param(
+            'def f(o):\n    return getattr(o, "name"), hasattr(o, "name")\n', id="getattr"
+        ),
+        pytest.param('__all__ = ["abc", "abc"]\n', id="__all__"),
+        pytest.param('def f(x: "Foo") -> "Foo":\n    return cast("Foo", x)\n', id="annotations"),
+        pytest.param('def f(b):\n    return b.decode("utf-8"), b.decode("utf-8")\n', id="codecs"),
+        pytest.param('def f():\n    return "ab", "ab", "---", "---"\n', id="short and no word"),
+        pytest.param('A = "abc"\nB = "abc"\n', id="constant definitions"),
+        pytest.param("def f(x):\n    return x[2], x[2]\n", id="exempt numbers"),
+        pytest.param('def f():\n    return "__init__", "__init__"\n', id="dunder names"),
+        pytest.param("def f():\n    return [10, 20, 30], [10, 20, 30]\n", id="data tables"),
+        pytest.param('table = {"a": "xyz", "b": "xyz"}\n', id="module data table"),
+    ],
+)
+def test_not_repeated(source: str) -> None:
+    assert flagged("STD203", source) == []
+
+
+def test_two_occurrences_in_one_expression() -> None:
+    assert flagged("STD203", "def f():\n    return 5 + 5\n") == ["5", "5"]
+
+
+def test_min_count_and_length_options() -> None:
+    source = 'def f():\n    g("ab")\n    g("ab")\n    g("xyz")\n    g("xyz")\n'
+    options = Options(repeated_literal_min_count=3, repeated_string_min_length=2)
+    assert flagged("STD203", source, options) == []
+    options = Options(repeated_string_min_length=2)
+    assert flagged("STD203", source, options) == ['"ab"', '"ab"', '"xyz"', '"xyz"']
+
+
+def test_repeated_literal_message_fix_and_test_files() -> None:
+    source = 'def f():\n    a = "pending"\n\n\ndef g():\n    return "pending"\n'
+    analysis = Engine().check(SourceFile(text=source, settings=rule_settings("STD203")))
+    first, second = analysis.findings
+    assert first.message == "`'pending'` appears 2 times in this module (lines 2, 6)"
+    assert first.fix is not None
+    assert (
+        first.fix.title == "Extract all 2 occurrences of `'pending'` to module constant `PENDING`"
+    )
+    assert first.fix.safety == "unsafe"
+    assert second.range.start.line == 5
+    assert flagged("STD203", source, is_test=True) == []
+
+
+def test_incremental_check_agrees_with_fresh_check() -> None:
+    engine = Engine()
+    before = 'def f():\n    return "pending"\n\n\ndef g():\n    return 1\n'
+    after = 'def f():\n    return "pending"\n\n\ndef g():\n    return "pending"\n'
+    first = engine.check(SourceFile(text=before, settings=rule_settings("STD203")))
+    assert first.findings == []
+    incremental = engine.check(
+        SourceFile(text=after, settings=rule_settings("STD203")), cache=first.cache
+    )
+    fresh = engine.check(SourceFile(text=after, settings=rule_settings("STD203")))
+    assert incremental.findings == fresh.findings
+    assert len(fresh.findings) == 2
+
+
+def test_incremental_check_of_a_statement_merged_by_parsing_the_rest() -> None:
+    """cgitb's `text()` is found by parsing the rest of the module; with parse outcomes from the
+    cache (kept without trees) it must be found the same way (it was a syntax error)."""
+    path = STDLIB / "cgitb.py"
+    if not path.exists():
+        pytest.skip("cgitb is not in this interpreter's standard library")
+    text = path.read_text(encoding="utf-8")
+    engine = Engine()
+    first = engine.check(SourceFile(text=text, settings=rule_settings("STD201")))
+    edited = "X = 1\n" + text.replace("context=5", "context=6", 1)
+    incremental = engine.check(
+        SourceFile(text=edited, settings=rule_settings("STD201")), cache=first.cache
+    )
+    fresh = engine.check(SourceFile(text=edited, settings=rule_settings("STD201")))
+    assert "syntax-error" not in [f.code for f in fresh.findings]
+    assert incremental.findings == fresh.findings
+
+
+def test_command_words_of_call_protocols_are_not_repeated_values() -> None:
+    source = 'def f(tk):\n    tk.call("winfo", "x")\n    tk.call("winfo", "y")\n'
+    assert flagged("STD203", source) == []
