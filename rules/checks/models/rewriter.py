@@ -13,6 +13,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.checks.models.dict_shapes import ANY_NAMES, BARE_DICT_TYPES, GENERIC_DICT_TYPES
 from rules.imports_insertion import with_imports, with_name
 
 TOP_LEVEL_BLANK_LINES = 2
@@ -68,24 +69,10 @@ def rewrite(text: str, plan: Plan) -> str:
     return with_imports(module, plan.imports, plan.first_party).code
 
 
-DICT_TYPE_CODES = frozenset(
-    {"dict", "Dict", "typing.Dict"}
-    | {
-        f"{name}[str,{any_name}]"
-        for name in (
-            "dict",
-            "Dict",
-            "typing.Dict",
-            "Mapping",
-            "typing.Mapping",
-            "collections.abc.Mapping",
-            "MutableMapping",
-            "typing.MutableMapping",
-            "collections.abc.MutableMapping",
-        )
-        for any_name in ("Any", "typing.Any")
-    }
-)
+# The annotations `dict_shapes` reads as "a dict of anything", as `_compact_code` writes them.
+DICT_TYPE_CODES = BARE_DICT_TYPES | {
+    f"{name}[str,{any_name}]" for name in GENERIC_DICT_TYPES for any_name in ANY_NAMES
+}
 _EMPTY = cst.Module(body=[])
 
 
