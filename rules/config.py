@@ -546,7 +546,8 @@ def _project_name(pyproject: Path | None) -> str | None:
         return None
     data, _ = read_toml(_read_text(pyproject), str(pyproject))
     project = _table((data or {}).get("project")) or {}
-    name = project.get("name")
+    poetry = _table((_table((data or {}).get("tool")) or {}).get("poetry")) or {}
+    name = project.get("name", poetry.get("name"))
     return name if isinstance(name, str) else None
 
 
