@@ -7,8 +7,9 @@ from collections import Counter
 
 import pytest
 
+from rules.checks.constants.exemptions import is_extractable
 from rules.checks.constants.extracting import OfferIndex
-from rules.checks.constants.literals import ModuleLiterals, is_extractable
+from rules.checks.constants.literals import ModuleLiterals
 from rules.checks.constants.naming import propose_name
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
@@ -57,7 +58,7 @@ def fixed(text: str, code: str = "STD201", index: int = 0) -> str:
         pytest.param("def f(n):\n    return n < 5\n", "MIN_N", id="below"),
         pytest.param("def f(n):\n    return 5 > n\n", "MIN_N", id="reversed"),
         pytest.param("def f(n):\n    return 5 <= n\n", "MAX_N", id="reversed above"),
-        pytest.param("def f(r):\n    return r.status == 404\n", "EXPECTED_STATUS", id="equality"),
+        pytest.param("def f(r):\n    return r.count == 404\n", "EXPECTED_COUNT", id="equality"),
         pytest.param(
             "def calculate_fee(amount):\n    return amount * 0.025\n",
             "CALCULATE_FEE_RATE",

@@ -22,12 +22,12 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from pydantic import BaseModel, ConfigDict
 
+from rules.checks.constants.exemptions import is_extractable
 from rules.checks.constants.literals import (
     DUNDER,
     UPPER_NAME,
     Literal,
     ModuleLiterals,
-    is_extractable,
     literal_range,
 )
 from rules.checks.constants.naming import extract_title, unique_name

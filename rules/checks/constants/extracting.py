@@ -8,13 +8,12 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+from rules.checks.constants.exemptions import is_extractable, is_repeat_candidate
 from rules.checks.constants.literals import (
     Literal,
     ModuleLiterals,
     Scope,
     collect_literals,
-    is_extractable,
-    is_repeat_candidate,
     literal_range,
     member_scope,
 )

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rules.checks.constants.exemptions import is_magic_number, status_member_of
 from rules.checks.constants.extracting import (
     ExtractingRule,
     build_extraction,
     offer_extractions,
+    parse_module,
     unit_literals,
 )
-from rules.checks.constants.literals import is_magic_number
-from rules.models import Finding, Fix, RuleDoc, RuleExample, Severity, TierSeverities
+from rules.checks.constants.http_status import build_status_fix, status_title
+from rules.models import Finding, Fix, RuleDoc, RuleExample, Safety, Severity, TierSeverities
 from rules.registry import register
-from rules.rule import RefactorOffer, RefactorRequest, UnitContext, UnitRule
+from rules.rule import FixRequest, RefactorOffer, RefactorRequest, UnitContext, UnitRule
 
 _OPTIONS_DOC = (
     "`allowed-magic-values` (list of numbers, default none besides 0, 1 and -1): numbers never "
@@ -41,7 +43,14 @@ class MagicNumber(ExtractingRule, UnitRule):
             "of `round(x, n)` and the base of `int(s, base)`; version comparisons; halving, "
             "doubling, parity and squaring by 2; bit shifts and masks; arguments of `Field(...)`, "
             "`Annotated[...]` metadata, `pytest.mark.parametrize` data; test files. "
-            "The fix moves the number to a module constant named from its context."
+            "The fix moves the number to a module constant named from its context. "
+            "An HTTP status code (the value of `status_code=`/`status=`, the first argument of "
+            "`abort(...)`/`HTTPException(...)`, compared with a `.status_code`/`.status`, or a "
+            '`"statusCode"` of a response dict) is a protocol value, not a setting: the '
+            "finding asks for its `HTTPStatus` member and the safe fix writes it, importing "
+            "`from http import HTTPStatus` (an `IntEnum`: equal to the number, same hash, `str()` "
+            "and JSON). A status class bound in an ordering comparison (`200 <= status < 300`, "
+            "`status >= 500`) is not flagged: no member names a class of statuses."
         ),
         why=(
             "The standard: never hard-code values that may need to change; define constants at "
@@ -69,6 +78,24 @@ class MagicNumber(ExtractingRule, UnitRule):
                     "    return httpx.get(url, timeout=TIMEOUT).text\n"
                 ),
             ),
+            RuleExample(
+                source=(
+                    "def find(client, key: str) -> bytes | None:\n"
+                    "    response = client.get(key)\n"
+                    "    if response.status_code == 404:\n"
+                    "        return None\n"
+                    "    return response.content\n"
+                ),
+                expected_codes=[STD201],
+                fixed=(
+                    "from http import HTTPStatus\n\n\n"
+                    "def find(client, key: str) -> bytes | None:\n"
+                    "    response = client.get(key)\n"
+                    "    if response.status_code == HTTPStatus.NOT_FOUND:\n"
+                    "        return None\n"
+                    "    return response.content\n"
+                ),
+            ),
         ],
         good=[
             RuleExample(
@@ -76,6 +103,12 @@ class MagicNumber(ExtractingRule, UnitRule):
                     "TRANSACTION_FEE_RATE = 0.025\n\n\n"
                     "def calculate_fee(amount: int) -> int:\n"
                     "    return int(amount * TRANSACTION_FEE_RATE)\n"
+                )
+            ),
+            RuleExample(
+                source=(
+                    "def is_success(response) -> bool:\n"
+                    "    return 200 <= response.status_code < 300\n"
                 )
             ),
             RuleExample(
@@ -93,12 +126,30 @@ class MagicNumber(ExtractingRule, UnitRule):
             return
         options = context.settings.options
         for literal in unit_literals(context):
-            if is_magic_number(literal, options) and not context.is_set_aside(literal.node):
+            if not is_magic_number(literal, options) or context.is_set_aside(literal.node):
+                continue
+            member = status_member_of(literal)
+            if member:
+                yield Finding(
+                    code=self.code,
+                    message=(f"HTTP status code `{literal.display}`: use `HTTPStatus.{member}`"),
+                    range=context.range_of(literal.node),
+                    fix=Fix(title=status_title(member), safety=Safety.SAFE),
+                    data={"status": member},
+                )
+            else:
                 yield self.finding_for(
                     literal,
                     f"Magic number `{literal.display}`: name it as a module constant",
                     context.range_of(literal.node),
                 )
+
+    def build_fix(self, request: FixRequest) -> Fix | None:
+        member = request.finding.data.get("status")
+        if not isinstance(member, str):
+            return super().build_fix(request)
+        module = parse_module(request.text)
+        return build_status_fix(module, request.finding.range, member) if module else None
 
     def offer_refactorings(self, request: RefactorRequest) -> list[RefactorOffer]:
         return offer_extractions(self.code, request)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rules.checks.constants.exemptions import is_hardcoded_url
 from rules.checks.constants.extracting import ExtractingRule, unit_literals
-from rules.checks.constants.literals import is_hardcoded_url
 from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.registry import register
 from rules.rule import UnitContext, UnitRule

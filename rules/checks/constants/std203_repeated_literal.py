@@ -7,8 +7,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from rules.checks.constants.exemptions import is_repeat_candidate
 from rules.checks.constants.extracting import ExtractingRule, unit_literals
-from rules.checks.constants.literals import is_repeat_candidate
 from rules.checks.constants.naming import extract_title, propose_name
 from rules.models import (
     Finding,
