@@ -30,6 +30,12 @@ class Options(BaseModel):
         alias="repeated-literal-min-count",
         description="how many occurrences make a literal repeated (STD203)",
     )
+    translation_functions: tuple[str, ...] = Field(
+        default=(),
+        alias="translation-functions",
+        description="more translation functions (besides gettext's family) whose literal "
+        "arguments are never flagged nor extracted",
+    )
     repeated_string_min_length: int = Field(
         default=3,
         alias="repeated-string-min-length",

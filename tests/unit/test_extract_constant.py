@@ -213,10 +213,10 @@ def test_fstring_prefix_extraction() -> None:
 
 
 def test_extract_all_occurrences_fixes_std203() -> None:
-    source = 'def f():\n    a = "pending"\n\n\ndef g():\n    return ("pending", "other")\n'
+    source = 'def f():\n    return "pending"\n\n\ndef g():\n    return ("pending", "other")\n'
     result = fixed(source, "STD203")
     assert result == (
-        'PENDING = "pending"\n\n\ndef f():\n    a = PENDING\n\n\n'
+        'PENDING = "pending"\n\n\ndef f():\n    return PENDING\n\n\n'
         'def g():\n    return (PENDING, "other")\n'
     )
     analysis = Engine().check(SourceFile(text=result, settings=SETTINGS))

@@ -93,12 +93,25 @@ def test_urls_not_flagged_in_tests() -> None:
     ("source", "expected"),
     [
         pytest.param(
-            'def f():\n    a = "pending"\n    b = "pending"\n',
+            'def f(job):\n    job.state = "pending"\n    return "pending"\n\n\n'
+            'def g(job):\n    job.state = "pending"\n',
             ['"pending"', '"pending"'],
             id="strings",
         ),
         pytest.param(
             "def f(x):\n    return x * 86400\nprint(86400)\n", ["86400", "86400"], id="numbers"
+        ),
+        pytest.param(
+            "def f(poll_interval: float = 60.0):\n    pass\n\n\n"
+            "def g(poll_interval: float = 60.0):\n    pass\n",
+            ["60.0", "60.0"],
+            id="the same default in two signatures",
+        ),
+        pytest.param(
+            'def f():\n    raise ValueError("amount must be positive")\n\n\n'
+            'def g():\n    raise ValueError("amount must be positive")\n',
+            ['"amount must be positive"', '"amount must be positive"'],
+            id="the same message",
         ),
         pytest.param(
             'class A:\n    def m(self):\n        return "abc"\n\n    def n(self):\n        return "abc"\n',
@@ -131,6 +144,45 @@ def test_repeated(source: str, expected: list[str]) -> None:
         pytest.param('def f():\n    return "__init__", "__init__"\n', id="dunder names"),
         pytest.param("def f():\n    return [10, 20, 30], [10, 20, 30]\n", id="data tables"),
         pytest.param('table = {"a": "xyz", "b": "xyz"}\n', id="module data table"),
+        pytest.param("def f():\n    search(n_hits=3, n_snippets_per_hit=3)\n", id="other roles"),
+        pytest.param(
+            'def f():\n    a(name="lib")\n    b(where="lib")\n', id="two keywords by coincidence"
+        ),
+        pytest.param(
+            'def f(m):\n    send(role="user")\n    return m.role == "user"\n', id="vocabulary"
+        ),
+        pytest.param(
+            'def f():\n    p = [{"type": "text"}, {"type": "text", "text": t}]\n', id="part types"
+        ),
+        pytest.param(
+            'def f(cw):\n    cw.get(statistic="Sum")\n    cw.get(statistic="Sum")\n',
+            id="statistic names",
+        ),
+        pytest.param(
+            'def f():\n    g(Namespace="AWS/Lambda")\n    h(Namespace="AWS/Lambda")\n',
+            id="namespaced word",
+        ),
+        pytest.param(
+            'def f():\n    boto3.client("config")\n    boto3.client("config")\n', id="service name"
+        ),
+        pytest.param('def f():\n    _("a moment")\n    _("a moment")\n', id="gettext"),
+        pytest.param(
+            'def f(n):\n    ngettext("one item", "many items", n)\n    ngettext("one item", "many items", n)\n',
+            id="ngettext",
+        ),
+        pytest.param(
+            'def f():\n    log.info("loaded %s", a)\n    log.info("loaded %s", b)\n',
+            id="log template",
+        ),
+        pytest.param(
+            'def f(p, q):\n    p.add_argument("--model", action="store_true")\n'
+            '    q.add_argument("--model", action="store_true")\n',
+            id="cli options",
+        ),
+        pytest.param(
+            'def f():\n    @click.option("--model")\n    def a(): ...\n    @click.option("--model")\n    def b(): ...\n',
+            id="click options",
+        ),
     ],
 )
 def test_not_repeated(source: str) -> None:
@@ -142,18 +194,20 @@ def test_two_occurrences_in_one_expression() -> None:
 
 
 def test_min_count_and_length_options() -> None:
-    source = 'def f():\n    g("ab")\n    g("ab")\n    g("xyz")\n    g("xyz")\n'
+    source = 'def f():\n    g("a b")\n    g("a b")\n    g("x y")\n    g("x y")\n'
     options = Options(repeated_literal_min_count=3, repeated_string_min_length=2)
     assert flagged("STD203", source, options) == []
     options = Options(repeated_string_min_length=2)
-    assert flagged("STD203", source, options) == ['"ab"', '"ab"', '"xyz"', '"xyz"']
+    assert flagged("STD203", source, options) == ['"a b"', '"a b"', '"x y"', '"x y"']
 
 
 def test_repeated_literal_message_fix_and_test_files() -> None:
-    source = 'def f():\n    a = "pending"\n\n\ndef g():\n    return "pending"\n'
+    source = 'def f():\n    a = "pending"\n\n\ndef g():\n    a = "pending"\n'
     analysis = Engine().check(SourceFile(text=source, settings=settings("STD203")))
     first, second = analysis.findings
-    assert first.message == "`'pending'` appears 2 times in this module (lines 2, 6)"
+    assert (
+        first.message == "`'pending'` appears 2 times in this module assigned to `a` (lines 2, 6)"
+    )
     assert first.fix is not None
     assert (
         first.fix.title == "Extract all 2 occurrences of `'pending'` to module constant `PENDING`"

@@ -9,19 +9,23 @@ names), a protocol's own vocabulary, a message a translation catalogue or a log 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 from rules.checks.constants.http_status import is_status_class_bound, status_member
 from rules.checks.constants.literals import (
     ARGS,
     DUNDER,
+    KEYWORDS,
     SLICE,
+    TRANSLATION,
     Literal,
     dotted_name,
     is_data_display,
     is_endpoint,
     last_name,
 )
+from rules.checks.constants.roles import is_passed_or_compared
 from rules.settings import Options
 
 ALWAYS_ALLOWED_NUMBERS = frozenset({0, 1, -1})
@@ -178,6 +182,8 @@ def number_exemption(literal: Literal, options: Options) -> str | None:
     assert isinstance(value, int | float)  # noqa: S101 - callers pass numbers only
     if value in ALWAYS_ALLOWED_NUMBERS or _allowed_by_option(value, options):
         return "allowed value"
+    if in_configured_translation(literal, options):
+        return TRANSLATION
     scope = literal.scope
     if scope.constant:
         return "constant definition"
@@ -244,14 +250,65 @@ def string_repeat_exempt(literal: Literal, options: Options) -> bool:
     assert isinstance(value, str)  # noqa: S101 - callers pass strings only
     if len(value) < options.repeated_string_min_length or not any(c.isalnum() for c in value):
         return True
+    if in_configured_translation(literal, options):
+        return True
     if value.lower() in COMMON_STRINGS or DUNDER.fullmatch(value):
         return True
     scope = literal.scope
-    if scope.constant or scope.deep is not None:
-        return True
+    if scope.constant or scope.deep is not None or scope.log:
+        return True  # log templates: a log search keys on their text
     if scope.default and not options.flag_default_arguments:
         return True
-    return _is_field_name(literal)
+    return _is_field_name(literal) or _is_cli_word(literal) or is_vocabulary_word(literal)
+
+
+# Calls declaring command-line options: their `"--name"` strings name an option, and an
+# argparse `action=` is a word of argparse's own vocabulary.
+_CLI_DECLARATIONS = frozenset(
+    {"add_argument", "add_option", "option", "Option", "argument", "Argument", "add_parser"}
+)
+_CLI_WORD_KEYWORDS = frozenset({"action", "dest", "metavar"})
+
+
+def _is_cli_word(literal: Literal) -> bool:
+    """An option's name (`"--model"`) or an argparse `action=`/`dest=` word."""
+    parent, field, _ = _direct_parent(literal)
+    value = str(literal.value)
+    if isinstance(parent, ast.Call) and field == ARGS:
+        return value.startswith("-") or last_name(parent.func) == "add_parser"
+    if isinstance(parent, ast.keyword) and parent.arg in _CLI_WORD_KEYWORDS:
+        grand = literal.parents[-2][0] if len(literal.parents) > 1 else None
+        return isinstance(grand, ast.Call) and last_name(grand.func) in _CLI_DECLARATIONS
+    return False
+
+
+# A word of an external API's fixed vocabulary: one identifier, or two joined by `/`, `.` or `:`
+# (`"user"`, `"Sum"`, `"Allow"`, `"AWS/Lambda"`, `"s3:GetObject"`). Values with a digit run
+# after a hyphen (`"gpt-4o"`) or spaces are not words of a vocabulary.
+_VOCABULARY_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[/.:][A-Za-z][A-Za-z0-9_]*)?")
+MAX_VOCABULARY_WORD = 32
+
+
+def is_vocabulary_word(literal: Literal) -> bool:
+    """A word of a fixed vocabulary handed to a call or compared with a field: chat roles,
+    message part types, statistic names, IAM effects, service names, pydantic modes. Such a
+    value never changes on its own (the API defines it), and a constant would only restate it
+    (`USER = "user"`)."""
+    value = str(literal.value)
+    return (
+        len(value) <= MAX_VOCABULARY_WORD
+        and _VOCABULARY_WORD.fullmatch(value) is not None
+        and is_passed_or_compared(literal)
+    )
+
+
+def in_configured_translation(literal: Literal, options: Options) -> bool:
+    """Inside the arguments of a translation function the project configured."""
+    names = options.translation_functions
+    return bool(names) and any(
+        isinstance(node, ast.Call) and field in (ARGS, KEYWORDS) and last_name(node.func) in names
+        for node, field in literal.parents
+    )
 
 
 def _in_data_table(literal: Literal) -> bool:
@@ -267,6 +324,8 @@ def is_repeat_candidate(literal: Literal, options: Options) -> bool:
     """Whether a literal counts towards STD203's repetitions."""
     if literal.is_fstring or not is_extractable(literal) or _in_data_table(literal):
         return False
+    # a default repeated across signatures is a repeated value, even where one is not flagged
+    options = options.model_copy(update={"flag_default_arguments": True})
     if literal.is_number:
         # a status code is STD201's (`HTTPStatus.X`): a protocol value, never a constant
         return number_exemption(literal, options) is None and not status_member_of(literal)
@@ -287,14 +346,15 @@ def is_hardcoded_url(literal: Literal) -> bool:
     scope = literal.scope
     if not isinstance(literal.value, str) or not scope.in_function:
         return False
-    if scope.log or scope.default or scope.deep == "parametrize data":
+    if scope.log or scope.default or scope.deep in ("parametrize data", TRANSLATION):
         return False
     return is_endpoint(literal.value)
 
 
 def is_extractable(literal: Literal) -> bool:
-    """Whether the extract refactoring may replace this literal by a name."""
-    if literal.scope.constant:
+    """Whether the extract refactoring may replace this literal by a name (never a translation
+    message: the catalogue is extracted from the literal itself)."""
+    if literal.scope.constant or literal.scope.deep == TRANSLATION:
         return False
     parent, _, _ = _direct_parent(literal)
     # `x is 5` compares identity: a name bound to an equal object may not be the same object

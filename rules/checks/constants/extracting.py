@@ -18,6 +18,8 @@ from rules.checks.constants.literals import (
     member_scope,
 )
 from rules.checks.constants.naming import extract_title, propose_name
+from rules.checks.constants.naming import group_name as name_of_group
+from rules.checks.constants.roles import role_of
 from rules.models import Finding, Fix, Range, Safety
 from rules.parsing import UnitKind
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest, Rule, UnitContext
@@ -194,11 +196,12 @@ def _offer_index(text: str, statements: tuple[tuple[int, int], ...]) -> OfferInd
 
 def repeated_group(module: ModuleLiterals, literal: Literal, options: Options) -> list[Literal]:
     """Every occurrence STD203 counts together with `literal` (what "extract all" replaces)."""
-    key = literal.key
+    key, role = literal.key, role_of(literal)
     return [
         other
         for other in module.literals
-        if other.key == key and (other is literal or is_repeat_candidate(other, options))
+        if other is literal
+        or (other.key == key and is_repeat_candidate(other, options) and role_of(other) == role)
     ]
 
 
@@ -263,7 +266,7 @@ def offer_extractions(code: str, request: RefactorRequest) -> list[RefactorOffer
     ]
     count = index.counts[literal.key]
     if count > 1:
-        group_name = propose_name(literal, prefer_value=True)
+        group_name = name_of_group(literal, role_of(literal))
         offers.append(
             RefactorOffer(
                 code=code,

@@ -46,7 +46,38 @@ _TYPE_NAME_FUNCTIONS = frozenset(
     {"cast", "TypeVar", "NewType", "ParamSpec", "TypeVarTuple", "TypeAliasType", "ForwardRef"}
 )
 _TYPE_SUBSCRIPTS = frozenset({"Literal", "Annotated"})
-_DEEP_EXEMPT_CALLS = {"Field": "pydantic Field argument", "parametrize": "parametrize data"}
+TRANSLATION = "translation message"
+# gettext and its relatives: a catalogue is extracted from their literal arguments (xgettext,
+# Babel), so these must stay literals where they are.
+TRANSLATION_FUNCTIONS = frozenset(
+    {
+        "_",
+        "N_",
+        "gettext",
+        "ngettext",
+        "pgettext",
+        "npgettext",
+        "dgettext",
+        "dngettext",
+        "ugettext",
+        "ungettext",
+        "gettext_lazy",
+        "ngettext_lazy",
+        "pgettext_lazy",
+        "npgettext_lazy",
+        "ugettext_lazy",
+        "lazy_gettext",
+        "lazy_ngettext",
+        "lazy_pgettext",
+        "_lazy",
+        "_l",
+    }
+)
+_DEEP_EXEMPT_CALLS = {
+    "Field": "pydantic Field argument",
+    "parametrize": "parametrize data",
+    **dict.fromkeys(TRANSLATION_FUNCTIONS, TRANSLATION),
+}
 DECORATOR_LIST = "decorator_list"
 ARGS = "args"
 BODY = "body"

@@ -23,6 +23,7 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^0-9A-Za-z]+")
 _VERSION_SEGMENT = re.compile(r"v\d+|\d+|api|rest")
 MAX_NAME_WORDS = 4
+MIN_NAME_LENGTH = 2
 MAX_NAME_LENGTH = 40
 _CLIMBABLE = (ast.BinOp, ast.UnaryOp)
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -217,9 +218,22 @@ def propose_name(literal: Literal, prefer_value: bool = False) -> str:
         strategies = (_from_value, *strategies)
     for strategy in (*strategies, _fallback):
         name = valid_constant_name(strategy(literal))
-        if name:
+        if len(name) >= MIN_NAME_LENGTH:  # `x = 5` says nothing: `X` would not either
             return name
     return VALUE
+
+
+_PLAIN_WORDS = re.compile(r"[A-Za-z]+(?:[ _][A-Za-z]+)*")
+VALUE_ROLE = "value"
+
+
+def group_name(literal: Literal, role: str) -> str:
+    """The name of a constant replacing every occurrence of a value in one role: a string of
+    plain words names itself (`"pending"` -> `PENDING`); otherwise the role names it
+    (`model="gpt-4o-mini"` -> `MODEL`) when something names the role."""
+    value = literal.value
+    plain = isinstance(value, str) and _PLAIN_WORDS.fullmatch(value) is not None
+    return propose_name(literal, prefer_value=plain or role == VALUE_ROLE)
 
 
 def valid_constant_name(name: str) -> str:
