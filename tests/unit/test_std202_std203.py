@@ -114,6 +114,22 @@ def test_urls_not_flagged_in_tests() -> None:
             id="the same message",
         ),
         pytest.param(
+            'def f(t):\n    t.add(a, style="dim")\n    t.add(b, style="dim")\n',
+            ['"dim"', '"dim"'],
+            id="a theme choice is not a vocabulary word",
+        ),
+        pytest.param(
+            'def f(provider: str):\n    if provider == "anthropic":\n        return 1\n'
+            '    return provider == "anthropic"\n',
+            ['"anthropic"', '"anthropic"'],
+            id="an own dispatch key on a plain str",
+        ),
+        pytest.param(
+            'def f(c):\n    c.open(model="gpt-4o-mini")\n    c.ask(model="gpt-4o-mini")\n',
+            ['"gpt-4o-mini"', '"gpt-4o-mini"'],
+            id="a model name",
+        ),
+        pytest.param(
             'class A:\n    def m(self):\n        return "abc"\n\n    def n(self):\n        return "abc"\n',
             ['"abc"', '"abc"'],
             id="class members",
@@ -166,6 +182,23 @@ def test_repeated(source: str, expected: list[str]) -> None:
             'def f():\n    boto3.client("config")\n    boto3.client("config")\n', id="service name"
         ),
         pytest.param('def f():\n    _("a moment")\n    _("a moment")\n', id="gettext"),
+        pytest.param(
+            'def f(kind: Literal["AVRO", "JSON"]):\n    return kind == "AVRO" or g(kind == "AVRO")\n',
+            id="a Literal parameter's word",
+        ),
+        pytest.param(
+            'def f(s, cb):\n    s.on("item_added", cb)\n    s.off("item_added", cb)\n',
+            id="event names",
+        ),
+        pytest.param(
+            'def f():\n    g(Effect="Allow", Action="lambda:InvokeFunction")\n'
+            '    h(Effect="Allow", Action="lambda:InvokeFunction")\n',
+            id="IAM words",
+        ),
+        pytest.param(
+            'def f(u, v):\n    return u.startswith("https://") or v.startswith("https://")\n',
+            id="bare scheme",
+        ),
         pytest.param(
             'def f(n):\n    ngettext("one item", "many items", n)\n    ngettext("one item", "many items", n)\n',
             id="ngettext",

@@ -9,7 +9,6 @@ names), a protocol's own vocabulary, a message a translation catalogue or a log 
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable
 
 from rules.checks.constants.http_status import is_status_class_bound, status_member
@@ -25,7 +24,7 @@ from rules.checks.constants.literals import (
     is_endpoint,
     last_name,
 )
-from rules.checks.constants.roles import is_passed_or_compared
+from rules.checks.constants.vocabularies import is_vocabulary_word
 from rules.settings import Options
 
 ALWAYS_ALLOWED_NUMBERS = frozenset({0, 1, -1})
@@ -267,6 +266,8 @@ def string_repeat_exempt(literal: Literal, options: Options) -> bool:
 _CLI_DECLARATIONS = frozenset(
     {"add_argument", "add_option", "option", "Option", "argument", "Argument", "add_parser"}
 )
+# Calls whose positional arguments name a sub-command or a positional argument.
+_CLI_NAMED_BY_ARGUMENT = frozenset({"add_parser", "argument", "Argument"})
 _CLI_WORD_KEYWORDS = frozenset({"action", "dest", "metavar"})
 
 
@@ -275,31 +276,11 @@ def _is_cli_word(literal: Literal) -> bool:
     parent, field, _ = _direct_parent(literal)
     value = str(literal.value)
     if isinstance(parent, ast.Call) and field == ARGS:
-        return value.startswith("-") or last_name(parent.func) == "add_parser"
+        return value.startswith("-") or last_name(parent.func) in _CLI_NAMED_BY_ARGUMENT
     if isinstance(parent, ast.keyword) and parent.arg in _CLI_WORD_KEYWORDS:
         grand = literal.parents[-2][0] if len(literal.parents) > 1 else None
         return isinstance(grand, ast.Call) and last_name(grand.func) in _CLI_DECLARATIONS
     return False
-
-
-# A word of an external API's fixed vocabulary: one identifier, or two joined by `/`, `.` or `:`
-# (`"user"`, `"Sum"`, `"Allow"`, `"AWS/Lambda"`, `"s3:GetObject"`). Values with a digit run
-# after a hyphen (`"gpt-4o"`) or spaces are not words of a vocabulary.
-_VOCABULARY_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[/.:][A-Za-z][A-Za-z0-9_]*)?")
-MAX_VOCABULARY_WORD = 32
-
-
-def is_vocabulary_word(literal: Literal) -> bool:
-    """A word of a fixed vocabulary handed to a call or compared with a field: chat roles,
-    message part types, statistic names, IAM effects, service names, pydantic modes. Such a
-    value never changes on its own (the API defines it), and a constant would only restate it
-    (`USER = "user"`)."""
-    value = str(literal.value)
-    return (
-        len(value) <= MAX_VOCABULARY_WORD
-        and _VOCABULARY_WORD.fullmatch(value) is not None
-        and is_passed_or_compared(literal)
-    )
 
 
 def in_configured_translation(literal: Literal, options: Options) -> bool:

@@ -19,7 +19,7 @@ from rules.checks.constants.literals import (
 )
 from rules.checks.constants.naming import extract_title, propose_name
 from rules.checks.constants.naming import group_name as name_of_group
-from rules.checks.constants.roles import role_of
+from rules.checks.constants.roles import repetition_role, role_of
 from rules.models import Finding, Fix, Range, Safety
 from rules.parsing import UnitKind
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest, Rule, UnitContext
@@ -196,12 +196,16 @@ def _offer_index(text: str, statements: tuple[tuple[int, int], ...]) -> OfferInd
 
 def repeated_group(module: ModuleLiterals, literal: Literal, options: Options) -> list[Literal]:
     """Every occurrence STD203 counts together with `literal` (what "extract all" replaces)."""
-    key, role = literal.key, role_of(literal)
+    key, role = literal.key, repetition_role(literal)
     return [
         other
         for other in module.literals
         if other is literal
-        or (other.key == key and is_repeat_candidate(other, options) and role_of(other) == role)
+        or (
+            other.key == key
+            and is_repeat_candidate(other, options)
+            and repetition_role(other) == role
+        )
     ]
 
 

@@ -14,6 +14,10 @@ constant for two roles would tie together settings that change independently
 - `value`: anywhere else, where nothing names the value (returned, a positional argument such as
   `ValueError("bad amount")`, an operand): such occurrences are one role, the value itself.
 
+Roles separate numbers and short words only: a longer or punctuated string (a message, a
+template, a reference) is not equal to another by coincidence, so all its occurrences are one
+role.
+
 Arithmetic, negation and the elements of a list, tuple or set are looked through: in
 `timeout=(5, 30)` both numbers play `keyword:timeout`.
 """
@@ -21,6 +25,7 @@ Arithmetic, negation and the elements of a list, tuple or set are looked through
 from __future__ import annotations
 
 import ast
+import re
 
 from rules.checks.constants.literals import Literal, last_name
 
@@ -101,15 +106,19 @@ def role_of(literal: Literal) -> str:
     return VALUE
 
 
-def is_passed_or_compared(literal: Literal) -> bool:
-    """A value handed to a call (an argument, a keyword, a dict display's value) or compared:
-    where a word of an API's vocabulary stands."""
-    if role_of(literal).startswith(("keyword:", "key:", "compared:")):
-        return True
-    for parent, field in reversed(literal.parents):
-        if not isinstance(parent, _LOOKED_THROUGH):
-            return isinstance(parent, ast.Call) and field == "args"
-    return False
+# A short single word: a value that two roles may share by coincidence (`name="lib"`,
+# `where="lib"`). Longer or punctuated strings (messages, templates, references) are not equal
+# by coincidence: their role is the value itself.
+_COINCIDENTAL_WORD = re.compile(r"[\w.:/-]{1,32}")
+
+
+def repetition_role(literal: Literal) -> str:
+    """The role STD203 groups a literal's occurrences by: its role for a number or a short
+    word, `value` for any other string."""
+    value = literal.value
+    if isinstance(value, str) and _COINCIDENTAL_WORD.fullmatch(value) is None:
+        return VALUE
+    return role_of(literal)
 
 
 _ROLE_WORDS = {

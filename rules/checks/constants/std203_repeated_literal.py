@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from rules.checks.constants.exemptions import is_repeat_candidate
 from rules.checks.constants.extracting import ExtractingRule, unit_literals
 from rules.checks.constants.naming import extract_title, group_name
-from rules.checks.constants.roles import describe_role, role_of
+from rules.checks.constants.roles import describe_role, repetition_role, role_of
 from rules.models import (
     Finding,
     Fix,
@@ -193,13 +193,13 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
             if not is_repeat_candidate(literal, options) or context.is_set_aside(literal.node):
                 continue
             where = context.range_of(literal.node)
-            role = role_of(literal)
+            role = repetition_role(literal)
             occurrences.append(
                 Occurrence(
                     key=literal.key,
                     role=role,
                     display=literal.display,
-                    name=group_name(literal, role),
+                    name=group_name(literal, role_of(literal)),
                     line=where.start.line,
                     start=where.start.character,
                     end_line=where.end.line,
