@@ -54,18 +54,36 @@ def fixed(text: str, code: str = "STD201", index: int = 0) -> str:
         pytest.param("def f():\n    retry(max_attempts=5)\n", "MAX_ATTEMPTS", id="keyword"),
         pytest.param("def f():\n    retry(maxAttempts=5)\n", "MAX_ATTEMPTS", id="camel keyword"),
         pytest.param("def f():\n    time.sleep(5)\n", "SLEEP_SECONDS", id="sleep"),
-        pytest.param("def f(items):\n    return len(items) > 50\n", "MAX_ITEMS", id="len above"),
-        pytest.param("def f(n):\n    return n < 5\n", "MIN_N", id="below"),
-        pytest.param("def f(n):\n    return 5 > n\n", "MIN_N", id="reversed"),
-        pytest.param("def f(n):\n    return 5 <= n\n", "MAX_N", id="reversed above"),
+        pytest.param(
+            "def f(items):\n    if len(items) > 50:\n        raise ValueError\n",
+            "MAX_ITEMS",
+            id="a guard rejects above the max",
+        ),
+        pytest.param(
+            "def f(pw):\n    if len(pw) < 8:\n        return False\n    return True\n",
+            "MIN_PW",
+            id="a guard rejects below the min",
+        ),
+        pytest.param("def f(age):\n    return age >= 18\n", "MIN_AGE", id="allowed above"),
+        pytest.param("def f(items):\n    return len(items) > 50\n", "MIN_ITEMS", id="len above"),
+        pytest.param("def f(n):\n    return n < 5\n", "MAX_N", id="below"),
+        pytest.param("def f(n):\n    return 5 > n\n", "MAX_N", id="reversed"),
+        pytest.param("def f(n):\n    return 5 <= n\n", "MIN_N", id="reversed above"),
+        pytest.param("def f(port):\n    return 0 < port <= 65535\n", "MAX_PORT", id="range top"),
+        pytest.param("def f(v):\n    return 43 <= len(v) <= 128\n", "MIN_V", id="range bottom"),
+        pytest.param(
+            "def f(seconds):\n    return seconds * 1000\n", "MILLISECONDS_PER_SECOND", id="ms"
+        ),
+        pytest.param("def f(t):\n    return t / 3600\n", "SECONDS_PER_HOUR", id="hours"),
+        pytest.param("def f(n):\n    return n / 1024 ** 3\n", "BYTES_PER_KIB", id="gib"),
         pytest.param("def f(r):\n    return r.count == 404\n", "EXPECTED_COUNT", id="equality"),
         pytest.param(
             "def calculate_fee(amount):\n    return amount * 0.025\n",
             "CALCULATE_FEE_RATE",
             id="rate from function",
         ),
-        pytest.param("def f(size):\n    return size * 1024\n", "SIZE_FACTOR", id="factor"),
-        pytest.param("def f(size):\n    return size // 1024\n", "SIZE_DIVISOR", id="divisor"),
+        pytest.param("def f(size):\n    return size * 1000\n", "SIZE_FACTOR", id="factor"),
+        pytest.param("def f(size):\n    return size // 1000\n", "SIZE_DIVISOR", id="divisor"),
         pytest.param("def f(n):\n    return n + 10\n", "N_OFFSET", id="offset"),
         pytest.param("def compute():\n    return g(42)\n", "COMPUTE_VALUE", id="function"),
         pytest.param("def f():\n    return 7, g()\n", "F_VALUE", id="short function"),
@@ -164,11 +182,13 @@ def test_does_not_reuse_unrelated_or_rebound_or_shadowed_constants() -> None:
     unrelated = "MAX_USERS = 30\n\n\ndef f():\n    timeout = 30\n"
     assert "TIMEOUT = 30" in fixed(unrelated)
     rebound = "TIMEOUT = 30\nTIMEOUT = 31\n\n\ndef f():\n    timeout = 30\n"
-    assert "TIMEOUT_2 = 30" in fixed(rebound)
+    assert "F_TIMEOUT = 30" in fixed(rebound)
     shadowed = "TIMEOUT = 30\n\n\ndef f(TIMEOUT):\n    timeout = 30\n"
-    assert "TIMEOUT_2 = 30" in fixed(shadowed)
+    assert "F_TIMEOUT = 30" in fixed(shadowed)
     later = "def f():\n    timeout = 30\n\n\nTIMEOUT = 30\n"
-    assert "TIMEOUT_2 = 30" in fixed(later)
+    assert "F_TIMEOUT = 30" in fixed(later)
+    qualified_too = "TIMEOUT = 1\nF_TIMEOUT = 2\n\n\ndef f():\n    timeout = 30\n"
+    assert "TIMEOUT_2 = 30" in fixed(qualified_too)
 
 
 @pytest.mark.parametrize(
@@ -189,9 +209,11 @@ def test_does_not_reuse_unrelated_or_rebound_or_shadowed_constants() -> None:
     ],
 )
 def test_never_takes_a_name_used_anywhere(source: str) -> None:
+    """A taken name is qualified by the function (never `_2` for a different value)."""
     result = fixed(source)
-    assert "TIMEOUT_2 = 30" in result
-    assert "timeout = TIMEOUT_2" in result or "timeout := TIMEOUT_2" in result
+    name = "M_TIMEOUT" if "class A" in source else "F_TIMEOUT"
+    assert f"{name} = 30" in result
+    assert f"timeout = {name}" in result or f"timeout := {name}" in result
 
 
 def test_class_body_and_nested_scopes() -> None:
@@ -337,3 +359,37 @@ def test_offer_index_agrees_with_the_whole_module_walk(name: str, by_statement: 
         )
         assert propose_name(found) == propose_name(literal)
         assert propose_name(found, prefer_value=True) == propose_name(literal, prefer_value=True)
+
+
+def test_a_magic_number_fix_leaves_no_copy_in_the_same_role() -> None:
+    source = (
+        "def poll(job, interval: float = 60.0):\n    job.wait(timeout=30, interval=60.0)\n\n\n"
+        "def watch(job):\n    job.wait(timeout=30)\n    return len(job.items) > 30\n"
+    )
+    engine = Engine()
+    findings = [
+        f
+        for f in engine.check(SourceFile(text=source, settings=SETTINGS)).findings
+        if f.code == "STD201"
+    ]
+    fix = engine.resolve_fix(FixRequest(text=source, finding=findings[0], settings=SETTINGS))
+    assert fix is not None and fix.edits is not None
+    assert fix.safety == "safe"
+    assert fix.title == "Extract all 2 occurrences of `30` to module constant `TIMEOUT`"
+    result = apply_edits(source, fix.edits)
+    assert result.count("timeout=TIMEOUT") == 2
+    assert "> 30" in result  # another role: a coincidence, left alone
+
+
+def test_a_default_and_its_keyword_are_one_role() -> None:
+    source = (
+        "def poll(job, interval=2.5):\n    pass\n\n\ndef run(job):\n    poll(job, interval=2.5)\n"
+    )
+    engine = Engine()
+    findings = [
+        f
+        for f in engine.check(SourceFile(text=source, settings=SETTINGS)).findings
+        if f.code == "STD203"
+    ]
+    assert len(findings) == 2
+    assert "given as `interval`" in findings[0].message

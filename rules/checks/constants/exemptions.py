@@ -159,12 +159,24 @@ _BINARY_IDIOMS: tuple[
 )
 
 
+# `1024 ** 3`, `1000 ** 2`: the base is the unit (named by STD201), the exponent its power.
+_UNIT_POWER_BASES = frozenset({1000, 1024})
+
+
 def _arithmetic_idiom(literal: Literal, value: float) -> str | None:
     parent, field, _ = _direct_parent(literal)
     if isinstance(parent, ast.AugAssign) and value == ARITHMETIC_IDIOM_VALUE:
         return "arithmetic idiom" if isinstance(parent.op, _IDIOM_OPERATORS) else None
     if not isinstance(parent, ast.BinOp):
         return None
+    base = parent.left
+    if (
+        isinstance(parent.op, ast.Pow)
+        and field == "right"
+        and isinstance(base, ast.Constant)
+        and base.value in _UNIT_POWER_BASES
+    ):
+        return "power of a unit"  # `1024 ** 3`: the exponent says KiB, MiB, GiB
     for operators, side, values, reason in _BINARY_IDIOMS:
         if (
             isinstance(parent.op, operators)

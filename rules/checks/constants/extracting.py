@@ -17,7 +17,7 @@ from rules.checks.constants.literals import (
     literal_range,
     member_scope,
 )
-from rules.checks.constants.naming import extract_title, propose_name
+from rules.checks.constants.naming import VALUE_ROLE, extract_title, propose_name
 from rules.checks.constants.naming import group_name as name_of_group
 from rules.checks.constants.roles import repetition_role, role_of
 from rules.models import Finding, Fix, Range, Safety
@@ -39,12 +39,36 @@ RECENT_FIX_MODULES = 1
 
 
 def build_extract_fix(
-    module: ModuleLiterals, targets: list[Literal], proposed: str, display: str
+    module: ModuleLiterals,
+    targets: list[Literal],
+    proposed: str,
+    *,
+    same_setting: bool = False,
 ) -> Fix | None:
-    """The rewrite, imported on first use: libcst is only needed when a fix is built."""
+    """The rewrite, imported on first use: libcst is only needed when a fix is built.
+    `same_setting`: the targets are one setting written several times (the fix stays safe)."""
     from rules.checks.constants.extract import build_extract_fix as build
 
-    return build(module, targets, proposed, display)
+    return build(module, targets, proposed, same_setting=same_setting)
+
+
+def same_role_copies(module: ModuleLiterals, literal: Literal) -> list[Literal]:
+    """`literal` and the copies of its value in the same role (defaults included): what
+    extracting it replaces, so that no copy is left behind (`timeout=30` in two calls)."""
+    key, role = literal.key, role_of(literal)
+    return [
+        other
+        for other in module.literals
+        if other is literal
+        or (
+            other.key == key
+            and not other.is_fstring
+            and is_extractable(other)
+            and (other.scope.in_code or other.scope.default)
+            and role_of(other) == role
+            and role != VALUE_ROLE
+        )
+    ]
 
 
 FIX_TITLE = "Extract to module constant"
@@ -242,11 +266,12 @@ class ExtractingRule(Rule):
         literal = module.at(finding.range) if module is not None else None
         if module is None or literal is None:
             return None
-        targets = [literal]
+        proposed = str(finding.data.get("name") or propose_name(literal))
         if finding.data.get("all"):
             targets = repeated_group(module, literal, request.settings.options)
-        proposed = str(finding.data.get("name") or propose_name(literal))
-        return build_extract_fix(module, targets, proposed, literal.display)
+            return build_extract_fix(module, targets, proposed)
+        targets = same_role_copies(module, literal)
+        return build_extract_fix(module, targets, proposed, same_setting=True)
 
 
 def offer_extractions(code: str, request: RefactorRequest) -> list[RefactorOffer]:
@@ -304,7 +329,7 @@ def build_extraction(request: RefactorRequest, offer: RefactorOffer) -> Fix | No
         return None
     targets = _selection_group(module, literal) if offer.data.get("all") else [literal]
     proposed = str(offer.data.get("name") or propose_name(literal))
-    return build_extract_fix(module, targets, proposed, literal.display)
+    return build_extract_fix(module, targets, proposed)
 
 
 def _may_select_literal(request: RefactorRequest) -> bool:

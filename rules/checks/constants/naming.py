@@ -1,12 +1,16 @@
 """Names for extracted constants, from the literal's context (best first).
 
-1. the assignment target (`timeout = 30` -> `TIMEOUT`), or a dict display's key;
-2. the keyword (`retry(max_attempts=5)` -> `MAX_ATTEMPTS`);
-3. the compared or combined name (`len(items) > 50` -> `MAX_ITEMS`, `amount * 0.025` ->
+1. a well-known unit conversion (`seconds * 1000` -> `MILLISECONDS_PER_SECOND`, `24 * 3600`
+   -> `HOURS_PER_DAY` and `SECONDS_PER_HOUR`, `1024 ** 3` -> `BYTES_PER_KIB`);
+2. the assignment target (`timeout = 30` -> `TIMEOUT`), or a dict display's key;
+3. the keyword (`retry(max_attempts=5)` -> `MAX_ATTEMPTS`);
+4. the compared or combined name, by the comparison's direction and never inverted
+   (`if len(items) > 50: raise` -> `MAX_ITEMS`, `age >= 18` -> `MIN_AGE`,
+   `43 <= len(v) <= 128` -> `MIN_V` and `MAX_V`; `amount * 0.025` ->
    `CALCULATE_FEE_RATE` inside `calculate_fee`);
-4. for URLs, the host and path (`https://api.example.com/v1/users` -> `USERS_API_URL`); for
+5. for URLs, the host and path (`https://api.example.com/v1/users` -> `USERS_API_URL`); for
    other strings, their words (`"application/json"` -> `APPLICATION_JSON`);
-5. the enclosing function (`<FUNCTION>_VALUE`), then the class, then a plain `VALUE`.
+6. the enclosing function (`<FUNCTION>_VALUE`), only when nothing else speaks, then the class, then a plain `VALUE`.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ MAX_NAME_LENGTH = 40
 _CLIMBABLE = (ast.BinOp, ast.UnaryOp)
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _HOST_NOISE = frozenset({"www", "api", "com", "org", "net", "io", "localhost"})
+_CONVERTING = (ast.Mult, ast.Div, ast.FloorDiv, ast.Pow)
 _SLEEPERS = frozenset({"sleep", "wait", "wait_for", "settimeout"})
 _OPERATOR_SUFFIXES: dict[type[ast.operator], str] = {
     ast.Mult: "FACTOR",
@@ -120,12 +125,44 @@ def _operand_name(node: ast.AST) -> str:
     return ""
 
 
-def _compare_prefix(operator: ast.cmpop, literal_on_right: bool) -> str:
-    if isinstance(operator, ast.Gt | ast.GtE):
-        return MAX if literal_on_right else MIN
-    if isinstance(operator, ast.Lt | ast.LtE):
-        return MIN if literal_on_right else MAX
-    return "EXPECTED"
+_GUARD_EXITS = (ast.Raise, ast.Continue, ast.Break)
+
+
+def _is_rejection(statement: ast.stmt) -> bool:
+    """A statement that rejects: raise, continue, break, or a bare `return`/`return None`/
+    `return False` (a returned value is an answer, not a rejection)."""
+    if isinstance(statement, _GUARD_EXITS):
+        return True
+    if isinstance(statement, ast.Return):
+        value = statement.value
+        return value is None or (isinstance(value, ast.Constant) and value.value in (None, False))
+    return False
+
+
+def _is_guard(compare: ast.Compare, literal: Literal) -> bool:
+    """`if len(items) > 50: raise ...`: the test names what is *not* allowed."""
+    for parent, field in reversed(literal.parents):
+        if parent is compare:
+            continue
+        if isinstance(parent, ast.If) and field == "test":
+            return bool(parent.body) and _is_rejection(parent.body[0])
+        return False
+    return False
+
+
+def _compare_prefix(operator: ast.cmpop, literal_on_right: bool, guard: bool) -> str:
+    """MIN or MAX for the literal bound of `operand OP literal` (or `literal OP operand`).
+
+    Written with the literal on the right, an allowed range reads `x < N`/`x <= N` (N is the
+    MAX) or `x > N`/`x >= N` (N is the MIN); a guard (`if x > N: raise`) states the opposite."""
+    if not isinstance(operator, ast.Lt | ast.LtE | ast.Gt | ast.GtE):
+        return "EXPECTED"
+    below = isinstance(operator, ast.Lt | ast.LtE)  # the operand is below the literal
+    if not literal_on_right:
+        below = not below
+    if guard:
+        below = not below
+    return MAX if below else MIN
 
 
 def _from_comparison(literal: Literal) -> str:
@@ -142,7 +179,75 @@ def _from_comparison(literal: Literal) -> str:
     if not other:
         return ""
     operator = parent.ops[min(index, other_index)]
-    return f"{_compare_prefix(operator, index > other_index)}_{other}"
+    guard = len(parent.ops) == 1 and _is_guard(parent, literal)
+    return f"{_compare_prefix(operator, index > other_index, guard)}_{other}"
+
+
+# Well-known conversion factors: value -> (name, words one of which the context must mention;
+# empty: the value alone says it).
+_TIME_WORDS = (
+    "sec",
+    "ms",
+    "milli",
+    "time",
+    "duration",
+    "elapsed",
+    "latency",
+    "delay",
+    "ts",
+    "timeout",
+    "interval",
+    "age",
+    "ttl",
+    "minute",
+    "hour",
+    "day",
+    "expir",
+    "now",
+)
+_CONVERSIONS: dict[float, tuple[str, tuple[str, ...]]] = {
+    60: ("SECONDS_PER_MINUTE", ()),
+    3600: ("SECONDS_PER_HOUR", ()),
+    86400: ("SECONDS_PER_DAY", ()),
+    24: ("HOURS_PER_DAY", ("hour", "day")),
+    1000: ("MILLISECONDS_PER_SECOND", _TIME_WORDS),
+    1_000_000: ("MICROSECONDS_PER_SECOND", _TIME_WORDS),
+    1_000_000_000: ("NANOSECONDS_PER_SECOND", _TIME_WORDS),
+    1024: ("BYTES_PER_KIB", ()),
+}
+
+
+def _context_words(literal: Literal) -> str:
+    """The names around a literal's arithmetic: its operands, what receives the result, and
+    the enclosing function."""
+    names = [literal.scope.function or ""]
+    for parent, _ in reversed(literal.parents):
+        if isinstance(parent, ast.BinOp):
+            names.extend(_operand_name(side) for side in (parent.left, parent.right))
+            continue
+        if isinstance(parent, ast.keyword):
+            names.append(parent.arg or "")
+        elif isinstance(parent, ast.Assign):
+            names.extend(_target_name(target) for target in parent.targets)
+        elif isinstance(parent, ast.AnnAssign | ast.AugAssign):
+            names.append(_target_name(parent.target))
+        break
+    return "_".join(name for name in names if name).lower()
+
+
+def _from_conversion(literal: Literal) -> str:
+    """`seconds * 1000` -> MILLISECONDS_PER_SECOND, `24 * 3600` -> HOURS_PER_DAY and
+    SECONDS_PER_HOUR, `1024 ** 3` -> BYTES_PER_KIB."""
+    parent, _ = literal.parent
+    value = literal.value
+    if not isinstance(parent, ast.BinOp) or not isinstance(parent.op, _CONVERTING):
+        return ""
+    if not isinstance(value, int | float) or isinstance(value, bool) or value not in _CONVERSIONS:
+        return ""
+    name, words = _CONVERSIONS[value]
+    if words and not any(word in _context_words(literal) for word in words):
+        return ""
+    return name
 
 
 def _from_combination(literal: Literal) -> str:
@@ -213,7 +318,14 @@ def propose_name(literal: Literal, prefer_value: bool = False) -> str:
 
     `prefer_value`: name a string by its words first (for a value repeated in many contexts).
     """
-    strategies = (_from_assignment, _from_keyword, _from_comparison, _from_combination, _from_value)
+    strategies = (
+        _from_conversion,
+        _from_assignment,
+        _from_keyword,
+        _from_comparison,
+        _from_combination,
+        _from_value,
+    )
     if isinstance(literal.value, str) and (prefer_value or is_url(literal.value)):
         strategies = (_from_value, *strategies)
     for strategy in (*strategies, _fallback):

@@ -4,12 +4,12 @@ STD203 counts a value as repeated only when its occurrences play the same role, 
 constant for two roles would tie together settings that change independently
 (`search(n_hits=3, n_snippets_per_hit=3)`), and the fix would name one after the other. A role is:
 
-- `keyword:NAME`: the value of a keyword argument (`timeout=30` in any call);
+- `keyword:NAME`: the value of a keyword argument (`timeout=30` in any call) or the default of
+  the parameter it binds (`poll_interval: float = 60.0` in two signatures);
 - `key:KEY`: the value under a key of a dict display (`{"model": "gpt-4o"}`);
 - `compared:NAME`: compared with a name, attribute or length (`len(items) > 50`,
   `part.kind in ("a", "b")`), whatever the direction;
-- `assigned:NAME`: assigned to a name or attribute (`self.retries = 3`), the default of a
-  parameter of that name (`poll_interval: float = 60.0` in two signatures), or a class field's
+- `assigned:NAME`: assigned to a name or attribute (`self.retries = 3`), or a class field's
   default;
 - `value`: anywhere else, where nothing names the value (returned, a positional argument such as
   `ValueError("bad amount")`, an operand): such occurrences are one role, the value itself.
@@ -85,8 +85,8 @@ def _assignment_role(parent: ast.AST) -> str:
 def _role_at(parent: ast.AST, field: str, below: ast.AST) -> str:
     if isinstance(parent, ast.keyword):
         return f"keyword:{parent.arg}"
-    if isinstance(parent, ast.arguments):
-        return f"{ASSIGNED}:{_parameter_name(parent, field, below)}"
+    if isinstance(parent, ast.arguments):  # a parameter is what a keyword binds
+        return f"keyword:{_parameter_name(parent, field, below)}"
     if isinstance(parent, ast.Dict):
         return _dict_role(parent, field, below)
     if isinstance(parent, ast.Compare):
@@ -122,7 +122,7 @@ def repetition_role(literal: Literal) -> str:
 
 
 _ROLE_WORDS = {
-    "keyword": "passed as",
+    "keyword": "given as",
     "assigned": "assigned to",
     "key": "under key",
     "compared": "compared with",
