@@ -14,6 +14,7 @@ from collections.abc import Callable
 from rules.checks.constants.http_status import is_status_class_bound, status_member
 from rules.checks.constants.literals import (
     ARGS,
+    DECORATOR_LIST,
     DUNDER,
     KEYWORDS,
     SLICE,
@@ -43,7 +44,10 @@ _BIT_OPERATORS = (ast.LShift, ast.RShift, ast.BitAnd, ast.BitOr, ast.BitXor)
 _WARN_FUNCTIONS = frozenset({"warn", "warn_explicit", "_deprecated", "text_encoding"})
 _SPLIT_METHODS = frozenset({"split", "rsplit", "splitlines"})
 # `len(x) == 3`: an arity or shape check, not a limit (limits compare with < or >).
-MAX_SHAPE_LENGTH = 3
+MAX_SHAPE_LENGTH = 2
+# Slice bounds up to this are idioms (`x[:2]`, `digest[:8]`, `line[-4:]`); beyond it a bound
+# is a truncation limit (`text[:200]`) that a reviewer asks to name.
+MAX_IDIOMATIC_SLICE = 16
 _REGEX_GROUP_METHODS = frozenset({"group", "start", "end", "span", "groups"})
 _KEY_METHODS = frozenset({"get", "pop", "setdefault", "getenv", "putenv", "unsetenv"})
 _ATTRIBUTE_FUNCTIONS = frozenset(
@@ -210,8 +214,13 @@ def number_exemption(literal: Literal, options: Options) -> str | None:
     )
 
 
+def _is_truncation_limit(literal: Literal, value: float) -> bool:
+    parent, _ = literal.parent
+    return isinstance(parent, ast.Slice) and abs(value) > MAX_IDIOMATIC_SLICE
+
+
 def _place_exemption(literal: Literal, value: float) -> str | None:
-    if _in_subscript(literal):
+    if _in_subscript(literal) and not _is_truncation_limit(literal, value):
         return "subscript"
     if is_status_class_bound(literal.node, value, literal.parents):
         return "status class bound"
@@ -327,11 +336,24 @@ def is_repeat_candidate(literal: Literal, options: Options) -> bool:
 
 def is_magic_number(literal: Literal, options: Options) -> bool:
     """Whether a literal is STD201's magic number."""
+    scope = literal.scope
     return (
         literal.is_number
-        and (literal.scope.in_code or literal.scope.default)
+        and (scope.in_code or scope.default or _in_module_level_call(literal))
         and number_exemption(literal, options) is None
     )
+
+
+def _in_module_level_call(literal: Literal) -> bool:
+    """An argument of a call run at import time (`ToolRetryMiddleware(max_attempts=3)`): a
+    setting as much as one inside a function."""
+    if not literal.scope.module_level or literal.scope.constant:
+        return False
+    if any(field == DECORATOR_LIST for _, field in literal.parents):
+        return False  # a decorator's arguments declare (`@lru_cache(maxsize=32)`)
+    return any(
+        isinstance(node, ast.Call) and field in (ARGS, KEYWORDS) for node, field in literal.parents
+    ) or any(isinstance(node, ast.keyword) for node, _ in literal.parents)
 
 
 def is_hardcoded_url(literal: Literal) -> bool:

@@ -108,6 +108,18 @@ def _from_assignment(literal: Literal) -> str:
     return ""
 
 
+def _from_slice(literal: Literal) -> str:
+    """`text[:200]` -> MAX_TEXT_LENGTH: a slice bound truncates what it slices."""
+    parents = literal.parents
+    if len(parents) < 2 or not isinstance(parents[-1][0], ast.Slice):  # noqa: PLR2004
+        return ""
+    subscript = parents[-2][0]
+    if not isinstance(subscript, ast.Subscript):
+        return ""
+    name = _operand_name(subscript.value)
+    return f"MAX_{name}_LENGTH" if name else "MAX_LENGTH"
+
+
 def _from_keyword(literal: Literal) -> str:
     parent, _, _ = _climb(literal)
     if isinstance(parent, ast.keyword) and parent.arg:
@@ -320,6 +332,7 @@ def propose_name(literal: Literal, prefer_value: bool = False) -> str:
     """
     strategies = (
         _from_conversion,
+        _from_slice,
         _from_assignment,
         _from_keyword,
         _from_comparison,

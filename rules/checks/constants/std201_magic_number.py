@@ -36,13 +36,20 @@ class MagicNumber(ExtractingRule, UnitRule):
     doc = RuleDoc(
         what=(
             "Flags int and float literals (including negative ones) in executable code inside "
-            "a function or class body. Not flagged: 0, 1, -1 and the configured "
+            "a function or class body, and in the arguments of calls run at module level "
+            "(`ToolRetryMiddleware(max_attempts=3)`). Not flagged: 0, 1, -1 and the configured "
             "`allowed-magic-values`; module-level `NAME = literal` (that is the constant); "
             "UPPER_CASE class constants and enum member values; default argument values and "
-            "class field defaults; subscripts and slices; `range(n)` bounds up to 2; the digits "
+            "class field defaults; subscripts and slice bounds up to 16 (`x[-2:]`, "
+            "`digest[:8]`; a longer bound such as `text[:200]` is a truncation limit and is "
+            "flagged, named `MAX_TEXT_LENGTH`); `range(n)` bounds up to 2; the digits "
             "of `round(x, n)` and the base of `int(s, base)`; version comparisons; halving, "
-            "doubling, parity and squaring by 2; bit shifts and masks; arguments of `Field(...)`, "
-            "`Annotated[...]` metadata, `pytest.mark.parametrize` data; test files. "
+            "doubling, parity and squaring by 2; `len(x) == 2` (a pair); bit shifts and masks; "
+            "the exponent of `1024 ** 3`; arguments of `Field(...)`, "
+            "`Annotated[...]` metadata, `pytest.mark.parametrize` data and translation "
+            "functions; numbers in an `assert` (an assertion states an invariant of the code "
+            "as written, not a setting: changing the bound means changing the code it "
+            "guards); test files. "
             "The fix moves the number to a module constant named from its context. "
             "An HTTP status code (the value of `status_code=`/`status=`, the first argument of "
             "`abort(...)`/`HTTPException(...)`, compared with a `.status_code`/`.status`, or a "
@@ -58,6 +65,35 @@ class MagicNumber(ExtractingRule, UnitRule):
             "one place."
         ),
         bad=[
+            RuleExample(
+                source="def preview(text: str) -> str:\n    return text[:200]\n",
+                expected_codes=[STD201],
+                fixed=(
+                    "MAX_TEXT_LENGTH = 200\n\n\n"
+                    "def preview(text: str) -> str:\n    return text[:MAX_TEXT_LENGTH]\n"
+                ),
+            ),
+            RuleExample(
+                source=(
+                    "from agents import ToolRetryMiddleware\n\n"
+                    "middleware = ToolRetryMiddleware(max_attempts=3)\n"
+                ),
+                expected_codes=[STD201],
+                fixed=(
+                    "from agents import ToolRetryMiddleware\n\n"
+                    "MAX_ATTEMPTS = 3\n\n"
+                    "middleware = ToolRetryMiddleware(max_attempts=MAX_ATTEMPTS)\n"
+                ),
+            ),
+            RuleExample(
+                source=("def elapsed_ms(seconds: float) -> float:\n    return seconds * 1000\n"),
+                expected_codes=[STD201],
+                fixed=(
+                    "MILLISECONDS_PER_SECOND = 1000\n\n\n"
+                    "def elapsed_ms(seconds: float) -> float:\n"
+                    "    return seconds * MILLISECONDS_PER_SECOND\n"
+                ),
+            ),
             RuleExample(
                 source=("def calculate_fee(amount: int) -> int:\n    return int(amount * 0.025)\n"),
                 expected_codes=[STD201],
@@ -103,6 +139,12 @@ class MagicNumber(ExtractingRule, UnitRule):
                     "TRANSACTION_FEE_RATE = 0.025\n\n\n"
                     "def calculate_fee(amount: int) -> int:\n"
                     "    return int(amount * TRANSACTION_FEE_RATE)\n"
+                )
+            ),
+            RuleExample(
+                source=(
+                    "def check(items: list[int]) -> None:\n"
+                    "    assert len(items) < 100, 'a batch is small by construction'\n"
                 )
             ),
             RuleExample(

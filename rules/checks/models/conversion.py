@@ -48,6 +48,8 @@ from rules.models import Fix, Safety
 from rules.source import byte_to_char_column, split_lines
 from rules.syntax import first_lineno
 
+# How much of an expression a reason quotes.
+MAX_QUOTED_SOURCE = 60
 UNKNOWN_TYPE_COMMENT = "  # type not inferable from this module: set it"
 PYDANTIC = "pydantic"
 TYPING = "typing"
@@ -469,7 +471,7 @@ def _parameter_call_sites(conversion: _Conversion, shape: ParameterShape) -> Cal
             value is not None or _may_bind(node)
         ):
             sites.left_alone.append(
-                f"line {node.lineno}: `{ast.unparse(node)[:60]}` does not pass a dict display"
+                f"line {node.lineno}: `{ast.unparse(node)[:MAX_QUOTED_SOURCE]}` does not pass a dict display"
             )
     return sites
 
@@ -534,7 +536,7 @@ def _return_call_sites(conversion: _Conversion, fields: list[ModelField]) -> Cal
         reads = _key_reads(value, parent, parents, known)
         if reads is None:
             sites.left_alone.append(
-                f"line {node.lineno}: `{ast.unparse(node)[:60]}` uses the result as a dict"
+                f"line {node.lineno}: `{ast.unparse(node)[:MAX_QUOTED_SOURCE]}` uses the result as a dict"
             )
         else:
             sites.subscripts.extend(reads)
