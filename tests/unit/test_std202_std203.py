@@ -78,6 +78,15 @@ def test_urls_flagged(source: str, expected: list[str]) -> None:
         pytest.param('def f(h, p):\n    return "http://%s:%d/" % (h, p)\n', id="host template"),
         pytest.param('def f(h):\n    return f"https://{h}/x"\n', id="f-string without host"),
         pytest.param('def f():\n    return "/usr/lib/v1"\n', id="file path"),
+        pytest.param('def f(u):\n    return re.sub("https://$", "", u)\n', id="regex fragment"),
+        pytest.param('def f(r):\n    return "https://cognito-idp." + r\n', id="host fragment"),
+        pytest.param(
+            'def f(s):\n    return re.match(r"s3://[^/]+/.*", s)\n', id="a pattern (no crash)"
+        ),
+        pytest.param(
+            'def f(router):\n    @router.put("/v1/{tid}")\n    def g():\n        pass\n',
+            id="route template in a decorator",
+        ),
     ],
 )
 def test_urls_not_flagged(source: str) -> None:

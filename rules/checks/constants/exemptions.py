@@ -363,6 +363,8 @@ def is_hardcoded_url(literal: Literal) -> bool:
         return False
     if scope.log or scope.default or scope.deep in ("parametrize data", TRANSLATION):
         return False
+    if any(field == DECORATOR_LIST for _, field in literal.parents):
+        return False  # a route template declares where the function is served
     return is_endpoint(literal.value)
 
 

@@ -34,6 +34,10 @@ _NAMESPACE_PREFIXES = (
     "http://ns.adobe.com/",
 )
 _PLACEHOLDERS = ("%", "{")
+# A whole host name (or address), with an optional user: no trailing dot, no regex or template.
+_HOST = re.compile(
+    r"(?:[\w.-]+@)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)"
+)
 # Names whose numbers are idioms, not tunable values (`warnings.warn(..., stacklevel=2)`).
 _IDIOM_NAMES = frozenset(
     {"stacklevel", "_stacklevel", "indent", "ndigits", "base", "protocol", "maxsplit"}
@@ -193,13 +197,19 @@ def is_url(value: str) -> bool:
 
 
 def is_endpoint(value: str) -> bool:
-    """A URL that names a place to connect to: not an XML namespace or a host template."""
+    """A URL that names a place to connect to: not an XML namespace, a host template or a
+    fragment with no whole host (`"https://cognito-idp."`, a regex's `"https://$"`)."""
     if not is_url(value):
         return False
     if value.lower().startswith(_NAMESPACE_PREFIXES):
         return False
-    host = _URL.sub("", value, count=1)
-    return not host.startswith(_PLACEHOLDERS)
+    if _URL.match(value) is None:
+        return True  # an API path
+    rest = _URL.sub("", value, count=1)
+    if rest.startswith(_PLACEHOLDERS):
+        return False
+    host = re.split(r"[/:?#]", rest, maxsplit=1)[0]
+    return _HOST.fullmatch(host) is not None
 
 
 def dotted_name(node: ast.AST) -> str:

@@ -281,7 +281,10 @@ def _from_combination(literal: Literal) -> str:
 
 def url_name(value: str) -> str:
     """`https://api.example.com/v1/users` -> `USERS_API_URL`; `/v1/orders` -> `ORDERS_API_PATH`."""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # `r"s3://[^/]+/.*"`: a pattern, not a URL
+        return "URL_PATTERN"
     segments = [
         segment
         for segment in parts.path.split("/")
