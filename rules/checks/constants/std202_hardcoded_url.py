@@ -26,7 +26,10 @@ class HardcodedUrl(ExtractingRule, UnitRule):
             "Flags strings inside a function that are URLs (`http://`, `https://`, `ws://`, "
             "`wss://`, `gs://`, `s3://`, `localhost` included) or API paths (`/v1/...`, "
             "`/api/...`), and f-strings whose constant prefix is one. Not flagged: docstrings, "
-            'log messages, default argument values, a bare scheme (`"https://"`), test files. '
+            'log messages, default argument values, a bare scheme (`"https://"`), a fragment '
+            'with no whole host (`"https://cognito-idp." + region`, a regex\'s `"https://$"`), '
+            'route templates in decorators (`@router.put("/v1/{tid}")` declares where the '
+            "function is served: the framework owns it), test files. "
             "The fix moves the URL (or the f-string's prefix) to a module constant named from "
             "its host and path."
         ),
