@@ -271,20 +271,20 @@ def test_refactor_offers_on_any_selected_literal() -> None:
     offers = Engine().refactorings(request)
     titles = [offer.title for offer in offers]
     assert titles == [
-        "Extract `1` to module constant `F_VALUE`",
-        "Extract all 3 occurrences of `1` to module constant `F_VALUE`",
+        "Extract `1` to module constant `X_OFFSET`",
+        "Extract all 3 occurrences of `1` to module constant `X_OFFSET`",
     ]
     assert {offer.kind for offer in offers} == {"refactor.extract"}
     single = Engine().resolve_refactoring(request, offers[0])
     assert single is not None
     assert single.edits is not None
     assert apply_edits(text, single.edits) == (
-        "F_VALUE = 1\n\n\ndef f(x):\n    return x[1] + F_VALUE + g(1)\n"
+        "X_OFFSET = 1\n\n\ndef f(x):\n    return x[1] + X_OFFSET + g(1)\n"
     )
     every = Engine().resolve_refactoring(request, offers[1])
     assert every is not None
     assert every.edits is not None
-    assert "return x[F_VALUE] + F_VALUE + g(F_VALUE)" in apply_edits(text, every.edits)
+    assert "return x[X_OFFSET] + X_OFFSET + g(X_OFFSET)" in apply_edits(text, every.edits)
 
 
 def test_no_refactor_offer_off_literals_or_on_constants() -> None:
@@ -393,3 +393,31 @@ def test_a_default_and_its_keyword_are_one_role() -> None:
     ]
     assert len(findings) == 2
     assert "given as `interval`" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        pytest.param(
+            "def f(data):\n    if data.get('rating') < 1 or data.get('rating') > 5:\n"
+            "        raise ValueError\n",
+            "MAX_RATING",
+            id="a guard through `or`, named by the key read",
+        ),
+        pytest.param(
+            "def f(limit):\n    size = 65536 if limit is None else limit\n", "SIZE", id="if-else"
+        ),
+        pytest.param("def f(limit):\n    size = min(65536, limit)\n", "SIZE", id="min bound"),
+        pytest.param(
+            "def f(i):\n    return i.to_bytes(4, 'big')\n", "INT_SIZE_BYTES", id="to_bytes"
+        ),
+        pytest.param(
+            "async def f(fut):\n    await asyncio.wait_for(fut, 5.0)\n",
+            "TIMEOUT_SECONDS",
+            id="wait_for",
+        ),
+        pytest.param("def f(row):\n    return row['score'] / 10\n", "SCORE_DIVISOR", id="key read"),
+    ],
+)
+def test_names_from_the_role(source: str, name: str) -> None:
+    assert fix_titles(source)[-1].endswith(f"`{name}`")

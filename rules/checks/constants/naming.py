@@ -29,11 +29,13 @@ _VERSION_SEGMENT = re.compile(r"v\d+|\d+|api|rest")
 MAX_NAME_WORDS = 4
 MIN_NAME_LENGTH = 2
 MAX_NAME_LENGTH = 40
-_CLIMBABLE = (ast.BinOp, ast.UnaryOp)
+_CLIMBABLE = (ast.BinOp, ast.UnaryOp, ast.IfExp)
+# `min(65536, limit)`, `max(0.1, x)`: a bound of the value they compute, named by its target.
+_BOUNDING = frozenset({"min", "max"})
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _HOST_NOISE = frozenset({"www", "api", "com", "org", "net", "io", "localhost"})
 _CONVERTING = (ast.Mult, ast.Div, ast.FloorDiv, ast.Pow)
-_SLEEPERS = frozenset({"sleep", "wait", "wait_for", "settimeout"})
+_SLEEPERS = frozenset({"sleep", "wait", "settimeout"})
 _OPERATOR_SUFFIXES: dict[type[ast.operator], str] = {
     ast.Mult: "FACTOR",
     ast.Div: "DIVISOR",
@@ -83,7 +85,8 @@ def _climb(literal: Literal) -> tuple[ast.AST, str, ast.AST]:
     """The first ancestor that is not arithmetic, its field, and the node directly below it."""
     below: ast.AST = literal.node
     for parent, field in reversed(literal.parents):
-        if not isinstance(parent, _CLIMBABLE):
+        bounding = isinstance(parent, ast.Call) and last_name(parent.func) in _BOUNDING
+        if not isinstance(parent, _CLIMBABLE) and not bounding:
             return parent, field, below
         below = parent
     return literal.node, "", literal.node
@@ -120,18 +123,55 @@ def _from_slice(literal: Literal) -> str:
     return f"MAX_{name}_LENGTH" if name else "MAX_LENGTH"
 
 
+# Positional parameters of well-known callables, by position: what a number passed there is.
+_POSITIONAL_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "to_bytes": ("INT_SIZE_BYTES",),
+    "wait_for": ("", "TIMEOUT_SECONDS"),
+    "tee": ("", "TEE_COPIES"),
+    "permutations": ("", "PERMUTATION_LENGTH"),
+    "combinations": ("", "COMBINATION_LENGTH"),
+    "randint": ("MIN_RANDOM", "MAX_RANDOM"),
+    "ljust": ("WIDTH",),
+    "rjust": ("WIDTH",),
+    "center": ("WIDTH",),
+    "zfill": ("WIDTH",),
+    "read": ("READ_SIZE",),
+    "read1": ("READ_SIZE",),
+    "recv": ("BUFFER_SIZE",),
+    "ThreadPoolExecutor": ("MAX_WORKERS",),
+    "Semaphore": ("MAX_CONCURRENCY",),
+    "BoundedSemaphore": ("MAX_CONCURRENCY",),
+}
+
+
 def _from_keyword(literal: Literal) -> str:
-    parent, _, _ = _climb(literal)
+    parent, field, below = _climb(literal)
     if isinstance(parent, ast.keyword) and parent.arg:
         return parent.arg
-    if isinstance(parent, ast.Call) and last_name(parent.func) in _SLEEPERS:
-        return f"{last_name(parent.func)}_SECONDS"
-    return ""
+    if not isinstance(parent, ast.Call):
+        return ""
+    called = last_name(parent.func)
+    if called in _SLEEPERS:
+        return f"{called}_SECONDS"
+    names = _POSITIONAL_PARAMETERS.get(called, ())
+    index = next((i for i, argument in enumerate(parent.args) if argument is below), -1)
+    return names[index] if field == "args" and 0 <= index < len(names) else ""
 
 
 def _operand_name(node: ast.AST) -> str:
-    if isinstance(node, ast.Call) and last_name(node.func) == "len" and node.args:
-        return _operand_name(node.args[0])
+    """`items`, `len(items)`, `self.items`, `data.get("rating")`, `row["rating"]`,
+    `self.items[0]` -> the name of what is compared or combined."""
+    if isinstance(node, ast.Call) and node.args:
+        if last_name(node.func) == "len":
+            return _operand_name(node.args[0])
+        key = node.args[0]
+        if last_name(node.func) == "get" and isinstance(key, ast.Constant):
+            return str(key.value)
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+        return _operand_name(node.value)
     if isinstance(node, ast.Name | ast.Attribute | ast.Call):
         return last_name(node)
     return ""
@@ -154,8 +194,8 @@ def _is_rejection(statement: ast.stmt) -> bool:
 def _is_guard(compare: ast.Compare, literal: Literal) -> bool:
     """`if len(items) > 50: raise ...`: the test names what is *not* allowed."""
     for parent, field in reversed(literal.parents):
-        if parent is compare:
-            continue
+        if parent is compare or isinstance(parent, ast.BoolOp):
+            continue  # `if a and (x < 1 or x > 5): raise`
         if isinstance(parent, ast.If) and field == "test":
             return bool(parent.body) and _is_rejection(parent.body[0])
         return False
