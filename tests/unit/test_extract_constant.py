@@ -407,7 +407,7 @@ def test_a_default_and_its_keyword_are_one_role() -> None:
         pytest.param(
             "def f(limit):\n    size = 65536 if limit is None else limit\n", "SIZE", id="if-else"
         ),
-        pytest.param("def f(limit):\n    size = min(65536, limit)\n", "SIZE", id="min bound"),
+        pytest.param("def f(limit):\n    size = min(65536, limit)\n", "MAX_SIZE", id="min bound"),
         pytest.param(
             "def f(i):\n    return i.to_bytes(4, 'big')\n", "INT_SIZE_BYTES", id="to_bytes"
         ),

@@ -175,3 +175,19 @@ def test_exponent_is_still_flagged() -> None:
 )
 def test_recall_of_listed_misses(source: str, expected: list[str]) -> None:
     assert flagged(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("def f(g):\n    return itertools.permutations(g, 2)\n", id="pairs"),
+        pytest.param("def f(it):\n    a, b = itertools.tee(it, 2)\n", id="two copies"),
+        pytest.param("def f(s, i):\n    return s[i + 2 :]\n", id="index arithmetic"),
+        pytest.param(
+            "def f(port, scheme):\n    return port or (443 if scheme == 'https' else 80)\n",
+            id="well-known ports",
+        ),
+    ],
+)
+def test_structural_numbers_are_not_flagged(source: str) -> None:
+    assert flagged(source) == []

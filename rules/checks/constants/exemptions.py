@@ -113,6 +113,37 @@ def _in_subscript(literal: Literal) -> bool:
 
 # Positional arguments that are idioms, by the called function's last name: (names, which
 # argument positions, why).
+_PAIRING_FUNCTIONS = frozenset({"permutations", "combinations", "tee", "product", "pairwise"})
+PAIR = 2
+# Well-known ports: protocol values, never settings (`443 if scheme == "https" else 80`).
+_WELL_KNOWN_PORTS = frozenset({21, 22, 25, 53, 80, 443})
+
+
+def _is_well_known_port(literal: Literal, value: float) -> bool:
+    if value not in _WELL_KNOWN_PORTS:
+        return False
+    for node, _ in reversed(literal.parents):
+        if isinstance(node, ast.stmt):
+            return any(
+                "port" in dotted_name(inner).lower()
+                or (isinstance(inner, ast.Constant) and inner.value in ("http", "https"))
+                for inner in ast.walk(node)
+                if isinstance(inner, ast.Name | ast.Attribute | ast.Constant)
+            )
+    return False
+
+
+def _in_index_arithmetic(literal: Literal, value: float) -> bool:
+    """`s[i + 2:]`: a small offset of an index inside a subscript."""
+    if abs(value) > MAX_IDIOMATIC_SLICE:
+        return False
+    for node, field in reversed(literal.parents):
+        if isinstance(node, ast.BinOp | ast.UnaryOp):
+            continue
+        return isinstance(node, ast.Slice) or (isinstance(node, ast.Subscript) and field == SLICE)
+    return False
+
+
 _ARGUMENT_EXEMPTIONS: tuple[tuple[frozenset[str], Callable[[int, float], bool], str], ...] = (
     (frozenset({"range"}), lambda _, value: abs(value) <= SMALL_RANGE_BOUND, "small range bound"),
     (frozenset({"round"}), lambda index, _: index == 1, "rounding digits"),
@@ -120,6 +151,8 @@ _ARGUMENT_EXEMPTIONS: tuple[tuple[frozenset[str], Callable[[int, float], bool], 
     (_WARN_FUNCTIONS, lambda index, _: index >= 1, "warning stack level"),
     (_REGEX_GROUP_METHODS, lambda _, __: True, "regex group"),
     (_SPLIT_METHODS, lambda index, _: index == 1, "maxsplit"),
+    # `permutations(nodes, 2)`, `tee(it, 2)`: pairs, unpacked as two right after
+    (_PAIRING_FUNCTIONS, lambda index, value: index == 1 and value == PAIR, "pairs"),
 )
 
 
@@ -224,6 +257,10 @@ def _place_exemption(literal: Literal, value: float) -> str | None:
         return "subscript"
     if is_status_class_bound(literal.node, value, literal.parents):
         return "status class bound"
+    if _in_index_arithmetic(literal, value):
+        return "index arithmetic"
+    if _is_well_known_port(literal, value):
+        return "well-known port"
     return None
 
 

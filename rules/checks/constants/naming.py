@@ -97,7 +97,7 @@ def _from_assignment(literal: Literal) -> str:
     if field != "value" and not (isinstance(parent, ast.Dict) and field == "values"):
         return ""
     if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
-        return _target_name(parent.targets[0])
+        return _assigned_name(_target_name(parent.targets[0]), below, literal)
     if isinstance(parent, ast.AnnAssign | ast.NamedExpr):
         return _target_name(parent.target)
     if isinstance(parent, ast.AugAssign):
@@ -109,6 +109,35 @@ def _from_assignment(literal: Literal) -> str:
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             return key.value
     return ""
+
+
+# Targets that count tries: their number is the most allowed (`retry = 5` -> MAX_RETRIES).
+_TRIES = {"retry": "MAX_RETRIES", "retries": "MAX_RETRIES", "attempts": "MAX_ATTEMPTS"}
+
+
+def _assigned_name(target: str, value: ast.AST, literal: Literal) -> str:
+    if value is not literal.node and target in _names_in(value):
+        return ""  # `score = score / 10`: the target says nothing of the number
+    return _limit_name(target, literal)
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    return {
+        last_name(inner) for inner in ast.walk(node) if isinstance(inner, ast.Name | ast.Attribute)
+    }
+
+
+def _limit_name(target: str, literal: Literal) -> str:
+    """A target named by what bounds it: `min(0.35, x)` caps (MAX_), `max(0.1, x)` floors
+    (MIN_); a count of tries is a maximum."""
+    if target.lower() in _TRIES:
+        return _TRIES[target.lower()]
+    for parent, _ in reversed(literal.parents):
+        if isinstance(parent, ast.Call) and last_name(parent.func) in _BOUNDING:
+            return f"{MAX if last_name(parent.func) == 'min' else MIN}_{target}"
+        if not isinstance(parent, _CLIMBABLE):
+            break
+    return target
 
 
 def _from_slice(literal: Literal) -> str:
@@ -152,7 +181,8 @@ def _from_keyword(literal: Literal) -> str:
         return ""
     called = last_name(parent.func)
     if called in _SLEEPERS:
-        return f"{called}_SECONDS"
+        in_loop = any(isinstance(node, ast.While) for node, _ in literal.parents)
+        return "POLL_INTERVAL_SECONDS" if in_loop else f"{called}_SECONDS"
     names = _POSITIONAL_PARAMETERS.get(called, ())
     index = next((i for i, argument in enumerate(parent.args) if argument is below), -1)
     return names[index] if field == "args" and 0 <= index < len(names) else ""
