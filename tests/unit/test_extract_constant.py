@@ -416,7 +416,10 @@ def test_a_default_and_its_keyword_are_one_role() -> None:
             "TIMEOUT_SECONDS",
             id="wait_for",
         ),
-        pytest.param("def f(row):\n    return row['score'] / 10\n", "SCORE_DIVISOR", id="key read"),
+        pytest.param("def f(row):\n    return row['score'] / 10\n", "MAX_SCORE", id="key read"),
+        pytest.param("def f():\n    print('-' * 40)\n", "SEPARATOR_WIDTH", id="rule"),
+        pytest.param("def f(p):\n    return 1 / (p + 1e-6)\n", "EPSILON", id="epsilon"),
+        pytest.param("def f(t):\n    return f'{t[:20]}...'\n", "PREVIEW_LENGTH", id="preview"),
     ],
 )
 def test_names_from_the_role(source: str, name: str) -> None:

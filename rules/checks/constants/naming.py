@@ -148,6 +148,8 @@ def _from_slice(literal: Literal) -> str:
     subscript = parents[-2][0]
     if not isinstance(subscript, ast.Subscript):
         return ""
+    if any(isinstance(node, ast.FormattedValue) for node, _ in parents):
+        return "PREVIEW_LENGTH"  # `f"{text[:20]}..."`: how much a message shows
     name = _operand_name(subscript.value)
     return f"MAX_{name}_LENGTH" if name else "MAX_LENGTH"
 
@@ -317,6 +319,38 @@ def _context_words(literal: Literal) -> str:
     return "_".join(name for name in names if name).lower()
 
 
+MINUTES_PER_HOUR = 60
+MAX_EPSILON = 1e-3
+_SCALES = ("score", "rating")
+
+
+def _from_arithmetic_idiom(literal: Literal) -> str:
+    """`"-" * 40` -> SEPARATOR_WIDTH, `peak + 1e-6` -> EPSILON, `score / 10` -> MAX_SCORE,
+    `total_minutes < 60` -> MINUTES_PER_HOUR."""
+    parent, field = literal.parent
+    value = literal.value
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return ""
+    if isinstance(parent, ast.Compare):
+        compared = "_".join(_operand_name(o) for o in [parent.left, *parent.comparators])
+        is_hour = value == MINUTES_PER_HOUR and "minute" in compared.lower()
+        return "MINUTES_PER_HOUR" if is_hour else ""
+    if not isinstance(parent, ast.BinOp):
+        return ""
+    other = parent.left if field == "right" else parent.right
+    name = _operand_name(other)
+    repeated = other.value if isinstance(other, ast.Constant) else None
+    candidates = (
+        (isinstance(parent.op, ast.Mult) and isinstance(repeated, str), "SEPARATOR_WIDTH"),
+        (isinstance(value, float) and 0 < abs(value) < MAX_EPSILON, "EPSILON"),
+        (
+            isinstance(parent.op, ast.Div) and field == "right" and name.lower().endswith(_SCALES),
+            f"MAX_{name}",
+        ),
+    )
+    return next((found for applies, found in candidates if applies), "")
+
+
 def _from_conversion(literal: Literal) -> str:
     """`seconds * 1000` -> MILLISECONDS_PER_SECOND, `24 * 3600` -> HOURS_PER_DAY and
     SECONDS_PER_HOUR, `1024 ** 3` -> BYTES_PER_KIB."""
@@ -405,6 +439,7 @@ def propose_name(literal: Literal, prefer_value: bool = False) -> str:
     """
     strategies = (
         _from_conversion,
+        _from_arithmetic_idiom,
         _from_slice,
         _from_assignment,
         _from_keyword,
