@@ -250,7 +250,7 @@ def test_multiline_string_is_wrapped_in_parentheses() -> None:
     result = fixed(source, "STD202")
     ns: dict[str, object] = {}
     exec(compile(result, "<fixed>", "exec"), ns)  # noqa: S102 - a test of our own output
-    assert ns["B_URL"] == "https://example.com/a/b"
+    assert ns["EXAMPLE_B_URL"] == "https://example.com/a/b"
 
 
 def test_no_fix_for_identity_comparison() -> None:

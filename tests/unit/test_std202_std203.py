@@ -79,6 +79,18 @@ def test_urls_flagged(source: str, expected: list[str]) -> None:
         pytest.param('def f(h):\n    return f"https://{h}/x"\n', id="f-string without host"),
         pytest.param('def f():\n    return "/usr/lib/v1"\n', id="file path"),
         pytest.param('def f(u):\n    return re.sub("https://$", "", u)\n', id="regex fragment"),
+        pytest.param(
+            'def f():\n    docs = "https://docs.example.com/tags#define"\n    raise E(docs)\n',
+            id="documentation link",
+        ),
+        pytest.param(
+            'def f(k):\n    return Creds(k, scopes=["https://www.googleapis.com/auth/x"])\n',
+            id="oauth scope",
+        ),
+        pytest.param(
+            'def f(line):\n    return "https://errors.pydantic.dev" not in line\n',
+            id="searched as text",
+        ),
         pytest.param('def f(r):\n    return "https://cognito-idp." + r\n', id="host fragment"),
         pytest.param(
             'def f(s):\n    return re.match(r"s3://[^/]+/.*", s)\n', id="a pattern (no crash)"

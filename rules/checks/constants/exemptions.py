@@ -9,6 +9,7 @@ names), a protocol's own vocabulary, a message a translation catalogue or a log 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 from rules.checks.constants.http_status import is_status_class_bound, status_member
@@ -402,7 +403,29 @@ def is_hardcoded_url(literal: Literal) -> bool:
         return False
     if any(field == DECORATOR_LIST for _, field in literal.parents):
         return False  # a route template declares where the function is served
+    if _is_link_or_identifier(literal):
+        return False
     return is_endpoint(literal.value)
+
+
+_DOCS_HOST = re.compile(r"[a-z][a-z0-9+.-]*://(?:docs|developer|developers|help)\.", re.IGNORECASE)
+# Keywords whose URLs identify rather than locate: OAuth scopes, JSON-schema ids.
+_IDENTIFIER_KEYWORDS = frozenset({"scope", "scopes", "audience", "schema_id", "namespace"})
+
+
+def _is_link_or_identifier(literal: Literal) -> bool:
+    """A documentation link shown to a reader (`https://docs.datadoghq.com/...`), a URL that
+    names (an OAuth scope in `scopes=[...]`), or one searched for as text (`"https://errors.
+    pydantic.dev" not in line`): none is an endpoint the code connects to."""
+    if _DOCS_HOST.match(str(literal.value)):
+        return True
+    parent, field = literal.parent
+    if isinstance(parent, ast.Compare) and field == "left":
+        return isinstance(parent.ops[0], ast.In | ast.NotIn)
+    return any(
+        isinstance(node, ast.keyword) and node.arg in _IDENTIFIER_KEYWORDS
+        for node, _ in literal.parents
+    )
 
 
 def is_extractable(literal: Literal) -> bool:

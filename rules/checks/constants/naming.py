@@ -45,6 +45,11 @@ _OPERATOR_SUFFIXES: dict[type[ast.operator], str] = {
     ast.Mod: "MODULUS",
     ast.Pow: "EXPONENT",
 }
+# A path's last segment this short, or a format word, names nothing alone.
+MIN_SEGMENT_LENGTH = 3
+_FORMAT_SEGMENTS = frozenset({"json", "xml", "txt", "value", "values", "data", "download"})
+# Names a URL gets when nothing in it speaks: its role names it instead.
+_GENERIC_URL_NAMES = frozenset({"URL", "API_URL", "API_PATH"})
 MAX = "MAX"
 MIN = "MIN"
 URL_NAME_VALUE = 3
@@ -401,11 +406,11 @@ def url_name(value: str) -> str:
     is_api = (parts.hostname or "").startswith("api.") or any(
         _VERSION_SEGMENT.fullmatch(segment.lower()) for segment in segments
     )
-    subject = (
-        _words(words[-1], URL_NAME_VALUE)
-        if words
-        else _words(host_words[0] if host_words else "", URL_NAME_VALUE_2)
-    )
+    last = _NON_WORD.sub("", words[-1]) if words else ""
+    host = _words(host_words[0] if host_words else "", URL_NAME_VALUE_2)
+    subject = _words(words[-1], URL_NAME_VALUE) if words else host
+    if words and (len(last) < MIN_SEGMENT_LENGTH or last.lower() in _FORMAT_SEGMENTS) and host:
+        subject = f"{host}_{subject}"  # `.../me`, `.../deepeval/json`: the host says more
     if not parts.scheme:
         return f"{subject}_API_PATH" if subject else "API_PATH"
     kind = "API_URL" if is_api else "URL"
@@ -447,7 +452,9 @@ def propose_name(literal: Literal, prefer_value: bool = False) -> str:
         _from_combination,
         _from_value,
     )
-    if isinstance(literal.value, str) and (prefer_value or is_url(literal.value)):
+    value = literal.value
+    generic_url = isinstance(value, str) and is_url(value) and url_name(value) in _GENERIC_URL_NAMES
+    if isinstance(value, str) and (prefer_value or is_url(value)) and not generic_url:
         strategies = (_from_value, *strategies)
     for strategy in (*strategies, _fallback):
         name = valid_constant_name(strategy(literal))

@@ -29,7 +29,11 @@ class HardcodedUrl(ExtractingRule, UnitRule):
             'log messages, default argument values, a bare scheme (`"https://"`), a fragment '
             'with no whole host (`"https://cognito-idp." + region`, a regex\'s `"https://$"`), '
             'route templates in decorators (`@router.put("/v1/{tid}")` declares where the '
-            "function is served: the framework owns it), test files. "
+            "function is served: the framework owns it), documentation links "
+            "(`https://docs.…`, `developer.`, `help.` hosts: shown to a reader, not connected "
+            'to), URLs that identify rather than locate (`scopes=["https://www.googleapis.com/'
+            'auth/cloud-platform"]`, `audience=`), and URLs searched for as text '
+            '(`"https://errors.pydantic.dev" not in line`), test files. '
             "The fix moves the URL (or the f-string's prefix) to a module constant named from "
             "its host and path."
         ),
