@@ -18,6 +18,7 @@ from rules.checks.constants.literals import (
     DECORATOR_LIST,
     DUNDER,
     KEYWORDS,
+    LEFT,
     SLICE,
     TRANSLATION,
     Literal,
@@ -284,7 +285,7 @@ def _is_field_name(literal: Literal) -> bool:
         return True
     if _in_subscript(literal):
         return True
-    if isinstance(parent, ast.Compare) and field == "left":
+    if isinstance(parent, ast.Compare) and field == LEFT:
         return isinstance(parent.ops[0], ast.In | ast.NotIn)
     if isinstance(parent, ast.Call) and field == ARGS:
         return _is_name_argument(parent, node)
@@ -420,7 +421,7 @@ def _is_link_or_identifier(literal: Literal) -> bool:
     if _DOCS_HOST.match(str(literal.value)):
         return True
     parent, field = literal.parent
-    if isinstance(parent, ast.Compare) and field == "left":
+    if isinstance(parent, ast.Compare) and field == LEFT:
         return isinstance(parent.ops[0], ast.In | ast.NotIn)
     return any(
         isinstance(node, ast.keyword) and node.arg in _IDENTIFIER_KEYWORDS

@@ -89,6 +89,8 @@ KEYWORDS = "keywords"
 VALUE = "value"
 FUNC = "func"
 SLICE = "slice"
+LEFT = "left"
+RIGHT = "right"
 
 
 class Scope:

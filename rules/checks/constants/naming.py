@@ -21,7 +21,7 @@ import keyword
 import re
 from urllib.parse import urlsplit
 
-from rules.checks.constants.literals import Literal, is_url, last_name
+from rules.checks.constants.literals import RIGHT, Literal, is_url, last_name
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^0-9A-Za-z]+")
@@ -342,14 +342,14 @@ def _from_arithmetic_idiom(literal: Literal) -> str:
         return "MINUTES_PER_HOUR" if is_hour else ""
     if not isinstance(parent, ast.BinOp):
         return ""
-    other = parent.left if field == "right" else parent.right
+    other = parent.left if field == RIGHT else parent.right
     name = _operand_name(other)
     repeated = other.value if isinstance(other, ast.Constant) else None
     candidates = (
         (isinstance(parent.op, ast.Mult) and isinstance(repeated, str), "SEPARATOR_WIDTH"),
         (isinstance(value, float) and 0 < abs(value) < MAX_EPSILON, "EPSILON"),
         (
-            isinstance(parent.op, ast.Div) and field == "right" and name.lower().endswith(_SCALES),
+            isinstance(parent.op, ast.Div) and field == RIGHT and name.lower().endswith(_SCALES),
             f"MAX_{name}",
         ),
     )
@@ -375,7 +375,7 @@ def _from_combination(literal: Literal) -> str:
     parent, field = literal.parent
     if not isinstance(parent, ast.BinOp):
         return ""
-    other = parent.left if field == "right" else parent.right
+    other = parent.left if field == RIGHT else parent.right
     other_name = _operand_name(other)
     value = literal.value
     is_fraction = isinstance(value, float) and 0 < abs(value) < 1
