@@ -418,6 +418,11 @@ def test_a_default_and_its_keyword_are_one_role() -> None:
         ),
         pytest.param("def f(row):\n    return row['score'] / 10\n", "MAX_SCORE", id="key read"),
         pytest.param("def f():\n    print('-' * 40)\n", "SEPARATOR_WIDTH", id="rule"),
+        pytest.param(
+            "def f():\n    return typer.Option(3, '--max-retries')\n",
+            "DEFAULT_MAX_RETRIES",
+            id="an option's default",
+        ),
         pytest.param("def f(p):\n    return 1 / (p + 1e-6)\n", "EPSILON", id="epsilon"),
         pytest.param("def f(t):\n    return f'{t[:20]}...'\n", "PREVIEW_LENGTH", id="preview"),
     ],

@@ -204,6 +204,24 @@ def test_repeated(source: str, expected: list[str]) -> None:
         ),
         pytest.param('def f():\n    _("a moment")\n    _("a moment")\n', id="gettext"),
         pytest.param(
+            'def f(m):\n    m._get_prompt("generate_verdicts")\n    m._get_prompt("generate_verdicts")\n',
+            id="a method name",
+        ),
+        pytest.param('def f():\n    warn("TaskNode")\n    warn("TaskNode")\n', id="a class name"),
+        pytest.param(
+            'def f(s):\n    s.send(type="realtime")\n    return s.kind == "realtime"\n',
+            id="a discriminator",
+        ),
+        pytest.param(
+            'def f(c):\n    c.request("POST", "/a b")\n    c.request("POST", "/c d")\n',
+            id="an HTTP method",
+        ),
+        pytest.param(
+            'def a(n: int = typer.Option(3, "--max-retries")):\n    pass\n\n\n'
+            'def b(n: int = typer.Option(3, "--max-contexts")):\n    pass\n',
+            id="defaults of two different options",
+        ),
+        pytest.param(
             'def f(kind: Literal["AVRO", "JSON"]):\n    return kind == "AVRO" or g(kind == "AVRO")\n',
             id="a Literal parameter's word",
         ),

@@ -27,7 +27,7 @@ from rules.checks.constants.literals import (
     is_endpoint,
     last_name,
 )
-from rules.checks.constants.vocabularies import is_vocabulary_word
+from rules.checks.constants.vocabularies import is_identifier_name, is_vocabulary_word
 from rules.settings import Options
 
 ALWAYS_ALLOWED_NUMBERS = frozenset({0, 1, -1})
@@ -318,7 +318,12 @@ def string_repeat_exempt(literal: Literal, options: Options) -> bool:
         return True  # log templates: a log search keys on their text
     if scope.default and not options.flag_default_arguments:
         return True
-    return _is_field_name(literal) or _is_cli_word(literal) or is_vocabulary_word(literal)
+    return (
+        _is_field_name(literal)
+        or _is_cli_word(literal)
+        or is_vocabulary_word(literal)
+        or is_identifier_name(value)
+    )
 
 
 # Calls declaring command-line options: their `"--name"` strings name an option, and an

@@ -22,6 +22,7 @@ import re
 from urllib.parse import urlsplit
 
 from rules.checks.constants.literals import RIGHT, Literal, is_url, last_name
+from rules.checks.constants.roles import OPTION_CALLS
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^0-9A-Za-z]+")
@@ -180,12 +181,25 @@ _POSITIONAL_PARAMETERS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _option_default_name(call: ast.Call, below: ast.AST) -> str:
+    """`typer.Option(3, "--max-retries")`: the default of the option it declares."""
+    if last_name(call.func) not in OPTION_CALLS or not call.args or call.args[0] is not below:
+        return ""
+    for argument in call.args[1:]:
+        if isinstance(argument, ast.Constant) and str(argument.value).startswith("--"):
+            return f"DEFAULT_{str(argument.value).lstrip('-')}"
+    return ""
+
+
 def _from_keyword(literal: Literal) -> str:
     parent, field, below = _climb(literal)
     if isinstance(parent, ast.keyword) and parent.arg:
         return parent.arg
     if not isinstance(parent, ast.Call):
         return ""
+    option = _option_default_name(parent, below)
+    if option:
+        return option
     called = last_name(parent.func)
     if called in _SLEEPERS:
         in_loop = any(isinstance(node, ast.While) for node, _ in literal.parents)
@@ -375,6 +389,11 @@ def _from_combination(literal: Literal) -> str:
     parent, field = literal.parent
     if not isinstance(parent, ast.BinOp):
         return ""
+    if isinstance(literal.value, str):  # `name + "_dataset"` -> DATASET_SUFFIX
+        words = upper_snake(literal.value)
+        if not words or not isinstance(parent.op, ast.Add):
+            return ""
+        return f"{words}_{'SUFFIX' if field == RIGHT else 'PREFIX'}"
     other = parent.left if field == RIGHT else parent.right
     other_name = _operand_name(other)
     value = literal.value
@@ -452,6 +471,8 @@ def propose_name(literal: Literal, prefer_value: bool = False) -> str:
         _from_combination,
         _from_value,
     )
+    if isinstance(literal.value, str) and _from_combination(literal):
+        strategies = (_from_combination, *strategies)
     value = literal.value
     generic_url = isinstance(value, str) and is_url(value) and url_name(value) in _GENERIC_URL_NAMES
     if isinstance(value, str) and (prefer_value or is_url(value)) and not generic_url:

@@ -82,9 +82,27 @@ def _assignment_role(parent: ast.AST) -> str:
     return ""
 
 
+# Calls declaring a command-line option whose first argument is its default.
+OPTION_CALLS = frozenset({"Option", "option", "Argument"})
+
+
+def _option_role(call: ast.Call, below: ast.AST) -> str:
+    """`typer.Option(3, "--max-retries")`: the default binds the option's parameter."""
+    if last_name(call.func) not in OPTION_CALLS or not call.args or call.args[0] is not below:
+        return ""
+    names = [
+        str(argument.value).lstrip("-").replace("-", "_")
+        for argument in call.args[1:]
+        if isinstance(argument, ast.Constant) and str(argument.value).startswith("--")
+    ]
+    return f"keyword:{names[0]}" if names else ""
+
+
 def _role_at(parent: ast.AST, field: str, below: ast.AST) -> str:
     if isinstance(parent, ast.keyword):
         return f"keyword:{parent.arg}"
+    if isinstance(parent, ast.Call) and field == "args":
+        return _option_role(parent, below) or VALUE
     if isinstance(parent, ast.arguments):  # a parameter is what a keyword binds
         return f"keyword:{_parameter_name(parent, field, below)}"
     if isinstance(parent, ast.Dict):

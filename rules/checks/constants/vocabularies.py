@@ -13,8 +13,11 @@ constant would only restate it (`USER = "user"`). The rule, as a reviewer would 
    CloudWatch namespace (`"AWS/Lambda"`), a bare URL scheme tested as a prefix (`"https://"`);
 3. an AWS service name given to `boto3.client(...)`, `.resource(...)`, a `_client(...)` helper,
    or as `service_name=`;
-4. an event name given to an event emitter's `on`/`off`/`once`/`emit` (a typed event API);
-5. a value compared with a parameter whose annotation is a `Literal[...]` listing it: the type
+4. a word under a discriminating keyword, key or field (`type="realtime"`,
+   `rel.kind == "child"`): a member of a typed union; an HTTP method passed positionally
+   (`request("POST", path)`);
+5. an event name given to an event emitter's `on`/`off`/`once`/`emit` (a typed event API);
+6. a value compared with a parameter whose annotation is a `Literal[...]` listing it: the type
    checker already guards its spelling.
 
 What is *not* a vocabulary word, even if it looks like one: the project's own dispatch keys
@@ -26,7 +29,7 @@ from __future__ import annotations
 import ast
 import re
 
-from rules.checks.constants.literals import Literal, last_name
+from rules.checks.constants.literals import ARGS, Literal, last_name
 from rules.checks.constants.roles import role_of
 
 _CHAT_ROLES = frozenset({"user", "assistant", "system", "tool", "developer", "function", "model"})
@@ -111,11 +114,16 @@ def _is_service_or_event_name(literal: Literal) -> bool:
     parent, field = literal.parent
     if isinstance(parent, ast.keyword):
         return parent.arg in _SERVICE_KEYWORDS
-    if isinstance(parent, ast.Call) and field == "args" and parent.args:
+    if isinstance(parent, ast.Call) and field == ARGS and parent.args:
         called = last_name(parent.func)
         is_event = called in _EVENT_METHODS and isinstance(parent.func, ast.Attribute)
         return parent.args[0] is literal.node and (called in _SERVICE_CALLS or is_event)
     return False
+
+
+def _is_positional(literal: Literal) -> bool:
+    parent, field = literal.parent
+    return isinstance(parent, ast.Call) and field == ARGS
 
 
 def _literal_annotation_words(annotation: ast.expr | None) -> set[object]:
@@ -158,6 +166,20 @@ def _compared_with_literal_parameter(literal: Literal) -> bool:
     return False
 
 
+# Keywords, keys and compared fields that discriminate a typed union: any single word under them
+# is a member of its type (`type="realtime"`, `event.kind == "child"`).
+_DISCRIMINATORS = frozenset({"type", "kind", "object"})
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.]*")
+# A name of something (a method, a field, a class, an event): snake_case with an underscore,
+# or CamelCase with two humps (`"generate_verdicts"`, `"TaskNode"`).
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+|(?:[A-Z][a-z0-9]+){2,}")
+
+
+def is_identifier_name(value: str) -> bool:
+    """A string that names a method, field, class or event rather than being a value."""
+    return _IDENTIFIER.fullmatch(value) is not None
+
+
 def is_vocabulary_word(literal: Literal) -> bool:
     """Whether a string is a word of an external API's fixed vocabulary (module docstring)."""
     value = literal.value
@@ -169,7 +191,12 @@ def is_vocabulary_word(literal: Literal) -> bool:
         or _BARE_SCHEME.fullmatch(value)
     ):
         return True
-    words = _ENUMERATIONS.get(_role_name(literal))
+    role = _role_name(literal)
+    words = _ENUMERATIONS.get(role)
     if words is not None and value in words:
+        return True
+    if role.rpartition(".")[2] in _DISCRIMINATORS and _WORD.fullmatch(value):
+        return True
+    if value in _HTTP_METHODS and _is_positional(literal):
         return True
     return _is_service_or_event_name(literal) or _compared_with_literal_parameter(literal)
