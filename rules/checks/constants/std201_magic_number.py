@@ -144,7 +144,7 @@ class MagicNumber(ExtractingRule, UnitRule):
             RuleExample(
                 source=(
                     "def check(items: list[int]) -> None:\n"
-                    "    assert len(items) < 100, 'a batch is small by construction'\n"
+                    '    assert len(items) < 100, "a batch is small by construction"\n'
                 )
             ),
             RuleExample(
