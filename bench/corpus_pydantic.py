@@ -27,6 +27,8 @@ from rules.models import Finding, Severity, Tier
 from rules.rule import FixRequest
 from rules.settings import FileSettings
 
+# How much of an error or skip reason a report line shows.
+MAX_SHOWN_MESSAGE = 200
 CODES = ("STD101", "STD102")
 SKIPPED_PARTS = frozenset({"site-packages", "dist-packages"})
 DEFAULT_SEED = 101
@@ -155,9 +157,9 @@ def main() -> int:
     print(f"files: {len(files)} ({skipped} unreadable, skipped), rule failures: {failures}")
     for report in reports:
         if report.error:
-            print(f"ERROR {report.path}: {report.error[:200]}")
+            print(f"ERROR {report.path}: {report.error[:MAX_SHOWN_MESSAGE]}")
         if report.skipped:
-            print(f"SKIPPED {report.path}: {report.skipped[:200]}")
+            print(f"SKIPPED {report.path}: {report.skipped[:MAX_SHOWN_MESSAGE]}")
     for finding in problems:
         print(f"PROBLEM {finding.path}:{finding.line} {finding.code}: {finding.problem}")
     sampler = random.Random(arguments.seed)  # noqa: S311 - a sample, not a secret

@@ -32,6 +32,8 @@ SUMMARY_TIME = re.compile(r"\s+in\s+[\d.]+s(\s+\(.*\))?$")
 QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 BLOCKERS = re.compile(r"\(no automatic fix: (.*)\)$")
 KEEP_TAIL = 3000
+# How much of a collection error a regression row quotes.
+MAX_MESSAGE_LENGTH = 500
 PY = ".py"
 PYDANTIC = "pydantic"
 
@@ -178,7 +180,7 @@ def regressions(before: SuiteRun, after: SuiteRun) -> list[Regression]:
         now = after.tests.get(name)
         if now is None:
             message = f"not run after the fix ({collection or 'no collection error reported'})"
-            found.append(Regression(test=name, after=MISSING, message=message[:500]))
+            found.append(Regression(test=name, after=MISSING, message=message[:MAX_MESSAGE_LENGTH]))
         elif now.outcome == FAILED:
             found.append(
                 Regression(test=name, after=FAILED, message=now.message, detail=now.detail)

@@ -65,6 +65,9 @@ class ConfigProblem(BaseModel):
     message: str
     range: Range
     fatal: bool = Field(default=False, description="checking cannot go on with this file as it is")
+    unknown_key: bool = Field(
+        default=False, description="a key nobody here knows: a warning, not an error"
+    )
 
 
 class StandardsFile(BaseModel):
@@ -169,9 +172,12 @@ def toml_error_message(error: tomllib.TOMLDecodeError) -> str:
 
 
 def locate_key(text: str, table: str, key: str | None = None) -> Range:
-    """The range of `key` in `[table]` (or of the table's header when `key` is None)."""
+    """The range of `key` in `[table]` (or of the table's header when `key` is None); a key
+    written only as a sub-table's header (`[table.key]`, `[table.key.more]`) or as a dotted key
+    (`key.more = ...`) is found there."""
     current = ""
-    for index, line in enumerate(text.splitlines()):
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
         header = _TABLE_HEADER.match(line)
         if header is not None:
             current = _normalise_table(header.group(1))
@@ -183,8 +189,34 @@ def locate_key(text: str, table: str, key: str | None = None) -> Range:
             if match is not None:
                 return _point(index, match.start(1), len(match.group(1)))
     if key is not None:
-        return locate_key(text, table)
+        return _key_as_header(lines, table, key) or locate_key(text, table)
     return _point(0)
+
+
+def _key_as_header(lines: list[str], table: str, key: str) -> Range | None:
+    """Where `key` of `[table]` is written as part of a header or of a dotted key."""
+    wanted = f"{table}.{key}" if table else key
+    current = ""
+    for index, line in enumerate(lines):
+        header = _TABLE_HEADER.match(line)
+        if header is not None:
+            current = _normalise_table(header.group(1))
+            if current == wanted or current.startswith(f"{wanted}."):
+                return _segment_range(index, line, key)
+            continue
+        dotted = re.match(rf"\s*(\"?{re.escape(key)}\"?)\s*\.", line)
+        if dotted is not None and current == table:
+            return _point(index, dotted.start(1), len(dotted.group(1)))
+    return None
+
+
+def _segment_range(index: int, line: str, key: str) -> Range:
+    """The range of the key's segment in a table header (the whole header if not found)."""
+    match = re.search(rf"[.\[]\s*(\"?{re.escape(key)}\"?)\s*[.\]]", line)
+    if match is None:
+        start = line.index("[")
+        return _point(index, start, len(line.rstrip()) - start)
+    return _point(index, match.start(1), len(match.group(1)))
 
 
 def _normalise_table(name: str) -> str:
@@ -252,6 +284,8 @@ class _StandardsReader:
                 self.problem(found.message, found.table, found.key)
             else:
                 self.problem(found.message, found.key or "")
+            if found.unknown:
+                self.problems[-1] = self.problems[-1].model_copy(update={"unknown_key": True})
 
     def _simple_form(self, standards: dict[str, object]) -> Tier | None:
         for key in standards:
@@ -589,7 +623,8 @@ def _project_name(pyproject: Path | None) -> str | None:
         return None
     data, _ = read_toml(_read_text(pyproject), str(pyproject))
     project = _table((data or {}).get("project")) or {}
-    name = project.get("name")
+    poetry = _table((_table((data or {}).get("tool")) or {}).get("poetry")) or {}
+    name = project.get("name", poetry.get("name"))
     return name if isinstance(name, str) else None
 
 

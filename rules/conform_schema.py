@@ -70,6 +70,12 @@ def _tool(**extra: Field) -> Field:
     return _hyphenated({"enabled": BOOLEAN, "dependencies": STRINGS, **extra})
 
 
+def _open_tool() -> Field:
+    """A table of a newer ruleset whose keys past `enabled` are not transcribed: any key is
+    accepted (conform itself checks them)."""
+    return Field(kind=Kind.TABLE, values=ANY)
+
+
 _CASES = ("kebab-case", "snake_case", "camelCase", "PascalCase")
 _ESLINT = _hyphenated(
     {
@@ -128,7 +134,11 @@ _CODE = _table(
         secrets=_tool(scan_mode=_enum("branch", "files", "staged", "full"), base_branch=STRING),
         pnpmaudit=_tool(exclude_dev=BOOLEAN),
         pipaudit=_tool(),
+        # newer rulesets: `.env` files kept out of the repository
+        dotenv=_tool(files=STRINGS, exclude=STRINGS, allow=STRINGS),
     ),
+    # newer rulesets: the test section (test files present, their pattern, the runner)
+    testing=_open_tool(),
     naming=_table(enabled=BOOLEAN, rules=_NAMING_RULE),
     quality=_hyphenated(
         {
@@ -249,6 +259,8 @@ _PROCESS = _table(
         coverage_paths=STRINGS,
         exclude_patterns=STRINGS,
         types=_record(_table(required_sections=STRINGS, frontmatter=STRINGS)),
+        # newer rulesets: documentation files every repository has (README.md, ...)
+        required_files=STRINGS,
     ),
     forbidden_files=_table(enabled=BOOLEAN, files=STRINGS, ignore=STRINGS, message=STRING),
 )
@@ -280,6 +292,8 @@ class SchemaProblem(BaseModel):
     table: str
     key: str | None
     message: str
+    # a key the schema does not know: conform may have grown it since this transcription
+    unknown: bool = False
 
 
 def _with_article(kind: Kind) -> str:
@@ -330,6 +344,7 @@ def _validate_table(
                     table=name,
                     key=key,
                     message=f"{key!r} is not a key conform accepts in {where}",
+                    unknown=True,
                 )
             )
             continue

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from rules.models import Finding, Fix, Position, Range, Severity
+from rules.models import Finding, Fix, Position, Range, Severity, capped
 from rules.noqa import is_suppressed
 from rules.parsing import ParseFunction, ParseOutcome, Unit, UnitKind, parse_unit
 from rules.registry import Registry, default_registry
@@ -542,7 +542,7 @@ def _kept(
 
 
 def _with_severity(finding: Finding, settings: FileSettings) -> Finding:
-    severity = settings.severities.get(finding.code, Severity.WARNING)
+    severity = capped(settings.severities.get(finding.code, Severity.WARNING), finding.severity_cap)
     if finding.severity is severity:
         return finding
     return finding.model_copy(update={"severity": severity})

@@ -20,6 +20,17 @@ class Severity(StrEnum):
     HINT = "hint"
 
 
+# From the loudest to the quietest.
+SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HINT)
+
+
+def capped(severity: Severity, cap: Severity | None) -> Severity:
+    """`severity`, or `cap` when that is quieter."""
+    if cap is None:
+        return severity
+    return max(severity, cap, key=SEVERITY_ORDER.index)
+
+
 class Safety(StrEnum):
     """Whether a fix may be applied without a human reading it (`fix` applies only safe ones)."""
 
@@ -129,6 +140,9 @@ class Finding(BaseModel):
     severity: Severity = Severity.WARNING
     fix: Fix | None = None
     data: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+    # The loudest this finding may be, whatever the tier says (a softer kind of problem of a
+    # rule whose other findings are errors); None: the tier decides alone.
+    severity_cap: Severity | None = None
 
     def shifted(self, lines: int) -> Finding:
         """The same finding moved down by `lines` lines; its fix edits move with it."""

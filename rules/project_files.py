@@ -294,6 +294,35 @@ class Dependency(BaseModel):
     requirement: str
     name: str
     table: str
+    # Poetry declares a dependency as a key of its table (`fastapi = "^0.110"`), not a string
+    is_key: bool = False
+
+
+POETRY = "poetry"
+# Poetry's dependency tables: `[tool.poetry.dependencies]`, the legacy dev table, and groups.
+_POETRY_TABLES = ("dependencies", "dev-dependencies")
+
+
+def _poetry_dependencies(data: TomlTable | None) -> list[Dependency]:
+    poetry = table(data, TOOL, POETRY) or {}
+    tables = [(f"{TOOL}.{POETRY}.{name}", poetry.get(name)) for name in _POETRY_TABLES]
+    groups = table(poetry, "group") or {}
+    tables.extend(
+        (
+            f"{TOOL}.{POETRY}.group.{group}.dependencies",
+            (table(groups, group) or {}).get("dependencies"),
+        )
+        for group in groups
+    )
+    found = []
+    for table_name, value in tables:
+        if isinstance(value, dict):
+            found.extend(
+                Dependency(requirement=key, name=normalise_name(key), table=table_name, is_key=True)
+                for key in value
+                if isinstance(key, str) and key != "python"
+            )
+    return found
 
 
 def declared_dependencies(data: TomlTable | None) -> list[Dependency]:
@@ -313,6 +342,7 @@ def declared_dependencies(data: TomlTable | None) -> list[Dependency]:
             name = requirement_name(requirement)
             if name is not None:
                 found.append(Dependency(requirement=requirement, name=name, table=table_name))
+    found.extend(_poetry_dependencies(data))
     return found
 
 
@@ -320,7 +350,27 @@ def dependency_range(text: str, dependency: Dependency) -> Range:
     """Where a dependency is written: its string, else the header of its table."""
     header = first_header(text, dependency.table)
     after = header.line if header is not None else 0
+    if dependency.is_key:
+        return _locate_key(text, dependency.requirement, after) or header_range(
+            text, dependency.table
+        )
     located = locate_string(text, dependency.requirement, after) or locate_string(
         text, dependency.requirement
     )
     return located or header_range(text, dependency.table)
+
+
+def _locate_key(text: str, key: str, after_line: int) -> Range | None:
+    """The range of the key `key` (bare or quoted) at the start of a line, from a line on."""
+    pattern = re.compile(rf"^\s*([\"']?){re.escape(key)}\1\s*=")
+    lines = split_lines(text)
+    for index in range(after_line, len(lines)):
+        match = pattern.match(lines[index])
+        if match is not None:
+            start = len(lines[index]) - len(lines[index].lstrip())
+            end = start + len(key) + 2 * len(match.group(1))
+            return Range(
+                start=Position(line=index, character=start),
+                end=Position(line=index, character=end),
+            )
+    return None

@@ -36,6 +36,12 @@ class Options(BaseModel):
         description="the longest standalone script STD306 accepts (lines)",
         gt=0,
     )
+    translation_functions: tuple[str, ...] = Field(
+        default=(),
+        alias="translation-functions",
+        description="more translation functions (besides gettext's family) whose literal "
+        "arguments are never flagged nor extracted",
+    )
     repeated_string_min_length: int = Field(
         default=3,
         alias="repeated-string-min-length",

@@ -28,7 +28,7 @@ from tests.support.lsp import (
 FEE = "def calculate_fee(amount: int) -> int:\n    return int(amount * 0.025)\n"
 REPEATED = (
     'def save(client):\n    client.post(content_type="application/json")\n\n\n'
-    'def load(client):\n    return client.get(accept="application/json")\n'
+    'def load(client):\n    return client.get(content_type="application/json")\n'
 )
 RENAMED = "LIMIT = 10\n\n\ndef f(LIMIT=3):\n    return LIMIT\n\n\ndef g():\n    return LIMIT * 2\n"
 
@@ -60,8 +60,8 @@ async def test_extract_all_occurrences(client: RecordingClient, project: Path) -
         "Extract all 2 occurrences of `'application/json'`",
     )
     text, found = await apply_action(client, uri, REPEATED, fix, 2)
-    assert text.startswith('APPLICATION_JSON = "application/json"\n')
-    assert text.count("APPLICATION_JSON") == 3
+    assert text.startswith('CONTENT_TYPE = "application/json"\n')
+    assert text.count("CONTENT_TYPE") == 3
     assert found == []
 
 

@@ -22,15 +22,15 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from pydantic import BaseModel, ConfigDict
 
+from rules.checks.constants.exemptions import is_extractable
 from rules.checks.constants.literals import (
     DUNDER,
     UPPER_NAME,
     Literal,
     ModuleLiterals,
-    is_extractable,
     literal_range,
 )
-from rules.checks.constants.naming import extract_title, unique_name
+from rules.checks.constants.naming import extract_title, unique_name, valid_constant_name
 from rules.checks.constants.scope_names import module_names, names_bound_in_scope
 from rules.models import Fix, Position, Range, Safety, TextEdit
 from rules.source import byte_to_char_column, strip_line_break
@@ -171,8 +171,23 @@ def plan_extraction(
     for constant in candidates:
         if not any(is_shadowed(target, constant.name) for target in targets):
             return ExtractionPlan(name=constant.name, reuse=True, value_source="")
-    name = unique_name(proposed, module_names(module.tree))
+    name = unique_name(
+        _specific_name(proposed, targets[0], taken := module_names(module.tree)), taken
+    )
     return ExtractionPlan(name=name, reuse=False, value_source=_value_source(module, targets[0]))
+
+
+def _specific_name(proposed: str, literal: Literal, taken: set[str]) -> str:
+    """`proposed`, or when a different value already has that name, the name qualified by the
+    enclosing function or class (`FETCH_TIMEOUT`): a `_2` suffix would not say how they differ."""
+    if proposed not in taken:
+        return proposed
+    owner = literal.scope.function or literal.scope.class_name or ""
+    prefix = valid_constant_name(owner) if owner else ""
+    if not prefix or proposed.startswith(f"{prefix}_"):
+        return proposed  # a name from the function already
+    qualified = valid_constant_name(f"{prefix}_{proposed}")
+    return qualified if qualified and qualified not in taken else proposed
 
 
 def _value_source(module: ModuleLiterals, literal: Literal) -> str:
@@ -398,9 +413,14 @@ def extract(
 
 
 def build_extract_fix(
-    module: ModuleLiterals, targets: Sequence[Literal], proposed: str, display: str
+    module: ModuleLiterals,
+    targets: Sequence[Literal],
+    proposed: str,
+    *,
+    same_setting: bool = False,
 ) -> Fix | None:
-    """The extract fix for `targets` (safe for one occurrence), or None if it cannot be made."""
+    """The extract fix for `targets` (safe for one occurrence, or for copies of one setting),
+    or None if it cannot be made."""
     try:
         plan = plan_extraction(module, targets, proposed)
         edits = extract(module, targets, plan)
@@ -408,8 +428,8 @@ def build_extract_fix(
         return None
     count = len(targets)
     return Fix(
-        title=extract_title(display, plan.name, count),
-        safety=Safety.SAFE if count == 1 else Safety.UNSAFE,
+        title=extract_title(targets[0].display, plan.name, count),
+        safety=Safety.SAFE if count == 1 or same_setting else Safety.UNSAFE,
         edits=edits,
     )
 

@@ -8,17 +8,18 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+from rules.checks.constants.exemptions import is_extractable, is_repeat_candidate
 from rules.checks.constants.literals import (
     Literal,
     ModuleLiterals,
     Scope,
     collect_literals,
-    is_extractable,
-    is_repeat_candidate,
     literal_range,
     member_scope,
 )
-from rules.checks.constants.naming import extract_title, propose_name
+from rules.checks.constants.naming import VALUE_ROLE, extract_title, propose_name
+from rules.checks.constants.naming import group_name as name_of_group
+from rules.checks.constants.roles import repetition_role, role_of
 from rules.models import Finding, Fix, Range, Safety
 from rules.parsing import UnitKind
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest, Rule, UnitContext
@@ -38,12 +39,36 @@ RECENT_FIX_MODULES = 1
 
 
 def build_extract_fix(
-    module: ModuleLiterals, targets: list[Literal], proposed: str, display: str
+    module: ModuleLiterals,
+    targets: list[Literal],
+    proposed: str,
+    *,
+    same_setting: bool = False,
 ) -> Fix | None:
-    """The rewrite, imported on first use: libcst is only needed when a fix is built."""
+    """The rewrite, imported on first use: libcst is only needed when a fix is built.
+    `same_setting`: the targets are one setting written several times (the fix stays safe)."""
     from rules.checks.constants.extract import build_extract_fix as build
 
-    return build(module, targets, proposed, display)
+    return build(module, targets, proposed, same_setting=same_setting)
+
+
+def same_role_copies(module: ModuleLiterals, literal: Literal) -> list[Literal]:
+    """`literal` and the copies of its value in the same role (defaults included): what
+    extracting it replaces, so that no copy is left behind (`timeout=30` in two calls)."""
+    key, role = literal.key, role_of(literal)
+    return [
+        other
+        for other in module.literals
+        if other is literal
+        or (
+            other.key == key
+            and not other.is_fstring
+            and is_extractable(other)
+            and (other.scope.in_code or other.scope.default)
+            and role_of(other) == role
+            and role != VALUE_ROLE
+        )
+    ]
 
 
 FIX_TITLE = "Extract to module constant"
@@ -195,11 +220,16 @@ def _offer_index(text: str, statements: tuple[tuple[int, int], ...]) -> OfferInd
 
 def repeated_group(module: ModuleLiterals, literal: Literal, options: Options) -> list[Literal]:
     """Every occurrence STD203 counts together with `literal` (what "extract all" replaces)."""
-    key = literal.key
+    key, role = literal.key, repetition_role(literal)
     return [
         other
         for other in module.literals
-        if other.key == key and (other is literal or is_repeat_candidate(other, options))
+        if other is literal
+        or (
+            other.key == key
+            and is_repeat_candidate(other, options)
+            and repetition_role(other) == role
+        )
     ]
 
 
@@ -236,11 +266,12 @@ class ExtractingRule(Rule):
         literal = module.at(finding.range) if module is not None else None
         if module is None or literal is None:
             return None
-        targets = [literal]
+        proposed = str(finding.data.get("name") or propose_name(literal))
         if finding.data.get("all"):
             targets = repeated_group(module, literal, request.settings.options)
-        proposed = str(finding.data.get("name") or propose_name(literal))
-        return build_extract_fix(module, targets, proposed, literal.display)
+            return build_extract_fix(module, targets, proposed)
+        targets = same_role_copies(module, literal)
+        return build_extract_fix(module, targets, proposed, same_setting=True)
 
 
 def offer_extractions(code: str, request: RefactorRequest) -> list[RefactorOffer]:
@@ -264,7 +295,7 @@ def offer_extractions(code: str, request: RefactorRequest) -> list[RefactorOffer
     ]
     count = index.counts[literal.key]
     if count > 1:
-        group_name = propose_name(literal, prefer_value=True)
+        group_name = name_of_group(literal, role_of(literal))
         offers.append(
             RefactorOffer(
                 code=code,
@@ -298,7 +329,7 @@ def build_extraction(request: RefactorRequest, offer: RefactorOffer) -> Fix | No
         return None
     targets = _selection_group(module, literal) if offer.data.get("all") else [literal]
     proposed = str(offer.data.get("name") or propose_name(literal))
-    return build_extract_fix(module, targets, proposed, literal.display)
+    return build_extract_fix(module, targets, proposed)
 
 
 def _may_select_literal(request: RefactorRequest) -> bool:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from rules.models import Position, Range
-from rules.settings import Options
 from rules.source import byte_to_char_column, split_lines
 from rules.syntax import name_chain, node_fields
 
@@ -35,73 +34,54 @@ _NAMESPACE_PREFIXES = (
     "http://ns.adobe.com/",
 )
 _PLACEHOLDERS = ("%", "{")
-ALWAYS_ALLOWED_NUMBERS = frozenset({0, 1, -1})
-# `range(n)` bounds up to this are loop idioms, not limits.
-SMALL_RANGE_BOUND = 2
-# Halving, doubling, parity and squaring are arithmetic, not tunable values.
-ARITHMETIC_IDIOM_VALUE = 2
-SQUARE_ROOT_EXPONENT = 0.5
-HALF = 0.5
-# `10 ** n` and `2 ** n` scale by the number base; the exponent is what may be magic.
-_POWER_BASES = frozenset({2, 10})
-# Methods whose string arguments are words of a command protocol (`tk.call("winfo", ...)`).
-_COMMAND_METHODS = frozenset({"call"})
-_IDIOM_OPERATORS = (ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
-_BIT_OPERATORS = (ast.LShift, ast.RShift, ast.BitAnd, ast.BitOr, ast.BitXor)
+# A whole host name (or address), with an optional user: no trailing dot, no regex or template.
+_HOST = re.compile(
+    r"(?:[\w.-]+@)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)"
+)
 # Names whose numbers are idioms, not tunable values (`warnings.warn(..., stacklevel=2)`).
 _IDIOM_NAMES = frozenset(
     {"stacklevel", "_stacklevel", "indent", "ndigits", "base", "protocol", "maxsplit"}
 )
-_WARN_FUNCTIONS = frozenset({"warn", "warn_explicit", "_deprecated", "text_encoding"})
-_SPLIT_METHODS = frozenset({"split", "rsplit", "splitlines"})
-# `len(x) == 3`: an arity or shape check, not a limit (limits compare with < or >).
-MAX_SHAPE_LENGTH = 3
-_REGEX_GROUP_METHODS = frozenset({"group", "start", "end", "span", "groups"})
 _LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
 )
 _LOG_OWNERS = frozenset({"logging", "logger", "log", "_logger", "_log", "LOGGER", "LOG"})
-_KEY_METHODS = frozenset({"get", "pop", "setdefault", "getenv", "putenv", "unsetenv"})
-_ATTRIBUTE_FUNCTIONS = frozenset(
-    {"getattr", "setattr", "hasattr", "delattr", "__setattr__", "__getattribute__", "__delattr__"}
-)
 _TYPE_NAME_FUNCTIONS = frozenset(
     {"cast", "TypeVar", "NewType", "ParamSpec", "TypeVarTuple", "TypeAliasType", "ForwardRef"}
 )
 _TYPE_SUBSCRIPTS = frozenset({"Literal", "Annotated"})
-_DEEP_EXEMPT_CALLS = {"Field": "pydantic Field argument", "parametrize": "parametrize data"}
-# Values common enough to never be worth a constant (codec and error-handler names, byte orders).
-COMMON_STRINGS = frozenset(
+TRANSLATION = "translation message"
+# gettext and its relatives: a catalogue is extracted from their literal arguments (xgettext,
+# Babel), so these must stay literals where they are.
+TRANSLATION_FUNCTIONS = frozenset(
     {
-        "utf-8",
-        "utf8",
-        "utf-16",
-        "utf-16-le",
-        "utf-16-be",
-        "utf-32",
-        "utf-8-sig",
-        "ascii",
-        "latin-1",
-        "latin1",
-        "iso-8859-1",
-        "cp1252",
-        "strict",
-        "ignore",
-        "replace",
-        "surrogateescape",
-        "surrogatepass",
-        "backslashreplace",
-        "xmlcharrefreplace",
-        "namereplace",
-        "little",
-        "big",
-        "rb+",
-        "wb+",
-        "ab+",
-        "r+b",
-        "w+b",
+        "_",
+        "N_",
+        "gettext",
+        "ngettext",
+        "pgettext",
+        "npgettext",
+        "dgettext",
+        "dngettext",
+        "ugettext",
+        "ungettext",
+        "gettext_lazy",
+        "ngettext_lazy",
+        "pgettext_lazy",
+        "npgettext_lazy",
+        "ugettext_lazy",
+        "lazy_gettext",
+        "lazy_ngettext",
+        "lazy_pgettext",
+        "_lazy",
+        "_l",
     }
 )
+_DEEP_EXEMPT_CALLS = {
+    "Field": "pydantic Field argument",
+    "parametrize": "parametrize data",
+    **dict.fromkeys(TRANSLATION_FUNCTIONS, TRANSLATION),
+}
 DECORATOR_LIST = "decorator_list"
 ARGS = "args"
 BODY = "body"
@@ -109,6 +89,8 @@ KEYWORDS = "keywords"
 VALUE = "value"
 FUNC = "func"
 SLICE = "slice"
+LEFT = "left"
+RIGHT = "right"
 
 
 class Scope:
@@ -204,8 +186,6 @@ class Literal:
 
 
 MAX_DISPLAY = 40
-# A display of this many literals is a data table: its values repeat by nature.
-MIN_TABLE_SIZE = 3
 
 
 def is_url(value: str) -> bool:
@@ -219,13 +199,19 @@ def is_url(value: str) -> bool:
 
 
 def is_endpoint(value: str) -> bool:
-    """A URL that names a place to connect to: not an XML namespace or a host template."""
+    """A URL that names a place to connect to: not an XML namespace, a host template or a
+    fragment with no whole host (`"https://cognito-idp."`, a regex's `"https://$"`)."""
     if not is_url(value):
         return False
     if value.lower().startswith(_NAMESPACE_PREFIXES):
         return False
-    host = _URL.sub("", value, count=1)
-    return not host.startswith(_PLACEHOLDERS)
+    if _URL.match(value) is None:
+        return True  # an API path
+    rest = _URL.sub("", value, count=1)
+    if rest.startswith(_PLACEHOLDERS):
+        return False
+    host = re.split(r"[/:?#]", rest, maxsplit=1)[0]
+    return _HOST.fullmatch(host) is not None
 
 
 def last_name(node: ast.AST) -> str:
@@ -536,223 +522,6 @@ def collect_literals(body: Sequence[ast.stmt], scope: Scope | None = None) -> li
 def member_scope(class_name: str, bases: Sequence[str]) -> Scope:
     """The scope of a member unit: the body of its top-level class."""
     return Scope(class_body=True, class_name=class_name, enum=is_enum_class(bases))
-
-
-# Exemptions -------------------------------------------------------------------------------
-
-
-def _direct_parent(literal: Literal) -> tuple[ast.AST, str, ast.AST]:
-    """The literal's parent, the field holding it, and the literal's own node."""
-    parent, field = literal.parent
-    return parent, field, literal.node
-
-
-def _argument_index(call: ast.Call, node: ast.AST) -> int:
-    return next((index for index, argument in enumerate(call.args) if argument is node), -1)
-
-
-def _in_subscript(literal: Literal) -> bool:
-    parent, field, _ = _direct_parent(literal)
-    if isinstance(parent, ast.Subscript) and field == SLICE:
-        return True
-    if isinstance(parent, ast.Slice):
-        return True
-    if isinstance(parent, ast.Tuple) and len(literal.parents) > 1:
-        grand, grand_field = literal.parents[-2]
-        return isinstance(grand, ast.Subscript) and grand_field == SLICE
-    return False
-
-
-# Positional arguments that are idioms, by the called function's last name: (names, which
-# argument positions, why).
-_ARGUMENT_EXEMPTIONS: tuple[tuple[frozenset[str], Callable[[int, float], bool], str], ...] = (
-    (frozenset({"range"}), lambda _, value: abs(value) <= SMALL_RANGE_BOUND, "small range bound"),
-    (frozenset({"round"}), lambda index, _: index == 1, "rounding digits"),
-    (frozenset({"int"}), lambda index, _: index == 1, "number base"),
-    (_WARN_FUNCTIONS, lambda index, _: index >= 1, "warning stack level"),
-    (_REGEX_GROUP_METHODS, lambda _, __: True, "regex group"),
-    (_SPLIT_METHODS, lambda index, _: index == 1, "maxsplit"),
-)
-
-
-def _number_call_exemption(literal: Literal, value: float) -> str | None:
-    parent, field, node = _direct_parent(literal)
-    if not isinstance(parent, ast.Call) or field != ARGS:
-        return None
-    name = last_name(parent.func)
-    index = _argument_index(parent, node)
-    for names, applies, reason in _ARGUMENT_EXEMPTIONS:
-        if name in names and applies(index, value):
-            return reason
-    return None
-
-
-def _length_pair_check(literal: Literal, value: float) -> str | None:
-    """`len(x) == 2`: a shape check (a pair), not a limit."""
-    parent, _, _ = _direct_parent(literal)
-    if not isinstance(parent, ast.Compare):
-        return None
-    is_equality = all(isinstance(op, ast.Eq | ast.NotEq) for op in parent.ops)
-    if value != ARITHMETIC_IDIOM_VALUE and not (is_equality and 0 < value <= MAX_SHAPE_LENGTH):
-        return None
-    operands = [parent.left, *parent.comparators]
-    is_length = any(
-        isinstance(operand, ast.Call) and name_chain(operand.func) == "len" for operand in operands
-    )
-    return "pair check" if is_length else None
-
-
-# Binary operations whose operand is arithmetic, not a tunable value: (operators, which
-# operand, the values, why); "any" operand means either side, `None` values any value.
-_BINARY_IDIOMS: tuple[
-    tuple[tuple[type[ast.operator], ...], str, frozenset[float] | None, str], ...
-] = (
-    (_BIT_OPERATORS, "any", None, "bit operation"),
-    ((ast.Pow,), "left", _POWER_BASES, "power of the number base"),
-    ((ast.Mult,), "any", frozenset({HALF}), "halving"),
-    (_IDIOM_OPERATORS, "any", frozenset({ARITHMETIC_IDIOM_VALUE}), "arithmetic idiom"),
-    ((ast.Pow,), "right", frozenset({SQUARE_ROOT_EXPONENT}), "square root"),
-)
-
-
-def _arithmetic_idiom(literal: Literal, value: float) -> str | None:
-    parent, field, _ = _direct_parent(literal)
-    if isinstance(parent, ast.AugAssign) and value == ARITHMETIC_IDIOM_VALUE:
-        return "arithmetic idiom" if isinstance(parent.op, _IDIOM_OPERATORS) else None
-    if not isinstance(parent, ast.BinOp):
-        return None
-    for operators, side, values, reason in _BINARY_IDIOMS:
-        if (
-            isinstance(parent.op, operators)
-            and side in ("any", field)
-            and (values is None or value in values)
-        ):
-            return reason
-    return None
-
-
-def number_exemption(literal: Literal, options: Options) -> str | None:
-    """Why a number is not a magic number here (None: it is one)."""
-    value = literal.value
-    assert isinstance(value, int | float)  # noqa: S101 - callers pass numbers only
-    if value in ALWAYS_ALLOWED_NUMBERS or _allowed_by_option(value, options):
-        return "allowed value"
-    scope = literal.scope
-    if scope.constant:
-        return "constant definition"
-    if scope.default and not options.flag_default_arguments:
-        return "default value"
-    if scope.deep is not None:
-        return scope.deep
-    if _in_subscript(literal):
-        return "subscript"
-    return (
-        _number_call_exemption(literal, value)
-        or _arithmetic_idiom(literal, value)
-        or _length_pair_check(literal, value)
-    )
-
-
-def _allowed_by_option(value: float, options: Options) -> bool:
-    for allowed in options.allowed_magic_values:
-        if isinstance(allowed, str):
-            try:
-                allowed = float(allowed)
-            except ValueError:
-                continue
-        if allowed == value:
-            return True
-    return False
-
-
-def _is_field_name(literal: Literal) -> bool:
-    """A string used as a key or attribute name (STD101's evidence, not a repeated value)."""
-    parent, field, node = _direct_parent(literal)
-    if isinstance(parent, ast.Dict) and field == "keys":
-        return True
-    if _in_subscript(literal):
-        return True
-    if isinstance(parent, ast.Compare) and field == "left":
-        return isinstance(parent.ops[0], ast.In | ast.NotIn)
-    if isinstance(parent, ast.Call) and field == ARGS:
-        return _is_name_argument(parent, node)
-    return False
-
-
-def _is_name_argument(call: ast.Call, node: ast.AST) -> bool:
-    """An argument that names something: an attribute, a key, a protocol's command word."""
-    name = last_name(call.func)
-    index = _argument_index(call, node)
-    if name in _COMMAND_METHODS and isinstance(call.func, ast.Attribute):
-        return True
-    if name in _ATTRIBUTE_FUNCTIONS:
-        return index == 1
-    return name in _KEY_METHODS and index == 0
-
-
-def string_repeat_exempt(literal: Literal, options: Options) -> bool:
-    """Whether a string's repetitions do not count for STD203."""
-    value = literal.value
-    assert isinstance(value, str)  # noqa: S101 - callers pass strings only
-    if len(value) < options.repeated_string_min_length or not any(c.isalnum() for c in value):
-        return True
-    if value.lower() in COMMON_STRINGS or DUNDER.fullmatch(value):
-        return True
-    scope = literal.scope
-    if scope.constant or scope.deep is not None:
-        return True
-    if scope.default and not options.flag_default_arguments:
-        return True
-    return _is_field_name(literal)
-
-
-def _in_data_table(literal: Literal) -> bool:
-    parent, _, _ = _direct_parent(literal)
-    if isinstance(parent, ast.List | ast.Tuple | ast.Set):
-        return len(parent.elts) >= MIN_TABLE_SIZE and is_data_display(parent)
-    if isinstance(parent, ast.Dict):
-        return len(parent.keys) >= MIN_TABLE_SIZE and is_data_display(parent)
-    return False
-
-
-def is_repeat_candidate(literal: Literal, options: Options) -> bool:
-    """Whether a literal counts towards STD203's repetitions."""
-    if literal.is_fstring or not is_extractable(literal) or _in_data_table(literal):
-        return False
-    if literal.is_number:
-        return number_exemption(literal, options) is None
-    return not string_repeat_exempt(literal, options)
-
-
-def is_magic_number(literal: Literal, options: Options) -> bool:
-    """Whether a literal is STD201's magic number."""
-    return (
-        literal.is_number
-        and (literal.scope.in_code or literal.scope.default)
-        and number_exemption(literal, options) is None
-    )
-
-
-def is_hardcoded_url(literal: Literal) -> bool:
-    """Whether a literal is STD202's hard-coded URL or API path."""
-    scope = literal.scope
-    if not isinstance(literal.value, str) or not scope.in_function:
-        return False
-    if scope.log or scope.default or scope.deep == "parametrize data":
-        return False
-    return is_endpoint(literal.value)
-
-
-def is_extractable(literal: Literal) -> bool:
-    """Whether the extract refactoring may replace this literal by a name."""
-    if literal.scope.constant:
-        return False
-    parent, _, _ = _direct_parent(literal)
-    # `x is 5` compares identity: a name bound to an equal object may not be the same object
-    return not (
-        isinstance(parent, ast.Compare)
-        and any(isinstance(op, ast.Is | ast.IsNot) for op in parent.ops)
-    )
 
 
 # Positions --------------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 """Names for extracted constants, from the literal's context (best first).
 
-1. the assignment target (`timeout = 30` -> `TIMEOUT`), or a dict display's key;
-2. the keyword (`retry(max_attempts=5)` -> `MAX_ATTEMPTS`);
-3. the compared or combined name (`len(items) > 50` -> `MAX_ITEMS`, `amount * 0.025` ->
+1. a well-known unit conversion (`seconds * 1000` -> `MILLISECONDS_PER_SECOND`, `24 * 3600`
+   -> `HOURS_PER_DAY` and `SECONDS_PER_HOUR`, `1024 ** 3` -> `BYTES_PER_KIB`);
+2. the assignment target (`timeout = 30` -> `TIMEOUT`), or a dict display's key;
+3. the keyword (`retry(max_attempts=5)` -> `MAX_ATTEMPTS`);
+4. the compared or combined name, by the comparison's direction and never inverted
+   (`if len(items) > 50: raise` -> `MAX_ITEMS`, `age >= 18` -> `MIN_AGE`,
+   `43 <= len(v) <= 128` -> `MIN_V` and `MAX_V`; `amount * 0.025` ->
    `CALCULATE_FEE_RATE` inside `calculate_fee`);
-4. for URLs, the host and path (`https://api.example.com/v1/users` -> `USERS_API_URL`); for
+5. for URLs, the host and path (`https://api.example.com/v1/users` -> `USERS_API_URL`); for
    other strings, their words (`"application/json"` -> `APPLICATION_JSON`);
-5. the enclosing function (`<FUNCTION>_VALUE`), then the class, then a plain `VALUE`.
+6. the enclosing function (`<FUNCTION>_VALUE`), only when nothing else speaks, then the class, then a plain `VALUE`.
 """
 
 from __future__ import annotations
@@ -17,17 +21,22 @@ import keyword
 import re
 from urllib.parse import urlsplit
 
-from rules.checks.constants.literals import Literal, is_url, last_name
+from rules.checks.constants.literals import RIGHT, Literal, is_url, last_name
+from rules.checks.constants.roles import OPTION_CALLS
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^0-9A-Za-z]+")
 _VERSION_SEGMENT = re.compile(r"v\d+|\d+|api|rest")
 MAX_NAME_WORDS = 4
+MIN_NAME_LENGTH = 2
 MAX_NAME_LENGTH = 40
-_CLIMBABLE = (ast.BinOp, ast.UnaryOp)
+_CLIMBABLE = (ast.BinOp, ast.UnaryOp, ast.IfExp)
+# `min(65536, limit)`, `max(0.1, x)`: a bound of the value they compute, named by its target.
+_BOUNDING = frozenset({"min", "max"})
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _HOST_NOISE = frozenset({"www", "api", "com", "org", "net", "io", "localhost"})
-_SLEEPERS = frozenset({"sleep", "wait", "wait_for", "settimeout"})
+_CONVERTING = (ast.Mult, ast.Div, ast.FloorDiv, ast.Pow)
+_SLEEPERS = frozenset({"sleep", "wait", "settimeout"})
 _OPERATOR_SUFFIXES: dict[type[ast.operator], str] = {
     ast.Mult: "FACTOR",
     ast.Div: "DIVISOR",
@@ -37,6 +46,11 @@ _OPERATOR_SUFFIXES: dict[type[ast.operator], str] = {
     ast.Mod: "MODULUS",
     ast.Pow: "EXPONENT",
 }
+# A path's last segment this short, or a format word, names nothing alone.
+MIN_SEGMENT_LENGTH = 3
+_FORMAT_SEGMENTS = frozenset({"json", "xml", "txt", "value", "values", "data", "download"})
+# Names a URL gets when nothing in it speaks: its role names it instead.
+_GENERIC_URL_NAMES = frozenset({"URL", "API_URL", "API_PATH"})
 MAX = "MAX"
 MIN = "MIN"
 URL_NAME_VALUE = 3
@@ -77,7 +91,8 @@ def _climb(literal: Literal) -> tuple[ast.AST, str, ast.AST]:
     """The first ancestor that is not arithmetic, its field, and the node directly below it."""
     below: ast.AST = literal.node
     for parent, field in reversed(literal.parents):
-        if not isinstance(parent, _CLIMBABLE):
+        bounding = isinstance(parent, ast.Call) and last_name(parent.func) in _BOUNDING
+        if not isinstance(parent, _CLIMBABLE) and not bounding:
             return parent, field, below
         below = parent
     return literal.node, "", literal.node
@@ -88,7 +103,7 @@ def _from_assignment(literal: Literal) -> str:
     if field != "value" and not (isinstance(parent, ast.Dict) and field == "values"):
         return ""
     if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
-        return _target_name(parent.targets[0])
+        return _assigned_name(_target_name(parent.targets[0]), below, literal)
     if isinstance(parent, ast.AnnAssign | ast.NamedExpr):
         return _target_name(parent.target)
     if isinstance(parent, ast.AugAssign):
@@ -102,29 +117,155 @@ def _from_assignment(literal: Literal) -> str:
     return ""
 
 
-def _from_keyword(literal: Literal) -> str:
-    parent, _, _ = _climb(literal)
-    if isinstance(parent, ast.keyword) and parent.arg:
-        return parent.arg
-    if isinstance(parent, ast.Call) and last_name(parent.func) in _SLEEPERS:
-        return f"{last_name(parent.func)}_SECONDS"
+# Targets that count tries: their number is the most allowed (`retry = 5` -> MAX_RETRIES).
+_TRIES = {"retry": "MAX_RETRIES", "retries": "MAX_RETRIES", "attempts": "MAX_ATTEMPTS"}
+
+
+def _assigned_name(target: str, value: ast.AST, literal: Literal) -> str:
+    if value is not literal.node and target in _names_in(value):
+        return ""  # `score = score / 10`: the target says nothing of the number
+    return _limit_name(target, literal)
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    return {
+        last_name(inner) for inner in ast.walk(node) if isinstance(inner, ast.Name | ast.Attribute)
+    }
+
+
+def _limit_name(target: str, literal: Literal) -> str:
+    """A target named by what bounds it: `min(0.35, x)` caps (MAX_), `max(0.1, x)` floors
+    (MIN_); a count of tries is a maximum."""
+    if target.lower() in _TRIES:
+        return _TRIES[target.lower()]
+    for parent, _ in reversed(literal.parents):
+        if isinstance(parent, ast.Call) and last_name(parent.func) in _BOUNDING:
+            return f"{MAX if last_name(parent.func) == 'min' else MIN}_{target}"
+        if not isinstance(parent, _CLIMBABLE):
+            break
+    return target
+
+
+def _from_slice(literal: Literal) -> str:
+    """`text[:200]` -> MAX_TEXT_LENGTH: a slice bound truncates what it slices."""
+    parents = literal.parents
+    if len(parents) < 2 or not isinstance(parents[-1][0], ast.Slice):  # noqa: PLR2004
+        return ""
+    subscript = parents[-2][0]
+    if not isinstance(subscript, ast.Subscript):
+        return ""
+    if any(isinstance(node, ast.FormattedValue) for node, _ in parents):
+        return "PREVIEW_LENGTH"  # `f"{text[:20]}..."`: how much a message shows
+    name = _operand_name(subscript.value)
+    return f"MAX_{name}_LENGTH" if name else "MAX_LENGTH"
+
+
+# Positional parameters of well-known callables, by position: what a number passed there is.
+_POSITIONAL_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "to_bytes": ("INT_SIZE_BYTES",),
+    "wait_for": ("", "TIMEOUT_SECONDS"),
+    "tee": ("", "TEE_COPIES"),
+    "permutations": ("", "PERMUTATION_LENGTH"),
+    "combinations": ("", "COMBINATION_LENGTH"),
+    "randint": ("MIN_RANDOM", "MAX_RANDOM"),
+    "ljust": ("WIDTH",),
+    "rjust": ("WIDTH",),
+    "center": ("WIDTH",),
+    "zfill": ("WIDTH",),
+    "read": ("READ_SIZE",),
+    "read1": ("READ_SIZE",),
+    "recv": ("BUFFER_SIZE",),
+    "ThreadPoolExecutor": ("MAX_WORKERS",),
+    "Semaphore": ("MAX_CONCURRENCY",),
+    "BoundedSemaphore": ("MAX_CONCURRENCY",),
+}
+
+
+def _option_default_name(call: ast.Call, below: ast.AST) -> str:
+    """`typer.Option(3, "--max-retries")`: the default of the option it declares."""
+    if last_name(call.func) not in OPTION_CALLS or not call.args or call.args[0] is not below:
+        return ""
+    for argument in call.args[1:]:
+        if isinstance(argument, ast.Constant) and str(argument.value).startswith("--"):
+            return f"DEFAULT_{str(argument.value).lstrip('-')}"
     return ""
 
 
+def _from_keyword(literal: Literal) -> str:
+    parent, field, below = _climb(literal)
+    if isinstance(parent, ast.keyword) and parent.arg:
+        return parent.arg
+    if not isinstance(parent, ast.Call):
+        return ""
+    option = _option_default_name(parent, below)
+    if option:
+        return option
+    called = last_name(parent.func)
+    if called in _SLEEPERS:
+        in_loop = any(isinstance(node, ast.While) for node, _ in literal.parents)
+        return "POLL_INTERVAL_SECONDS" if in_loop else f"{called}_SECONDS"
+    names = _POSITIONAL_PARAMETERS.get(called, ())
+    index = next((i for i, argument in enumerate(parent.args) if argument is below), -1)
+    return names[index] if field == "args" and 0 <= index < len(names) else ""
+
+
 def _operand_name(node: ast.AST) -> str:
-    if isinstance(node, ast.Call) and last_name(node.func) == "len" and node.args:
-        return _operand_name(node.args[0])
+    """`items`, `len(items)`, `self.items`, `data.get("rating")`, `row["rating"]`,
+    `self.items[0]` -> the name of what is compared or combined."""
+    if isinstance(node, ast.Call) and node.args:
+        if last_name(node.func) == "len":
+            return _operand_name(node.args[0])
+        key = node.args[0]
+        if last_name(node.func) == "get" and isinstance(key, ast.Constant):
+            return str(key.value)
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+        return _operand_name(node.value)
     if isinstance(node, ast.Name | ast.Attribute | ast.Call):
         return last_name(node)
     return ""
 
 
-def _compare_prefix(operator: ast.cmpop, literal_on_right: bool) -> str:
-    if isinstance(operator, ast.Gt | ast.GtE):
-        return MAX if literal_on_right else MIN
-    if isinstance(operator, ast.Lt | ast.LtE):
-        return MIN if literal_on_right else MAX
-    return "EXPECTED"
+_GUARD_EXITS = (ast.Raise, ast.Continue, ast.Break)
+
+
+def _is_rejection(statement: ast.stmt) -> bool:
+    """A statement that rejects: raise, continue, break, or a bare `return`/`return None`/
+    `return False` (a returned value is an answer, not a rejection)."""
+    if isinstance(statement, _GUARD_EXITS):
+        return True
+    if isinstance(statement, ast.Return):
+        value = statement.value
+        return value is None or (isinstance(value, ast.Constant) and value.value in (None, False))
+    return False
+
+
+def _is_guard(compare: ast.Compare, literal: Literal) -> bool:
+    """`if len(items) > 50: raise ...`: the test names what is *not* allowed."""
+    for parent, field in reversed(literal.parents):
+        if parent is compare or isinstance(parent, ast.BoolOp):
+            continue  # `if a and (x < 1 or x > 5): raise`
+        if isinstance(parent, ast.If) and field == "test":
+            return bool(parent.body) and _is_rejection(parent.body[0])
+        return False
+    return False
+
+
+def _compare_prefix(operator: ast.cmpop, literal_on_right: bool, guard: bool) -> str:
+    """MIN or MAX for the literal bound of `operand OP literal` (or `literal OP operand`).
+
+    Written with the literal on the right, an allowed range reads `x < N`/`x <= N` (N is the
+    MAX) or `x > N`/`x >= N` (N is the MIN); a guard (`if x > N: raise`) states the opposite."""
+    if not isinstance(operator, ast.Lt | ast.LtE | ast.Gt | ast.GtE):
+        return "EXPECTED"
+    below = isinstance(operator, ast.Lt | ast.LtE)  # the operand is below the literal
+    if not literal_on_right:
+        below = not below
+    if guard:
+        below = not below
+    return MAX if below else MIN
 
 
 def _from_comparison(literal: Literal) -> str:
@@ -141,14 +282,119 @@ def _from_comparison(literal: Literal) -> str:
     if not other:
         return ""
     operator = parent.ops[min(index, other_index)]
-    return f"{_compare_prefix(operator, index > other_index)}_{other}"
+    guard = len(parent.ops) == 1 and _is_guard(parent, literal)
+    return f"{_compare_prefix(operator, index > other_index, guard)}_{other}"
+
+
+# Well-known conversion factors: value -> (name, words one of which the context must mention;
+# empty: the value alone says it).
+_TIME_WORDS = (
+    "sec",
+    "ms",
+    "milli",
+    "time",
+    "duration",
+    "elapsed",
+    "latency",
+    "delay",
+    "ts",
+    "timeout",
+    "interval",
+    "age",
+    "ttl",
+    "minute",
+    "hour",
+    "day",
+    "expir",
+    "now",
+)
+_CONVERSIONS: dict[float, tuple[str, tuple[str, ...]]] = {
+    60: ("SECONDS_PER_MINUTE", ()),
+    3600: ("SECONDS_PER_HOUR", ()),
+    86400: ("SECONDS_PER_DAY", ()),
+    24: ("HOURS_PER_DAY", ("hour", "day")),
+    1000: ("MILLISECONDS_PER_SECOND", _TIME_WORDS),
+    1_000_000: ("MICROSECONDS_PER_SECOND", _TIME_WORDS),
+    1_000_000_000: ("NANOSECONDS_PER_SECOND", _TIME_WORDS),
+    1024: ("BYTES_PER_KIB", ()),
+}
+
+
+def _context_words(literal: Literal) -> str:
+    """The names around a literal's arithmetic: its operands, what receives the result, and
+    the enclosing function."""
+    names = [literal.scope.function or ""]
+    for parent, _ in reversed(literal.parents):
+        if isinstance(parent, ast.BinOp):
+            names.extend(_operand_name(side) for side in (parent.left, parent.right))
+            continue
+        if isinstance(parent, ast.keyword):
+            names.append(parent.arg or "")
+        elif isinstance(parent, ast.Assign):
+            names.extend(_target_name(target) for target in parent.targets)
+        elif isinstance(parent, ast.AnnAssign | ast.AugAssign):
+            names.append(_target_name(parent.target))
+        break
+    return "_".join(name for name in names if name).lower()
+
+
+MINUTES_PER_HOUR = 60
+MAX_EPSILON = 1e-3
+_SCALES = ("score", "rating")
+
+
+def _from_arithmetic_idiom(literal: Literal) -> str:
+    """`"-" * 40` -> SEPARATOR_WIDTH, `peak + 1e-6` -> EPSILON, `score / 10` -> MAX_SCORE,
+    `total_minutes < 60` -> MINUTES_PER_HOUR."""
+    parent, field = literal.parent
+    value = literal.value
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return ""
+    if isinstance(parent, ast.Compare):
+        compared = "_".join(_operand_name(o) for o in [parent.left, *parent.comparators])
+        is_hour = value == MINUTES_PER_HOUR and "minute" in compared.lower()
+        return "MINUTES_PER_HOUR" if is_hour else ""
+    if not isinstance(parent, ast.BinOp):
+        return ""
+    other = parent.left if field == RIGHT else parent.right
+    name = _operand_name(other)
+    repeated = other.value if isinstance(other, ast.Constant) else None
+    candidates = (
+        (isinstance(parent.op, ast.Mult) and isinstance(repeated, str), "SEPARATOR_WIDTH"),
+        (isinstance(value, float) and 0 < abs(value) < MAX_EPSILON, "EPSILON"),
+        (
+            isinstance(parent.op, ast.Div) and field == RIGHT and name.lower().endswith(_SCALES),
+            f"MAX_{name}",
+        ),
+    )
+    return next((found for applies, found in candidates if applies), "")
+
+
+def _from_conversion(literal: Literal) -> str:
+    """`seconds * 1000` -> MILLISECONDS_PER_SECOND, `24 * 3600` -> HOURS_PER_DAY and
+    SECONDS_PER_HOUR, `1024 ** 3` -> BYTES_PER_KIB."""
+    parent, _ = literal.parent
+    value = literal.value
+    if not isinstance(parent, ast.BinOp) or not isinstance(parent.op, _CONVERTING):
+        return ""
+    if not isinstance(value, int | float) or isinstance(value, bool) or value not in _CONVERSIONS:
+        return ""
+    name, words = _CONVERSIONS[value]
+    if words and not any(word in _context_words(literal) for word in words):
+        return ""
+    return name
 
 
 def _from_combination(literal: Literal) -> str:
     parent, field = literal.parent
     if not isinstance(parent, ast.BinOp):
         return ""
-    other = parent.left if field == "right" else parent.right
+    if isinstance(literal.value, str):  # `name + "_dataset"` -> DATASET_SUFFIX
+        words = upper_snake(literal.value)
+        if not words or not isinstance(parent.op, ast.Add):
+            return ""
+        return f"{words}_{'SUFFIX' if field == RIGHT else 'PREFIX'}"
+    other = parent.left if field == RIGHT else parent.right
     other_name = _operand_name(other)
     value = literal.value
     is_fraction = isinstance(value, float) and 0 < abs(value) < 1
@@ -163,7 +409,10 @@ def _from_combination(literal: Literal) -> str:
 
 def url_name(value: str) -> str:
     """`https://api.example.com/v1/users` -> `USERS_API_URL`; `/v1/orders` -> `ORDERS_API_PATH`."""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # `r"s3://[^/]+/.*"`: a pattern, not a URL
+        return "URL_PATTERN"
     segments = [
         segment
         for segment in parts.path.split("/")
@@ -176,11 +425,11 @@ def url_name(value: str) -> str:
     is_api = (parts.hostname or "").startswith("api.") or any(
         _VERSION_SEGMENT.fullmatch(segment.lower()) for segment in segments
     )
-    subject = (
-        _words(words[-1], URL_NAME_VALUE)
-        if words
-        else _words(host_words[0] if host_words else "", URL_NAME_VALUE_2)
-    )
+    last = _NON_WORD.sub("", words[-1]) if words else ""
+    host = _words(host_words[0] if host_words else "", URL_NAME_VALUE_2)
+    subject = _words(words[-1], URL_NAME_VALUE) if words else host
+    if words and (len(last) < MIN_SEGMENT_LENGTH or last.lower() in _FORMAT_SEGMENTS) and host:
+        subject = f"{host}_{subject}"  # `.../me`, `.../deepeval/json`: the host says more
     if not parts.scheme:
         return f"{subject}_API_PATH" if subject else "API_PATH"
     kind = "API_URL" if is_api else "URL"
@@ -212,14 +461,40 @@ def propose_name(literal: Literal, prefer_value: bool = False) -> str:
 
     `prefer_value`: name a string by its words first (for a value repeated in many contexts).
     """
-    strategies = (_from_assignment, _from_keyword, _from_comparison, _from_combination, _from_value)
-    if isinstance(literal.value, str) and (prefer_value or is_url(literal.value)):
+    strategies = (
+        _from_conversion,
+        _from_arithmetic_idiom,
+        _from_slice,
+        _from_assignment,
+        _from_keyword,
+        _from_comparison,
+        _from_combination,
+        _from_value,
+    )
+    if isinstance(literal.value, str) and _from_combination(literal):
+        strategies = (_from_combination, *strategies)
+    value = literal.value
+    generic_url = isinstance(value, str) and is_url(value) and url_name(value) in _GENERIC_URL_NAMES
+    if isinstance(value, str) and (prefer_value or is_url(value)) and not generic_url:
         strategies = (_from_value, *strategies)
     for strategy in (*strategies, _fallback):
         name = valid_constant_name(strategy(literal))
-        if name:
+        if len(name) >= MIN_NAME_LENGTH:  # `x = 5` says nothing: `X` would not either
             return name
     return VALUE
+
+
+_PLAIN_WORDS = re.compile(r"[A-Za-z]+(?:[ _][A-Za-z]+)*")
+VALUE_ROLE = "value"
+
+
+def group_name(literal: Literal, role: str) -> str:
+    """The name of a constant replacing every occurrence of a value in one role: a string of
+    plain words names itself (`"pending"` -> `PENDING`); otherwise the role names it
+    (`model="gpt-4o-mini"` -> `MODEL`) when something names the role."""
+    value = literal.value
+    plain = isinstance(value, str) and _PLAIN_WORDS.fullmatch(value) is not None
+    return propose_name(literal, prefer_value=plain or role == VALUE_ROLE)
 
 
 def valid_constant_name(name: str) -> str:

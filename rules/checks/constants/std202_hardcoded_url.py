@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rules.checks.constants.exemptions import is_hardcoded_url
 from rules.checks.constants.extracting import ExtractingRule, unit_literals
-from rules.checks.constants.literals import is_hardcoded_url
 from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.registry import register
 from rules.rule import UnitContext, UnitRule
@@ -26,7 +26,14 @@ class HardcodedUrl(ExtractingRule, UnitRule):
             "Flags strings inside a function that are URLs (`http://`, `https://`, `ws://`, "
             "`wss://`, `gs://`, `s3://`, `localhost` included) or API paths (`/v1/...`, "
             "`/api/...`), and f-strings whose constant prefix is one. Not flagged: docstrings, "
-            'log messages, default argument values, a bare scheme (`"https://"`), test files. '
+            'log messages, default argument values, a bare scheme (`"https://"`), a fragment '
+            'with no whole host (`"https://cognito-idp." + region`, a regex\'s `"https://$"`), '
+            'route templates in decorators (`@router.put("/v1/{tid}")` declares where the '
+            "function is served: the framework owns it), documentation links "
+            "(`https://docs.…`, `developer.`, `help.` hosts: shown to a reader, not connected "
+            'to), URLs that identify rather than locate (`scopes=["https://www.googleapis.com/'
+            'auth/cloud-platform"]`, `audience=`), and URLs searched for as text '
+            '(`"https://errors.pydantic.dev" not in line`), test files. '
             "The fix moves the URL (or the f-string's prefix) to a module constant named from "
             "its host and path."
         ),

@@ -7,9 +7,10 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from rules.checks.constants.exemptions import is_repeat_candidate
 from rules.checks.constants.extracting import ExtractingRule, unit_literals
-from rules.checks.constants.literals import is_repeat_candidate
-from rules.checks.constants.naming import extract_title, propose_name
+from rules.checks.constants.naming import extract_title, group_name
+from rules.checks.constants.roles import describe_role, repetition_role, role_of
 from rules.models import (
     Finding,
     Fix,
@@ -33,6 +34,7 @@ class Occurrence(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     key: str
+    role: str
     display: str
     name: str
     line: int  # unit-relative
@@ -70,13 +72,32 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
     doc = RuleDoc(
         what=(
             "Flags every occurrence of a string (at least 3 characters) or number that appears "
-            "at least twice in a module's executable code. Not counted: docstrings, module-level "
+            "at least twice in a module's executable code *in the same role*. The role is what "
+            "names the value where it stands: the keyword it is passed as (`timeout=30`), the "
+            "parameter or name it is assigned to (a default repeated across signatures "
+            "counts), the dict key it is the value of, the name it is compared with "
+            "(`len(items) > 50`); where nothing names it (returned, a positional argument, an "
+            "operand) the value itself is the role. Equal values in different roles are a "
+            "coincidence (`search(n_hits=3, n_snippets_per_hit=3)`), and one constant would tie "
+            "two settings that change independently. Not counted: docstrings, module-level "
             "`NAME = literal` definitions and class constants, dict keys and other field names "
             "(subscripts, `.get(...)`, `in` tests, `getattr` names), `__all__` and dunder "
-            'names, type-annotation strings, codec and error-handler names (`"utf-8"`, '
-            '`"strict"`), strings without a letter or digit, the numbers STD201 exempts, test '
-            "files. The fix (unsafe: it ties the occurrences together) extracts the value once "
-            "and replaces every occurrence."
+            'names, type-annotation strings, codec and error-handler names (`"utf-8"`), '
+            "strings without a letter or digit, the numbers STD201 exempts and HTTP status "
+            "codes, test files; arguments of translation functions (`_`, `gettext`, `ngettext`, "
+            "`pgettext`, `N_`, their lazy variants and the configured `translation-functions`: "
+            "a catalogue is extracted from the literal itself); log message templates; "
+            'command-line option names (`"--model"`) and argparse `action=`/`dest=` words; '
+            "and words of an external API's fixed vocabulary: a single word (an identifier, or "
+            "two joined by `/`, `.` or `:`, at most 32 characters) passed to a call or in a dict "
+            'display handed to one, or compared with a field: chat roles (`role="user"`), '
+            'message part types (`{"type": "text"}`), CloudWatch statistics and namespaces '
+            '(`statistic="Sum"`, `"AWS/Lambda"`), IAM effects, service names '
+            '(`boto3.client("config")`), pydantic modes. The API defines those words; a '
+            'constant would only restate them (`USER = "user"`). A value with a digit after a '
+            'hyphen or a space (`"gpt-4o"`, a message) is not such a word. The fix (unsafe: '
+            "it ties the occurrences together) extracts the value once and replaces every "
+            "occurrence in that role."
         ),
         why=(
             "The standard: any value that appears more than once belongs in a module constant, "
@@ -85,21 +106,30 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
         bad=[
             RuleExample(
                 source=(
-                    "def save(client, body: bytes) -> None:\n"
-                    '    client.post(body, content_type="application/json")\n\n\n'
-                    "def load(client) -> bytes:\n"
-                    '    return client.get(accept="application/json")\n'
+                    "def connect(client) -> None:\n"
+                    '    client.open(model="gpt-4o-mini")\n\n\n'
+                    "def ask(client, text: str) -> str:\n"
+                    '    return client.complete(text, model="gpt-4o-mini")\n'
                 ),
                 expected_codes=[STD203, STD203],
                 unsafe=True,
                 fixed=(
-                    'APPLICATION_JSON = "application/json"\n\n\n'
-                    "def save(client, body: bytes) -> None:\n"
-                    "    client.post(body, content_type=APPLICATION_JSON)\n\n\n"
-                    "def load(client) -> bytes:\n"
-                    "    return client.get(accept=APPLICATION_JSON)\n"
+                    'MODEL = "gpt-4o-mini"\n\n\n'
+                    "def connect(client) -> None:\n"
+                    "    client.open(model=MODEL)\n\n\n"
+                    "def ask(client, text: str) -> str:\n"
+                    "    return client.complete(text, model=MODEL)\n"
                 ),
-            )
+            ),
+            RuleExample(
+                source=(
+                    "def poll(job, interval: float = 2.5) -> None:\n"
+                    "    job.wait(interval)\n\n\n"
+                    "def watch(job, interval: float = 2.5) -> None:\n"
+                    "    job.follow(interval)\n"
+                ),
+                expected_codes=[STD203, STD203],
+            ),
         ],
         good=[
             RuleExample(
@@ -110,11 +140,47 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
                     "def name_of(user: dict) -> str:\n"
                     '    return user["name"].encode("utf-8")\n'
                 )
-            )
+            ),
+            RuleExample(
+                source=(
+                    "def search(index, text: str) -> list:\n"
+                    "    return index.query(text, n_hits=3, n_snippets_per_hit=3)\n"
+                )
+            ),
+            RuleExample(
+                source=(
+                    "def messages(prompt: str, answer: str) -> list[dict]:\n"
+                    "    return [\n"
+                    '        {"role": "user", "content": [{"type": "text", "text": prompt}]},\n'
+                    '        {"role": "assistant", "content": [{"type": "text", "text": answer}]},\n'
+                    "    ]\n\n\n"
+                    "def is_user(message) -> bool:\n"
+                    '    return message.role == "user"\n'
+                )
+            ),
+            RuleExample(
+                source=(
+                    "from gettext import gettext as _\n\n\n"
+                    "def wait() -> str:\n"
+                    '    return _("a moment")\n\n\n'
+                    "def later() -> str:\n"
+                    '    return _("a moment") + "!"\n'
+                )
+            ),
+            RuleExample(
+                source=(
+                    "def parser(sub) -> None:\n"
+                    '    sub.add_argument("--model", action="store_true")\n\n\n'
+                    "def other(sub) -> None:\n"
+                    '    sub.add_argument("--model", action="store_true")\n'
+                )
+            ),
         ],
         options=(
             "`repeated-literal-min-count` (default 2): occurrences that make a literal "
-            "repeated. `repeated-string-min-length` (default 3): the shortest string counted."
+            "repeated. `repeated-string-min-length` (default 3): the shortest string counted. "
+            "`translation-functions` (list of names, default none): more functions whose "
+            "literal arguments are messages of a translation catalogue."
         ),
     )
 
@@ -127,11 +193,13 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
             if not is_repeat_candidate(literal, options) or context.is_set_aside(literal.node):
                 continue
             where = context.range_of(literal.node)
+            role = repetition_role(literal)
             occurrences.append(
                 Occurrence(
                     key=literal.key,
+                    role=role,
                     display=literal.display,
-                    name=propose_name(literal, prefer_value=True),
+                    name=group_name(literal, role_of(literal)),
                     line=where.start.line,
                     start=where.start.character,
                     end_line=where.end.line,
@@ -141,11 +209,12 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
         return LiteralSummary(occurrences=tuple(occurrences)) if occurrences else None
 
     def check_module(self, context: ModuleContext) -> Iterator[Finding]:
-        groups: dict[str, list[tuple[int, Occurrence]]] = {}
+        groups: dict[tuple[str, str], list[tuple[int, Occurrence]]] = {}
         for start_line, summary in context.summaries:
             if isinstance(summary, LiteralSummary):
                 for occurrence in summary.occurrences:
-                    groups.setdefault(occurrence.key, []).append((start_line, occurrence))
+                    group = groups.setdefault((occurrence.key, occurrence.role), [])
+                    group.append((start_line, occurrence))
         minimum = max(context.settings.options.repeated_literal_min_count, MIN_REPETITIONS)
         for group in groups.values():
             if len(group) >= minimum:
@@ -170,7 +239,8 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
         first = group[0][1]
         count = len(group)
         lines = ", ".join(str(start + occurrence.line + 1) for start, occurrence in group)
-        message = f"`{first.display}` appears {count} times in this module (lines {lines})"
+        role = describe_role(first.role)
+        message = f"`{first.display}` appears {count} times in this module{role} (lines {lines})"
         fix = Fix(title=extract_title(first.display, first.name, count), safety=Safety.UNSAFE)
         data: dict[str, str | int | float | bool | None] = {"name": first.name, "all": True}
         for start, occurrence in group:

@@ -7,8 +7,13 @@ from functools import partial
 
 from pydantic import BaseModel, ConfigDict
 
+from rules.project_files import normalise_name
 from rules.rule import UnitContext
+from rules.settings import FileSettings
 
+# The one project allowed to build on FastAPI and the LLM vendor SDKs (it wraps them for
+# everyone else), by its distribution name.
+LLM_PACKAGE_NAMES = frozenset({"llm", "progression-labs-llm"})
 # The per-unit memo key under which STD301 and STD302 share a unit's imports.
 SHARED_IMPORTS_KEY = "imported-packages"
 
@@ -39,3 +44,9 @@ def _imports_of(context: UnitContext) -> list[ImportedPackage]:
         if node.module and node.level == 0
     )
     return found
+
+
+def is_llm_package(settings: FileSettings) -> bool:
+    """Whether the project being checked is the llm package itself."""
+    name = settings.project_name
+    return name is not None and normalise_name(name) in LLM_PACKAGE_NAMES

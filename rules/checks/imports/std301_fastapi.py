@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.checks.imports.imported_packages import imported_packages
+from rules.checks.imports.imported_packages import imported_packages, is_llm_package
 from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.project_files import PYPROJECT, declared_dependencies, dependency_range, parse_toml
 from rules.registry import register
 from rules.rule import FileContext, FileRule, UnitContext, UnitRule
 
 FASTAPI_PACKAGES = frozenset({"fastapi"})
-# The one project allowed to build on FastAPI, by its distribution name.
-LLM_PACKAGE_NAMES = frozenset({"llm", "progression-labs-llm"})
 STD301 = "STD301"
 FAST_API_IS_ONLY_MESSAGE = (
     "FastAPI is only for the llm package: build APIs with progression-labs/fastify-api"
@@ -33,7 +31,8 @@ class DirectFastApi(UnitRule, FileRule):
     doc = RuleDoc(
         what=(
             "Flags imports of `fastapi` outside the `llm` package, and `fastapi` declared as a "
-            "dependency (runtime, optional or a dependency group) in `pyproject.toml`."
+            "dependency (runtime, optional, a dependency group, or Poetry's "
+            "`[tool.poetry.dependencies]` and group tables) in `pyproject.toml`."
         ),
         why=(
             "Backend APIs are built in TypeScript with `progression-labs/fastify-api`. FastAPI is "
@@ -64,7 +63,7 @@ class DirectFastApi(UnitRule, FileRule):
     )
 
     def check_unit(self, context: UnitContext) -> Iterator[Finding]:
-        if context.settings.project_name in LLM_PACKAGE_NAMES:
+        if is_llm_package(context.settings):
             return
         for imported in imported_packages(context):
             if imported.package in FASTAPI_PACKAGES:
@@ -74,7 +73,7 @@ class DirectFastApi(UnitRule, FileRule):
                 )
 
     def check_file(self, context: FileContext) -> Iterator[Finding]:
-        if context.settings.project_name in LLM_PACKAGE_NAMES or context.text is None:
+        if is_llm_package(context.settings) or context.text is None:
             return
         for dependency in declared_dependencies(parse_toml(context.text)):
             if dependency.name in FASTAPI_PACKAGES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.checks.imports.imported_packages import imported_packages
+from rules.checks.imports.imported_packages import imported_packages, is_llm_package
 from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.project_files import PYPROJECT, declared_dependencies, dependency_range, parse_toml
 from rules.registry import register
@@ -27,7 +27,9 @@ class BlockedImport(UnitRule, FileRule):
         what=(
             "Flags imports of `openai`, `anthropic` and `langfuse` (and their submodules), "
             "wherever they stand in a module, and the same packages declared as dependencies "
-            "in `pyproject.toml`."
+            "in `pyproject.toml` (PEP 621 tables, dependency groups and Poetry's "
+            "`[tool.poetry.dependencies]` and group tables). Not flagged: the llm package itself "
+            "(project name `llm` or `progression-labs-llm`), which is the one that wraps them."
         ),
         why=(
             "The organisation reaches LLM vendors only through its `llm` package, which owns "
@@ -60,6 +62,8 @@ class BlockedImport(UnitRule, FileRule):
     )
 
     def check_unit(self, context: UnitContext) -> Iterator[Finding]:
+        if is_llm_package(context.settings):
+            return
         for imported in imported_packages(context):
             if imported.package in BLOCKED_IMPORTS:
                 yield self.finding(
@@ -68,7 +72,7 @@ class BlockedImport(UnitRule, FileRule):
                 )
 
     def check_file(self, context: FileContext) -> Iterator[Finding]:
-        if context.text is None:
+        if is_llm_package(context.settings) or context.text is None:
             return
         for dependency in declared_dependencies(parse_toml(context.text)):
             if dependency.name in BLOCKED_IMPORTS:

@@ -32,7 +32,10 @@ class InvalidStandardsToml(FileRule):
             "the position the parser gives, an unknown ruleset (`[standards] ruleset`, "
             "`[extends] rulesets`) or tier (`[metadata] tier`), a tier that disagrees with the "
             "rulesets' suffix, rulesets of mixed tiers, and any key or value the organisation's "
-            "`conform` CLI would reject (its schema is strict at every level)."
+            "`conform` CLI would reject (its schema is strict at every level). A key the schema "
+            "transcribed here does not know is a warning at that key (conform's schema grows "
+            "with its rulesets: `code.security.dotenv`, `code.testing` and "
+            "`process.docs.required_files` are known); a wrong value or kind stays an error."
         ),
         why=(
             "`standards.toml` decides how strictly the project is checked, here and in CI. A "
@@ -76,6 +79,17 @@ class InvalidStandardsToml(FileRule):
                 ),
                 path=STANDARDS_FILE,
             ),
+            RuleExample(
+                source=(
+                    '[metadata]\ntier = "production"\n\n[extends]\n'
+                    'registry = "github:acme/standards"\n'
+                    'rulesets = ["base-production", "python-production"]\n\n'
+                    "[code.security.dotenv]\nenabled = true\n\n"
+                    "[code.testing]\nenabled = true\n\n"
+                    '[process.docs]\nrequired_files = ["README.md"]\n'
+                ),
+                path=STANDARDS_FILE,
+            ),
         ],
     )
 
@@ -85,4 +99,7 @@ class InvalidStandardsToml(FileRule):
             return
         parsed = parse_standards_toml(context.text, context.path or STANDARDS_FILE)
         for problem in parsed.problems:
-            yield self.finding(problem.message, problem.range)
+            finding = self.finding(problem.message, problem.range)
+            if problem.unknown_key:
+                finding = finding.model_copy(update={"severity_cap": Severity.WARNING})
+            yield finding

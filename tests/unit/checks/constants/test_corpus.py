@@ -91,7 +91,9 @@ def _verify_fix(
     after = sum(1 for f in _findings(engine, fixed) if _subject(f) == subject)
     if fix.safety == "safe":
         assert after <= before - 1, (path, finding.message, before, after)
-    else:  # extract all: no repetition of that literal is left
+    else:  # extract all: no repetition of that literal in that role is left
+        group = _group(finding)
+        after = sum(1 for f in _findings(engine, fixed) if _group(f) == group)
         assert after == 0, (path, finding.message, before, after)
 
 
@@ -99,6 +101,11 @@ def _subject(finding: Finding) -> tuple[str, str]:
     """The rule and the literal a finding is about (its first backquoted text)."""
     match = _QUOTED.search(finding.message)
     return (finding.code, match.group(1) if match else "")
+
+
+def _group(finding: Finding) -> str:
+    """A STD203 group: its value and role (the message without its line numbers)."""
+    return finding.message.partition(" (lines ")[0]
 
 
 _CHECKED: dict[str, list[Finding]] = {}

@@ -7,8 +7,9 @@ from collections import Counter
 
 import pytest
 
+from rules.checks.constants.exemptions import is_extractable
 from rules.checks.constants.extracting import OfferIndex
-from rules.checks.constants.literals import ModuleLiterals, is_extractable
+from rules.checks.constants.literals import ModuleLiterals
 from rules.checks.constants.naming import propose_name
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
@@ -52,18 +53,36 @@ def fixed(text: str, code: str = "STD201", index: int = 0) -> str:
         pytest.param("def f():\n    retry(max_attempts=5)\n", "MAX_ATTEMPTS", id="keyword"),
         pytest.param("def f():\n    retry(maxAttempts=5)\n", "MAX_ATTEMPTS", id="camel keyword"),
         pytest.param("def f():\n    time.sleep(5)\n", "SLEEP_SECONDS", id="sleep"),
-        pytest.param("def f(items):\n    return len(items) > 50\n", "MAX_ITEMS", id="len above"),
-        pytest.param("def f(n):\n    return n < 5\n", "MIN_N", id="below"),
-        pytest.param("def f(n):\n    return 5 > n\n", "MIN_N", id="reversed"),
-        pytest.param("def f(n):\n    return 5 <= n\n", "MAX_N", id="reversed above"),
-        pytest.param("def f(r):\n    return r.status == 404\n", "EXPECTED_STATUS", id="equality"),
+        pytest.param(
+            "def f(items):\n    if len(items) > 50:\n        raise ValueError\n",
+            "MAX_ITEMS",
+            id="a guard rejects above the max",
+        ),
+        pytest.param(
+            "def f(pw):\n    if len(pw) < 8:\n        return False\n    return True\n",
+            "MIN_PW",
+            id="a guard rejects below the min",
+        ),
+        pytest.param("def f(age):\n    return age >= 18\n", "MIN_AGE", id="allowed above"),
+        pytest.param("def f(items):\n    return len(items) > 50\n", "MIN_ITEMS", id="len above"),
+        pytest.param("def f(n):\n    return n < 5\n", "MAX_N", id="below"),
+        pytest.param("def f(n):\n    return 5 > n\n", "MAX_N", id="reversed"),
+        pytest.param("def f(n):\n    return 5 <= n\n", "MIN_N", id="reversed above"),
+        pytest.param("def f(port):\n    return 0 < port <= 65535\n", "MAX_PORT", id="range top"),
+        pytest.param("def f(v):\n    return 43 <= len(v) <= 128\n", "MIN_V", id="range bottom"),
+        pytest.param(
+            "def f(seconds):\n    return seconds * 1000\n", "MILLISECONDS_PER_SECOND", id="ms"
+        ),
+        pytest.param("def f(t):\n    return t / 3600\n", "SECONDS_PER_HOUR", id="hours"),
+        pytest.param("def f(n):\n    return n / 1024 ** 3\n", "BYTES_PER_KIB", id="gib"),
+        pytest.param("def f(r):\n    return r.count == 404\n", "EXPECTED_COUNT", id="equality"),
         pytest.param(
             "def calculate_fee(amount):\n    return amount * 0.025\n",
             "CALCULATE_FEE_RATE",
             id="rate from function",
         ),
-        pytest.param("def f(size):\n    return size * 1024\n", "SIZE_FACTOR", id="factor"),
-        pytest.param("def f(size):\n    return size // 1024\n", "SIZE_DIVISOR", id="divisor"),
+        pytest.param("def f(size):\n    return size * 1000\n", "SIZE_FACTOR", id="factor"),
+        pytest.param("def f(size):\n    return size // 1000\n", "SIZE_DIVISOR", id="divisor"),
         pytest.param("def f(n):\n    return n + 10\n", "N_OFFSET", id="offset"),
         pytest.param("def compute():\n    return g(42)\n", "COMPUTE_VALUE", id="function"),
         pytest.param("def f():\n    return 7, g()\n", "F_VALUE", id="short function"),
@@ -162,11 +181,13 @@ def test_does_not_reuse_unrelated_or_rebound_or_shadowed_constants() -> None:
     unrelated = "MAX_USERS = 30\n\n\ndef f():\n    timeout = 30\n"
     assert "TIMEOUT = 30" in fixed(unrelated)
     rebound = "TIMEOUT = 30\nTIMEOUT = 31\n\n\ndef f():\n    timeout = 30\n"
-    assert "TIMEOUT_2 = 30" in fixed(rebound)
+    assert "F_TIMEOUT = 30" in fixed(rebound)
     shadowed = "TIMEOUT = 30\n\n\ndef f(TIMEOUT):\n    timeout = 30\n"
-    assert "TIMEOUT_2 = 30" in fixed(shadowed)
+    assert "F_TIMEOUT = 30" in fixed(shadowed)
     later = "def f():\n    timeout = 30\n\n\nTIMEOUT = 30\n"
-    assert "TIMEOUT_2 = 30" in fixed(later)
+    assert "F_TIMEOUT = 30" in fixed(later)
+    qualified_too = "TIMEOUT = 1\nF_TIMEOUT = 2\n\n\ndef f():\n    timeout = 30\n"
+    assert "TIMEOUT_2 = 30" in fixed(qualified_too)
 
 
 @pytest.mark.parametrize(
@@ -187,9 +208,11 @@ def test_does_not_reuse_unrelated_or_rebound_or_shadowed_constants() -> None:
     ],
 )
 def test_never_takes_a_name_used_anywhere(source: str) -> None:
+    """A taken name is qualified by the function (never `_2` for a different value)."""
     result = fixed(source)
-    assert "TIMEOUT_2 = 30" in result
-    assert "timeout = TIMEOUT_2" in result or "timeout := TIMEOUT_2" in result
+    name = "M_TIMEOUT" if "class A" in source else "F_TIMEOUT"
+    assert f"{name} = 30" in result
+    assert f"timeout = {name}" in result or f"timeout := {name}" in result
 
 
 def test_class_body_and_nested_scopes() -> None:
@@ -211,10 +234,10 @@ def test_fstring_prefix_extraction() -> None:
 
 
 def test_extract_all_occurrences_fixes_std203() -> None:
-    source = 'def f():\n    a = "pending"\n\n\ndef g():\n    return ("pending", "other")\n'
+    source = 'def f():\n    return "pending"\n\n\ndef g():\n    return ("pending", "other")\n'
     result = fixed(source, "STD203")
     assert result == (
-        'PENDING = "pending"\n\n\ndef f():\n    a = PENDING\n\n\n'
+        'PENDING = "pending"\n\n\ndef f():\n    return PENDING\n\n\n'
         'def g():\n    return (PENDING, "other")\n'
     )
     analysis = Engine().check(SourceFile(text=result, settings=CONSTANTS_SETTINGS))
@@ -226,7 +249,7 @@ def test_multiline_string_is_wrapped_in_parentheses() -> None:
     result = fixed(source, "STD202")
     ns: dict[str, object] = {}
     exec(compile(result, "<fixed>", "exec"), ns)  # noqa: S102 - a test of our own output
-    assert ns["B_URL"] == "https://example.com/a/b"
+    assert ns["EXAMPLE_B_URL"] == "https://example.com/a/b"
 
 
 def test_no_fix_for_identity_comparison() -> None:
@@ -247,20 +270,20 @@ def test_refactor_offers_on_any_selected_literal() -> None:
     offers = Engine().refactorings(request)
     titles = [offer.title for offer in offers]
     assert titles == [
-        "Extract `1` to module constant `F_VALUE`",
-        "Extract all 3 occurrences of `1` to module constant `F_VALUE`",
+        "Extract `1` to module constant `X_OFFSET`",
+        "Extract all 3 occurrences of `1` to module constant `X_OFFSET`",
     ]
     assert {offer.kind for offer in offers} == {"refactor.extract"}
     single = Engine().resolve_refactoring(request, offers[0])
     assert single is not None
     assert single.edits is not None
     assert apply_edits(text, single.edits) == (
-        "F_VALUE = 1\n\n\ndef f(x):\n    return x[1] + F_VALUE + g(1)\n"
+        "X_OFFSET = 1\n\n\ndef f(x):\n    return x[1] + X_OFFSET + g(1)\n"
     )
     every = Engine().resolve_refactoring(request, offers[1])
     assert every is not None
     assert every.edits is not None
-    assert "return x[F_VALUE] + F_VALUE + g(F_VALUE)" in apply_edits(text, every.edits)
+    assert "return x[X_OFFSET] + X_OFFSET + g(X_OFFSET)" in apply_edits(text, every.edits)
 
 
 def test_no_refactor_offer_off_literals_or_on_constants() -> None:
@@ -342,3 +365,75 @@ def test_offer_index_agrees_with_the_whole_module_walk(name: str, by_statement: 
         )
         assert propose_name(found) == propose_name(literal)
         assert propose_name(found, prefer_value=True) == propose_name(literal, prefer_value=True)
+
+
+def test_a_magic_number_fix_leaves_no_copy_in_the_same_role() -> None:
+    source = (
+        "def poll(job, interval: float = 60.0):\n    job.wait(timeout=30, interval=60.0)\n\n\n"
+        "def watch(job):\n    job.wait(timeout=30)\n    return len(job.items) > 30\n"
+    )
+    engine = Engine()
+    findings = [
+        f
+        for f in engine.check(SourceFile(text=source, settings=CONSTANTS_SETTINGS)).findings
+        if f.code == "STD201"
+    ]
+    fix = engine.resolve_fix(
+        FixRequest(text=source, finding=findings[0], settings=CONSTANTS_SETTINGS)
+    )
+    assert fix is not None and fix.edits is not None
+    assert fix.safety == "safe"
+    assert fix.title == "Extract all 2 occurrences of `30` to module constant `TIMEOUT`"
+    result = apply_edits(source, fix.edits)
+    assert result.count("timeout=TIMEOUT") == 2
+    assert "> 30" in result  # another role: a coincidence, left alone
+
+
+def test_a_default_and_its_keyword_are_one_role() -> None:
+    source = (
+        "def poll(job, interval=2.5):\n    pass\n\n\ndef run(job):\n    poll(job, interval=2.5)\n"
+    )
+    engine = Engine()
+    findings = [
+        f
+        for f in engine.check(SourceFile(text=source, settings=CONSTANTS_SETTINGS)).findings
+        if f.code == "STD203"
+    ]
+    assert len(findings) == 2
+    assert "given as `interval`" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        pytest.param(
+            "def f(data):\n    if data.get('rating') < 1 or data.get('rating') > 5:\n"
+            "        raise ValueError\n",
+            "MAX_RATING",
+            id="a guard through `or`, named by the key read",
+        ),
+        pytest.param(
+            "def f(limit):\n    size = 65536 if limit is None else limit\n", "SIZE", id="if-else"
+        ),
+        pytest.param("def f(limit):\n    size = min(65536, limit)\n", "MAX_SIZE", id="min bound"),
+        pytest.param(
+            "def f(i):\n    return i.to_bytes(4, 'big')\n", "INT_SIZE_BYTES", id="to_bytes"
+        ),
+        pytest.param(
+            "async def f(fut):\n    await asyncio.wait_for(fut, 5.0)\n",
+            "TIMEOUT_SECONDS",
+            id="wait_for",
+        ),
+        pytest.param("def f(row):\n    return row['score'] / 10\n", "MAX_SCORE", id="key read"),
+        pytest.param("def f():\n    print('-' * 40)\n", "SEPARATOR_WIDTH", id="rule"),
+        pytest.param(
+            "def f():\n    return typer.Option(3, '--max-retries')\n",
+            "DEFAULT_MAX_RETRIES",
+            id="an option's default",
+        ),
+        pytest.param("def f(p):\n    return 1 / (p + 1e-6)\n", "EPSILON", id="epsilon"),
+        pytest.param("def f(t):\n    return f'{t[:20]}...'\n", "PREVIEW_LENGTH", id="preview"),
+    ],
+)
+def test_names_from_the_role(source: str, name: str) -> None:
+    assert fix_titles(source)[-1].endswith(f"`{name}`")

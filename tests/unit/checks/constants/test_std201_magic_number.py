@@ -41,7 +41,8 @@ def test_flagged(source: str, expected: list[str]) -> None:
     [
         pytest.param("def f(x):\n    return x + 0 + 1 - 1 + (-1)\n", id="allowed 0 1 -1"),
         pytest.param("RATE = 0.025\nx = 5\ny: int = 7\n", id="module-level constants"),
-        pytest.param("print(5)\n", id="module-level code is not inside a function"),
+        pytest.param("limit = 5\n", id="a module-level definition is the constant"),
+        pytest.param("if sys.version_info >= (3, 12):\n    pass\n", id="module-level version test"),
         pytest.param("class A:\n    LIMIT = 50\n    PAIR: int = 2\n", id="class UPPER constants"),
         pytest.param(
             "import enum\nclass Color(enum.Enum):\n    RED = 5\n    green = 6\n", id="enum"
@@ -104,6 +105,10 @@ def test_test_files_are_exempt() -> None:
     assert flagged("def test_x():\n    assert f(5) == 25\n", is_test=True) == []
 
 
+def test_module_level_call_arguments_are_flagged() -> None:
+    assert flagged("middleware = Retry(max_attempts=3)\nprint(5)\n") == ["3", "5"]
+
+
 def test_len_limit_is_flagged() -> None:
     assert flagged("def f(items):\n    if len(items) > 50:\n        pass\n") == ["50"]
 
@@ -143,3 +148,33 @@ def test_more_arithmetic_idioms(source: str) -> None:
 
 def test_exponent_is_still_flagged() -> None:
     assert flagged("def f():\n    return 2**30\n") == ["30"]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("def f(text):\n    return text[:200]\n", ["200"], id="truncation limit"),
+        pytest.param("def f(text):\n    return text[:8], text[-4:]\n", [], id="short slices"),
+        pytest.param("def f(x):\n    return len(x) == 3\n", ["3"], id="a length threshold"),
+        pytest.param("def f(x):\n    return len(x) == 2\n", [], id="a pair"),
+        pytest.param("def f(x):\n    assert len(x) < 100\n", [], id="an assertion"),
+    ],
+)
+def test_recall_of_listed_misses(source: str, expected: list[str]) -> None:
+    assert flagged(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("def f(g):\n    return itertools.permutations(g, 2)\n", id="pairs"),
+        pytest.param("def f(it):\n    a, b = itertools.tee(it, 2)\n", id="two copies"),
+        pytest.param("def f(s, i):\n    return s[i + 2 :]\n", id="index arithmetic"),
+        pytest.param(
+            "def f(port, scheme):\n    return port or (443 if scheme == 'https' else 80)\n",
+            id="well-known ports",
+        ),
+    ],
+)
+def test_structural_numbers_are_not_flagged(source: str) -> None:
+    assert flagged(source) == []

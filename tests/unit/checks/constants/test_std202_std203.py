@@ -54,6 +54,27 @@ def test_urls_flagged(source: str, expected: list[str]) -> None:
         pytest.param('def f(h, p):\n    return "http://%s:%d/" % (h, p)\n', id="host template"),
         pytest.param('def f(h):\n    return f"https://{h}/x"\n', id="f-string without host"),
         pytest.param('def f():\n    return "/usr/lib/v1"\n', id="file path"),
+        pytest.param('def f(u):\n    return re.sub("https://$", "", u)\n', id="regex fragment"),
+        pytest.param(
+            'def f():\n    docs = "https://docs.example.com/tags#define"\n    raise E(docs)\n',
+            id="documentation link",
+        ),
+        pytest.param(
+            'def f(k):\n    return Creds(k, scopes=["https://www.googleapis.com/auth/x"])\n',
+            id="oauth scope",
+        ),
+        pytest.param(
+            'def f(line):\n    return "https://errors.pydantic.dev" not in line\n',
+            id="searched as text",
+        ),
+        pytest.param('def f(r):\n    return "https://cognito-idp." + r\n', id="host fragment"),
+        pytest.param(
+            'def f(s):\n    return re.match(r"s3://[^/]+/.*", s)\n', id="a pattern (no crash)"
+        ),
+        pytest.param(
+            'def f(router):\n    @router.put("/v1/{tid}")\n    def g():\n        pass\n',
+            id="route template in a decorator",
+        ),
     ],
 )
 def test_urls_not_flagged(source: str) -> None:
@@ -69,12 +90,41 @@ def test_urls_not_flagged_in_tests() -> None:
     ("source", "expected"),
     [
         pytest.param(
-            'def f():\n    a = "pending"\n    b = "pending"\n',
+            'def f(job):\n    job.state = "pending"\n    return "pending"\n\n\n'
+            'def g(job):\n    job.state = "pending"\n',
             ['"pending"', '"pending"'],
             id="strings",
         ),
         pytest.param(
             "def f(x):\n    return x * 86400\nprint(86400)\n", ["86400", "86400"], id="numbers"
+        ),
+        pytest.param(
+            "def f(poll_interval: float = 60.0):\n    pass\n\n\n"
+            "def g(poll_interval: float = 60.0):\n    pass\n",
+            ["60.0", "60.0"],
+            id="the same default in two signatures",
+        ),
+        pytest.param(
+            'def f():\n    raise ValueError("amount must be positive")\n\n\n'
+            'def g():\n    raise ValueError("amount must be positive")\n',
+            ['"amount must be positive"', '"amount must be positive"'],
+            id="the same message",
+        ),
+        pytest.param(
+            'def f(t):\n    t.add(a, style="dim")\n    t.add(b, style="dim")\n',
+            ['"dim"', '"dim"'],
+            id="a theme choice is not a vocabulary word",
+        ),
+        pytest.param(
+            'def f(provider: str):\n    if provider == "anthropic":\n        return 1\n'
+            '    return provider == "anthropic"\n',
+            ['"anthropic"', '"anthropic"'],
+            id="an own dispatch key on a plain str",
+        ),
+        pytest.param(
+            'def f(c):\n    c.open(model="gpt-4o-mini")\n    c.ask(model="gpt-4o-mini")\n',
+            ['"gpt-4o-mini"', '"gpt-4o-mini"'],
+            id="a model name",
         ),
         pytest.param(
             'class A:\n    def m(self):\n        return "abc"\n\n    def n(self):\n        return "abc"\n',
@@ -107,6 +157,80 @@ def test_repeated(source: str, expected: list[str]) -> None:
         pytest.param('def f():\n    return "__init__", "__init__"\n', id="dunder names"),
         pytest.param("def f():\n    return [10, 20, 30], [10, 20, 30]\n", id="data tables"),
         pytest.param('table = {"a": "xyz", "b": "xyz"}\n', id="module data table"),
+        pytest.param("def f():\n    search(n_hits=3, n_snippets_per_hit=3)\n", id="other roles"),
+        pytest.param(
+            'def f():\n    a(name="lib")\n    b(where="lib")\n', id="two keywords by coincidence"
+        ),
+        pytest.param(
+            'def f(m):\n    send(role="user")\n    return m.role == "user"\n', id="vocabulary"
+        ),
+        pytest.param(
+            'def f():\n    p = [{"type": "text"}, {"type": "text", "text": t}]\n', id="part types"
+        ),
+        pytest.param(
+            'def f(cw):\n    cw.get(statistic="Sum")\n    cw.get(statistic="Sum")\n',
+            id="statistic names",
+        ),
+        pytest.param(
+            'def f():\n    g(Namespace="AWS/Lambda")\n    h(Namespace="AWS/Lambda")\n',
+            id="namespaced word",
+        ),
+        pytest.param(
+            'def f():\n    boto3.client("config")\n    boto3.client("config")\n', id="service name"
+        ),
+        pytest.param('def f():\n    _("a moment")\n    _("a moment")\n', id="gettext"),
+        pytest.param(
+            'def f(m):\n    m._get_prompt("generate_verdicts")\n    m._get_prompt("generate_verdicts")\n',
+            id="a method name",
+        ),
+        pytest.param('def f():\n    warn("TaskNode")\n    warn("TaskNode")\n', id="a class name"),
+        pytest.param(
+            'def f(s):\n    s.send(type="realtime")\n    return s.kind == "realtime"\n',
+            id="a discriminator",
+        ),
+        pytest.param(
+            'def f(c):\n    c.request("POST", "/a b")\n    c.request("POST", "/c d")\n',
+            id="an HTTP method",
+        ),
+        pytest.param(
+            'def a(n: int = typer.Option(3, "--max-retries")):\n    pass\n\n\n'
+            'def b(n: int = typer.Option(3, "--max-contexts")):\n    pass\n',
+            id="defaults of two different options",
+        ),
+        pytest.param(
+            'def f(kind: Literal["AVRO", "JSON"]):\n    return kind == "AVRO" or g(kind == "AVRO")\n',
+            id="a Literal parameter's word",
+        ),
+        pytest.param(
+            'def f(s, cb):\n    s.on("item_added", cb)\n    s.off("item_added", cb)\n',
+            id="event names",
+        ),
+        pytest.param(
+            'def f():\n    g(Effect="Allow", Action="lambda:InvokeFunction")\n'
+            '    h(Effect="Allow", Action="lambda:InvokeFunction")\n',
+            id="IAM words",
+        ),
+        pytest.param(
+            'def f(u, v):\n    return u.startswith("https://") or v.startswith("https://")\n',
+            id="bare scheme",
+        ),
+        pytest.param(
+            'def f(n):\n    ngettext("one item", "many items", n)\n    ngettext("one item", "many items", n)\n',
+            id="ngettext",
+        ),
+        pytest.param(
+            'def f():\n    log.info("loaded %s", a)\n    log.info("loaded %s", b)\n',
+            id="log template",
+        ),
+        pytest.param(
+            'def f(p, q):\n    p.add_argument("--model", action="store_true")\n'
+            '    q.add_argument("--model", action="store_true")\n',
+            id="cli options",
+        ),
+        pytest.param(
+            'def f():\n    @click.option("--model")\n    def a(): ...\n    @click.option("--model")\n    def b(): ...\n',
+            id="click options",
+        ),
     ],
 )
 def test_not_repeated(source: str) -> None:
@@ -118,18 +242,20 @@ def test_two_occurrences_in_one_expression() -> None:
 
 
 def test_min_count_and_length_options() -> None:
-    source = 'def f():\n    g("ab")\n    g("ab")\n    g("xyz")\n    g("xyz")\n'
+    source = 'def f():\n    g("a b")\n    g("a b")\n    g("x y")\n    g("x y")\n'
     options = Options(repeated_literal_min_count=3, repeated_string_min_length=2)
     assert flagged("STD203", source, options) == []
     options = Options(repeated_string_min_length=2)
-    assert flagged("STD203", source, options) == ['"ab"', '"ab"', '"xyz"', '"xyz"']
+    assert flagged("STD203", source, options) == ['"a b"', '"a b"', '"x y"', '"x y"']
 
 
 def test_repeated_literal_message_fix_and_test_files() -> None:
-    source = 'def f():\n    a = "pending"\n\n\ndef g():\n    return "pending"\n'
+    source = 'def f():\n    a = "pending"\n\n\ndef g():\n    a = "pending"\n'
     analysis = Engine().check(SourceFile(text=source, settings=rule_settings("STD203")))
     first, second = analysis.findings
-    assert first.message == "`'pending'` appears 2 times in this module (lines 2, 6)"
+    assert (
+        first.message == "`'pending'` appears 2 times in this module assigned to `a` (lines 2, 6)"
+    )
     assert first.fix is not None
     assert (
         first.fix.title == "Extract all 2 occurrences of `'pending'` to module constant `PENDING`"
