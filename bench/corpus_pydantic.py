@@ -32,7 +32,7 @@ MAX_SHOWN_MESSAGE = 200
 CODES = ("STD101", "STD102")
 SKIPPED_PARTS = frozenset({"site-packages", "dist-packages"})
 DEFAULT_SEED = 101
-LINE_OFFSET = 6
+SNIPPET_LINES_AFTER = 6
 
 
 class FindingReport(BaseModel):
@@ -124,7 +124,7 @@ def check_file(engine: Engine, path: Path, root: Path) -> FileReport:
             line=line + 1,
             code=finding.code,
             message=finding.message,
-            snippet="\n".join(lines[max(line - 1, 0) : line + LINE_OFFSET]),
+            snippet="\n".join(lines[max(line - 1, 0) : line + SNIPPET_LINES_AFTER]),
         )
         if finding.fix is not None:
             entry.problem = check_finding(engine, text, finding, settings)

@@ -28,7 +28,7 @@ WORKSPACE_CONFIGURATION = "workspace/configuration"
 # concerns headers, but the pipe buffer for large bodies is raised too.
 STREAM_LIMIT = 16 * 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 5.0
-VALUE_2_0 = "2.0"
+JSONRPC_VERSION = "2.0"
 
 type Json = dict[str, Any]
 
@@ -102,7 +102,9 @@ class LspClient:
 
     async def notify(self, method: str, params: Json | None = None) -> float:
         """Send a notification; returns when it was sent."""
-        return await self._write({"jsonrpc": VALUE_2_0, "method": method, "params": params or {}})
+        return await self._write(
+            {"jsonrpc": JSONRPC_VERSION, "method": method, "params": params or {}}
+        )
 
     async def send_request(
         self, method: str, params: Json
@@ -112,7 +114,7 @@ class LspClient:
         future: asyncio.Future[Received] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
         sent_at = await self._write(
-            {"jsonrpc": VALUE_2_0, "id": request_id, "method": method, "params": params}
+            {"jsonrpc": JSONRPC_VERSION, "id": request_id, "method": method, "params": params}
         )
         return sent_at, future
 
@@ -193,7 +195,7 @@ class LspClient:
         result: Any = None
         if message["method"] == WORKSPACE_CONFIGURATION:
             result = [None for _ in message.get("params", {}).get("items", [])]
-        await self._write({"jsonrpc": VALUE_2_0, "id": message["id"], "result": result})
+        await self._write({"jsonrpc": JSONRPC_VERSION, "id": message["id"], "result": result})
 
     # --- ending ----------------------------------------------------------------------------
 

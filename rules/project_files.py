@@ -35,7 +35,9 @@ SNIFF_BYTES = 8192
 _TABLE_HEADER = re.compile(r"^\s*\[(\[)?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 _NAME_SEPARATORS = re.compile(r"[-_.]+")
-HEAD_OFFSET = 3
+# A UTF-8 character is at most four bytes: a decode error in the window's last three is a
+# character the window cut, not binary data.
+MAX_CUT_CHARACTER_BYTES = 3
 TOOL = "tool"
 WORKSPACE = "workspace"
 DEPENDENCY_GROUPS = "dependency-groups"
@@ -184,7 +186,7 @@ def is_text(data: bytes) -> bool:
         head.decode("utf-8")
     except UnicodeDecodeError as error:
         # A multi-byte character cut by the sniff window is still text.
-        return error.start >= len(head) - HEAD_OFFSET
+        return error.start >= len(head) - MAX_CUT_CHARACTER_BYTES
     return True
 
 

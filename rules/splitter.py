@@ -65,7 +65,9 @@ _STATEMENT_ONLY = re.compile(
 # How many memo entries beyond one split's worth (per span, plus a constant) are kept.
 MEMO_SLACK_FACTOR = 2
 MEMO_SLACK = 64
-INDEX_OFFSET = 2
+# A unit that runs on ends no earlier than the candidate after the next one (it takes in at
+# least the next candidate's lines).
+MIN_MERGED_CANDIDATES = 2
 # A class verified through its members: clean, its tree never needed (its members are parsed).
 _CLEAN = ParseOutcome.model_construct(
     tree=None, error=None, set_aside=frozenset(), lost=False, bounded=False
@@ -174,7 +176,9 @@ class _Splitter:
         last = len(bounds) - 1
         if _is_unclosed_bracket(outcome.error):
             last = self._statement_only_candidate(bounds, index)
-        first_end = max(index + INDEX_OFFSET, self._after_string(bounds, index, outcome.error))
+        first_end = max(
+            index + MIN_MERGED_CANDIDATES, self._after_string(bounds, index, outcome.error)
+        )
         candidates = range(first_end, min(last, first_end + MAX_STEPWISE_MERGES - 1) + 1)
         for end_index in candidates:
             merged = self.parse(self.text(start, bounds[end_index]), self.kind)
@@ -205,11 +209,11 @@ class _Splitter:
     def _after_string(self, bounds: list[int], index: int, error: ParseError | None) -> int:
         """For an unterminated triple-quoted string, the first candidate past its closing quotes."""
         if error is None or "triple-quoted" not in error.message:
-            return index + INDEX_OFFSET
+            return index + MIN_MERGED_CANDIDATES
         line = bounds[index] + error.line
         opening = _last_opening_quote(self.lines[line], error.character)
         if opening is None:
-            return index + INDEX_OFFSET
+            return index + MIN_MERGED_CANDIDATES
         quote = opening.group(1)
         closing_line = _closing_line(self.lines, line, opening.end(), quote)
         self.reach = max(self.reach, bounds[-1] if closing_line is None else closing_line)

@@ -41,15 +41,10 @@ EXIT_ERROR = 2
 # Progress is worth showing only for runs long enough to wonder about.
 PROGRESS_THRESHOLD = 300
 PROGRESS_EVERY = 50
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "rdjson")
+TEXT_FORMAT = "text"  # the default, for people; the others are for machines
+FORMATS = (TEXT_FORMAT, "json", "sarif", "github", "gitlab", "junit", "rdjson")
 TIER_NAMES = tuple(tier.value for tier in Tier)
-FORMAT = "--format"
-TEXT = "text"
-STORE_TRUE = "store_true"
-TIER = "--tier"
-BASELINE = "--baseline"
 FILE_METAVAR = "FILE"
-MARKDOWN = "markdown"
 CACHE_HELP = (
     "Findings of Python files are cached in .standards-lsp-cache/ beside the project's "
     f"standards.toml; --no-cache or {NO_CACHE_VARIABLE}=1 turns that off."
@@ -71,8 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_selection(check)
     _add_cache_options(check)
-    check.add_argument(FORMAT, choices=FORMATS, default=TEXT, help="output format")
-    check.add_argument("--no-progress", action=STORE_TRUE, help="never show progress")
+    check.add_argument("--format", choices=FORMATS, default=TEXT_FORMAT, help="output format")
+    check.add_argument("--no-progress", action="store_true", help="never show progress")
     _add_check_options(check)
     fix = commands.add_parser(
         "fix",
@@ -82,8 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_selection(fix)
     _add_cache_options(fix)
-    fix.add_argument("--unsafe", action=STORE_TRUE, help="also apply unsafe fixes")
-    fix.add_argument("--diff", action=STORE_TRUE, help="print a diff instead of writing")
+    fix.add_argument("--unsafe", action="store_true", help="also apply unsafe fixes")
+    fix.add_argument("--diff", action="store_true", help="print a diff instead of writing")
     baseline = commands.add_parser(
         "baseline",
         help="write today's findings to a baseline, which `check` then hides",
@@ -93,15 +88,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_selection(baseline)
     _add_cache_options(baseline)
-    baseline.add_argument(BASELINE, type=Path, metavar=FILE_METAVAR, help="write this file instead")
+    baseline.add_argument(
+        "--baseline", type=Path, metavar=FILE_METAVAR, help="write this file instead"
+    )
     rules = commands.add_parser("rules", help="list the rules for the active tier")
-    rules.add_argument(TIER, choices=TIER_NAMES, help="the tier to show (default: this project's)")
-    rules.add_argument(FORMAT, choices=(TEXT, MARKDOWN), default=TEXT)
+    rules.add_argument(
+        "--tier", choices=TIER_NAMES, help="the tier to show (default: this project's)"
+    )
+    rules.add_argument("--format", choices=("text", "markdown"), default=TEXT_FORMAT)
     explain = commands.add_parser("explain", help="print one rule's documentation")
     explain.add_argument("code", help="a rule code, e.g. STD201")
     serve = commands.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (for debugging)")
-    serve.add_argument("--stdio", action=STORE_TRUE, help="use stdio (the default)")
+    serve.add_argument("--stdio", action="store_true", help="use stdio (the default)")
     return parser
 
 
@@ -113,26 +112,31 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
         "--select", type=_codes, help="only these codes or prefixes (comma-separated)"
     )
     command.add_argument("--ignore", type=_codes, default=(), help="skip these codes or prefixes")
-    command.add_argument(TIER, choices=TIER_NAMES, help="override the tier of standards.toml")
+    command.add_argument("--tier", choices=TIER_NAMES, help="override the tier of standards.toml")
 
 
 def _add_check_options(check: argparse.ArgumentParser) -> None:
-    check.add_argument("--exit-zero", action=STORE_TRUE, help="exit 0 even when there are findings")
     check.add_argument(
-        "--statistics", action=STORE_TRUE, help="print how many findings of each rule instead"
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
     )
     check.add_argument(
-        "--show-fixes", action=STORE_TRUE, help="also list the available fixes (text format)"
+        "--statistics", action="store_true", help="print how many findings of each rule instead"
     )
     check.add_argument(
-        BASELINE, type=Path, metavar=FILE_METAVAR, help="hide the findings of this baseline file"
+        "--show-fixes", action="store_true", help="also list the available fixes (text format)"
     )
     check.add_argument(
-        "--show-baselined", action=STORE_TRUE, help="also show the findings a baseline covers"
+        "--baseline",
+        type=Path,
+        metavar=FILE_METAVAR,
+        help="hide the findings of this baseline file",
+    )
+    check.add_argument(
+        "--show-baselined", action="store_true", help="also show the findings a baseline covers"
     )
     check.add_argument(
         "--add-noqa",
-        action=STORE_TRUE,
+        action="store_true",
         help="add a `# noqa: CODE` comment for every current finding",
     )
 
@@ -140,7 +144,7 @@ def _add_check_options(check: argparse.ArgumentParser) -> None:
 def _add_cache_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--no-cache",
-        action=STORE_TRUE,
+        action="store_true",
         help=f"neither read nor write the result cache (as does {NO_CACHE_VARIABLE}=1)",
     )
     command.add_argument(
@@ -229,7 +233,7 @@ def run_check(arguments: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     print(_rendered(arguments, report, batch))
-    if arguments.show_fixes and arguments.format == TEXT:
+    if arguments.show_fixes and arguments.format == TEXT_FORMAT:
         print(render_fixes(report))
     if report.fatal_problems:
         return EXIT_ERROR
@@ -245,7 +249,7 @@ def _rendered(arguments: argparse.Namespace, report: BatchReport, batch: Batch) 
         return render_statistics(report, registry)
     if arguments.format == "json":
         return render_json(report)
-    if arguments.format == TEXT:
+    if arguments.format == TEXT_FORMAT:
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         return render_text(report, colour=colour)
     located = locate(report)
@@ -356,7 +360,7 @@ def run_fix(arguments: argparse.Namespace) -> int:
 def run_rules(arguments: argparse.Namespace) -> int:
     """`standards-lsp rules`."""
     registry = Engine().registry
-    if arguments.format == MARKDOWN:
+    if arguments.format == "markdown":
         print(render_rule_table(registry), end="")
         return EXIT_CLEAN
     tier = Tier(arguments.tier) if arguments.tier else ConfigResolver().project_for(Path.cwd()).tier

@@ -60,7 +60,7 @@ _INI_SECTION_TOOLS = {
     "pylint": "pylint",
 }
 STD303 = "STD303"
-PROJECT_NAME_SVC_TOOL_MESSAGE = '[project]\nname = "svc"\n\n[tool.ruff]\nline-length = 100\n'
+EXAMPLE_PYPROJECT_WITH_RUFF = '[project]\nname = "svc"\n\n[tool.ruff]\nline-length = 100\n'
 TOOL = "tool"
 
 
@@ -102,7 +102,7 @@ class OtherToolConfigured(FileRule):
                 ),
                 path=PYPROJECT,
                 expected_codes=[STD303],
-                fixed=PROJECT_NAME_SVC_TOOL_MESSAGE,
+                fixed=EXAMPLE_PYPROJECT_WITH_RUFF,
                 unsafe=True,
             ),
             RuleExample(
@@ -113,7 +113,7 @@ class OtherToolConfigured(FileRule):
         ],
         good=[
             RuleExample(
-                source=PROJECT_NAME_SVC_TOOL_MESSAGE,
+                source=EXAMPLE_PYPROJECT_WITH_RUFF,
                 path=PYPROJECT,
             ),
         ],

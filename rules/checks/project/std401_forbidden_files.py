@@ -30,7 +30,7 @@ FORBIDDEN_PATTERNS = (
 )
 ADVICE = "declare dependencies in pyproject.toml and lock them in uv.lock (`uv add`, `uv lock`)"
 STD401 = "STD401"
-PROJECT_NAME_SVC = '[project]\nname = "svc"\n'
+EXAMPLE_PYPROJECT = '[project]\nname = "svc"\n'
 
 
 def is_forbidden(name: str) -> bool:
@@ -66,7 +66,7 @@ class ForbiddenDependencyFile(FileRule):
                 expected_codes=[STD401],
             ),
             RuleExample(
-                source=PROJECT_NAME_SVC,
+                source=EXAMPLE_PYPROJECT,
                 path=f"service/{PYPROJECT}",
                 files={"requirements-dev.txt": "pytest\n"},
                 expected_codes=[STD401],
@@ -74,7 +74,7 @@ class ForbiddenDependencyFile(FileRule):
         ],
         good=[
             RuleExample(
-                source=PROJECT_NAME_SVC,
+                source=EXAMPLE_PYPROJECT,
                 path=f"service/{PYPROJECT}",
                 files={"uv.lock": "version = 1\n"},
             ),

@@ -21,8 +21,8 @@ from rules.registry import register
 from rules.rule import FileContext, FileRule
 
 STD404 = "STD404"
-PROJECT_NAME_SVC_REQUIRES_MESSAGE = '[project]\nname = "svc"\nrequires-python = ">=3.12"\n'
-VERSION_1 = "version = 1\n"
+EXAMPLE_PYPROJECT = '[project]\nname = "svc"\nrequires-python = ">=3.12"\n'
+EXAMPLE_UV_LOCK = "version = 1\n"
 TOOL = "tool"
 
 
@@ -49,16 +49,16 @@ class MissingUvLock(FileRule):
         ),
         bad=[
             RuleExample(
-                source=PROJECT_NAME_SVC_REQUIRES_MESSAGE,
+                source=EXAMPLE_PYPROJECT,
                 path=f"service/{PYPROJECT}",
                 expected_codes=[STD404],
             ),
         ],
         good=[
             RuleExample(
-                source=PROJECT_NAME_SVC_REQUIRES_MESSAGE,
+                source=EXAMPLE_PYPROJECT,
                 path=f"service/{PYPROJECT}",
-                files={UV_LOCK: VERSION_1},
+                files={UV_LOCK: EXAMPLE_UV_LOCK},
             ),
             RuleExample(
                 source='[project]\nname = "member"\nrequires-python = ">=3.12"\n',
@@ -67,7 +67,7 @@ class MissingUvLock(FileRule):
                     f"../../{PYPROJECT}": (
                         '[project]\nname = "root"\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
                     ),
-                    f"../../{UV_LOCK}": VERSION_1,
+                    f"../../{UV_LOCK}": EXAMPLE_UV_LOCK,
                 },
             ),
         ],

@@ -30,7 +30,7 @@ _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 START_OF_FILE = Range(start=Position(line=0, character=0), end=Position(line=0, character=0))
 STD601 = "STD601"
-VALUE_1 = "VALUE = 1\n"
+EXAMPLE_MODULE = "VALUE = 1\n"
 
 
 def snake_case(name: str) -> str:
@@ -79,11 +79,11 @@ class SnakeCaseNames(FileRule):
             "break on case-insensitive file systems (`MyModule` vs `mymodule`)."
         ),
         bad=[
-            RuleExample(source=VALUE_1, path="DataLoader.py", expected_codes=[STD601]),
+            RuleExample(source=EXAMPLE_MODULE, path="DataLoader.py", expected_codes=[STD601]),
             RuleExample(source="", path="My-Package/__init__.py", expected_codes=[STD601]),
         ],
         good=[
-            RuleExample(source=VALUE_1, path="data_loader.py"),
+            RuleExample(source=EXAMPLE_MODULE, path="data_loader.py"),
             RuleExample(source="", path="migrations/0001_Initial.py"),
         ],
     )
