@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from rules.lambda_handlers import (
+    STATUS_CODE,
     TEMPLATES,
     Function,
     is_handler_like,
@@ -153,10 +154,14 @@ class LambdaHttpApi(FileRule):
         text = context.text or ""
         if "def " not in text:
             return
+        wired = self._wired(context)
+        # A file rule sees the whole text on every edit: parse it only when a handler here could
+        # be reported (a template names one, or a proxy response's key is written somewhere).
+        if not wired and STATUS_CODE not in text:
+            return
         tree = parse_module(text)
         if tree is None:
             return
-        wired = self._wired(context)
         lines = split_lines(text)
         for statement in tree.body:
             if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
