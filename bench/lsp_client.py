@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +32,9 @@ PROGRESS_END = "end"
 STREAM_LIMIT = 16 * 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 5.0
 VALUE_2_0 = "2.0"
+# Servers run as an installed one does, with bytecode: a PYTHONDONTWRITEBYTECODE of the bench's
+# environment would make every start compile the server's modules again.
+NO_BYTECODE_VARIABLE = "PYTHONDONTWRITEBYTECODE"
 
 type Json = dict[str, Any]
 
@@ -74,10 +78,14 @@ class LspClient:
     @classmethod
     async def start(cls, command: Sequence[str], cwd: Path, stderr_log: Path) -> LspClient:
         """Launch `command` in `cwd`, its stderr going to `stderr_log`."""
+        environment = {
+            name: value for name, value in os.environ.items() if name != NO_BYTECODE_VARIABLE
+        }
         with stderr_log.open("wb") as log:
             process = await asyncio.create_subprocess_exec(
                 *command,
                 cwd=cwd,
+                env=environment,
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=log,
