@@ -15,10 +15,11 @@ from __future__ import annotations
 import fnmatch
 import re
 import tomllib
+from functools import cache
 from importlib import metadata
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import pathspec
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -27,6 +28,9 @@ from rules.models import Position, Range, Severity, Tier
 from rules.registry import Registry, default_registry
 from rules.settings import FileSettings, Options
 from rules.tiers import BASE_RULESET_TIERS, DEFAULT_TIER, RULESET_TIERS
+
+if TYPE_CHECKING:
+    import pathspec
 
 STANDARDS_FILE = "standards.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -550,9 +554,7 @@ class ConfigResolver:
             return False
         if path.is_dir():
             relative += "/"
-        return pathspec.PathSpec.from_lines("gitignore", pyproject.tool.exclude).match_file(
-            relative
-        )
+        return _exclude_spec(tuple(pyproject.tool.exclude)).match_file(relative)
 
     def _nearest_tool_table(
         self, directory: Path, project_root: Path | None
@@ -598,3 +600,12 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
+
+
+@cache
+def _exclude_spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+    """A project's `[tool.standards-lsp] exclude` patterns, compiled once per process (pathspec
+    is imported only by a project that excludes something)."""
+    import pathspec  # deferred: most projects exclude nothing
+
+    return pathspec.PathSpec.from_lines("gitignore", patterns)
