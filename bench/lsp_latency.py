@@ -59,7 +59,8 @@ DEFAULT_TIMEOUT = 45.0
 DEFAULT_EDIT_BUDGET = 20.0
 ALL_INPUTS = (*SINGLE_FILES, CONCATENATED_NAME)
 ALL_SERVERS = ("ours", "ruff", "pylsp")
-OUR_MODULE = "server.cli.main"
+# What `standards-lsp serve` runs (`standards_lsp.main` hands `serve` to it).
+OUR_MODULE = "server.cli.serve"
 VERSION_TIMEOUT = 30
 MODULE_COMMAND_LENGTH = 3  # python -m MODULE
 JSON_INDENT = 2
@@ -90,7 +91,7 @@ def _bin(name: str) -> str:
 def default_commands() -> dict[str, list[str]]:
     """How each server is started when no `--<server>-cmd` is given."""
     return {
-        "ours": [sys.executable, "-m", OUR_MODULE, "serve"],
+        "ours": [sys.executable, "-m", OUR_MODULE],
         "ruff": [_bin("ruff"), "server"],
         "pylsp": [_bin("pylsp")],
     }

@@ -1,6 +1,7 @@
 """What the server imports before its first answer: the registry finds every rule without
 importing the families' fix machinery, and the first diagnostics need neither libcst nor the
-readers of other file kinds. Each check runs in a fresh interpreter (imports are per process)."""
+readers of other file kinds; `standards-lsp serve` (`server.cli.serve`) none of the other
+commands' modules. Each check runs in a fresh interpreter (imports are per process)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def test_the_registry_finds_every_rule_that_any_module_registers() -> None:
 
 SERVER_START = """
 import sys
-from server.cli.main import main
+from server.cli.serve import main
 from server.app import create_server
 create_server().engine.registry
 """
@@ -42,4 +43,19 @@ create_server().engine.registry
 )
 def test_starting_the_server_does_not_import(module: str) -> None:
     done = _run(f"{SERVER_START}assert {module!r} not in sys.modules, {module!r}")
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_command_hands_serve_to_the_server_alone() -> None:
+    code = (
+        "import sys\n"
+        "from unittest import mock\n"
+        "import standards_lsp\n"
+        "with mock.patch('server.app.run_server') as run, mock.patch.object(sys, 'argv', "
+        "['standards-lsp', 'serve', '--tcp', 'localhost:0']):\n"
+        "    assert standards_lsp.main() == 0\n"
+        "run.assert_called_once_with(tcp='localhost:0')\n"
+        "assert 'server.cli.main' not in sys.modules\n"
+    )
+    done = _run(code)
     assert done.returncode == 0, done.stderr
