@@ -20,7 +20,6 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules.conform_schema import validate as validate_conform_schema
@@ -364,6 +363,8 @@ def version_refusal(required: str | None, running: str | None = None) -> str | N
     """Why this standards-lsp must not check a project requiring `required` (None: it may)."""
     if required is None:
         return None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # only for a requirement
+
     table = f"[tool.{TOOL_TABLE}] {REQUIRED_VERSION}"
     try:
         specifier = SpecifierSet(required)
