@@ -13,6 +13,7 @@ findings there (STD502, STD503) and the command line refuses to run on fatal one
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import tomllib
 from functools import cache
@@ -498,18 +499,39 @@ class ConfigResolver:
     def __init__(
         self, overrides: Overrides | None = None, registry: Registry | None = None
     ) -> None:
-        self.overrides = overrides or Overrides()
+        self._overrides = overrides or Overrides()
         self.registry = registry or default_registry()
         self._projects: dict[Path, ProjectConfig] = {}
+        # the directory whose configuration applies to each path asked about (a batch run asks
+        # several times per file)
+        self._directories: dict[str, Path] = {}
+        # resolved settings by what decides them besides the project: per-file ignores, test-ness
+        self._settings: dict[tuple[int, tuple[str, ...], bool], FileSettings] = {}
+
+    @property
+    def overrides(self) -> Overrides:
+        """The command line's or the editor's overrides of the configuration files."""
+        return self._overrides
+
+    @overrides.setter
+    def overrides(self, overrides: Overrides) -> None:
+        self._overrides = overrides
+        self._settings.clear()  # resolved with the former overrides
 
     def invalidate(self) -> None:
         """Forget every configuration read so far."""
         self._projects.clear()
+        self._directories.clear()
+        self._settings.clear()
 
     def project_for(self, path: str | Path) -> ProjectConfig:
         """The configuration in force for the file (or directory) at `path`."""
-        target = Path(path).absolute()
-        directory = target if target.is_dir() else target.parent
+        key = os.fspath(path)
+        directory = self._directories.get(key)
+        if directory is None:
+            target = Path(path).absolute()
+            directory = target if target.is_dir() else target.parent
+            self._directories[key] = directory
         cached = self._projects.get(directory)
         if cached is None:
             cached = self._read_project(directory)
@@ -521,9 +543,17 @@ class ConfigResolver:
         anchor = path or default_root
         if anchor is None:
             project = ProjectConfig(root=str(Path.cwd()), tier=DEFAULT_TIER)
-        else:
-            project = self.project_for(anchor if path else Path(anchor) / "untitled.py")
-        return resolve_settings(project, path, self.overrides, self.registry)
+            return resolve_settings(project, path, self.overrides, self.registry)
+        project = self.project_for(anchor if path else Path(anchor) / "untitled.py")
+        # every file of a project with the same per-file ignores and test-ness has the same
+        # settings; the projects read stay in `_projects`, so their ids are not reused meanwhile
+        tool = project.pyproject.tool if project.pyproject is not None else ToolSettings()
+        key = (id(project), _per_file_ignores(project, path, tool), is_test_path(path))
+        settings = self._settings.get(key)
+        if settings is None:
+            settings = resolve_settings(project, path, self.overrides, self.registry)
+            self._settings[key] = settings
+        return settings
 
     def _read_project(self, directory: Path) -> ProjectConfig:
         standards_path = _nearest(directory, STANDARDS_FILE)

@@ -19,6 +19,8 @@ from rules.walk import iter_files
 from server.result_cache import CacheOptions, ResultCache, project_cache_directory
 
 DECODE_ERROR_CODE = "syntax-error"
+POSIX_SEPARATOR = "/"
+CURRENT_DIRECTORY = "."
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
 MIN_PARALLEL_WORKERS = 2
@@ -67,10 +69,19 @@ def _sort_key(pair: tuple[FileReport, Finding]) -> tuple[str, int, int, str]:
 
 def display_path(path: Path, base: Path) -> str:
     """`path` relative to `base` with `/` separators (absolute when outside it)."""
-    try:
-        return path.absolute().relative_to(base.absolute()).as_posix()
-    except ValueError:
-        return path.absolute().as_posix()
+    if os.sep != POSIX_SEPARATOR:  # drives and cases: pathlib knows them
+        try:
+            return path.absolute().relative_to(base.absolute()).as_posix()
+        except ValueError:
+            return path.absolute().as_posix()
+    # what pathlib answers, by string (a run shows every file's path: pathlib's relative_to
+    # cost a warm check of the standard library a fifth of its time)
+    shown = str(path.absolute())
+    prefix = str(base.absolute())
+    if shown == prefix:
+        return CURRENT_DIRECTORY
+    prefix = prefix.rstrip(POSIX_SEPARATOR) + POSIX_SEPARATOR
+    return shown.removeprefix(prefix) if shown.startswith(prefix) else shown
 
 
 def read_source(path: Path) -> tuple[str | None, Finding | None]:
@@ -213,8 +224,11 @@ class Batch:
         cached = self.results.load(directory, self.source(path, text))
         if cached is None:
             return None
-        # only checks without rule failures are stored
-        return FileReport(path=path, display_path=display_path(path, self.base), findings=cached)
+        # only checks without rule failures are stored; the findings were validated as they
+        # were read, the report is not validated again
+        return FileReport.model_construct(
+            path=path, display_path=display_path(path, self.base), findings=cached
+        )
 
     def check_file(self, path: Path) -> FileReport:
         """The findings of one file."""

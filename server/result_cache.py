@@ -235,7 +235,7 @@ class ResultCache:
             return None
         entry = directory / f"{key}{ENTRY_SUFFIX}"
         try:
-            findings = _FINDINGS.validate_json(entry.read_bytes())
+            findings = _FINDINGS.validator.validate_json(entry.read_bytes())
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as error:  # unreadable, truncated or not ours: check anew
@@ -266,8 +266,10 @@ class ResultCache:
         return True
 
     def prune(self, directory: Path) -> int:
-        """Keep the `max_entries` entries used last; returns how many were removed."""
-        entries = sorted(_entries_by_age(directory))
+        """Keep the `max_entries` entries used last; returns how many were removed. Only the
+        temporary files are looked at while the directory holds no more entries than that (a
+        warm run would otherwise read the age of every entry for nothing)."""
+        entries = sorted(_entries_by_age(directory, self.max_entries))
         removed = 0
         for _modified, path in entries[: max(len(entries) - self.max_entries, 0)]:
             try:
@@ -278,9 +280,10 @@ class ResultCache:
         return removed
 
 
-def _entries_by_age(directory: Path) -> list[tuple[float, Path]]:
-    """The entries of a cache directory with their last use; removes temporary files that a
-    process which died mid-write left behind."""
+def _entries_by_age(directory: Path, kept: int) -> list[tuple[float, Path]]:
+    """The entries of a cache directory with their last use (none when there are no more than
+    `kept`: nothing to prune); removes temporary files that a process which died mid-write left
+    behind."""
     entries: list[tuple[float, Path]] = []
     stale_before = time.time() - STALE_TEMPORARY_SECONDS
     try:
@@ -289,12 +292,16 @@ def _entries_by_age(directory: Path) -> list[tuple[float, Path]]:
     except OSError as error:
         logger.debug("cannot prune the result cache %s: %s", directory, error)
         return entries
+    prunable = sum(item.name.endswith(ENTRY_SUFFIX) for item in items) > kept
     for item in items:
+        is_entry = item.name.endswith(ENTRY_SUFFIX)
+        if not item.name.endswith(TEMPORARY_SUFFIX) and not (is_entry and prunable):
+            continue
         try:
             modified = item.stat().st_mtime
-            if item.name.endswith(ENTRY_SUFFIX):
+            if is_entry:
                 entries.append((modified, Path(item.path)))
-            elif item.name.endswith(TEMPORARY_SUFFIX) and modified < stale_before:
+            elif modified < stale_before:
                 Path(item.path).unlink(missing_ok=True)
         except OSError as error:  # removed meanwhile by another process: nothing to prune
             logger.debug("cannot look at %s: %s", item.path, error)
