@@ -24,7 +24,6 @@ CURRENT_DIRECTORY = "."
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
 MIN_PARALLEL_WORKERS = 2
-MAX_WORKERS = 8
 WORKER_CHUNK = 8
 
 type ProgressCallback = Callable[[int], None]
@@ -65,6 +64,15 @@ def _sort_key(pair: tuple[FileReport, Finding]) -> tuple[str, int, int, str]:
     report, finding = pair
     start = finding.range.start
     return (report.display_path, start.line, start.character, finding.code)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity, as `os.process_cpu_count` of Python
+    3.13 counts them): a cold run uses every one."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # no affinity on this platform (macOS, Windows)
+        return os.cpu_count() or 1
 
 
 def display_path(path: Path, base: Path) -> str:
@@ -202,7 +210,7 @@ class Batch:
             yield report if report is not None else next(checked)
 
     def _checked_reports(self, files: list[Path]) -> Iterator[FileReport]:
-        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        workers = available_cores()
         if len(files) < PARALLEL_THRESHOLD or workers < MIN_PARALLEL_WORKERS:
             yield from map(self.check_file, files)
             return
