@@ -315,8 +315,9 @@ async def run_all(
             print(f"  {result.server}: {_one_line(result)}", file=sys.stderr, flush=True)
     if arguments.startups > 0:
         measured.startup = await _startups(specs, arguments, workspace)
-    if arguments.index_files > 0 and indexed is not None:
-        measured.under_index = await _under_index(specs, indexed, arguments, workspace)
+    our_indexed = indexed_spec(specs)
+    if arguments.index_files > 0 and our_indexed is not None:
+        measured.under_index = await _under_index(specs, our_indexed, arguments, workspace)
     return measured
 
 
