@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import io
+import shutil
 import sysconfig
 import tokenize
 from enum import StrEnum
@@ -45,6 +46,12 @@ BROKEN_INSERT = "("
 UTF16_UNIT_BYTES = 2
 ENCODING = "utf-8"
 TARGET = 0.5
+# The small file of the start-up sessions: opened right after `initialized`.
+STARTUP_MODULE = "bisect"
+STARTUP_NAME = "startup_small"
+# Packages installed into the interpreter are not its standard library.
+SKIPPED_PARTS = frozenset({"site-packages", "__pycache__"})
+INDEX_FILES_DIRECTORY = "stdlib"
 
 
 class EditVariant(StrEnum):
@@ -119,6 +126,33 @@ def prepare_workspace(workspace: Path, names: list[str]) -> list[BenchInput]:
         path.write_text(text, encoding=ENCODING)
         inputs.append(BenchInput(name=name, path=path, text=text))
     return inputs
+
+
+def startup_input(workspace: Path) -> BenchInput:
+    """The small stdlib file the start-up sessions open, written into `workspace`."""
+    text = stdlib_path(STARTUP_MODULE).read_text(encoding=ENCODING)
+    path = workspace / f"{STARTUP_NAME}.py"
+    path.write_text(text, encoding=ENCODING)
+    return BenchInput(name=STARTUP_NAME, path=path, text=text)
+
+
+def prepare_index_workspace(workspace: Path, name: str, count: int) -> BenchInput:
+    """A workspace of the input `name` and `count` standard library files for our index to work
+    through while the input is edited: the stdlib in path order under `stdlib/`, then again under
+    `stdlib-2/`... until `count` (it has about 1,700 files)."""
+    (bench_input,) = prepare_workspace(workspace, [name])
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(
+        path for path in stdlib.rglob("*.py") if not SKIPPED_PARTS.intersection(path.parts)
+    )
+    for index in range(count):
+        source = files[index % len(files)]
+        round_number = index // len(files)
+        folder = INDEX_FILES_DIRECTORY + (f"-{round_number + 1}" if round_number else "")
+        target = workspace / folder / source.relative_to(stdlib)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return bench_input
 
 
 def _utf16_column(line_text: str, character: int) -> int:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,11 +25,16 @@ HEADER_END = b"\r\n"
 ENCODING = "utf-8"
 PUBLISH_DIAGNOSTICS = "textDocument/publishDiagnostics"
 WORKSPACE_CONFIGURATION = "workspace/configuration"
+PROGRESS = "$/progress"
+PROGRESS_END = "end"
 # A 20,000-line document is about 1 MB in one message; asyncio's default 64 KiB line limit only
 # concerns headers, but the pipe buffer for large bodies is raised too.
 STREAM_LIMIT = 16 * 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 5.0
 JSONRPC_VERSION = "2.0"
+# Servers run as an installed one does, with bytecode: a PYTHONDONTWRITEBYTECODE of the bench's
+# environment would make every start compile the server's modules again.
+NO_BYTECODE_VARIABLE = "PYTHONDONTWRITEBYTECODE"
 
 type Json = dict[str, Any]
 
@@ -66,15 +72,20 @@ class LspClient:
         self._pending: dict[int, asyncio.Future[Received]] = {}
         self._published: list[PublishedDiagnostics] = []
         self._published_changed = asyncio.Condition()
+        self._progress_ended: list[float] = []  # when each `$/progress` "end" arrived
         self._reader = asyncio.create_task(self._read_forever())
 
     @classmethod
     async def start(cls, command: Sequence[str], cwd: Path, stderr_log: Path) -> LspClient:
         """Launch `command` in `cwd`, its stderr going to `stderr_log`."""
+        environment = {
+            name: value for name, value in os.environ.items() if name != NO_BYTECODE_VARIABLE
+        }
         with stderr_log.open("wb") as log:
             process = await asyncio.create_subprocess_exec(
                 *command,
                 cwd=cwd,
+                env=environment,
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=log,
@@ -155,6 +166,18 @@ class LspClient:
         assert event is not None  # noqa: S101 - wait_for returned because it was found
         return event
 
+    def progress_ended(self) -> int:
+        """How many work-done progresses the server has ended so far."""
+        return len(self._progress_ended)
+
+    async def wait_for_progress_end(self, timeout: float) -> float:
+        """The moment the server's first work-done progress ended (waiting for it)."""
+        async with self._published_changed:
+            await asyncio.wait_for(
+                self._published_changed.wait_for(lambda: bool(self._progress_ended)), timeout
+            )
+        return self._progress_ended[0]
+
     # --- reading ---------------------------------------------------------------------------
 
     async def _read_forever(self) -> None:
@@ -189,9 +212,17 @@ class LspClient:
             async with self._published_changed:
                 self._published.append(event)
                 self._published_changed.notify_all()
+        elif (
+            method == PROGRESS
+            and (message.get("params") or {}).get("value", {}).get("kind") == PROGRESS_END
+        ):
+            async with self._published_changed:
+                self._progress_ended.append(at)
+                self._published_changed.notify_all()
 
     async def _answer_server_request(self, message: Json) -> None:
-        """Answer as an editor without settings would: empty configuration, null otherwise."""
+        """Answer as an editor without settings would: empty configuration, null otherwise (which
+        accepts a `window/workDoneProgress/create`)."""
         result: Any = None
         if message["method"] == WORKSPACE_CONFIGURATION:
             result = [None for _ in message.get("params", {}).get("items", [])]

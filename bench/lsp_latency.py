@@ -24,12 +24,31 @@ from pathlib import Path
 from bench.inputs import (
     CONCATENATED_NAME,
     SINGLE_FILES,
+    BenchInput,
     EditVariant,
     edit_sites,
+    prepare_index_workspace,
     prepare_workspace,
+    startup_input,
 )
-from bench.report import RunReport, markdown, target_checks, targets_markdown
-from bench.session import DiagnosticsMode, ServerSpec, SessionPlan, SessionResult, run_interleaved
+from bench.report import (
+    FLOOR_SERVER,
+    RunReport,
+    StartupResult,
+    markdown,
+    target_checks,
+    targets_markdown,
+)
+from bench.session import (
+    DiagnosticsMode,
+    ServerSpec,
+    SessionPlan,
+    SessionResult,
+    measure_indexed_open,
+    measure_startup,
+    run_interleaved,
+    run_under_index,
+)
 from bench.stats import MILLISECONDS
 
 RESULTS_DIR = Path(__file__).parent / "results"
@@ -40,7 +59,8 @@ DEFAULT_TIMEOUT = 45.0
 DEFAULT_EDIT_BUDGET = 20.0
 ALL_INPUTS = (*SINGLE_FILES, CONCATENATED_NAME)
 ALL_SERVERS = ("ours", "ruff", "pylsp")
-OUR_MODULE = "server.cli.main"
+# What `standards-lsp serve` runs (`standards_lsp.main` hands `serve` to it).
+OUR_MODULE = "server.cli.serve"
 VERSION_TIMEOUT = 30
 MODULE_COMMAND_LENGTH = 3  # python -m MODULE
 JSON_INDENT = 2
@@ -51,6 +71,15 @@ OURS = "ours"
 # Our server's result cache in the workspace (`server.result_cache`): emptied before each input
 # so the first open is cold, and left for the reopen.
 OUR_CACHE_DIRECTORY = ".standards-lsp-cache"
+# Our server's sessions run with the workspace index off (it would race the cold open), except
+# those that measure the index: the indexed open and the edits made while it runs.
+INDEX_OFF = {"workspaceIndex": False}
+INDEXED_NAME = "ours-indexed"
+FLOOR_SCRIPT = Path(__file__).with_name("minimal_server.py")
+DEFAULT_STARTUPS = 5
+DEFAULT_INDEX_FILES = 2000
+DEFAULT_INDEX_INPUT = "argparse"
+REFERENCE = "ruff"
 
 
 def _bin(name: str) -> str:
@@ -62,7 +91,7 @@ def _bin(name: str) -> str:
 def default_commands() -> dict[str, list[str]]:
     """How each server is started when no `--<server>-cmd` is given."""
     return {
-        "ours": [sys.executable, "-m", OUR_MODULE, "serve"],
+        "ours": [sys.executable, "-m", OUR_MODULE],
         "ruff": [_bin("ruff"), "server"],
         "pylsp": [_bin("pylsp")],
     }
@@ -90,6 +119,25 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     for name in ALL_SERVERS:
         parser.add_argument(f"--{name}-cmd", help=f"command starting {name} over stdio")
+    parser.add_argument(
+        "--startups",
+        type=int,
+        default=DEFAULT_STARTUPS,
+        help="start-ups to first diagnostics per server (and the pygls floor); 0: none",
+    )
+    parser.add_argument(
+        "--index-files",
+        type=int,
+        default=DEFAULT_INDEX_FILES,
+        help="stdlib files in the workspace of the edits made while our index runs; 0: none",
+    )
+    parser.add_argument("--index-input", default=DEFAULT_INDEX_INPUT, help="its edited input")
+    parser.add_argument(
+        "--indexed-open",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure the open of a file our workspace index has seen",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
     parser.add_argument(
         "--profile-ours",
@@ -114,8 +162,33 @@ def server_specs(arguments: argparse.Namespace) -> list[ServerSpec]:
         if profile_dir is not None:
             profile_dir = profile_dir.resolve()
             profile_dir.mkdir(parents=True, exist_ok=True)
-        specs.append(ServerSpec(name=name, command=command, profile_dir=profile_dir))
+        options = INDEX_OFF if name == OURS else None
+        specs.append(
+            ServerSpec(
+                name=name,
+                command=command,
+                profile_dir=profile_dir,
+                initialization_options=options,
+            )
+        )
     return specs
+
+
+def indexed_spec(specs: list[ServerSpec]) -> ServerSpec | None:
+    """Our server as an editor starts it: the workspace index on."""
+    for spec in specs:
+        if spec.name == OURS:
+            return spec.model_copy(update={"initialization_options": None})
+    return None
+
+
+def floor_spec() -> ServerSpec:
+    """The minimal pygls server: the start-up floor of this stack."""
+    return ServerSpec(name=FLOOR_SERVER, command=[sys.executable, str(FLOOR_SCRIPT)])
+
+
+def _peer(specs: list[ServerSpec]) -> ServerSpec | None:
+    return next((spec for spec in specs if spec.name == REFERENCE), None)
 
 
 def _version_of(command: list[str]) -> str:
@@ -191,32 +264,102 @@ def _source_of(command: list[str]) -> str:
     return f"{checkout} (commit {commit or 'unknown: not a git checkout'})"
 
 
-async def run_all(
-    specs: list[ServerSpec], arguments: argparse.Namespace, workspace: Path
-) -> list[SessionResult]:
-    """Every server on every input, one fresh server process per (server, input)."""
-    inputs = prepare_workspace(workspace, arguments.inputs.split(","))
-    variants = [EditVariant(name) for name in arguments.variants.split(",")]
+def _plan(
+    arguments: argparse.Namespace, workspace: Path, bench_input: BenchInput, edits: bool = True
+) -> SessionPlan:
+    variants = [EditVariant(name) for name in arguments.variants.split(",")] if edits else []
     log_dir = arguments.results / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    results: list[SessionResult] = []
+    return SessionPlan(
+        workspace=workspace,
+        edits={variant: edit_sites(bench_input, variant, arguments.edits) for variant in variants},
+        code_actions=arguments.code_actions,
+        timeout=arguments.timeout,
+        edit_budget=arguments.edit_budget,
+        mode=DiagnosticsMode(arguments.diagnostics),
+        log_dir=log_dir,
+    )
+
+
+class Measured:
+    """Everything a run measured."""
+
+    def __init__(self) -> None:
+        self.results: list[SessionResult] = []
+        self.startup: list[StartupResult] = []
+        self.under_index: list[SessionResult] = []
+
+
+async def run_all(
+    specs: list[ServerSpec], arguments: argparse.Namespace, workspace: Path
+) -> Measured:
+    """Every server on every input, one fresh server process per (server, input); then the
+    start-ups and the edits made while our index runs."""
+    measured = Measured()
+    inputs = prepare_workspace(workspace, arguments.inputs.split(","))
+    indexed = indexed_spec(specs) if arguments.indexed_open else None
     for bench_input in inputs:
-        plan = SessionPlan(
-            workspace=workspace,
-            edits={
-                variant: edit_sites(bench_input, variant, arguments.edits) for variant in variants
-            },
-            code_actions=arguments.code_actions,
-            timeout=arguments.timeout,
-            edit_budget=arguments.edit_budget,
-            mode=DiagnosticsMode(arguments.diagnostics),
-            log_dir=log_dir,
-        )
+        plan = _plan(arguments, workspace, bench_input)
         print(f"{bench_input.name}: {', '.join(spec.name for spec in specs)} ...", file=sys.stderr)
         shutil.rmtree(workspace / OUR_CACHE_DIRECTORY, ignore_errors=True)
-        for result in await run_interleaved(specs, bench_input, plan):
-            results.append(result)
+        results = await run_interleaved(specs, bench_input, plan)
+        if indexed is not None:
+            shutil.rmtree(workspace / OUR_CACHE_DIRECTORY, ignore_errors=True)
+            ours, theirs = await measure_indexed_open(indexed, _peer(specs), bench_input, plan)
+            for result in results:
+                result.indexed_open = ours if result.server == OURS else None
+                if result.server == REFERENCE:
+                    result.indexed_open = theirs
+        for result in results:
+            measured.results.append(result)
             print(f"  {result.server}: {_one_line(result)}", file=sys.stderr, flush=True)
+    if arguments.startups > 0:
+        measured.startup = await _startups(specs, arguments, workspace)
+    our_indexed = indexed_spec(specs)
+    if arguments.index_files > 0 and our_indexed is not None:
+        measured.under_index = await _under_index(specs, our_indexed, arguments, workspace)
+    return measured
+
+
+async def _startups(
+    specs: list[ServerSpec], arguments: argparse.Namespace, workspace: Path
+) -> list[StartupResult]:
+    small = startup_input(workspace)
+    plan = _plan(arguments, workspace, small, edits=False).model_copy(
+        update={"startups": arguments.startups}
+    )
+    measured = [*specs, floor_spec()]
+    print(f"start-up: {', '.join(spec.name for spec in measured)} ...", file=sys.stderr)
+
+    def cold() -> None:  # every start-up of ours analyses the file: nothing cached
+        shutil.rmtree(workspace / OUR_CACHE_DIRECTORY, ignore_errors=True)
+
+    samples = await measure_startup(measured, small, plan, before_each=cold)
+    return [StartupResult.of(name, seconds) for name, seconds in samples.items()]
+
+
+async def _under_index(
+    specs: list[ServerSpec],
+    indexed: ServerSpec,
+    arguments: argparse.Namespace,
+    workspace: Path,
+) -> list[SessionResult]:
+    index_workspace = workspace.parent / "index-workspace"
+    bench_input = prepare_index_workspace(
+        index_workspace, arguments.index_input, arguments.index_files
+    )
+    plan = _plan(arguments, index_workspace, bench_input)
+    peer = _peer(specs)
+    sessions = [indexed, *([peer] if peer is not None else [])]
+    print(
+        f"edits while our index runs on {arguments.index_files} files: "
+        f"{', '.join(spec.name for spec in sessions)} ...",
+        file=sys.stderr,
+    )
+    results = await run_under_index(sessions, bench_input, plan, indexed=indexed.name)
+    for result in results:
+        print(f"  {result.server}: {_one_line(result)}", file=sys.stderr, flush=True)
+    shutil.rmtree(index_workspace, ignore_errors=True)
     return results
 
 
@@ -224,6 +367,10 @@ def _one_line(result: SessionResult) -> str:
     parts = [f"open {result.open * MILLISECONDS:.1f} ms" if result.open is not None else "open -"]
     if result.reopen is not None:
         parts.append(f"reopen {result.reopen * MILLISECONDS:.1f} ms")
+    if result.indexed_open is not None:
+        parts.append(f"indexed open {result.indexed_open * MILLISECONDS:.1f} ms")
+    if result.index_running_at_last_edit is not None:
+        parts.append(f"index still running at the last edit: {result.index_running_at_last_edit}")
     for variant, edits in result.edits.items():
         parts.append(
             f"edit({variant}) median {edits.timings.median_ms} ms p95 {edits.timings.p95_ms} ms"
@@ -238,7 +385,7 @@ def write_outputs(report: RunReport, results_dir: Path) -> Path:
     """`<stamp>.json` and `<stamp>.md` plus `latest.json`/`latest.md`; returns the Markdown path."""
     results_dir.mkdir(parents=True, exist_ok=True)
     stamp = report.started.replace(":", "").replace("-", "")
-    text = markdown(report) + "\n" + targets_markdown(target_checks(report.results))
+    text = markdown(report) + "\n" + targets_markdown(target_checks(report))
     payload = report.model_dump_json(indent=JSON_INDENT)
     for name in (f"lsp_latency-{stamp}", "latest"):
         (results_dir / f"{name}.md").write_text(text, encoding=ENCODING)
@@ -252,16 +399,19 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="standards-lsp-bench-") as scratch:
-        results = asyncio.run(run_all(specs, arguments, Path(scratch) / "workspace"))
+        measured = asyncio.run(run_all(specs, arguments, Path(scratch) / "workspace"))
     report = RunReport(
         started=started,
         duration_seconds=time.perf_counter() - began,
         command=[sys.executable, "-m", BENCH_LSP_LATENCY, *(argv or sys.argv[1:])],
         environment=environment(specs),
-        servers={spec.name: spec.command for spec in specs},
+        servers={spec.name: spec.command for spec in [*specs, floor_spec()]},
         diagnostics_mode=arguments.diagnostics,
         edits_per_variant=arguments.edits,
-        results=results,
+        results=measured.results,
+        startup=measured.startup,
+        under_index=measured.under_index,
+        index_files=arguments.index_files,
     )
     path = write_outputs(report, arguments.results)
     print(path.read_text(encoding=ENCODING))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from pathlib import Path
@@ -73,6 +74,7 @@ class SessionPlan(BaseModel):
     edit_budget: float  # seconds per variant; slow servers get fewer edits (never < MIN_EDITS)
     mode: DiagnosticsMode
     log_dir: Path
+    startups: int = 0  # start-ups per server (`measure_startup`)
 
 
 class EditResult(BaseModel):
@@ -103,6 +105,14 @@ class SessionResult(BaseModel):
     code_action_without_diagnostic: bool = False  # asked at edited lines: no diagnostic to ask on
     peak_rss_kib: int | None
     error: str | None = None
+    # process spawn -> first diagnostics of the open (set on the start-up sessions)
+    startup: float | None = None
+    # a fresh process opening the file once its workspace index has ended (ours; for ruff, a
+    # plain open in a fresh process, the peer)
+    indexed_open: float | None = None
+    # the sessions whose edits are made while our index runs: whether it was still running when
+    # the last edit's diagnostics came (None for servers without an index)
+    index_running_at_last_edit: bool | None = None
 
 
 def client_capabilities(mode: DiagnosticsMode) -> Json:
@@ -173,6 +183,8 @@ class Session:
         self.diagnostics: list[Json] = []
         self.result = self._empty_result()
         self.progress: dict[EditVariant, _VariantProgress] = {}
+        self.spawned_at = 0.0  # perf_counter when the process was started
+        self.diagnostics_at = 0.0  # perf_counter when the last diagnostics came
 
     @property
     def uri(self) -> str:
@@ -189,6 +201,7 @@ class Session:
         loop = asyncio.get_running_loop()
         started = loop.time()
         command = self.spec.command_for(name)
+        self.spawned_at = time.perf_counter()
         self.client = await LspClient.start(command, self.plan.workspace, log)
         await self._guarded(self._initialize)
         self.result.initialize = loop.time() - started
@@ -308,6 +321,7 @@ class Session:
             self.uri, mark, self.version, self.plan.timeout
         )
         self.diagnostics = event.diagnostics
+        self.diagnostics_at = event.at
         return event.at - sent_at
 
     async def _pull(self, sent_at: float) -> float:
@@ -322,6 +336,7 @@ class Session:
         self.result_id = report.get("resultId")
         if report.get("kind") == "full":
             self.diagnostics = report.get("items", [])
+        self.diagnostics_at = received.at
         return received.at - sent_at
 
     async def _open(self) -> float:
@@ -484,3 +499,89 @@ async def measure_reopen(
         result.reopen_diagnostics = reopened.open_diagnostics
         if reopened.error and not result.error:
             result.error = f"reopen: {reopened.error}"
+
+
+STARTUP_LABEL = "-startup"
+WARM_UP_STARTS = -1  # one uncounted round before the counted ones
+
+
+async def measure_startup(
+    specs: list[ServerSpec],
+    bench_input: BenchInput,
+    plan: SessionPlan,
+    before_each: Callable[[], None] = lambda: None,
+) -> dict[str, list[float]]:
+    """Seconds from process spawn to the first diagnostics of `bench_input` (a small file) opened
+    right after `initialized`, `plan.startups` times per server, the servers taking turns,
+    after one start of each that is not counted (it writes the bytecode an installed server
+    has)."""
+    samples: dict[str, list[float]] = {spec.name: [] for spec in specs}
+    for index in range(WARM_UP_STARTS, plan.startups):
+        for spec in _rotated(specs, index):
+            before_each()
+            session = Session(spec, bench_input, plan, label=STARTUP_LABEL)
+            try:
+                await session.start()
+                await session.open_document()
+            finally:
+                result = await session.stop()
+            if index >= 0 and result.open is not None and result.error is None:
+                samples[spec.name].append(session.diagnostics_at - session.spawned_at)
+    return samples
+
+
+INDEXED_LABEL = "-indexed"
+
+
+async def measure_indexed_open(
+    indexed: ServerSpec, peer: ServerSpec | None, bench_input: BenchInput, plan: SessionPlan
+) -> tuple[float | None, float | None]:
+    """(ours, peer): our server started with its workspace index on, the file opened once the
+    index's `$/progress` has ended; the peer's plain open in a fresh process."""
+    session = Session(indexed, bench_input, plan, label=INDEXED_LABEL)
+    try:
+        await session.start()
+
+        async def wait() -> None:
+            await session._client().wait_for_progress_end(plan.timeout)
+
+        await session._guarded(wait)
+        await session.open_document()
+    finally:
+        ours = await session.stop()
+    theirs: float | None = None
+    if peer is not None:
+        other = Session(peer, bench_input, plan, label=INDEXED_LABEL)
+        try:
+            await other.start()
+            await other.open_document()
+        finally:
+            theirs = (await other.stop()).open
+    return (ours.open if ours.error is None else None), theirs
+
+
+UNDER_INDEX_LABEL = "-under-index"
+
+
+async def run_under_index(
+    specs: list[ServerSpec], bench_input: BenchInput, plan: SessionPlan, indexed: str
+) -> list[SessionResult]:
+    """Open and edit `bench_input` in every server while the `indexed` one (ours, index on)
+    indexes a large workspace: the servers take turns as in `run_interleaved`."""
+    sessions = [Session(spec, bench_input, plan, label=UNDER_INDEX_LABEL) for spec in specs]
+    try:
+        for session in sessions:
+            await session.start()
+        for session in sessions:
+            await session.open_document()
+        for variant, sites in plan.edits.items():
+            for index, site in enumerate(sites):
+                for session in _rotated(sessions, index):
+                    await session.edit(variant, site)
+        for session in sessions:
+            if session.spec.name == indexed and session.client is not None:
+                session.result.index_running_at_last_edit = session.client.progress_ended() == 0
+            session.read_memory()
+    finally:
+        results = [await session.stop() for session in sessions]
+    return results

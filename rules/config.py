@@ -13,13 +13,14 @@ findings there (STD502, STD503) and the command line refuses to run on fatal one
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import tomllib
+from functools import cache
 from importlib import metadata
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import pathspec
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules.conform_schema import validate as validate_conform_schema
@@ -27,6 +28,9 @@ from rules.models import Position, Range, Severity, Tier
 from rules.registry import Registry, default_registry
 from rules.settings import FileSettings, Options
 from rules.tiers import BASE_RULESET_TIERS, DEFAULT_TIER, RULESET_TIERS
+
+if TYPE_CHECKING:
+    import pathspec
 
 STANDARDS_FILE = "standards.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -394,6 +398,8 @@ def version_refusal(required: str | None, running: str | None = None) -> str | N
     """Why this standards-lsp must not check a project requiring `required` (None: it may)."""
     if required is None:
         return None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # only for a requirement
+
     table = f"[tool.{TOOL_TABLE}] {REQUIRED_VERSION}"
     try:
         specifier = SpecifierSet(required)
@@ -527,18 +533,39 @@ class ConfigResolver:
     def __init__(
         self, overrides: Overrides | None = None, registry: Registry | None = None
     ) -> None:
-        self.overrides = overrides or Overrides()
+        self._overrides = overrides or Overrides()
         self.registry = registry or default_registry()
         self._projects: dict[Path, ProjectConfig] = {}
+        # the directory whose configuration applies to each path asked about (a batch run asks
+        # several times per file)
+        self._directories: dict[str, Path] = {}
+        # resolved settings by what decides them besides the project: per-file ignores, test-ness
+        self._settings: dict[tuple[int, tuple[str, ...], bool], FileSettings] = {}
+
+    @property
+    def overrides(self) -> Overrides:
+        """The command line's or the editor's overrides of the configuration files."""
+        return self._overrides
+
+    @overrides.setter
+    def overrides(self, overrides: Overrides) -> None:
+        self._overrides = overrides
+        self._settings.clear()  # resolved with the former overrides
 
     def invalidate(self) -> None:
         """Forget every configuration read so far."""
         self._projects.clear()
+        self._directories.clear()
+        self._settings.clear()
 
     def project_for(self, path: str | Path) -> ProjectConfig:
         """The configuration in force for the file (or directory) at `path`."""
-        target = Path(path).absolute()
-        directory = target if target.is_dir() else target.parent
+        key = os.fspath(path)
+        directory = self._directories.get(key)
+        if directory is None:
+            target = Path(path).absolute()
+            directory = target if target.is_dir() else target.parent
+            self._directories[key] = directory
         cached = self._projects.get(directory)
         if cached is None:
             cached = self._read_project(directory)
@@ -550,9 +577,17 @@ class ConfigResolver:
         anchor = path or default_root
         if anchor is None:
             project = ProjectConfig(root=str(Path.cwd()), tier=DEFAULT_TIER)
-        else:
-            project = self.project_for(anchor if path else Path(anchor) / "untitled.py")
-        return resolve_settings(project, path, self.overrides, self.registry)
+            return resolve_settings(project, path, self.overrides, self.registry)
+        project = self.project_for(anchor if path else Path(anchor) / "untitled.py")
+        # every file of a project with the same per-file ignores and test-ness has the same
+        # settings; the projects read stay in `_projects`, so their ids are not reused meanwhile
+        tool = project.pyproject.tool if project.pyproject is not None else ToolSettings()
+        key = (id(project), _per_file_ignores(project, path, tool), is_test_path(path))
+        settings = self._settings.get(key)
+        if settings is None:
+            settings = resolve_settings(project, path, self.overrides, self.registry)
+            self._settings[key] = settings
+        return settings
 
     def _read_project(self, directory: Path) -> ProjectConfig:
         standards_path = _nearest(directory, STANDARDS_FILE)
@@ -584,9 +619,7 @@ class ConfigResolver:
             return False
         if path.is_dir():
             relative += "/"
-        return pathspec.PathSpec.from_lines("gitignore", pyproject.tool.exclude).match_file(
-            relative
-        )
+        return _exclude_spec(tuple(pyproject.tool.exclude)).match_file(relative)
 
     def _nearest_tool_table(
         self, directory: Path, project_root: Path | None
@@ -633,3 +666,12 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
+
+
+@cache
+def _exclude_spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+    """A project's `[tool.standards-lsp] exclude` patterns, compiled once per process (pathspec
+    is imported only by a project that excludes something)."""
+    import pathspec  # deferred: most projects exclude nothing
+
+    return pathspec.PathSpec.from_lines("gitignore", patterns)

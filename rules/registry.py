@@ -1,5 +1,9 @@
 """The rule registry: every rule module of a family package under `rules.checks` registers its
-rule by code. The registry is the one part of the framework that imports the families."""
+rule by code. The registry is the one part of the framework that imports the families.
+
+A rule module is named after its code (`std201_magic_number.py`); only those are imported to
+build the registry, so the families' other modules (fix builders, which import libcst) load when
+a rule first needs them, not when the server starts."""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from rules import checks
 from rules.rule import FileRule, ModuleRule, Rule, SuppressionRule, UnitRule
 
 CODE_PATTERN = re.compile(r"STD\d{3}")
+# The name of a module that registers a rule: its code in lower case, an underscore, a name.
+RULE_MODULE_PATTERN = re.compile(r"std\d{3}_\w+")
 _REGISTERED: dict[str, type[Rule]] = {}
 
 
@@ -51,6 +57,16 @@ class Registry:
 @cache
 def default_registry() -> Registry:
     """Every rule in the family packages of `rules.checks`."""
-    for module in pkgutil.walk_packages(checks.__path__, prefix=f"{checks.__name__}."):
-        importlib.import_module(module.name)
+    for module in rule_modules():
+        importlib.import_module(module)
     return Registry([rule_class() for rule_class in _REGISTERED.values()])
+
+
+def rule_modules() -> list[str]:
+    """The rule modules of the family packages (found without importing the families' other
+    modules: `walk_packages` imports only packages)."""
+    return [
+        module.name
+        for module in pkgutil.walk_packages(checks.__path__, prefix=f"{checks.__name__}.")
+        if not module.ispkg and RULE_MODULE_PATTERN.fullmatch(module.name.rpartition(".")[2])
+    ]

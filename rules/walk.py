@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 # The result cache of the server and the command line (`server.result_cache`).
 CACHE_DIRECTORY = ".standards-lsp-cache"
@@ -54,6 +56,8 @@ class _IgnoreRules:
             lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return self
+        import pathspec  # deferred: not needed before the first diagnostics
+
         spec = pathspec.PathSpec.from_lines("gitignore", lines)
         return _IgnoreRules((*self.specs, (directory, spec)))
 

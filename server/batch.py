@@ -19,10 +19,11 @@ from rules.walk import iter_files
 from server.result_cache import CacheOptions, ResultCache, project_cache_directory
 
 DECODE_ERROR_CODE = "syntax-error"
+POSIX_SEPARATOR = "/"
+CURRENT_DIRECTORY = "."
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
 MIN_PARALLEL_WORKERS = 2
-MAX_WORKERS = 8
 WORKER_CHUNK = 8
 
 type ProgressCallback = Callable[[int], None]
@@ -65,12 +66,30 @@ def _sort_key(pair: tuple[FileReport, Finding]) -> tuple[str, int, int, str]:
     return (report.display_path, start.line, start.character, finding.code)
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its affinity, as `os.process_cpu_count` of Python
+    3.13 counts them): a cold run uses every one."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # no affinity on this platform (macOS, Windows)
+        return os.cpu_count() or 1
+
+
 def display_path(path: Path, base: Path) -> str:
     """`path` relative to `base` with `/` separators (absolute when outside it)."""
-    try:
-        return path.absolute().relative_to(base.absolute()).as_posix()
-    except ValueError:
-        return path.absolute().as_posix()
+    if os.sep != POSIX_SEPARATOR:  # drives and cases: pathlib knows them
+        try:
+            return path.absolute().relative_to(base.absolute()).as_posix()
+        except ValueError:
+            return path.absolute().as_posix()
+    # what pathlib answers, by string (a run shows every file's path: pathlib's relative_to
+    # cost a warm check of the standard library a fifth of its time)
+    shown = str(path.absolute())
+    prefix = str(base.absolute())
+    if shown == prefix:
+        return CURRENT_DIRECTORY
+    prefix = prefix.rstrip(POSIX_SEPARATOR) + POSIX_SEPARATOR
+    return shown.removeprefix(prefix) if shown.startswith(prefix) else shown
 
 
 def read_source(path: Path) -> tuple[str | None, Finding | None]:
@@ -191,7 +210,7 @@ class Batch:
             yield report if report is not None else next(checked)
 
     def _checked_reports(self, files: list[Path]) -> Iterator[FileReport]:
-        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        workers = available_cores()
         if len(files) < PARALLEL_THRESHOLD or workers < MIN_PARALLEL_WORKERS:
             yield from map(self.check_file, files)
             return
@@ -213,8 +232,11 @@ class Batch:
         cached = self.results.load(directory, self.source(path, text))
         if cached is None:
             return None
-        # only checks without rule failures are stored
-        return FileReport(path=path, display_path=display_path(path, self.base), findings=cached)
+        # only checks without rule failures are stored; the findings were validated as they
+        # were read, the report is not validated again
+        return FileReport.model_construct(
+            path=path, display_path=display_path(path, self.base), findings=cached
+        )
 
     def check_file(self, path: Path) -> FileReport:
         """The findings of one file."""

@@ -19,7 +19,6 @@ from pydantic import BaseModel, ValidationError
 from pygls.uris import from_fs_path
 
 from rules.engine import SYNTAX_ERROR_CODE, SourceFile
-from rules.fixer import fix_text
 from rules.fixes import edits_between
 from rules.models import FileOperation, Finding, Fix, Range, Safety, TextEdit
 from rules.noqa import noqa_edit
@@ -257,6 +256,8 @@ def workspace_edit(
 
 def build_fix(server: StandardsServer, result: AnalysisResult, data: ActionData) -> Fix | None:
     """On the analysis thread: the complete fix an action stands for."""
+    from rules.fixer import fix_text  # the fixer loads with the first fix, not at start-up
+
     engine = server.engine
     source = SourceFile(
         text=result.text, settings=result.settings, path=result.path, project_root=result.root

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from rules.engine import is_python
-from server.batch import Batch
 from server.result_cache import CacheOptions
 
 if TYPE_CHECKING:
+    from server.batch import Batch
     from server.language_server import StandardsServer
 
 PROGRESS_TITLE = "Indexing the workspace"
@@ -72,6 +72,8 @@ class WorkspaceIndex:
         self.task = asyncio.get_running_loop().create_task(self._run())
 
     def _batch(self) -> Batch:
+        from server.batch import Batch  # not before the first diagnostics: the index runs after
+
         configuration = self.server.configuration
         return Batch(configuration.resolver, self.server.engine, cache=CacheOptions(enabled=True))
 

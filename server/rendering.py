@@ -14,6 +14,8 @@ stand: a pull then gets an "unchanged" report instead of the whole list again.
 from __future__ import annotations
 
 import json
+from functools import cache
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.protocol import default_converter
@@ -24,8 +26,10 @@ from rules.registry import CODE_PATTERN
 from rules.source import strip_line_break
 from server.documents import PositionCodec
 
+if TYPE_CHECKING:
+    from cattrs import Converter
+
 SOURCE = "standards"
-_CONVERTER = default_converter()
 SEVERITIES = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
@@ -92,9 +96,15 @@ def diagnostic_json(finding: Finding, lines: list[str], codec: PositionCodec) ->
 def lsp_diagnostic(finding: Finding, lines: list[str], codec: PositionCodec) -> types.Diagnostic:
     """A finding's diagnostic as an lsprotocol object: the very diagnostic `diagnostic_json`
     writes (the one conversion; the JSON is the fast path, written per keystroke)."""
-    return _CONVERTER.structure(
+    return _converter().structure(
         json.loads(diagnostic_json(finding, lines, codec)), types.Diagnostic
     )
+
+
+@cache
+def _converter() -> Converter:
+    """pygls' converter, built when first needed (not before the first diagnostics)."""
+    return default_converter()
 
 
 class DiagnosticRenderer:

@@ -40,6 +40,10 @@ logger = logging.getLogger(__name__)
 
 PACKAGE_NAME = "standards-lsp"
 UNKNOWN_VERSION = "unknown"
+METADATA_FILE = "METADATA"
+HEADER_SEPARATOR = ":"
+VERSION_FIELD = "version"
+REQUIRES_FIELD = "requires-dist"
 # The distribution name at the start of a requirement string ("libcst>=1.9.0" -> "libcst").
 REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 NO_CACHE_VARIABLE = "STANDARDS_LSP_NO_CACHE"
@@ -110,20 +114,36 @@ def project_cache_directory(project: ProjectConfig) -> Path | None:
     return Path(project.root) / CACHE_DIRECTORY
 
 
-def _version_of(distribution: str) -> str:
+def _headers(distribution: str) -> list[tuple[str, str]] | None:
+    """The header fields of a distribution's metadata, in order (None when it is not
+    installed). Read line by line: `importlib.metadata.version` and `requires` parse the whole
+    metadata with the email parser, which cost a start-up 20 ms for eight distributions."""
     try:
-        return importlib.metadata.version(distribution)
+        found = importlib.metadata.distribution(distribution)
     except importlib.metadata.PackageNotFoundError:
+        return None
+    fields: list[tuple[str, str]] = []
+    for line in (found.read_text(METADATA_FILE) or "").splitlines():
+        if not line:  # the headers end at the first empty line
+            break
+        name, separator, value = line.partition(HEADER_SEPARATOR)
+        if separator and not line[0].isspace():  # an indented line continues the one before
+            fields.append((name.strip().lower(), value.strip()))
+    return fields
+
+
+def _version_of(distribution: str) -> str:
+    fields = _headers(distribution)
+    if fields is None:
         return UNKNOWN_VERSION
+    return next((value for name, value in fields if name == VERSION_FIELD), UNKNOWN_VERSION)
 
 
 def _runtime_versions() -> str:
     """The interpreter's version (its `ast` decides what parses and how syntax errors read), this
     package's and those of its dependencies (libcst, pydantic, pyyaml... shape findings too)."""
-    try:
-        requirements = importlib.metadata.requires(PACKAGE_NAME) or []
-    except importlib.metadata.PackageNotFoundError:
-        requirements = []
+    fields = _headers(PACKAGE_NAME) or []
+    requirements = [value for name, value in fields if name == REQUIRES_FIELD]
     names = sorted(
         {match.group() for req in requirements if (match := REQUIREMENT_NAME.match(req))}
     )
@@ -134,15 +154,13 @@ def _runtime_versions() -> str:
 def _engine_modules(registry: Registry) -> list[tuple[str, Path]]:
     """Every module of the `rules` package and the module of every registered rule (plugins
     register rules from elsewhere), each once, with a stable label."""
-    package = Path(rules.__file__).parent
-    modules = {
-        path.resolve(): path.relative_to(package).as_posix() for path in package.rglob("*.py")
-    }
+    package = Path(os.path.abspath(rules.__file__)).parent
+    modules = {path: path.relative_to(package).as_posix() for path in package.rglob("*.py")}
     for rule in registry.rules:
         module_name = type(rule).__module__
         module_file = getattr(sys.modules.get(module_name), "__file__", None)
-        if module_file is not None:
-            modules.setdefault(Path(module_file).resolve(), module_name)
+        if module_file is not None:  # from the same import path: the same absolute name
+            modules.setdefault(Path(os.path.abspath(module_file)), module_name)
     return sorted(((label, path) for path, label in modules.items()), key=lambda pair: pair[0])
 
 
@@ -224,7 +242,7 @@ class ResultCache:
             return None
         entry = directory / f"{key}{ENTRY_SUFFIX}"
         try:
-            findings = _FINDINGS.validate_json(entry.read_bytes())
+            findings = _FINDINGS.validator.validate_json(entry.read_bytes())
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as error:  # unreadable, truncated or not ours: check anew
@@ -255,8 +273,10 @@ class ResultCache:
         return True
 
     def prune(self, directory: Path) -> int:
-        """Keep the `max_entries` entries used last; returns how many were removed."""
-        entries = sorted(_entries_by_age(directory))
+        """Keep the `max_entries` entries used last; returns how many were removed. Only the
+        temporary files are looked at while the directory holds no more entries than that (a
+        warm run would otherwise read the age of every entry for nothing)."""
+        entries = sorted(_entries_by_age(directory, self.max_entries))
         removed = 0
         for _modified, path in entries[: max(len(entries) - self.max_entries, 0)]:
             try:
@@ -267,9 +287,10 @@ class ResultCache:
         return removed
 
 
-def _entries_by_age(directory: Path) -> list[tuple[float, Path]]:
-    """The entries of a cache directory with their last use; removes temporary files that a
-    process which died mid-write left behind."""
+def _entries_by_age(directory: Path, kept: int) -> list[tuple[float, Path]]:
+    """The entries of a cache directory with their last use (none when there are no more than
+    `kept`: nothing to prune); removes temporary files that a process which died mid-write left
+    behind."""
     entries: list[tuple[float, Path]] = []
     stale_before = time.time() - STALE_TEMPORARY_SECONDS
     try:
@@ -278,12 +299,16 @@ def _entries_by_age(directory: Path) -> list[tuple[float, Path]]:
     except OSError as error:
         logger.debug("cannot prune the result cache %s: %s", directory, error)
         return entries
+    prunable = sum(item.name.endswith(ENTRY_SUFFIX) for item in items) > kept
     for item in items:
+        is_entry = item.name.endswith(ENTRY_SUFFIX)
+        if not item.name.endswith(TEMPORARY_SUFFIX) and not (is_entry and prunable):
+            continue
         try:
             modified = item.stat().st_mtime
-            if item.name.endswith(ENTRY_SUFFIX):
+            if is_entry:
                 entries.append((modified, Path(item.path)))
-            elif item.name.endswith(TEMPORARY_SUFFIX) and modified < stale_before:
+            elif modified < stale_before:
                 Path(item.path).unlink(missing_ok=True)
         except OSError as error:  # removed meanwhile by another process: nothing to prune
             logger.debug("cannot look at %s: %s", item.path, error)

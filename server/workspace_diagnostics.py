@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from server.batch import Batch, read_source
 from server.documents import lsp_lines
 from server.rendering import lsp_diagnostic
 
@@ -42,6 +41,8 @@ def scan(
     server: StandardsServer, folders: list[Path], report: Reporter
 ) -> list[types.WorkspaceDocumentDiagnosticReport]:
     """Every checked, unopened file below `folders` with its diagnostics (runs in a thread)."""
+    from server.batch import Batch, read_source  # opt-in: not imported before it is asked for
+
     batch = Batch(server.configuration.resolver, server.engine)
     real_folders = [Path(os.path.realpath(folder)) for folder in folders]
     files = [path for path in batch.files(folders) if _inside(path, real_folders)]

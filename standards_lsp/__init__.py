@@ -8,9 +8,18 @@ application with its own `server` or `rules` package changes nothing of the appl
 
 from __future__ import annotations
 
+import sys
+
+SERVE = "serve"
+
 
 def main() -> int:
-    """The `standards-lsp` command; its exit status."""
+    """The `standards-lsp` command; its exit status. `serve` goes straight to the language
+    server (`server.cli.serve`): an editor waits for its start-up."""
+    if sys.argv[1:2] == [SERVE]:
+        from server.cli.serve import main as serve
+
+        return serve(sys.argv[2:])
     from server.cli.main import main as run_command
 
     return run_command()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -216,6 +217,7 @@ def run_check(arguments: argparse.Namespace) -> int:
     batch = Batch(ConfigResolver(_overrides(arguments)), cache=_cache_options(arguments))
     show_progress = sys.stderr.isatty() and not arguments.no_progress
     report = batch.check(arguments.paths, progress=_progress_printer(show_progress))
+    gc.freeze()  # the report lives to the end: the collections of the rendering need not scan it
     if show_progress and report.file_count >= PROGRESS_THRESHOLD:
         print("\r\033[K", end="", file=sys.stderr)
     _warn_about_configuration(report)

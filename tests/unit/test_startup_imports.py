@@ -1,0 +1,62 @@
+"""What the server imports before its first answer: the registry finds every rule without
+importing the families' fix machinery, and the first diagnostics need neither libcst nor the
+readers of other file kinds; `standards-lsp serve` (`server.cli.serve`) none of the other
+commands' modules. Each check runs in a fresh interpreter (imports are per process)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+EVERY_RULE = """
+import importlib, pkgutil
+from rules import checks
+from rules.registry import _REGISTERED, default_registry
+found = default_registry().codes
+for module in pkgutil.walk_packages(checks.__path__, prefix="rules.checks."):
+    importlib.import_module(module.name)
+assert found == sorted(_REGISTERED), (found, sorted(_REGISTERED))
+"""
+
+
+def _run(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+
+def test_the_registry_finds_every_rule_that_any_module_registers() -> None:
+    done = _run(EVERY_RULE)
+    assert done.returncode == 0, done.stderr
+
+
+SERVER_START = """
+import sys
+from server.cli.serve import main
+from server.app import create_server
+create_server().engine.registry
+"""
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["libcst", "pathspec", "packaging", "rules.fixer", "server.batch", "server.cli.report"],
+)
+def test_starting_the_server_does_not_import(module: str) -> None:
+    done = _run(f"{SERVER_START}assert {module!r} not in sys.modules, {module!r}")
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_command_hands_serve_to_the_server_alone() -> None:
+    code = (
+        "import sys\n"
+        "from unittest import mock\n"
+        "import standards_lsp\n"
+        "with mock.patch('server.app.run_server') as run, mock.patch.object(sys, 'argv', "
+        "['standards-lsp', 'serve', '--tcp', 'localhost:0']):\n"
+        "    assert standards_lsp.main() == 0\n"
+        "run.assert_called_once_with(tcp='localhost:0')\n"
+        "assert 'server.cli.main' not in sys.modules\n"
+    )
+    done = _run(code)
+    assert done.returncode == 0, done.stderr
