@@ -511,14 +511,17 @@ class ConfigResolver:
             self._projects[directory] = cached
         return cached
 
-    def settings_for(self, path: str | None, default_root: str | None = None) -> FileSettings:
-        """The resolved settings for one file (None: an unsaved buffer, under `default_root`)."""
+    def settings_for(
+        self, path: str | None, default_root: str | None = None, overrides: Overrides | None = None
+    ) -> FileSettings:
+        """The resolved settings for one file (None: an unsaved buffer, under `default_root`),
+        with `overrides` instead of the resolver's own when given (a workspace folder's)."""
         anchor = path or default_root
         if anchor is None:
             project = ProjectConfig(root=str(Path.cwd()), tier=DEFAULT_TIER)
         else:
             project = self.project_for(anchor if path else Path(anchor) / "untitled.py")
-        return resolve_settings(project, path, self.overrides, self.registry)
+        return resolve_settings(project, path, overrides or self.overrides, self.registry)
 
     def _read_project(self, directory: Path) -> ProjectConfig:
         standards_path = _nearest(directory, STANDARDS_FILE)
