@@ -127,6 +127,7 @@ class Configuration:
         self.folders: list[str] = []
         self.folder_uris: list[str] = []
         self.editor_updates = 0  # how many times editor settings were applied
+        self.pulls = 0  # how many times they were asked for (the latest answer wins)
         self.generation = 0
         self._settings: dict[str, tuple[int, FileSettings]] = {}
         self._projects: dict[str, tuple[int, ProjectConfig]] = {}

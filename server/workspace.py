@@ -55,7 +55,10 @@ async def pull_settings(server: StandardsServer, hooks: Sequence[Hook] = ()) -> 
     workspace = server.client_capabilities.workspace
     if workspace is None or not workspace.configuration:
         return
-    asked_at = server.configuration.editor_updates
+    configuration = server.configuration
+    configuration.pulls += 1
+    pull = configuration.pulls
+    asked_at = configuration.editor_updates
     folders = [
         (uri, path)
         for uri in server.configuration.folder_uris
@@ -70,7 +73,9 @@ async def pull_settings(server: StandardsServer, hooks: Sequence[Hook] = ()) -> 
     except Exception:  # a client that fails this request keeps the settings we have
         logger.exception("workspace/configuration failed")
         return
-    if server.configuration.editor_updates != asked_at:
+    if configuration.pulls != pull:
+        return  # asked again meanwhile (settings changed twice): the later answer is newer
+    if configuration.editor_updates != asked_at:
         return  # settings pushed meanwhile are newer than this answer
     value = values[0] if values else None
     if value is None:
