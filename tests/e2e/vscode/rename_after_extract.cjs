@@ -56,12 +56,18 @@ async function renameAfterExtract(page) {
   await page.keyboard.type(args['new-name']);
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
+  // The rename's edit comes from the server after Enter: wait for the editor to show it.
+  const renamed = (text) => text.includes(`${args['new-name']} = `) && !text.includes(result.proposed_name);
+  await until('the rename in the editor', async () => {
+    const lines = await page.locator('.part.editor .monaco-editor .view-lines').first().textContent();
+    return renamed((lines ?? '').replace(/\u00a0/g, ' '));
+  });
   step('renamed');
 
   await page.keyboard.press('Control+S');
   result.saved_text = await until('the renamed file on disk', async () => {
     const text = fs.readFileSync(args.file, 'utf8');
-    return text !== original && text.includes(args['new-name']) ? text : null;
+    return text !== original && renamed(text) ? text : null;
   });
 }
 
