@@ -57,12 +57,16 @@ install_apt_packages() {
         "${missing[@]}" >/dev/null
 }
 
-# uv on PATH, or as a module of the machine's Python (as .ci/run installs it).
+# uv on PATH, or as a module of the machine's Python (as .ci/run installs it). A `uv` that is
+# only a shim (pyenv's, for another Python version) fails `uv --version`: then the module, of
+# the Python the clone's folder selects (resolved here: pyenv picks by the current folder, and
+# the Neovim install runs from the cache).
+UV_PYTHON_HOST=$(cd "$REPO" && python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
 run_uv() {
-    if command -v uv >/dev/null; then
+    if uv --version >/dev/null 2>&1; then
         uv "$@"
     else
-        python3 -m uv "$@"
+        "$UV_PYTHON_HOST" -m uv "$@"
     fi
 }
 

@@ -540,7 +540,7 @@ class ConfigResolver:
         # several times per file)
         self._directories: dict[str, Path] = {}
         # resolved settings by what decides them besides the project: per-file ignores, test-ness
-        self._settings: dict[tuple[int, tuple[str, ...], bool], FileSettings] = {}
+        self._settings: dict[tuple[int, tuple[str, ...], bool, Overrides], FileSettings] = {}
 
     @property
     def overrides(self) -> Overrides:
@@ -572,20 +572,24 @@ class ConfigResolver:
             self._projects[directory] = cached
         return cached
 
-    def settings_for(self, path: str | None, default_root: str | None = None) -> FileSettings:
-        """The resolved settings for one file (None: an unsaved buffer, under `default_root`)."""
+    def settings_for(
+        self, path: str | None, default_root: str | None = None, overrides: Overrides | None = None
+    ) -> FileSettings:
+        """The resolved settings for one file (None: an unsaved buffer, under `default_root`),
+        with `overrides` instead of the resolver's own when given (a workspace folder's)."""
         anchor = path or default_root
         if anchor is None:
             project = ProjectConfig(root=str(Path.cwd()), tier=DEFAULT_TIER)
-            return resolve_settings(project, path, self.overrides, self.registry)
+            return resolve_settings(project, path, overrides or self.overrides, self.registry)
         project = self.project_for(anchor if path else Path(anchor) / "untitled.py")
+        chosen = overrides or self.overrides
         # every file of a project with the same per-file ignores and test-ness has the same
         # settings; the projects read stay in `_projects`, so their ids are not reused meanwhile
         tool = project.pyproject.tool if project.pyproject is not None else ToolSettings()
-        key = (id(project), _per_file_ignores(project, path, tool), is_test_path(path))
+        key = (id(project), _per_file_ignores(project, path, tool), is_test_path(path), chosen)
         settings = self._settings.get(key)
         if settings is None:
-            settings = resolve_settings(project, path, self.overrides, self.registry)
+            settings = resolve_settings(project, path, chosen, self.registry)
             self._settings[key] = settings
         return settings
 

@@ -10,6 +10,7 @@ sends the result as minimal line edits (`rules.fixes.edits_between`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -19,11 +20,12 @@ from pydantic import BaseModel, ValidationError
 from pygls.uris import from_fs_path
 
 from rules.engine import SYNTAX_ERROR_CODE, SourceFile
-from rules.fixes import edits_between
-from rules.models import FileOperation, Finding, Fix, Range, Safety, TextEdit
+from rules.fixes import apply_edits, edits_between
+from rules.models import FileOperation, Finding, Fix, Position, Range, Safety, TextEdit
 from rules.noqa import noqa_edit
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest
-from server.rendering import client_range, lsp_diagnostic, server_range
+from server.documents import lsp_lines
+from server.rendering import client_position, client_range, lsp_diagnostic, server_range
 from server.results import AnalysisResult
 
 if TYPE_CHECKING:
@@ -38,6 +40,16 @@ RESOLVE_PROPERTY = "edit"
 REFACTOR_KIND = "refactor"
 # files where a trailing suppression comment would break the file
 NO_COMMENT_FILES = (".python-version",)
+# The client command run after an extraction, to rename the new constant at once: only sent to
+# clients that said they have it (`initializationOptions.renameAfterExtract`, see
+# editors/README.md); its arguments are the document's URI and the name's position.
+RENAME_AT_COMMAND = "standardsLsp.renameAt"
+RENAME_AT_TITLE = "Rename the new constant"
+EXTRACTING_CODES = frozenset({"STD201", "STD202", "STD203", "STD204"})
+EXTRACT_KIND = "refactor.extract"
+# A module-level definition at the start of a line: `NAME = ...` or `NAME: type = ...`.
+_DEFINITION = re.compile(r"^[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
+_MARK = "\x00"
 
 
 class ActionKind(StrEnum):
@@ -290,8 +302,62 @@ def build_fix(server: StandardsServer, result: AnalysisResult, data: ActionData)
     return None
 
 
+def defined_name_position(text: str, edits: list[TextEdit]) -> Position | None:
+    """Where, once `edits` are applied to `text`, the name lands of the first module-level
+    definition an edit inserts (None: the edits define nothing, e.g. an existing constant is
+    reused). Found by marking the name in its edit and looking for the mark in the result."""
+    for index, edit in enumerate(edits):
+        for match in _DEFINITION.finditer(edit.new_text):
+            at_line_start = match.start() > 0 or edit.range.start.character == 0
+            if not at_line_start:
+                continue
+            marked = edit.new_text[: match.start()] + _MARK + edit.new_text[match.start() :]
+            marked_edits = [*edits[:index], edit.model_copy(update={"new_text": marked})]
+            new_text = apply_edits(text, [*marked_edits, *edits[index + 1 :]])
+            before = new_text[: new_text.index(_MARK)]
+            line = before.count("\n")
+            return Position(line=line, character=len(before) - (before.rfind("\n") + 1))
+    return None
+
+
+def _is_extraction(data: ActionData) -> bool:
+    if data.action is ActionKind.FIX:
+        return data.code in EXTRACTING_CODES
+    if data.action is ActionKind.REFACTOR and data.offer is not None:
+        return data.offer.kind == EXTRACT_KIND and data.offer.code in EXTRACTING_CODES
+    return False
+
+
+def _rename_after(
+    server: StandardsServer, result: AnalysisResult, data: ActionData, fix: Fix
+) -> types.Command | None:
+    """The client command that puts the extracted constant into rename mode, for clients that
+    have it (None otherwise, or when the fix defines no new constant)."""
+    if not server.rename_after_extract or not _is_extraction(data) or fix.file_operations:
+        return None
+    position = defined_name_position(result.text, fix.edits or [])
+    if position is None:
+        return None
+    new_lines = lsp_lines(apply_edits(result.text, fix.edits or []))
+    where = client_position(position, new_lines, server.codec)
+    return types.Command(
+        title=RENAME_AT_TITLE,
+        command=RENAME_AT_COMMAND,
+        arguments=[result.uri, {"line": where.line, "character": where.character}],
+    )
+
+
+def _edit_then(
+    server: StandardsServer, result: AnalysisResult, data: ActionData, fix: Fix
+) -> tuple[types.WorkspaceEdit | None, types.Command | None]:
+    """An action's edit, and the command the client runs after it (if any)."""
+    edit = workspace_edit(server, result, fix)
+    return edit, _rename_after(server, result, data, fix) if edit is not None else None
+
+
 async def resolve_action(server: StandardsServer, action: types.CodeAction) -> types.CodeAction:
-    """Fill in an action's edit, if the document is still at the version it was made for."""
+    """Fill in an action's edit (and, for an extraction, the rename that follows it) if the
+    document is still at the version it was made for."""
     try:
         data = ActionData.model_validate(action.data)
     except ValidationError:
@@ -302,11 +368,11 @@ async def resolve_action(server: StandardsServer, action: types.CodeAction) -> t
     if data.action is ActionKind.FIX and data.finding is not None:
         fix = data.finding.fix
         if fix is not None and fix.edits is not None:
-            action.edit = workspace_edit(server, result, fix)
+            action.edit, action.command = _edit_then(server, result, data, fix)
             return action
     fix = await server.scheduler.run_in_thread(lambda: build_fix(server, result, data))
     if fix is not None and (fix.edits or fix.file_operations):
-        action.edit = workspace_edit(server, result, fix)
+        action.edit, action.command = _edit_then(server, result, data, fix)
     return action
 
 

@@ -3,9 +3,12 @@
 Editor settings arrive as `initializationOptions` and, later, under the section `standardsLsp`
 of `workspace/didChangeConfiguration` or `workspace/configuration`, in one shape:
 `{"tier": "production" | "internal" | "prototype" | null, "select": [...], "ignore": [...],
-"workspaceDiagnostics": bool, "workspaceIndex": bool}`. They override the tier and rule selection of the files'
+"workspaceDiagnostics": bool, "workspaceIndex": bool, "logLevel": "error" | "warning" | "info" |
+"debug" | null}`. They override the tier and rule selection of the files'
 configuration (`standards.toml`, `[tool.standards-lsp]`), which `ConfigResolver` reads once per
-directory until a watched configuration file changes.
+directory until a watched configuration file changes. A workspace folder may have its own tier and
+rule selection (asked with `workspace/configuration` for the folder's URI): an open document
+uses its folder's; everything else is the window's.
 """
 
 from __future__ import annotations
@@ -24,6 +27,13 @@ from server.documents import Document, uri_to_path
 from server.result_cache import project_cache_directory
 
 SETTINGS_SECTION = "standardsLsp"
+# `logLevel` values, as the editors name them, and the server's logging level for each.
+LOG_LEVELS = {
+    "error": logging.ERROR,
+    "warning": logging.WARNING,
+    "info": logging.INFO,
+    "debug": logging.DEBUG,
+}
 # Findings about `[tool.standards-lsp]` itself stay visible when the project refuses this version.
 TOOL_SETTINGS_CODE = "STD503"
 logger = logging.getLogger(__name__)
@@ -43,6 +53,11 @@ class EditorSettings(BaseModel):
         default=False,
         alias="showBaselined",
         description="also show the findings the project's baseline covers",
+    )
+    log_level: str | None = Field(
+        default=None,
+        alias="logLevel",
+        description="the server's log level (see LOG_LEVELS); None or unknown: unchanged",
     )
 
     @property
@@ -65,6 +80,20 @@ def parse_editor_settings(value: object) -> EditorSettings | None:
     except ValidationError as error:
         logger.warning("ignoring invalid editor settings %r: %s", value, error)
         return None
+
+
+def apply_log_level(editor: EditorSettings) -> None:
+    """Set the server's logging level (stderr, which editors show in their output) from the
+    `logLevel` setting, when it names one."""
+    level = LOG_LEVELS.get((editor.log_level or "").lower())
+    if level is not None:
+        logging.getLogger().setLevel(level)
+
+
+def _folder_of(path: str, folders: dict[str, EditorSettings]) -> EditorSettings | None:
+    """The settings of the innermost folder holding `path`, if it has its own."""
+    owners = [folder for folder in folders if Path(path).is_relative_to(folder)]
+    return folders[max(owners, key=len)] if owners else None
 
 
 class FindingView:
@@ -93,10 +122,12 @@ class Configuration:
 
     def __init__(self) -> None:
         self.editor = EditorSettings()
+        self.folder_editors: dict[str, EditorSettings] = {}  # folder path -> its own settings
         self.resolver = ConfigResolver(self.editor.overrides)
         self.folders: list[str] = []
         self.folder_uris: list[str] = []
         self.editor_updates = 0  # how many times editor settings were applied
+        self.pulls = 0  # how many times they were asked for (the latest answer wins)
         self.generation = 0
         self._settings: dict[str, tuple[int, FileSettings]] = {}
         self._projects: dict[str, tuple[int, ProjectConfig]] = {}
@@ -104,12 +135,18 @@ class Configuration:
         self.on_refusal: list[Callable[[str], None]] = []  # told each refusal once
         self._refusals_told: set[str] = set()
 
-    def set_editor_settings(self, editor: EditorSettings) -> bool:
-        """Apply new editor settings; True when they change anything."""
+    def set_editor_settings(
+        self, editor: EditorSettings, folders: dict[str, EditorSettings] | None = None
+    ) -> bool:
+        """Apply new editor settings (the window's, and the folders' that differ from them:
+        none unless given); True when they change anything."""
         self.editor_updates += 1
-        if editor == self.editor:
+        apply_log_level(editor)
+        folders = {path: own for path, own in (folders or {}).items() if own != editor}
+        if editor == self.editor and folders == self.folder_editors:
             return False
         self.editor = editor
+        self.folder_editors = folders
         self.resolver.overrides = editor.overrides
         self._changed()
         return True
@@ -128,10 +165,13 @@ class Configuration:
     def settings_for(self, document: Document) -> FileSettings:
         """The settings of one document (cached until the configuration changes)."""
         default_root = self.folders[0] if self.folders else None
+        anchor = document.path or default_root
+        own = _folder_of(anchor, self.folder_editors) if anchor else None
+        overrides = own.overrides if own is not None else None
         return self._current(
             self._settings,
             document.uri,
-            lambda: self.resolver.settings_for(document.path, default_root=default_root),
+            lambda: self.resolver.settings_for(document.path, default_root, overrides),
         )
 
     def project_root(self, document: Document) -> str | None:

@@ -40,6 +40,8 @@ from server.stdio import stdin_reader
 
 SERVER_NAME = "standards-lsp"
 SERVER_VERSION = "0.1.0"
+# An initialization option: the client has the `standardsLsp.renameAt` command.
+RENAME_AFTER_EXTRACT_OPTION = "renameAfterExtract"
 logger = logging.getLogger(__name__)
 
 
@@ -59,6 +61,8 @@ class StandardsServer(LanguageServer):
             renderer=lambda: DiagnosticRenderer(self.codec),
         )
         self.push_diagnostics = True
+        # the client runs `standardsLsp.renameAt` after an extraction (code_actions.py)
+        self.rename_after_extract = False
         self.configuration.on_refusal.append(self._refuse)
         protocol = self.standards_protocol
         protocol.on_open = self._opened
@@ -116,7 +120,11 @@ class StandardsServer(LanguageServer):
         encoding = ServerCapabilitiesBuilder.choose_position_encoding(params.capabilities)
         value = encoding.value if isinstance(encoding, types.PositionEncodingKind) else encoding
         self.codec.encoding = Encoding(value)
-        editor = parse_editor_settings(params.initialization_options)
+        options = params.initialization_options
+        self.rename_after_extract = isinstance(options, dict) and bool(
+            options.get(RENAME_AFTER_EXTRACT_OPTION)
+        )
+        editor = parse_editor_settings(options)
         if editor is not None:
             self.configuration.set_editor_settings(editor)
         folders = [folder.uri for folder in params.workspace_folders or []]

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from server.configuration import SETTINGS_SECTION, parse_editor_settings
+from server.configuration import SETTINGS_SECTION, EditorSettings, parse_editor_settings
+from server.documents import uri_to_path
 
 if TYPE_CHECKING:
     from server.language_server import StandardsServer
@@ -49,25 +50,45 @@ def configuration_changed(server: StandardsServer, hooks: Sequence[Hook] = ()) -
 
 
 async def pull_settings(server: StandardsServer, hooks: Sequence[Hook] = ()) -> None:
-    """Ask the client for the `standardsLsp` section and apply it."""
+    """Ask the client for the `standardsLsp` section, the window's and each workspace
+    folder's (a folder may override the tier and selection), and apply them."""
     workspace = server.client_capabilities.workspace
     if workspace is None or not workspace.configuration:
         return
-    asked_at = server.configuration.editor_updates
+    configuration = server.configuration
+    configuration.pulls += 1
+    pull = configuration.pulls
+    asked_at = configuration.editor_updates
+    folders = [
+        (uri, path)
+        for uri in server.configuration.folder_uris
+        if (path := uri_to_path(uri)) is not None
+    ]
+    items = [types.ConfigurationItem(section=SETTINGS_SECTION)]
+    items += [
+        types.ConfigurationItem(section=SETTINGS_SECTION, scope_uri=uri) for uri, _ in folders
+    ]
     try:
-        values = await server.workspace_configuration_async(
-            types.ConfigurationParams(items=[types.ConfigurationItem(section=SETTINGS_SECTION)])
-        )
+        values = await server.workspace_configuration_async(types.ConfigurationParams(items=items))
     except Exception:  # a client that fails this request keeps the settings we have
         logger.exception("workspace/configuration failed")
         return
-    if server.configuration.editor_updates != asked_at:
+    if configuration.pulls != pull:
+        return  # asked again meanwhile (settings changed twice): the later answer is newer
+    if configuration.editor_updates != asked_at:
         return  # settings pushed meanwhile are newer than this answer
     value = values[0] if values else None
     if value is None:
         return  # the client has no such section: initializationOptions stay in force
     editor = parse_editor_settings(value)
-    if editor is not None and server.configuration.set_editor_settings(editor):
+    if editor is None:
+        return
+    own: dict[str, EditorSettings] = {}
+    for (_uri, path), folder_value in zip(folders, values[1:], strict=False):
+        parsed = parse_editor_settings(folder_value) if folder_value is not None else None
+        if parsed is not None:
+            own[path] = parsed
+    if server.configuration.set_editor_settings(editor, own):
         configuration_changed(server, hooks)
 
 

@@ -31,6 +31,8 @@ from tests.e2e.editors_harness import (
 NEOVIM_TIMEOUT_S = 120
 SCRIPTS = E2E_DIR / "nvim"
 FIX_ON_SAVE_CASE = "std201-extract-constant"
+RENAME_CASE = "std201-extract-constant"
+NEW_NAME = "FEE_RATE"
 
 
 class NeovimRun(BaseModel):
@@ -56,7 +58,21 @@ class FixOnSaveRun(BaseModel):
     error: str | None
 
 
-def run_neovim(nvim: Path, script: str, case: FixCase, source_file: Path) -> str:
+class RenameRun(BaseModel):
+    """What rename_after_extract.lua saw (written as JSON)."""
+
+    attached: bool
+    diagnostic_seen: bool
+    chosen_title: str | None
+    prompt_default: str | None
+    renamed: bool
+    remaining_codes: list[str]
+    error: str | None
+
+
+def run_neovim(
+    nvim: Path, script: str, case: FixCase, source_file: Path, extra: dict[str, str] | None = None
+) -> str:
     """Runs one scenario script of tests/e2e/nvim/ on `source_file`; returns the JSON it wrote."""
     scratch = source_file.parent.parent  # the test's tmp_path: the project is one level down
     result_file = scratch / f"{script}.json"
@@ -68,6 +84,7 @@ def run_neovim(nvim: Path, script: str, case: FixCase, source_file: Path) -> str
         "STANDARDS_E2E_CODE": case.code,
         "STANDARDS_E2E_TITLE_PREFIX": case.title_prefix,
         "STANDARDS_E2E_RESULT": str(result_file),
+        **(extra or {}),
     }
     subprocess.run(
         [str(nvim), "--headless", "--clean", "-u", str(SCRIPTS / f"{script}.lua")],
@@ -120,3 +137,24 @@ def test_neovim_fix_all_on_save(editors: EditorPaths, server: Path, tmp_path: Pa
     assert run.written
     assert case.code not in run.remaining_codes
     assert_fixed(fixed_file.read_text(), case)
+
+
+@pytest.mark.e2e
+def test_neovim_renames_after_extract(editors: EditorPaths, server: Path, tmp_path: Path) -> None:
+    case = case_named(RENAME_CASE)
+    nvim = require(editors.nvim, "Neovim 0.11", editors)
+    require_rule(server, case.code)
+
+    fixed_file = write_project(tmp_path / "project", case, server)
+    extra = {"STANDARDS_E2E_NEW_NAME": NEW_NAME}
+    recorded = run_neovim(nvim, "rename_after_extract", case, fixed_file, extra)
+    run = RenameRun.model_validate_json(recorded)
+
+    assert run.error is None, f"{run.error}\n--- lsp.log ---\n{lsp_log(tmp_path)}"
+    assert run.chosen_title is not None
+    assert run.chosen_title.startswith(case.title_prefix)
+    assert run.prompt_default == "CALCULATE_FEE_RATE"  # the prompt was on the new constant
+    assert run.renamed
+    assert case.code not in run.remaining_codes
+    assert case.expected is not None
+    assert fixed_file.read_text() == case.expected.replace("CALCULATE_FEE_RATE", NEW_NAME)

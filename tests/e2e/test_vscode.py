@@ -35,6 +35,8 @@ from tests.e2e.editors_harness import (
 )
 
 CASE = "std201-extract-constant"
+NEW_NAME = "FEE_RATE"
+PROPOSED_NAME = "CALCULATE_FEE_RATE"
 # STD201 is off in the prototype tier (design.md, rule catalogue).
 TIER_WITHOUT_CASE_RULE = "prototype"
 SCRIPTS = E2E_DIR / "vscode"
@@ -119,6 +121,33 @@ class FixOnSaveRun(BaseModel):
     error: str | None
 
 
+class RenameRun(BaseModel):
+    """What rename_after_extract.cjs saw (written as JSON)."""
+
+    action_titles: list[str]
+    chosen_title: str | None
+    proposed_name: str | None
+    saved_text: str | None
+    error: str | None
+
+
+class StatusRun(BaseModel):
+    """What status_item.cjs saw (written as JSON)."""
+
+    running_label: str | None
+    output_text: str | None
+    error_label: str | None
+    notification: str | None
+    error: str | None
+
+
+class FolderSettingsRun(BaseModel):
+    """What folder_settings.cjs saw (written as JSON)."""
+
+    problems: str | None
+    error: str | None
+
+
 class SettingsChangeRun(BaseModel):
     """What settings_change.cjs saw (written as JSON)."""
 
@@ -187,6 +216,8 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running(code_server: CodeServer, workspace: Path) -> Generator[str]:
+    """code-server on `workspace` (a folder, or a `.code-workspace` file: multi-root); yields
+    the URL that opens it."""
     port = free_port()
     arguments = ["--auth", "none", "--bind-addr", f"{LOCALHOST}:{port}", "--disable-telemetry"]
     arguments += ["--disable-update-check", "--disable-workspace-trust", str(workspace)]
@@ -202,7 +233,8 @@ def running(code_server: CodeServer, workspace: Path) -> Generator[str]:
     url = f"http://{LOCALHOST}:{port}"
     try:
         wait_until_healthy(url, process, code_server.log)
-        yield f"{url}/?folder={workspace}"
+        kind = "workspace" if workspace.suffix == ".code-workspace" else "folder"
+        yield f"{url}/?{kind}={workspace}"
     finally:
         stop(process)
 
@@ -334,3 +366,83 @@ def test_vscode_settings_change_without_restart(
     assert run.error is None, failure_report(run.error, code_server)
     assert run.squiggle_seen
     assert run.squiggle_gone
+
+
+@pytest.mark.e2e
+def test_vscode_renames_after_extract(editors: EditorPaths, server: Path, tmp_path: Path) -> None:
+    case = case_named(CASE)
+    require_rule(server, case.code)
+    code_server = code_server_with_extension(editors, tmp_path)
+    source_file = write_project(tmp_path / "workspace", case, server)
+
+    with running(code_server, source_file.parent) as url:
+        arguments = ["--url", url, "--file", str(source_file), "--new-name", NEW_NAME]
+        arguments += ["--title-prefix", case.title_prefix]
+        arguments += ["--artifacts", str(artifacts_dir("vscode-rename-after-extract"))]
+        recorded = drive_browser(editors, "rename_after_extract", arguments, tmp_path)
+    run = RenameRun.model_validate_json(recorded)
+
+    assert run.error is None, failure_report(run.error, code_server)
+    assert run.chosen_title is not None
+    assert run.chosen_title.startswith(case.title_prefix)
+    assert run.proposed_name == PROPOSED_NAME  # the rename box opened on the new constant
+    assert case.expected is not None
+    assert run.saved_text == case.expected.replace(PROPOSED_NAME, NEW_NAME)
+
+
+@pytest.mark.e2e
+def test_vscode_status_item(editors: EditorPaths, server: Path, tmp_path: Path) -> None:
+    case = case_named(CASE)
+    code_server = code_server_with_extension(editors, tmp_path)
+    source_file = write_project(tmp_path / "workspace", case, server)
+    venv_server = source_file.parent / ".venv" / "bin" / SERVER_NAME
+
+    with running(code_server, source_file.parent) as url:
+        arguments = ["--url", url, "--file", str(source_file), "--server", str(venv_server)]
+        arguments += ["--artifacts", str(artifacts_dir("vscode-status-item"))]
+        recorded = drive_browser(editors, "status_item", arguments, tmp_path)
+    run = StatusRun.model_validate_json(recorded)
+
+    assert run.error is None, failure_report(run.error, code_server)
+    assert run.running_label is not None
+    assert "running" in run.running_label
+    assert run.output_text is not None
+    assert "found via workspace .venv" in run.output_text
+    assert run.error_label is not None
+    assert "stopped unexpectedly" in run.error_label
+    assert run.notification is not None
+    assert "stopped unexpectedly" in run.notification
+
+
+@pytest.mark.e2e
+def test_vscode_folder_setting_in_a_multi_root_workspace(
+    editors: EditorPaths, server: Path, tmp_path: Path
+) -> None:
+    case = case_named(CASE)
+    require_rule(server, case.code)
+    code_server = code_server_with_extension(editors, tmp_path)
+    user_settings = code_server.user_data / "User" / "settings.json"
+    user_settings.write_text(
+        json.dumps({**USER_SETTINGS, "standardsLsp.tier": TIER_WITHOUT_CASE_RULE})
+    )
+    strict_file = write_project(tmp_path / "strict", case, server)
+    loose_file = write_project(tmp_path / "loose", case.model_copy(update={"file": "rates.py"}))
+    folder_settings = strict_file.parent / ".vscode" / "settings.json"
+    folder_settings.parent.mkdir()
+    folder_settings.write_text(json.dumps({"standardsLsp.tier": "production"}))
+    workspace = tmp_path / "both.code-workspace"
+    folders = [{"path": str(strict_file.parent)}, {"path": str(loose_file.parent)}]
+    workspace.write_text(json.dumps({"folders": folders}))
+
+    with running(code_server, workspace) as url:
+        arguments = ["--url", url, "--strict", str(strict_file), "--loose", str(loose_file)]
+        arguments += ["--code", case.code]
+        arguments += ["--artifacts", str(artifacts_dir("vscode-folder-settings"))]
+        recorded = drive_browser(editors, "folder_settings", arguments, tmp_path)
+    run = FolderSettingsRun.model_validate_json(recorded)
+
+    assert run.error is None, failure_report(run.error, code_server)
+    assert run.problems is not None
+    assert case.code in run.problems
+    assert strict_file.name in run.problems
+    assert loose_file.name not in run.problems

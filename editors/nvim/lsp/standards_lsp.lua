@@ -54,6 +54,26 @@ return {
     },
   },
   before_init = function(params, config)
-    params.initializationOptions = (config.settings or {}).standardsLsp
+    -- renameAfterExtract: this config has the standardsLsp.renameAt command (below).
+    params.initializationOptions =
+      vim.tbl_extend("force", (config.settings or {}).standardsLsp or {}, { renameAfterExtract = true })
   end,
+  -- Run after "Extract to module constant": the new constant straight into rename mode.
+  commands = {
+    ["standardsLsp.renameAt"] = function(command, ctx)
+      local uri, position = unpack(command.arguments or {})
+      local client = vim.lsp.get_client_by_id(ctx.client_id)
+      if type(uri) ~= "string" or type(position) ~= "table" or not client then
+        return
+      end
+      local bufnr = vim.uri_to_bufnr(uri)
+      if vim.api.nvim_get_current_buf() ~= bufnr then
+        vim.cmd.buffer(bufnr)
+      end
+      local line = vim.api.nvim_buf_get_lines(bufnr, position.line, position.line + 1, false)[1] or ""
+      local column = vim.str_byteindex(line, client.offset_encoding, position.character, false)
+      vim.api.nvim_win_set_cursor(0, { position.line + 1, column })
+      vim.lsp.buf.rename(nil, { name = client.name, bufnr = bufnr })
+    end,
+  },
 }

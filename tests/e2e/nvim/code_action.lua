@@ -100,6 +100,11 @@ local function run()
   vim.opt.runtimepath:prepend(env.repo .. "/editors/nvim")
   vim.cmd("filetype on") -- with -u, filetype detection is not on yet and no client would attach
   vim.lsp.enable(CLIENT)
+  -- An extraction's command opens the rename prompt (rename_after_extract.lua types a name):
+  -- here the user presses Escape, keeping the proposed name.
+  vim.ui.input = function(_, on_confirm)
+    on_confirm(nil)
+  end
   vim.cmd.edit(vim.fn.fnameescape(env.file))
   local bufnr = vim.api.nvim_get_current_buf()
 

@@ -68,6 +68,57 @@ async function openFile(page, file) {
   step(`opened ${name}`);
 }
 
+const MAX_MENU_STEPS = 20;
+// On a loaded machine the keys can outrun the editor (F8's peek opening after the Escape meant
+// for it, then swallowing Ctrl+.): the menu is asked for again, a few times.
+const MENU_ATTEMPTS = 3;
+const MENU_TIMEOUT_MS = 15000;
+const MENU_ROW = '.action-widget .monaco-list-row.action';
+const SQUIGGLE = '.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning, .monaco-editor .squiggly-info';
+const PROBLEM_ROWS = '.markers-panel .monaco-list-row';
+
+/** The Problems panel's rows, one a line (the panel also holds style elements: skip them). */
+async function problemsText(page) {
+  return (await page.locator(PROBLEM_ROWS).allTextContents()).join('\n');
+}
+
+/**
+ * Moves the quick fix menu's focus down to the first action titled with `prefix`; returns its
+ * title (the menu's titles go to `result.action_titles`).
+ */
+async function focusAction(page, prefix, result) {
+  const rows = page.locator(MENU_ROW);
+  await rows.first().waitFor();
+  result.action_titles = (await rows.allTextContents()).map((text) => text.trim());
+  for (let index = 0; index < MAX_MENU_STEPS; index += 1) {
+    const focused = page.locator(`${MENU_ROW}.focused`);
+    const title = ((await focused.count()) ? await focused.first().textContent() : '') ?? '';
+    if (title.trim().startsWith(prefix)) {
+      return title.trim();
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`no action titled "${prefix}..." in ${JSON.stringify(result.action_titles)}`);
+}
+
+/** Back to the editor, the cursor onto the problem (F8: next problem), then Ctrl+. */
+async function openQuickFixMenu(page) {
+  for (let attempt = 1; attempt <= MENU_ATTEMPTS; attempt += 1) {
+    await page.keyboard.press('Control+1');
+    await page.keyboard.press('F8');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+.');
+    try {
+      await page.locator(MENU_ROW).first().waitFor({ timeout: MENU_TIMEOUT_MS });
+      return;
+    } catch (error) {
+      step(`no quick fix menu after attempt ${attempt}: ${error.message.split('\n')[0]}`);
+      await page.keyboard.press('Escape');
+    }
+  }
+  throw new Error(`the quick fix menu did not open in ${MENU_ATTEMPTS} attempts`);
+}
+
 /**
  * Runs `scenario(page)` in a fresh headless Chromium; whatever happens, writes `result` (which
  * the scenario fills in) to `resultFile`, with the error if one was thrown, and on an error
@@ -95,8 +146,13 @@ async function runScenario({ chromiumPath, artifacts, resultFile, result }, scen
 }
 
 module.exports = {
+  PROBLEM_ROWS,
+  SQUIGGLE,
   STARTUP_TIMEOUT_MS,
+  focusAction,
   openFile,
+  openQuickFixMenu,
+  problemsText,
   openWorkbench,
   runScenario,
   screenshot,

@@ -6,7 +6,17 @@
 
 const fs = require('node:fs');
 const { parseArgs } = require('node:util');
-const { STARTUP_TIMEOUT_MS, openFile, openWorkbench, runScenario, screenshot, step, until } = require('./common.cjs');
+const {
+  STARTUP_TIMEOUT_MS,
+  focusAction,
+  openFile,
+  openQuickFixMenu,
+  openWorkbench,
+  runScenario,
+  screenshot,
+  step,
+  until,
+} = require('./common.cjs');
 
 const { values: args } = parseArgs({
   options: {
@@ -20,14 +30,8 @@ const { values: args } = parseArgs({
   },
 });
 
-const MAX_MENU_STEPS = 20;
-// On a loaded machine the keys can outrun the editor (F8's peek opening after the Escape meant
-// for it, then swallowing Ctrl+.): the menu is asked for again, a few times.
-const MENU_ATTEMPTS = 3;
-const MENU_TIMEOUT_MS = 15000;
 const SQUIGGLE = '.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning, .monaco-editor .squiggly-info';
 const PROBLEM_ROWS = '.markers-panel .monaco-list-row';
-const MENU_ROW = '.action-widget .monaco-list-row.action';
 
 const result = {
   squiggle_seen: false,
@@ -45,40 +49,6 @@ async function problemsText(page) {
   return (await page.locator(PROBLEM_ROWS).allTextContents()).join('\n');
 }
 
-/** Moves the menu's focus down to the first action titled with the prefix; returns its title. */
-async function focusAction(page) {
-  const rows = page.locator(MENU_ROW);
-  await rows.first().waitFor();
-  result.action_titles = (await rows.allTextContents()).map((text) => text.trim());
-  for (let step = 0; step < MAX_MENU_STEPS; step += 1) {
-    const focused = page.locator(`${MENU_ROW}.focused`);
-    const title = ((await focused.count()) ? await focused.first().textContent() : '') ?? '';
-    if (title.trim().startsWith(args['title-prefix'])) {
-      return title.trim();
-    }
-    await page.keyboard.press('ArrowDown');
-  }
-  throw new Error(`no action titled "${args['title-prefix']}..." in ${JSON.stringify(result.action_titles)}`);
-}
-
-/** Back to the editor, the cursor onto the problem (F8: next problem), then Ctrl+. */
-async function openQuickFixMenu(page) {
-  for (let attempt = 1; attempt <= MENU_ATTEMPTS; attempt += 1) {
-    await page.keyboard.press('Control+1');
-    await page.keyboard.press('F8');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+.');
-    try {
-      await page.locator(MENU_ROW).first().waitFor({ timeout: MENU_TIMEOUT_MS });
-      return;
-    } catch (error) {
-      step(`no quick fix menu after attempt ${attempt}: ${error.message.split('\n')[0]}`);
-      await page.keyboard.press('Escape');
-    }
-  }
-  throw new Error(`the quick fix menu did not open in ${MENU_ATTEMPTS} attempts`);
-}
-
 async function quickFix(page) {
   const original = fs.readFileSync(args.file, 'utf8');
   await openWorkbench(page, args.url);
@@ -94,7 +64,7 @@ async function quickFix(page) {
   });
 
   await openQuickFixMenu(page);
-  result.chosen_title = await focusAction(page);
+  result.chosen_title = await focusAction(page, args['title-prefix'], result);
   step('quick fix menu');
   await screenshot(page, args.artifacts, 'vscode-quick-fix.png');
   await page.keyboard.press('Enter');
