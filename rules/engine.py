@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.models import Finding, Fix, Position, Range, Severity, capped
 from rules.noqa import is_suppressed
+from rules.notebooks import is_notebook
 from rules.parsing import ParseFunction, ParseOutcome, Unit, UnitKind, parse_unit
 from rules.registry import Registry, default_registry
 from rules.rule import (
@@ -200,7 +201,7 @@ class Engine:
         `lines`, when the caller has them, must be `split_lines(source.text)`: an editor keeps
         a document as lines and splices only the edited ones, so passing them saves splitting
         the text again and lets the split compare unchanged lines by identity."""
-        if source.text is not None and is_python(source.path):
+        if source.text is not None and (is_python(source.path) or is_notebook(source.path)):
             with _collector_paused():
                 check = _PythonCheck(self.registry, source, cache or UnitCache())
                 return check.run(source.text, lines)

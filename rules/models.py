@@ -143,6 +143,8 @@ class Finding(BaseModel):
     # The loudest this finding may be, whatever the tier says (a softer kind of problem of a
     # rule whose other findings are errors); None: the tier decides alone.
     severity_cap: Severity | None = None
+    # In a notebook: the 1-based cell the range is in, its lines counted from the cell's start.
+    cell: int | None = None
 
     def shifted(self, lines: int) -> Finding:
         """The same finding moved down by `lines` lines; its fix edits move with it."""

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rules.models import Position, Range
+from rules.models import Finding, Position, Range
 from rules.source import split_lines
 
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -193,3 +193,27 @@ def _indentation_of(original: str) -> int:
         if stripped:
             return len(line) - len(stripped)
     return DEFAULT_INDENT
+
+
+def cell_findings(module: NotebookModule, findings: list[Finding]) -> list[Finding]:
+    """Findings of the module text placed in their cells (`Finding.cell`, cell-relative lines).
+    A finding that spans cells or sits on a marker is placed at the start of the next cell; a
+    fix's edits, in module coordinates, are dropped (the fix is rebuilt when it is applied)."""
+    placed = []
+    for finding in findings:
+        located = module.cell_range(finding.range) or _nearest_cell(module, finding.range)
+        fix = finding.fix.model_copy(update={"edits": None}) if finding.fix else None
+        if located is None:
+            placed.append(finding.model_copy(update={"fix": fix}))
+            continue
+        index, span = located
+        placed.append(finding.model_copy(update={"cell": index + 1, "range": span, "fix": fix}))
+    return placed
+
+
+def _nearest_cell(module: NotebookModule, span: Range) -> tuple[int, Range] | None:
+    origin = Range(start=Position(line=0, character=0), end=Position(line=0, character=0))
+    following = [
+        cell for cell in module.cells if cell.first_line + cell.line_count > span.start.line
+    ]
+    return (following[0].index, origin) if following else None

@@ -15,6 +15,7 @@ from rules.config import ConfigProblem, ConfigResolver, Overrides
 from rules.engine import Analysis, Engine, RuleFailure, SourceFile, is_python
 from rules.fixer import FixOptions, FixOutcome, ProjectTexts, fix_with
 from rules.models import Finding, Position, Range, Severity
+from rules.notebooks import NotebookError, cell_findings, from_module, is_notebook, to_module
 from rules.walk import iter_files
 from server.result_cache import CacheOptions, ResultCache, project_cache_directory
 
@@ -152,7 +153,7 @@ class Batch:
 
     def wanted(self, path: Path) -> bool:
         """Whether some rule looks at this file (every Python file; others by rule patterns)."""
-        if is_python(str(path)):
+        if is_python(str(path)) or is_notebook(str(path)):
             return True
         return any(rule.applies_to(str(path)) for rule in self.engine.registry.file_rules)
 
@@ -244,6 +245,8 @@ class Batch:
         shown = display_path(path, self.base)
         if unreadable is not None:
             return FileReport(path=path, display_path=shown, findings=[unreadable])
+        if is_notebook(str(path)):
+            return self._check_notebook(path, text or "", shown)
         source = self.source(path, text)
         directory = self.cache_directory(path)
         if directory is not None and self.results is not None:
@@ -255,6 +258,20 @@ class Batch:
             self.results.store(directory, source, analysis)
         return FileReport(
             path=path, display_path=shown, findings=analysis.findings, failures=analysis.failures
+        )
+
+    def _check_notebook(self, path: Path, text: str, shown: str) -> FileReport:
+        """A notebook's findings, each placed in its cell (not cached: the cache keys Python
+        texts)."""
+        try:
+            module = to_module(text)
+        except NotebookError as error:
+            finding = _unreadable(f"cannot read the notebook: {error}")
+            return FileReport(path=path, display_path=shown, findings=[finding])
+        analysis = self.engine.check(self.source(path, module.text))
+        findings = cell_findings(module, analysis.findings)
+        return FileReport(
+            path=path, display_path=shown, findings=findings, failures=analysis.failures
         )
 
     def _prune(self, directories: set[Path]) -> None:
@@ -281,8 +298,21 @@ class Batch:
                 return None
         assert text is not None  # noqa: S101 - both branches give a text
         options = FixOptions(unsafe=unsafe, project=project)
+        if is_notebook(str(path)):
+            return text, self._fixed_notebook(path, text, options)
         outcome = fix_with(self.engine, self.source(path, text), options)
         return text, outcome
+
+    def _fixed_notebook(self, path: Path, text: str, options: FixOptions) -> FixOutcome:
+        """The notebook with its code cells fixed as one module; outputs, metadata and the
+        JSON layout kept (unchanged when it cannot be read or the cells cannot be put back)."""
+        try:
+            module = to_module(text)
+            outcome = fix_with(self.engine, self.source(path, module.text), options)
+            written = from_module(text, module, outcome.text) if outcome.changed else text
+        except NotebookError:
+            return FixOutcome(text=text, applied=[])
+        return outcome.model_copy(update={"text": written})
 
 
 _WORKER: dict[str, Batch] = {}

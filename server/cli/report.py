@@ -53,6 +53,7 @@ class JsonFinding(BaseModel):
     """One finding as the JSON format shows it."""
 
     path: str
+    cell: int | None = Field(default=None, description="a notebook's cell (1-based), when in one")
     code: str
     severity: str
     message: str
@@ -84,6 +85,7 @@ def _json_finding(report: FileReport, finding: Finding) -> dict[str, object]:
     fix = finding.fix
     return {
         "path": report.display_path,
+        **({"cell": finding.cell} if finding.cell is not None else {}),
         "code": finding.code,
         "severity": finding.severity.value,
         "message": finding.message,
@@ -106,7 +108,7 @@ def render_json(batch: BatchReport) -> str:
 
 
 def render_text(batch: BatchReport, colour: bool) -> str:
-    """One line per finding, `path:line:col: CODE message`, then a summary."""
+    """One line per finding, `path:line:col: CODE message` (`path:cell N:line:col:` in a\nnotebook), then a summary."""
     lines = []
     fixable = 0
     for report, finding in batch.findings:
@@ -115,7 +117,8 @@ def render_text(batch: BatchReport, colour: bool) -> str:
         if finding.fix is not None:
             fixable += 1
             mark = f" {FIXABLE_MARK}" if finding.fix.safety.value == "safe" else ""
-        location = f"{report.display_path}:{start.line + 1}:{start.character + 1}:"
+        cell = f"cell {finding.cell}:" if finding.cell is not None else ""
+        location = f"{report.display_path}:{cell}{start.line + 1}:{start.character + 1}:"
         code = finding.code
         if colour:
             location = f"{_BOLD}{location}{_RESET}"
