@@ -30,6 +30,12 @@ class Options(BaseModel):
         alias="repeated-literal-min-count",
         description="how many occurrences make a literal repeated (STD203)",
     )
+    max_script_lines: int = Field(
+        default=300,
+        alias="max-script-lines",
+        description="the longest standalone script STD306 accepts (lines)",
+        gt=0,
+    )
     repeated_string_min_length: int = Field(
         default=3,
         alias="repeated-string-min-length",

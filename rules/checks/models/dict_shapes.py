@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.lambda_handlers import is_proxy_response
 from rules.syntax import (
     DEFINITION_NODES,
     FUNCTION_NODES,
@@ -573,7 +574,9 @@ def analyse_return(function: FunctionNode) -> ReturnShape | None:
         key=lambda node: (node.lineno, node.col_offset),
     )
     displays = [node.value for node in returns if isinstance(node.value, ast.Dict)]
-    if not returns or len(displays) != len(returns) or not always_returns(function.body):
+    # An API Gateway proxy response's shape is AWS's protocol (STD304), not a model.
+    proxy = any(is_proxy_response(display) for display in displays)
+    if proxy or not returns or len(displays) != len(returns) or not always_returns(function.body):
         return None
     blockers: list[str] = []
     for display in displays:

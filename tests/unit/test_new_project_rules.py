@@ -1,0 +1,145 @@
+"""STD304-STD306 and STD407 beyond their documented examples."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+
+import pytest
+
+from rules.checks.project.std407_ruff_settings import disagreements, fixed_text
+from rules.lambda_handlers import (
+    is_http_handler,
+    is_proxy_response,
+    sam_functions,
+    serverless_functions,
+)
+from rules.tiers import INTERNAL, PRODUCTION, TIERS, TierValues
+from tests.unit.dict_model_support import findings
+
+TANGLED = """\
+[project]
+name = "svc"
+
+[tool.ruff]
+line-length = 100
+select = [
+    "E",
+    "F",  # the basics
+]
+extend-select = ["B"]
+
+[tool.ruff.lint]
+extend-ignore = ["E731"]
+dummy-variable-rgx = "^_$"
+
+[tool.ruff.lint.per-file-ignores]
+"tests/**" = ["S101"]
+
+[tool.ruff.lint.mccabe]
+max-complexity = 20
+
+[tool.other]
+key = 1
+"""
+
+
+def _function(source: str) -> ast.FunctionDef:
+    statement = ast.parse(source).body[0]
+    assert isinstance(statement, ast.FunctionDef)
+    return statement
+
+
+@pytest.mark.parametrize("tier", list(TIERS.values()), ids=lambda values: values.ruleset)
+def test_the_fix_of_tangled_settings_agrees_and_keeps_the_rest(tier: TierValues) -> None:
+    assert disagreements(tomllib.loads(TANGLED), tier)
+    fixed = fixed_text(TANGLED, tier)
+    assert fixed is not None
+    data = tomllib.loads(fixed)
+    assert disagreements(data, tier) == []
+    ruff = data["tool"]["ruff"]
+    assert ruff["line-length"] == 100
+    assert ruff["lint"]["dummy-variable-rgx"] == "^_$"
+    assert ruff["lint"]["per-file-ignores"] == {"tests/**": ["S101"]}
+    assert data["tool"]["other"] == {"key": 1}
+    assert fixed_text(fixed, tier) == fixed  # a second fix changes nothing
+
+
+def test_thresholds_left_to_ruff_defaults_are_compared_with_the_defaults() -> None:
+    text = '[tool.ruff.lint]\nselect = ["E", "F", "I", "UP", "B", "SIM", "S", "C90", "PLR"]\nignore = ["E501"]\n'
+    found = disagreements(tomllib.loads(text), INTERNAL)
+    assert found == [
+        "max-complexity 10 is not the tier's 15",
+        "pylint max-returns 6 is not the tier's 8",
+        "pylint max-statements 50 is not the tier's 60",
+    ]
+    assert any("select" in item for item in disagreements(tomllib.loads(text), PRODUCTION))
+
+
+def test_a_proxy_response_through_a_name_is_one_and_nested_functions_are_not_looked_into() -> None:
+    assert is_http_handler(
+        _function('def handler(event, context):\n    r = {"statusCode": 200}\n    return r\n')
+    )
+    assert not is_http_handler(
+        _function(
+            'def handler(event, context):\n    def inner():\n        return {"statusCode": 1}\n'
+            "    return None\n"
+        )
+    )
+    assert not is_http_handler(_function('def build(status):\n    return {"statusCode": status}\n'))
+    assert is_proxy_response(ast.parse('{"statusCode": 200, "body": ""}', mode="eval").body)
+
+
+def test_sam_globals_function_urls_and_tags() -> None:
+    template = """\
+Globals:
+  Function:
+    Handler: app.handler
+Resources:
+  Web:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: !Sub "${Root}/web"
+      FunctionUrlConfig:
+        AuthType: NONE
+  Table:
+    Type: AWS::DynamoDB::Table
+"""
+    (function,) = sam_functions(template)
+    assert function.module == "app.py"  # a tagged CodeUri is not a path: the module is as named
+    assert function.function == "handler"
+    assert [event.kind for event in function.http_events] == ["FunctionUrlConfig"]
+    assert function.http_events[0].line == 8
+
+
+def test_serverless_events_in_short_form_and_other_events() -> None:
+    template = """\
+functions:
+  api:
+    handler: src/api.main
+    events:
+      - http: GET /items
+  etl:
+    handler: src/etl.main
+    events:
+      - s3: uploads
+"""
+    api, etl = serverless_functions(template)
+    assert (api.module, api.function) == ("src/api.py", "main")
+    assert [event.kind for event in api.http_events] == ["http"]
+    assert etl.http_events == ()
+
+
+def test_broken_yaml_declares_nothing() -> None:
+    assert sam_functions("Resources: [\n") == []
+    assert serverless_functions(": : :\n") == []
+
+
+def test_a_proxy_handler_is_std304_and_not_std101_or_std102() -> None:
+    source = 'def lambda_handler(event, context):\n    return {"statusCode": 200, "body": "ok"}\n'
+    found = findings(source, "STD101", "STD102", "STD304", path="app.py")
+    assert [finding.code for finding in found] == ["STD304"]
+    annotated = source.replace("context):", "context) -> dict[str, object]:")
+    assert [f.code for f in findings(annotated, "STD101", "STD102", "STD304", path="app.py")] == [
+        "STD304"
+    ]
