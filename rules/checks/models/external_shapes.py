@@ -37,6 +37,7 @@ from rules.syntax import parent_map
 PROXY_KEYS = frozenset({STATUS_CODE, "isBase64Encoded", "multiValueHeaders"})
 # A Lambda handler's event parameter: its shape is the event source's documented one.
 EVENT_PARAMETER = "event"
+GET_METHOD = "get"
 # Fewer distinct keys than this says nothing of a dict's shape.
 MIN_KEYS = 2
 # `to_bedrock`, `image_to_openai`, `to_openai_response_format`: conversions into a format.
@@ -139,7 +140,7 @@ def _tests_value_types(function: FunctionNode, name: str) -> bool:
         if not (isinstance(node, ast.Name) and node.id == name):
             continue
         value = parent if isinstance(parent, ast.Subscript) else None
-        if isinstance(parent, ast.Attribute) and parent.attr == "get":
+        if isinstance(parent, ast.Attribute) and parent.attr == GET_METHOD:
             value = parents.get(parent)
         call = parents.get(value) if value is not None else None
         if (
@@ -226,7 +227,7 @@ def _relays(key: str, value: ast.expr | None) -> bool:
     elif (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
-        and value.func.attr == "get"
+        and value.func.attr == GET_METHOD
         and value.args
     ):
         read = value.args[0]
