@@ -18,9 +18,10 @@ from rules.config import ConfigResolver
 from rules.engine import Engine, SourceFile, is_python
 from rules.registry import Registry, default_registry
 from rules.walk import iter_files
+from tests.support.paths import TESTS
 
 CODES = ("STD101", "STD102")
-VERDICTS = Path(__file__).parent.parent / "verdicts"
+VERDICTS = TESTS / "verdicts"
 CORPUS = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "standards-lsp-corpora"
 APPS = CORPUS / "apps"
 GOAL = 0.9
