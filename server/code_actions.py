@@ -24,6 +24,14 @@ from rules.fixes import edits_between
 from rules.models import FileOperation, Finding, Fix, Range, Safety, TextEdit
 from rules.noqa import noqa_edit
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest
+from server.project_edits import (
+    OpenDocuments,
+    open_documents,
+    open_texts,
+    other_file_changes,
+    project_root,
+    unversioned_changes,
+)
 from server.rendering import client_range, lsp_diagnostic, server_range
 from server.results import AnalysisResult
 
@@ -233,12 +241,23 @@ def _file_operation_changes(
 
 
 def workspace_edit(
-    server: StandardsServer, result: AnalysisResult, fix: Fix
+    server: StandardsServer,
+    result: AnalysisResult,
+    fix: Fix,
+    opened: OpenDocuments | None = None,
 ) -> types.WorkspaceEdit | None:
-    """The LSP edit of a fix (None when the client cannot apply its file operations)."""
+    """The LSP edit of a fix: one edit across every file it changes, versioned for open
+    documents (None when the client cannot apply its file operations, or a file it changes
+    can no longer be read)."""
     edits = fix.edits or []
     capabilities = _client_workspace_edit(server)
+    others = other_file_changes(server, fix.other_files, opened or {})
+    if others is None:
+        return None
     if not fix.file_operations and not capabilities.document_changes:
+        if others:
+            changes = {result.uri: _lsp_edits(server, result, edits)}
+            return types.WorkspaceEdit(changes={**changes, **unversioned_changes(others)})
         return _text_edit(server, result, edits)
     operations = set(capabilities.resource_operations or [])
     needed = {types.ResourceOperationKind(op.kind) for op in fix.file_operations}
@@ -251,24 +270,43 @@ def workspace_edit(
         edits=_lsp_edits(server, result, edits),
     )
     return types.WorkspaceEdit(
-        document_changes=[document, *_file_operation_changes(fix.file_operations)]
+        document_changes=[document, *others, *_file_operation_changes(fix.file_operations)]
     )
 
 
-def build_fix(server: StandardsServer, result: AnalysisResult, data: ActionData) -> Fix | None:
-    """On the analysis thread: the complete fix an action stands for."""
+def build_fix(
+    server: StandardsServer,
+    result: AnalysisResult,
+    data: ActionData,
+    opened: OpenDocuments | None = None,
+) -> Fix | None:
+    """On the analysis thread: the complete fix an action stands for. A whole-project
+    refactoring reads the project under the workspace root, open documents as the editor
+    holds them (`opened`, taken on the event loop)."""
     engine = server.engine
     source = SourceFile(
         text=result.text, settings=result.settings, path=result.path, project_root=result.root
     )
+    root = project_root(server, result)
+    texts = open_texts(opened or {})
     if data.action is ActionKind.FIX and data.finding is not None:
         request = FixRequest(
-            text=result.text, finding=data.finding, settings=result.settings, path=source.path
+            text=result.text,
+            finding=data.finding,
+            settings=result.settings,
+            path=source.path,
+            project_root=root,
+            open_texts=texts,
         )
         return engine.resolve_fix(request)
     if data.action is ActionKind.REFACTOR and data.offer is not None and data.selection:
         request = RefactorRequest(
-            text=result.text, range=data.selection, settings=result.settings, path=source.path
+            text=result.text,
+            range=data.selection,
+            settings=result.settings,
+            path=source.path,
+            project_root=root,
+            open_texts=texts,
         )
         return engine.resolve_refactoring(request, data.offer)
     if data.action in {ActionKind.FIX_CODE, ActionKind.FIX_ALL_SAFE}:
@@ -303,9 +341,18 @@ async def resolve_action(server: StandardsServer, action: types.CodeAction) -> t
         if fix is not None and fix.edits is not None:
             action.edit = workspace_edit(server, result, fix)
             return action
-    fix = await server.scheduler.run_in_thread(lambda: build_fix(server, result, data))
-    if fix is not None and (fix.edits or fix.file_operations):
-        action.edit = workspace_edit(server, result, fix)
+    opened = open_documents(server, result.uri)
+    fix = await server.scheduler.run_in_thread(lambda: build_fix(server, result, data, opened))
+    if fix is None:
+        return action
+    if fix.refused is not None:
+        # nothing to apply; the reason names the use that cannot keep its behaviour
+        action.disabled = types.CodeActionDisabled(reason=f"not converted: {fix.refused}")
+        return action
+    if fix.edits or fix.file_operations or fix.other_files:
+        action.edit = workspace_edit(server, result, fix, opened)
+        if action.edit is not None and data.action in {ActionKind.FIX, ActionKind.REFACTOR}:
+            action.title = fix.title  # a conversion's says how many call sites in how many files
     return action
 
 
@@ -364,6 +411,7 @@ async def _finding_actions(
             range=selection,
             settings=result.settings,
             path=result.path,
+            project_root=project_root(server, result),
             statements=result.analysis.statement_lines(),
         )
         offers = await server.scheduler.run_in_thread(lambda: server.engine.refactorings(request))

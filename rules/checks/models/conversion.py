@@ -293,7 +293,7 @@ class _Conversion:
         others = self.other_files(plan, sites)
         if isinstance(others, str):
             return _refused(others)
-        description = [f"Changes {len(others) + 1} file(s)."]
+        description = [self._changed_files(sites, others)]
         title = _counted(title, sites, self.own_path)
         if dependency.edit is not None and new_model:
             others.append(dependency.edit)
@@ -311,6 +311,17 @@ class _Conversion:
             other_files=others,
             description="\n".join(description),
         )
+
+    def _changed_files(self, sites: Sites, others: list[FileEdits]) -> str:
+        """Which files change, each with its call sites: callers in other modules by name."""
+        named = []
+        for path in [self.own_path, *(other.path for other in others)]:
+            calls = sites.files[path].calls if path in sites.files else 0
+            where = self.project.relative(path)
+            named.append(
+                f"{where} ({calls} call site{'s' if calls != 1 else ''})" if calls else where
+            )
+        return f"Changes {len(named)} file{'s' if len(named) != 1 else ''}: {', '.join(named)}."
 
     def other_files(self, plan: Plan, sites: Sites) -> list[FileEdits] | str:
         """The edits of the call sites in other files (or why one cannot be made)."""
