@@ -168,6 +168,7 @@ class _Conversion:
         self.root = project_root_of(workspace.path, workspace.project_root)
         self.own_path = workspace.path or BUFFER
         self.project = ProjectView(self.root, self.own_path, workspace.text, workspace.open_texts)
+        self.model_import: tuple[str, str] | None = None  # a reused model of another module
 
     def uses(self) -> Uses:
         place = FunctionPlace(
@@ -181,7 +182,8 @@ class _Conversion:
         return find_uses(self.project, place)
 
     def model(self, base_name: str, fields: list[ModelField]) -> tuple[str, str | None]:
-        """The model's name and its class source (None when an identical model is reused)."""
+        """The model's name and its class source (None when an identical model is reused:
+        this module's, or another module's of the project, then imported)."""
         lines = [field.line for field in fields]
         if any(field.key != field.name for field in fields):
             lines.insert(0, f"model_config = {CONFIG_DICT}(populate_by_name=True)")
@@ -189,8 +191,32 @@ class _Conversion:
         reused = identical_model(self.tree, body, fields)
         if reused is not None:
             return reused, None
+        imported = self._project_model(body, fields)
+        if imported is not None:
+            source, reused = imported
+            self.model_import = (source, reused)
+            return reused, None
         name = free_name(base_name, names_in(self.tree.body))
         return name, f"class {name}({BASE_MODEL}):\n{body}"
+
+    def _project_model(self, body: str, fields: list[ModelField]) -> tuple[str, str] | None:
+        """An identical model in another module of the project that this module can import
+        (its module and name), when its name is free here."""
+        taken = names_in(self.tree.body)
+        for path in self.project.files:
+            if path == self.own_path:
+                continue
+            text = self.project.text(path)
+            if text is None or BASE_MODEL not in text:
+                continue
+            module = self.project.parsed(path)
+            source = self.project.module_name(path)
+            if module is None or source is None:
+                continue
+            name = identical_model(module.tree, body, fields)
+            if name is not None and name not in taken:
+                return source, name
+        return None
 
     def parameter(self, name: str) -> Fix:
         function = self.function
@@ -232,7 +258,7 @@ class _Conversion:
             field_defaults={field.key: field.default for field in fields if field.default},
             parameter=name,
             displays=own_displays,
-            imports=imports_for(fields, class_source),
+            imports=self._imports(fields, class_source),
         )
         title = f"Convert `{name}` to Pydantic model `{model_name}`"
         return self.fix(plan, sites, title)
@@ -259,10 +285,15 @@ class _Conversion:
             statement_line=self.located.statement_line,
             fields={field.key: field.name for field in fields},
             returns=True,
-            imports=imports_for(fields, class_source),
+            imports=self._imports(fields, class_source),
         )
         title = f"Convert the return of `{function.name}` to Pydantic model `{model_name}`"
         return self.fix(plan, sites, title)
+
+    def _imports(self, fields: list[ModelField], class_source: str | None) -> list[tuple[str, str]]:
+        if self.model_import is not None:
+            return [self.model_import]
+        return imports_for(fields, class_source)
 
     def _skip(self) -> int:
         if self.located.class_name is None:
@@ -280,7 +311,7 @@ class _Conversion:
         own = sites.files.get(self.own_path, FileSites())
         own_plan = plan.model_copy(
             update={
-                "first_party": self.project.first_party,
+                "import_style": self.project.import_style,
                 "displays": {**plan.displays, **own.displays},
                 "validates": own.validates,
                 "dumps": own.dumps,
