@@ -10,6 +10,7 @@ behaviour the fix is refused with the reason (`Fix.refused`), never half made.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,6 +38,7 @@ from rules.checks.models.dict_shapes import (
     expression_type,
     names_in,
 )
+from rules.checks.models.external_shapes import is_handler_event
 from rules.checks.models.model_fields import (
     BASE_MODEL,
     CONFIG_DICT,
@@ -68,6 +70,8 @@ from rules.syntax import dotted_name, first_lineno, named_arguments
 
 STATICMETHOD = "staticmethod"
 BUFFER = "<buffer>"  # the path of a text that is no file
+# A docstring that says the function takes or returns a dict: callers were told so.
+DOCUMENTED_DICT = re.compile(r"\b(?:dict|dictionary|dictionaries|Dict)\b")
 MUTATING_METHODS = frozenset(
     {"append", "extend", "insert", "remove", "pop", "clear", "update", "add", "setdefault", "sort"}
 )
@@ -226,6 +230,9 @@ class _Conversion:
             return _refused(f"`{name}` is no longer a dict with known keys")
         if shape.blockers:
             return _refused("; ".join(shape.blockers))
+        outside = _runtime_event(function, name) or _documented_dict(function)
+        if outside is not None:
+            return _refused(outside)
         uses = self.uses()
         if uses.refusal is not None:
             return _refused(uses.refusal)
@@ -270,6 +277,9 @@ class _Conversion:
             return _refused(f"`{function.name}` no longer returns dicts with known keys")
         if shape.blockers:
             return _refused("; ".join(shape.blockers))
+        documented = _documented_dict(function)
+        if documented is not None:
+            return _refused(documented)
         uses = self.uses()
         if uses.refusal is not None:
             return _refused(uses.refusal)
@@ -380,6 +390,25 @@ class _Conversion:
             if new_text != module.text:
                 others.append(FileEdits(path=path, edits=edits_between(module.text, new_text)))
         return others
+
+
+def _runtime_event(function: FunctionNode, name: str) -> str | None:
+    """Why a Lambda handler's event cannot become a model in its signature."""
+    if is_handler_event(function, name):
+        return (
+            f"`{function.name}` is invoked by the AWS Lambda runtime, which passes `{name}` "
+            "as a dict: validate it inside the handler instead"
+        )
+    return None
+
+
+def _documented_dict(function: FunctionNode) -> str | None:
+    """Why the function's dicts are its documented API, when its docstring says it takes or
+    returns a dict (callers outside the project were told so)."""
+    docstring = ast.get_docstring(function) or ""
+    if DOCUMENTED_DICT.search(docstring):
+        return f"`{function.name}` is documented as taking or returning a dict: public API"
+    return None
 
 
 def _counted(title: str, sites: Sites, own_path: str) -> str:
