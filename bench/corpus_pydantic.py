@@ -84,6 +84,8 @@ def check_finding(
 ) -> str | None:
     """None when the fix behaves (parses, clears the finding, is idempotent), else the problem."""
     fix = engine.resolve_fix(FixRequest(text=text, finding=finding, settings=settings))
+    if fix is not None and fix.refused:
+        return None  # not offered, with its reason (a documented dict, an override, ...)
     if fix is None or not fix.edits:
         return "the fix could not be built"
     fixed = apply_edits(text, fix.edits)

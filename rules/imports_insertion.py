@@ -4,21 +4,68 @@ Imports fall into sections as ruff's isort rule sorts them: `__future__`, the st
 third-party packages, then first-party ones (the project's own top-level packages and modules,
 and relative imports). A new import joins an existing `from X import ...` of the same module,
 or goes at the end of its section's block of `from` imports in module order, a new section
-getting a blank line before and after. Shared by every family whose rewrite needs an import
+getting a blank line before and after. The project's ruff settings (`[tool.ruff.lint.isort]` in
+`pyproject.toml`, `[lint.isort]` in `ruff.toml`) are read: `known-first-party` names join the
+first-party section, and `force-sort-within-sections` sorts `import x` and `from x import y`
+together by module. Shared by every family whose rewrite needs an import
 (`from pydantic import BaseModel`, `from http import HTTPStatus`).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from enum import IntEnum
+from pathlib import Path
 
 import libcst as cst
+from pydantic import BaseModel, ConfigDict
+
+from rules.project_files import parse_toml, string_list, table
 
 FUTURE = "__future__"
 SINGLE_LETTER = 1  # `X` is a class name, `XY` a constant (ruff's order-by-type)
 _EMPTY = cst.Module(body=[])
+PYPROJECT = "pyproject.toml"
+RUFF_FILES = ("ruff.toml", ".ruff.toml")  # ruff prefers these to pyproject.toml
+KNOWN_FIRST_PARTY = "known-first-party"
+FORCE_SORT_WITHIN_SECTIONS = "force-sort-within-sections"
+# Where the isort settings sit: in ruff.toml, then (older) without `lint`; the same in pyproject.
+RUFF_FILE_TABLES = (("lint", "isort"), ("isort",))
+PYPROJECT_TABLES = tuple(("tool", "ruff", *keys) for keys in RUFF_FILE_TABLES)
+
+
+class ImportStyle(BaseModel):
+    """How the project's isort settings (ruff's) place imports."""
+
+    model_config = ConfigDict(frozen=True)
+
+    first_party: frozenset[str] = frozenset()
+    force_sort_within_sections: bool = False
+
+
+def import_style(
+    root: Path | None, read: Callable[[str], str | None], own: frozenset[str] = frozenset()
+) -> ImportStyle:
+    """The import style of the project at `root` (`read` gives a file's text by absolute path,
+    open documents first); `own` are the project's own top-level names."""
+    if root is None:
+        return ImportStyle(first_party=own)
+    data, places = None, PYPROJECT_TABLES
+    for name in RUFF_FILES:
+        data = parse_toml(read(str(root / name)))
+        if data is not None:
+            places = RUFF_FILE_TABLES
+            break
+    else:
+        data = parse_toml(read(str(root / PYPROJECT)))
+    settings = next((found for keys in places if (found := table(data, *keys)) is not None), None)
+    if settings is None:
+        return ImportStyle(first_party=own)
+    return ImportStyle(
+        first_party=own | frozenset(string_list(settings.get(KNOWN_FIRST_PARTY))),
+        force_sort_within_sections=settings.get(FORCE_SORT_WITHIN_SECTIONS) is True,
+    )
 
 
 class NameKind(IntEnum):
@@ -50,12 +97,15 @@ def section_of(module: str, relative: bool, first_party: Container[str]) -> Sect
     return Section.THIRD_PARTY
 
 
+DEFAULT_STYLE = ImportStyle()
+
+
 def with_imports(
-    module: cst.Module, imports: Sequence[tuple[str, str]], first_party: Container[str] = ()
+    module: cst.Module, imports: Sequence[tuple[str, str]], style: ImportStyle = DEFAULT_STYLE
 ) -> cst.Module:
     """The module importing each `(source, name)`."""
     for source, name in imports:
-        module = with_import(module, source, name, first_party)
+        module = with_import(module, source, name, style)
     return module
 
 
@@ -107,7 +157,7 @@ def with_name(found: cst.ImportFrom, name: str) -> cst.ImportFrom:
 
 
 def with_import(
-    module: cst.Module, source: str, name: str, first_party: Container[str] = ()
+    module: cst.Module, source: str, name: str, style: ImportStyle = DEFAULT_STYLE
 ) -> cst.Module:
     """The module importing `name` from `source`: already there, added to an existing
     `from source import ...`, or as a new statement in the import block."""
@@ -125,7 +175,7 @@ def with_import(
         assert isinstance(statement, cst.SimpleStatementLine)  # noqa: S101 - _import_from
         body[index] = statement.with_changes(body=[with_name(found, name)])
         return module.with_changes(body=body)
-    return module.with_changes(body=_inserted_import(body, source, name, first_party))
+    return module.with_changes(body=_inserted_import(body, (source, name), style))
 
 
 def _is_import(statement: cst.BaseStatement) -> bool:
@@ -157,11 +207,25 @@ def _is_from(statement: cst.BaseStatement) -> bool:
     return _import_from(statement) is not None
 
 
+def _module_of(statement: cst.BaseStatement) -> str:
+    """The module a `from m import ...` or `import m` statement names ('' for other ones)."""
+    found = _import_from(statement)
+    if found is not None:
+        return _EMPTY.code_for_node(found.module) if found.module else ""
+    small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
+    if isinstance(small, cst.Import):
+        return _EMPTY.code_for_node(small.names[0].name)
+    return ""
+
+
 def _inserted_import(
-    body: list[cst.BaseStatement], source: str, name: str, first_party: Container[str]
+    body: list[cst.BaseStatement], imported: tuple[str, str], style: ImportStyle
 ) -> list[cst.BaseStatement]:
     """`body` with `from source import name` placed in the leading import block, in its section:
-    after that section's imports that sort before it, before first-party imports."""
+    after that section's imports that sort before it, before first-party imports (with
+    `force-sort-within-sections`, `import m` statements sort among the `from` ones by module)."""
+    source, name = imported
+    first_party = style.first_party
     start = 1 if body and _is_docstring(body[0]) else 0
     end = start
     while end < len(body) and _is_import(body[end]):
@@ -174,9 +238,9 @@ def _inserted_import(
         if section < wanted:
             index = position + 1
         elif section == wanted:
-            found = _import_from(statement)
-            module = _EMPTY.code_for_node(found.module) if found and found.module else ""
-            if not _is_from(statement) or module.lower() < source.lower():
+            module = _module_of(statement)
+            plain = not _is_from(statement) and not style.force_sort_within_sections
+            if plain or module.lower() < source.lower():
                 index = position + 1
     previous = body[index - 1] if index > 0 else None
     previous_section = (
@@ -205,9 +269,13 @@ def _separated(statement: cst.BaseStatement, same_section: bool) -> cst.BaseStat
     """The statement after a new import, with a blank line between them unless it is an import
     of the same section."""
     leading = list(getattr(statement, "leading_lines", []))
-    if leading and leading[0].comment is None:
-        return statement
     if same_section:
+        # it started the section: the new import starts it now, with the blank line before
+        kept = list(leading)
+        while kept and kept[0].comment is None:
+            kept.pop(0)
+        return statement.with_changes(leading_lines=kept) if kept != leading else statement
+    if leading and leading[0].comment is None:
         return statement
     if isinstance(statement, cst.ClassDef | cst.FunctionDef | cst.Decorator):
         return statement.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *leading])

@@ -25,6 +25,14 @@ from rules.models import FileOperation, Finding, Fix, Position, Range, Safety, T
 from rules.noqa import noqa_edit
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest
 from server.documents import lsp_lines
+from server.project_edits import (
+    OpenDocuments,
+    open_documents,
+    open_texts,
+    other_file_changes,
+    project_root,
+    unversioned_changes,
+)
 from server.rendering import client_position, client_range, lsp_diagnostic, server_range
 from server.results import AnalysisResult
 
@@ -244,12 +252,23 @@ def _file_operation_changes(
 
 
 def workspace_edit(
-    server: StandardsServer, result: AnalysisResult, fix: Fix
+    server: StandardsServer,
+    result: AnalysisResult,
+    fix: Fix,
+    opened: OpenDocuments | None = None,
 ) -> types.WorkspaceEdit | None:
-    """The LSP edit of a fix (None when the client cannot apply its file operations)."""
+    """The LSP edit of a fix: one edit across every file it changes, versioned for open
+    documents (None when the client cannot apply its file operations, or a file it changes
+    can no longer be read)."""
     edits = fix.edits or []
     capabilities = _client_workspace_edit(server)
+    others = other_file_changes(server, fix.other_files, opened or {})
+    if others is None:
+        return None
     if not fix.file_operations and not capabilities.document_changes:
+        if others:
+            changes = {result.uri: _lsp_edits(server, result, edits)}
+            return types.WorkspaceEdit(changes={**changes, **unversioned_changes(others)})
         return _text_edit(server, result, edits)
     operations = set(capabilities.resource_operations or [])
     needed = {types.ResourceOperationKind(op.kind) for op in fix.file_operations}
@@ -262,26 +281,45 @@ def workspace_edit(
         edits=_lsp_edits(server, result, edits),
     )
     return types.WorkspaceEdit(
-        document_changes=[document, *_file_operation_changes(fix.file_operations)]
+        document_changes=[document, *others, *_file_operation_changes(fix.file_operations)]
     )
 
 
-def build_fix(server: StandardsServer, result: AnalysisResult, data: ActionData) -> Fix | None:
-    """On the analysis thread: the complete fix an action stands for."""
+def build_fix(
+    server: StandardsServer,
+    result: AnalysisResult,
+    data: ActionData,
+    opened: OpenDocuments | None = None,
+) -> Fix | None:
+    """On the analysis thread: the complete fix an action stands for. A whole-project
+    refactoring reads the project under the workspace root, open documents as the editor
+    holds them (`opened`, taken on the event loop)."""
     from rules.fixer import fix_text  # the fixer loads with the first fix, not at start-up
 
     engine = server.engine
     source = SourceFile(
         text=result.text, settings=result.settings, path=result.path, project_root=result.root
     )
+    root = project_root(server, result)
+    texts = open_texts(opened or {})
     if data.action is ActionKind.FIX and data.finding is not None:
         request = FixRequest(
-            text=result.text, finding=data.finding, settings=result.settings, path=source.path
+            text=result.text,
+            finding=data.finding,
+            settings=result.settings,
+            path=source.path,
+            project_root=root,
+            open_texts=texts,
         )
         return engine.resolve_fix(request)
     if data.action is ActionKind.REFACTOR and data.offer is not None and data.selection:
         request = RefactorRequest(
-            text=result.text, range=data.selection, settings=result.settings, path=source.path
+            text=result.text,
+            range=data.selection,
+            settings=result.settings,
+            path=source.path,
+            project_root=root,
+            open_texts=texts,
         )
         return engine.resolve_refactoring(request, data.offer)
     if data.action in {ActionKind.FIX_CODE, ActionKind.FIX_ALL_SAFE}:
@@ -347,14 +385,6 @@ def _rename_after(
     )
 
 
-def _edit_then(
-    server: StandardsServer, result: AnalysisResult, data: ActionData, fix: Fix
-) -> tuple[types.WorkspaceEdit | None, types.Command | None]:
-    """An action's edit, and the command the client runs after it (if any)."""
-    edit = workspace_edit(server, result, fix)
-    return edit, _rename_after(server, result, data, fix) if edit is not None else None
-
-
 async def resolve_action(server: StandardsServer, action: types.CodeAction) -> types.CodeAction:
     """Fill in an action's edit (and, for an extraction, the rename that follows it) if the
     document is still at the version it was made for."""
@@ -365,15 +395,37 @@ async def resolve_action(server: StandardsServer, action: types.CodeAction) -> t
     result = await server.scheduler.result_for(data.uri)
     if result is None or result.version != data.version:
         return action  # stale: no edit for a text the action was not computed from
-    if data.action is ActionKind.FIX and data.finding is not None:
-        fix = data.finding.fix
-        if fix is not None and fix.edits is not None:
-            action.edit, action.command = _edit_then(server, result, data, fix)
-            return action
-    fix = await server.scheduler.run_in_thread(lambda: build_fix(server, result, data))
-    if fix is not None and (fix.edits or fix.file_operations):
-        action.edit, action.command = _edit_then(server, result, data, fix)
+    built = data.finding.fix if data.action is ActionKind.FIX and data.finding else None
+    if built is not None and built.edits is not None:
+        _fill(action, server, result, data=data, fix=built)
+        return action
+    opened = open_documents(server, result.uri)
+    fix = await server.scheduler.run_in_thread(lambda: build_fix(server, result, data, opened))
+    if fix is not None and fix.refused is not None:
+        # nothing to apply; the reason names the use that cannot keep its behaviour
+        action.disabled = types.CodeActionDisabled(reason=f"not converted: {fix.refused}")
+    elif fix is not None and (fix.edits or fix.file_operations or fix.other_files):
+        _fill(action, server, result, data=data, fix=fix, opened=opened)
     return action
+
+
+def _fill(  # noqa: PLR0913 - the action and everything its edit is built from
+    action: types.CodeAction,
+    server: StandardsServer,
+    result: AnalysisResult,
+    *,
+    data: ActionData,
+    fix: Fix,
+    opened: OpenDocuments | None = None,
+) -> None:
+    """Give an action its edit, the rename that follows an extraction, and a conversion's title
+    (which says how many call sites in how many files change)."""
+    action.edit = workspace_edit(server, result, fix, opened)
+    if action.edit is None:
+        return
+    action.command = _rename_after(server, result, data, fix)
+    if opened is not None and data.action in {ActionKind.FIX, ActionKind.REFACTOR}:
+        action.title = fix.title
 
 
 type ExtraActions = Callable[[StandardsServer, types.CodeActionParams], types.CodeAction | None]
@@ -431,6 +483,7 @@ async def _finding_actions(
             range=selection,
             settings=result.settings,
             path=result.path,
+            project_root=project_root(server, result),
             statements=result.analysis.statement_lines(),
         )
         offers = await server.scheduler.run_in_thread(lambda: server.engine.refactorings(request))

@@ -9,6 +9,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 TESTS = REPOSITORY / "tests"
 FIXTURE_PROJECTS = TESTS / "fixtures" / "projects"
 PYDANTIC_SAMPLES = TESTS / "samples" / "pydantic"
+PYDANTIC_REFUSED = TESTS / "samples" / "pydantic_refused"
 TEST_PLUGINS = TESTS / "integration" / "plugins"
 EXAMPLE = REPOSITORY / "examples" / "demo"
 EXAMPLE_EXPECTED = EXAMPLE / "expected-findings.json"

@@ -10,6 +10,7 @@ behaviour the fix is refused with the reason (`Fix.refused`), never half made.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,6 +38,7 @@ from rules.checks.models.dict_shapes import (
     expression_type,
     names_in,
 )
+from rules.checks.models.external_shapes import is_handler_event
 from rules.checks.models.model_fields import (
     BASE_MODEL,
     CONFIG_DICT,
@@ -68,6 +70,8 @@ from rules.syntax import dotted_name, first_lineno, named_arguments
 
 STATICMETHOD = "staticmethod"
 BUFFER = "<buffer>"  # the path of a text that is no file
+# A docstring that says the function takes or returns a dict: callers were told so.
+DOCUMENTED_DICT = re.compile(r"\b(?:dict|dictionary|dictionaries|Dict)\b")
 MUTATING_METHODS = frozenset(
     {"append", "extend", "insert", "remove", "pop", "clear", "update", "add", "setdefault", "sort"}
 )
@@ -168,6 +172,7 @@ class _Conversion:
         self.root = project_root_of(workspace.path, workspace.project_root)
         self.own_path = workspace.path or BUFFER
         self.project = ProjectView(self.root, self.own_path, workspace.text, workspace.open_texts)
+        self.model_import: tuple[str, str] | None = None  # a reused model of another module
 
     def uses(self) -> Uses:
         place = FunctionPlace(
@@ -181,7 +186,8 @@ class _Conversion:
         return find_uses(self.project, place)
 
     def model(self, base_name: str, fields: list[ModelField]) -> tuple[str, str | None]:
-        """The model's name and its class source (None when an identical model is reused)."""
+        """The model's name and its class source (None when an identical model is reused:
+        this module's, or another module's of the project, then imported)."""
         lines = [field.line for field in fields]
         if any(field.key != field.name for field in fields):
             lines.insert(0, f"model_config = {CONFIG_DICT}(populate_by_name=True)")
@@ -189,8 +195,32 @@ class _Conversion:
         reused = identical_model(self.tree, body, fields)
         if reused is not None:
             return reused, None
+        imported = self._project_model(body, fields)
+        if imported is not None:
+            source, reused = imported
+            self.model_import = (source, reused)
+            return reused, None
         name = free_name(base_name, names_in(self.tree.body))
         return name, f"class {name}({BASE_MODEL}):\n{body}"
+
+    def _project_model(self, body: str, fields: list[ModelField]) -> tuple[str, str] | None:
+        """An identical model in another module of the project that this module can import
+        (its module and name), when its name is free here."""
+        taken = names_in(self.tree.body)
+        for path in self.project.files:
+            if path == self.own_path:
+                continue
+            text = self.project.text(path)
+            if text is None or BASE_MODEL not in text:
+                continue
+            module = self.project.parsed(path)
+            source = self.project.module_name(path)
+            if module is None or source is None:
+                continue
+            name = identical_model(module.tree, body, fields)
+            if name is not None and name not in taken:
+                return source, name
+        return None
 
     def parameter(self, name: str) -> Fix:
         function = self.function
@@ -200,6 +230,9 @@ class _Conversion:
             return _refused(f"`{name}` is no longer a dict with known keys")
         if shape.blockers:
             return _refused("; ".join(shape.blockers))
+        outside = _runtime_event(function, name) or _documented_dict(function)
+        if outside is not None:
+            return _refused(outside)
         uses = self.uses()
         if uses.refusal is not None:
             return _refused(uses.refusal)
@@ -232,7 +265,7 @@ class _Conversion:
             field_defaults={field.key: field.default for field in fields if field.default},
             parameter=name,
             displays=own_displays,
-            imports=imports_for(fields, class_source),
+            imports=self._imports(fields, class_source),
         )
         title = f"Convert `{name}` to Pydantic model `{model_name}`"
         return self.fix(plan, sites, title)
@@ -244,6 +277,9 @@ class _Conversion:
             return _refused(f"`{function.name}` no longer returns dicts with known keys")
         if shape.blockers:
             return _refused("; ".join(shape.blockers))
+        documented = _documented_dict(function)
+        if documented is not None:
+            return _refused(documented)
         uses = self.uses()
         if uses.refusal is not None:
             return _refused(uses.refusal)
@@ -259,10 +295,15 @@ class _Conversion:
             statement_line=self.located.statement_line,
             fields={field.key: field.name for field in fields},
             returns=True,
-            imports=imports_for(fields, class_source),
+            imports=self._imports(fields, class_source),
         )
         title = f"Convert the return of `{function.name}` to Pydantic model `{model_name}`"
         return self.fix(plan, sites, title)
+
+    def _imports(self, fields: list[ModelField], class_source: str | None) -> list[tuple[str, str]]:
+        if self.model_import is not None:
+            return [self.model_import]
+        return imports_for(fields, class_source)
 
     def _skip(self) -> int:
         if self.located.class_name is None:
@@ -280,7 +321,7 @@ class _Conversion:
         own = sites.files.get(self.own_path, FileSites())
         own_plan = plan.model_copy(
             update={
-                "first_party": self.project.first_party,
+                "import_style": self.project.import_style,
                 "displays": {**plan.displays, **own.displays},
                 "validates": own.validates,
                 "dumps": own.dumps,
@@ -293,7 +334,7 @@ class _Conversion:
         others = self.other_files(plan, sites)
         if isinstance(others, str):
             return _refused(others)
-        description = [f"Changes {len(others) + 1} file(s)."]
+        description = [self._changed_files(sites, others)]
         title = _counted(title, sites, self.own_path)
         if dependency.edit is not None and new_model:
             others.append(dependency.edit)
@@ -311,6 +352,17 @@ class _Conversion:
             other_files=others,
             description="\n".join(description),
         )
+
+    def _changed_files(self, sites: Sites, others: list[FileEdits]) -> str:
+        """Which files change, each with its call sites: callers in other modules by name."""
+        named = []
+        for path in [self.own_path, *(other.path for other in others)]:
+            calls = sites.files[path].calls if path in sites.files else 0
+            where = self.project.relative(path)
+            named.append(
+                f"{where} ({calls} call site{'s' if calls != 1 else ''})" if calls else where
+            )
+        return f"Changes {len(named)} file{'s' if len(named) != 1 else ''}: {', '.join(named)}."
 
     def other_files(self, plan: Plan, sites: Sites) -> list[FileEdits] | str:
         """The edits of the call sites in other files (or why one cannot be made)."""
@@ -338,6 +390,25 @@ class _Conversion:
             if new_text != module.text:
                 others.append(FileEdits(path=path, edits=edits_between(module.text, new_text)))
         return others
+
+
+def _runtime_event(function: FunctionNode, name: str) -> str | None:
+    """Why a Lambda handler's event cannot become a model in its signature."""
+    if is_handler_event(function, name):
+        return (
+            f"`{function.name}` is invoked by the AWS Lambda runtime, which passes `{name}` "
+            "as a dict: validate it inside the handler instead"
+        )
+    return None
+
+
+def _documented_dict(function: FunctionNode) -> str | None:
+    """Why the function's dicts are its documented API, when its docstring says it takes or
+    returns a dict (callers outside the project were told so)."""
+    docstring = ast.get_docstring(function) or ""
+    if DOCUMENTED_DICT.search(docstring):
+        return f"`{function.name}` is documented as taking or returning a dict: public API"
+    return None
 
 
 def _counted(title: str, sites: Sites, own_path: str) -> str:

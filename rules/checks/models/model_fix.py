@@ -12,6 +12,7 @@ from typing import cast
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from rules.checks.models.dict_shapes import (
+    AccessKind,
     FunctionNode,
     ParameterShape,
     ReturnShape,
@@ -25,6 +26,13 @@ from rules.checks.models.dict_shapes import (
     is_exempt_function,
     names_in,
     uncalled_references,
+)
+from rules.checks.models.external_shapes import (
+    KeyWrite,
+    external_parameter,
+    external_return,
+    is_handler_event,
+    written_keys,
 )
 from rules.checks.models.model_names import free_name, parameter_model_name, return_model_name
 from rules.models import Finding, Fix, Range, Safety
@@ -51,6 +59,13 @@ SHARED_NAMES_KEY = "mentioned-names"
 # ... and the functions both look at.
 SHARED_FUNCTIONS_KEY = "checked-functions"
 _DEFINITIONS = frozenset(DEFINITION_NODES)
+# What a parameter's finding carries from its unit to the module pass (removed there).
+READS_KEY = "_reads"
+FIRST_KEY = "_first_line"
+LAST_KEY = "_last_line"
+RETURNED_KEY = "_returned"
+OWNERSHIP_DATA = frozenset({READS_KEY, FIRST_KEY, LAST_KEY, RETURNED_KEY})
+KEY_SEPARATOR = "\x1f"
 # Lines below a selection that may still belong to the signature it is on.
 SIGNATURE_LOOKAHEAD_LINES = 10
 _DICT_SIGNATURE_HINT = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping)\b")
@@ -67,6 +82,8 @@ class Candidate(BaseModel):
     keys: list[str]
     blockers: list[str]
     parameter: str | None = None
+    external: str | None = None  # why the dict's shape is someone else's (no finding)
+    read_keys: list[str] = []  # the keys a parameter's function reads (ownership is checked)
 
     @property
     def model_name(self) -> str:
@@ -93,6 +110,7 @@ def parameter_candidates(function: FunctionNode) -> Iterator[Candidate]:
     for argument in named_arguments(function.args):
         shape: ParameterShape | None = analyse_parameter(function, argument)
         if shape is not None:
+            reads = [access.key for access in shape.accesses if access.kind != AccessKind.WRITE]
             yield Candidate(
                 kind=TargetKind.PARAMETER,
                 function=function,
@@ -100,6 +118,8 @@ def parameter_candidates(function: FunctionNode) -> Iterator[Candidate]:
                 keys=shape.keys,
                 blockers=shape.blockers,
                 parameter=argument.arg,
+                external=external_parameter(function, argument.arg, shape.keys),
+                read_keys=list(dict.fromkeys(reads)),
             )
 
 
@@ -120,6 +140,7 @@ def return_candidate(function: FunctionNode, annotated: bool) -> Candidate | Non
         node=node,
         keys=shape.keys,
         blockers=shape.blockers,
+        external=external_return(function, shape.keys),
     )
 
 
@@ -147,6 +168,7 @@ class UnitUses(BaseModel):
     dict_uses: frozenset[str] = frozenset()
     references: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
+    written: tuple[KeyWrite, ...] = ()  # keys the unit writes, with their unit lines (1-based)
 
 
 class DictSummary(BaseModel):
@@ -184,6 +206,7 @@ def _uses_of(outcome: ParseOutcome, kind: UnitKind) -> UnitUses:
         dict_uses=frozenset(dict_uses(body)),
         references=frozenset(uncalled_references(body)),
         names=frozenset(names_in(body)),
+        written=tuple(written_keys(body)),
     )
 
 
@@ -208,6 +231,37 @@ def _named_apart(found: Finding, taken: _ModuleNames) -> Finding:
         return found
     title = found.fix.title.replace(f"`{model}`", f"`{free_name(model, taken)}`")
     return found.model_copy(update={"fix": found.fix.model_copy(update={"title": title})})
+
+
+def _module_writes(context: ModuleContext) -> list[KeyWrite]:
+    """Every key the module writes, with its module line (0-based)."""
+    writes: list[KeyWrite] = []
+    for start, summary in context.summaries:
+        if isinstance(summary, DictSummary):
+            writes.extend((key, start + line - 1) for key, line in summary.uses().written)
+    return writes
+
+
+def _owned(finding: Finding, start: int, reads: str, written: list[KeyWrite]) -> bool:
+    """Whether the module writes, outside the parameter's function, every key it reads: the
+    shape is then the project's. Keys only ever read come from outside (a vendor's payload,
+    an event, a dataset's row, a dict built in another module)."""
+    first, last = finding.data.get(FIRST_KEY), finding.data.get(LAST_KEY)
+    if not isinstance(first, int) or not isinstance(last, int):
+        return False
+    inside = range(start + first - 1, start + last)
+    outside = {key for key, line in written if line not in inside}
+    return all(key in outside for key in reads.split(KEY_SEPARATOR) if key)
+
+
+def _returned_keys(finding: Finding) -> frozenset[str]:
+    keys = finding.data.get(RETURNED_KEY)
+    return frozenset(keys.split(KEY_SEPARATOR)) if isinstance(keys, str) and keys else frozenset()
+
+
+def _without_ownership(finding: Finding) -> Finding:
+    data = {key: value for key, value in finding.data.items() if key not in OWNERSHIP_DATA}
+    return finding.model_copy(update={"data": data})
 
 
 def mentioned_names(nodes: list[ast.AST]) -> frozenset[str]:
@@ -277,7 +331,21 @@ class ConvertsToModel(ModuleRule):
             summary for _start, summary in context.summaries if isinstance(summary, DictSummary)
         ]
         taken = _ModuleNames(units)
+        written: list[KeyWrite] | None = None
+        shapes = [_returned_keys(finding) for _start, finding in found]
         for start, finding in found:
+            reads = finding.data.get(READS_KEY)
+            if isinstance(reads, str):
+                if written is None:
+                    written = _module_writes(context)
+                if not _owned(finding, start, reads, written):
+                    continue
+            returned = _returned_keys(finding)
+            if len(returned) == 1 and not any(
+                len(shape) > 1 and returned <= shape for shape in shapes
+            ):
+                continue  # one key, in no larger shape of the module: a look-up or an envelope
+            finding = _without_ownership(finding)
             if not _used_elsewhere(finding, units):
                 yield _named_apart(finding, taken).shifted(start)
 
@@ -294,6 +362,15 @@ class ConvertsToModel(ModuleRule):
             parameter=candidate.parameter,
             model=candidate.model_name,
         )
+        if candidate.kind is TargetKind.PARAMETER and not is_handler_event(
+            candidate.function, candidate.parameter or ""
+        ):
+            # the module pass keeps it only when the module writes these keys elsewhere
+            found.data[READS_KEY] = KEY_SEPARATOR.join(candidate.read_keys)
+            found.data[FIRST_KEY] = first_lineno(candidate.function)
+            found.data[LAST_KEY] = candidate.function.end_lineno or candidate.function.lineno
+        elif candidate.kind is TargetKind.RETURN:
+            found.data[RETURNED_KEY] = KEY_SEPARATOR.join(candidate.keys)
         return found
 
     def _range(self, context: UnitContext, candidate: Candidate) -> Range:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.imports_insertion import ImportStyle, import_style
 from rules.syntax import dotted_name, parent_map
 
 PYTHON_SUFFIX = ".py"
@@ -165,6 +166,11 @@ class ProjectView:
             if module is not None:
                 names.add(module.split(".")[0])
         return frozenset(names)
+
+    @cached_property
+    def import_style(self) -> ImportStyle:
+        """Where the project's ruff/isort settings put a new import."""
+        return import_style(self.root, self.text, self.first_party)
 
     def relative(self, path: str) -> str:
         if self.root is None:

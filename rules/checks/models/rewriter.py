@@ -14,7 +14,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.checks.models.dict_shapes import ANY_NAMES, BARE_DICT_TYPES, GENERIC_DICT_TYPES
-from rules.imports_insertion import with_imports, with_name
+from rules.imports_insertion import DEFAULT_STYLE, ImportStyle, with_imports, with_name
 
 TOP_LEVEL_BLANK_LINES = 2
 FIELDS_SET = "model_fields_set"
@@ -58,7 +58,7 @@ class Plan(BaseModel):
     import_beside: dict[Position, str] = Field(
         default_factory=dict, description="`from m import f` statements to add the model to"
     )
-    first_party: frozenset[str] = frozenset()
+    import_style: ImportStyle = DEFAULT_STYLE
 
 
 def rewrite(text: str, plan: Plan) -> str:
@@ -66,7 +66,7 @@ def rewrite(text: str, plan: Plan) -> str:
     wrapper = MetadataWrapper(cst.parse_module(text))
     module = wrapper.visit(_Rewriter(plan))
     module = _with_class(module, plan, plan.statement_line)
-    return with_imports(module, plan.imports, plan.first_party).code
+    return with_imports(module, plan.imports, plan.import_style).code
 
 
 # The annotations `dict_shapes` reads as "a dict of anything", as `_compact_code` writes them.

@@ -16,6 +16,9 @@ from rules.rule import UnitContext
 
 PROCESS_USER = """def process_user(user: dict) -> dict:
     return {"id": user["id"], "name": user["name"].upper()}
+
+
+print(process_user({"id": "u1", "name": "Ada"})["name"])
 """
 PROCESS_USER_FIXED = """from typing import Any
 
@@ -23,7 +26,7 @@ from pydantic import BaseModel
 
 
 class User(BaseModel):
-    id: Any  # type not inferable from this module: set it
+    id: str
     name: str
 
 
@@ -34,6 +37,9 @@ class ProcessedUser(BaseModel):
 
 def process_user(user: User) -> ProcessedUser:
     return ProcessedUser(id=user.id, name=user.name.upper())
+
+
+print(process_user(User(id="u1", name="Ada")).name)
 """
 GREETING = """import logging
 
@@ -68,6 +74,55 @@ def greet(person: Person) -> str:
 
 print(greet(Person(name="Ada", title="Dr")))
 """
+# Someone else's shapes: not findings (see "Whose shape" on this page).
+OAUTH_REPLY = """import json
+
+
+def parse_token(text: str) -> tuple[str, int]:
+    return read_token(json.loads(text))
+
+
+def read_token(payload: dict) -> tuple[str, int]:
+    return payload["access_token"], payload["expires_in"]
+"""
+DATASET_ROW = """EXAMPLES = [
+    {"question": "2 + 2?", "answer": "4"},
+    {"question": "3 + 3?", "answer": "6"},
+]
+
+
+def format_question(row: dict) -> str:
+    return f"{row['question']} Answer: {row['answer']}"
+"""
+SINGLE_KEY = """def schema_version(config: dict) -> str:
+    return config["version"]
+"""
+UNKNOWN_VALUE_TYPE = """def message_text(message: dict) -> str:
+    if message["role"] == "tool":
+        return ""
+    if isinstance(message["content"], str):
+        return message["content"]
+    return " ".join(part["text"] for part in message["content"])
+
+
+message_text({"role": "user", "content": "hi"})
+"""
+CONTENT_PART = """def image_to_openai(url: str) -> dict:
+    return {"type": "image_url", "image_url": {"url": url}}
+"""
+JSON_SCHEMA = """def build_tool_schema(name: str, parameters: dict) -> dict:
+    return {"name": name, "description": name, "parameters": parameters}
+"""
+CALL_PAYLOAD = """def upload_payload(name: str, rows: list) -> dict:
+    return {"name": name, "rows": rows}
+"""
+PROXY_RESPONSE = """def encode_body(response: dict) -> None:
+    response["body"] = response["body"].encode()
+    response["isBase64Encoded"] = True
+"""
+RUNNABLE_CONFIG = """def run_config(thread: str) -> dict:
+    return {"configurable": {"thread_id": thread}, "recursion_limit": 50}
+"""
 STD101 = "STD101"
 
 
@@ -92,7 +147,27 @@ class DictParameter(ConvertsToModel):
             "maps with a value type (`dict[str, int]`), `TypedDict`s, dunder and "
             "serialisation methods (`to_dict`, `as_dict`, `model_dump`), `@override`s and "
             "members of classes with a base class (they may implement its signature), "
-            "test files."
+            "test files. "
+            "Whose shape: the standard allows a dict for unstructured JSON from external "
+            "sources, so a dict whose shape is someone else's is not a finding. A parameter "
+            "is reported only when this module writes every key the function reads (a dict "
+            'display, `d["k"] = v`, `dict(k=...)`, outside the function, not copied from '
+            "another dict's same key, not in a literal table of sample rows): keys that are "
+            "only ever read belong to whoever sends the dict (a token response from "
+            "`json.loads`, JWT claims, an IAM policy, a dataset's rows, a LangChain payload, "
+            "a dict built in another module). Also not reported: a parameter read by one "
+            "key (a look-up into a larger document), or whose key's value is tested with "
+            "`isinstance` (its type is not known); a return of a conversion into another "
+            "format (`to_x`, `x_to_y`: OpenAI or Bedrock content parts), of a JSON Schema "
+            "builder (`*_schema`), of a payload builder (`*_payload`, `*_kwargs`, "
+            "`*_params`, `*_body`), a return with one key that no larger returned shape "
+            "of the module has (an envelope); a dict with an API Gateway proxy key "
+            "(`statusCode`, `isBase64Encoded`, `multiValueHeaders`: the runtime serialises "
+            "AWS's format, and cannot serialise a model); the keys of a framework's own "
+            "config type (LangChain's `RunnableConfig`: `configurable`, `recursion_limit`, "
+            "...). A Lambda handler's `event` parameter is reported even so: the event "
+            "source's shape is documented (an S3 or SQS event) and a reviewer asks for a "
+            "model of it."
         ),
         why=(
             "The standard: never use `dict` when the structure is known, use Pydantic models. "
@@ -131,19 +206,30 @@ class DictParameter(ConvertsToModel):
                     '    audit(event["id"])\n'
                 )
             ),
+            RuleExample(source=OAUTH_REPLY),
+            RuleExample(source=DATASET_ROW),
+            RuleExample(source=SINGLE_KEY),
+            RuleExample(source=UNKNOWN_VALUE_TYPE),
+            RuleExample(source=CONTENT_PART),
+            RuleExample(source=JSON_SCHEMA),
+            RuleExample(source=CALL_PAYLOAD),
+            RuleExample(source=PROXY_RESPONSE),
+            RuleExample(source=RUNNABLE_CONFIG),
         ],
     )
 
     def candidates_in(self, context: UnitContext) -> Iterator[Finding]:
         for function in checked_functions(context):
             for candidate in parameter_candidates(function):
+                if candidate.external is not None:
+                    continue  # someone else's shape: the standard allows a dict
                 message = (
                     f"`{candidate.parameter}` is a dict whose keys are known "
                     f"({candidate.shown_keys}): use a Pydantic model"
                 )
                 yield self.finding_for(context, candidate, message)
             returned = return_candidate(function, annotated=True)
-            if returned is not None:
+            if returned is not None and returned.external is None:
                 message = (
                     f"`{function.name}` returns dicts whose keys are known "
                     f"({returned.shown_keys}): return a Pydantic model"

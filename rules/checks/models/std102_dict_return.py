@@ -83,7 +83,7 @@ class DictReturn(ConvertsToModel):
             return  # no dict display is returned anywhere in the unit: nothing to look at
         for function in checked_functions(context):
             returned = return_candidate(function, annotated=False)
-            if returned is not None:
+            if returned is not None and returned.external is None:
                 message = (
                     f"`{function.name}` returns dict literals with known keys "
                     f"({returned.shown_keys}) and no annotation: return a Pydantic model"

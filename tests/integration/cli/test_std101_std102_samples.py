@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.cli import run
 from tests.support.models import findings
-from tests.support.paths import PRODUCTION_STANDARDS, PYDANTIC_SAMPLES
+from tests.support.paths import PRODUCTION_STANDARDS, PYDANTIC_REFUSED, PYDANTIC_SAMPLES
 
 RUN_TIMEOUT = 120
 CODES = "STD101,STD102"
@@ -79,4 +79,42 @@ def test_a_project_behaves_the_same_when_callers_are_in_other_modules(tmp_path: 
 
     after = _run_sample(project / "run.py")
     assert after.returncode == 0, f"{after.stderr}\n--- tokens ---\n{tokens}\n--- main ---\n{main}"
+    assert after.stdout == before.stdout
+
+
+# Each refusal sample: the reason `fix --unsafe` gives (None: not a finding at all).
+REFUSALS = {
+    "caller_sees_mutation": "caller_sees_mutation.py:10 passes `ORDER`: that caller would not see",
+    "documented_dict": "`settings` is documented as taking or returning a dict: public API",
+    "dynamic_keys": None,  # `row[field]`: the keys are chosen at run time
+    "lambda_response": "`handler` is invoked by the AWS Lambda runtime",
+    "override": "another `handle` is defined in override.py:10",
+    "public_api": "`label` is in `__all__` (public_api.py:3): public API",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSALS))
+def test_a_refused_conversion_leaves_the_program_as_it_was(name: str, tmp_path: Path) -> None:
+    """Where a use cannot keep its behaviour, `fix --unsafe` changes nothing and says why; the
+    program runs as before."""
+    assert sorted(path.stem for path in PYDANTIC_REFUSED.glob("*.py")) == sorted(REFUSALS)
+    (tmp_path / "standards.toml").write_text(PRODUCTION_STANDARDS, encoding="utf-8")
+    program = tmp_path / f"{name}.py"
+    shutil.copy(PYDANTIC_REFUSED / program.name, program)
+    original = program.read_text(encoding="utf-8")
+    before = _run_sample(program)
+    assert before.returncode == 0, before.stderr
+
+    fixed = run("fix", "--unsafe", "--select", CODES, str(tmp_path), cwd=tmp_path)
+    assert fixed.returncode in {0, 1}, fixed.stderr
+    assert program.read_text(encoding="utf-8") == original
+    reason = REFUSALS[name]
+    if reason is None:
+        assert findings(original) == []
+    else:
+        assert "not converted: " in fixed.stderr + fixed.stdout
+        assert reason in fixed.stderr + fixed.stdout, fixed.stderr + fixed.stdout
+
+    after = _run_sample(program)
+    assert after.returncode == 0, after.stderr
     assert after.stdout == before.stdout

@@ -10,3 +10,7 @@ def process_user(user: dict) -> dict:
 def summarise(text: str) -> str:
     client = openai.OpenAI()
     return client.responses.create(model="gpt-4o", input=text).output_text
+
+
+def welcome() -> str:
+    return "Welcome, " + process_user({"id": "u1", "name": "Ada"})["name"]

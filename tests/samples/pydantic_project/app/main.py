@@ -2,13 +2,15 @@
 
 import json
 
-from app.tokens import cors_headers, subject
+from app.tokens import cors_headers, guest, subject
 
 
 def run() -> None:
     payload = json.loads('{"sub": null}')
     print(subject(payload))
     print(subject({"sub": "ada"}))
+    print(subject(json.loads('{"name": "bob"}')))
+    print(guest())
     headers = {"Content-Type": "text/plain"}
     headers.update(cors_headers("https://example.org"))
     print(json.dumps(headers, sort_keys=True))

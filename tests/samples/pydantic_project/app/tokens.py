@@ -3,8 +3,12 @@
 
 def subject(payload: dict) -> str:
     if "sub" not in payload:
-        return "anonymous"
+        return payload.get("name", "anonymous")
     return str(payload["sub"])
+
+
+def guest() -> str:
+    return subject({"sub": None, "name": "guest"})
 
 
 def cors_headers(origin: str) -> dict:

@@ -13,6 +13,9 @@ USES = """\
     c = d.get("size", 0)
     d["seen"] = True
     return a, b, c
+
+
+f({"id": 1, "name": "n", "size": 2})
 """
 
 
@@ -56,7 +59,9 @@ def test_dict_parameter_with_constant_keys_is_flagged(annotation: str) -> None:
     ],
 )
 def test_each_constant_key_access_is_enough(use: str) -> None:
-    text = f"def f(d: dict):\n    {use}\n"
+    """Each access names a key: with one other key read (`j`), the dict has a shape (one key
+    alone is a look-up), and the module writes both keys (the caller's display)."""
+    text = f'def f(d: dict):\n    {use}\n    print(d["j"])\n\n\nf({{"k": 1, "j": 2}})\n'
     assert [finding.code for finding in findings(text)] == ["STD101"]
 
 
@@ -84,48 +89,78 @@ def test_each_constant_key_access_is_enough(use: str) -> None:
     ],
 )
 def test_dynamic_or_escaping_use_is_not_flagged(use: str) -> None:
-    text = f"def f(d: dict, key: str, ds: list) -> None:\n    {use}\n"
-    assert findings(text) == []
+    """With a second key read and both keys written by a caller, only `use` keeps it quiet."""
+    template = (
+        "def f(d: dict, key: str, ds: list) -> None:\n"
+        "    {use}\n"
+        '    print(d["j"])\n'
+        "\n"
+        "\n"
+        'f({{"k": 1, "j": 2}}, "k", [])\n'
+    )
+    assert findings(template.format(use='d["k"]'))  # the control: flagged without `use`
+    assert findings(template.format(use=use)) == []
 
 
 @pytest.mark.parametrize(
     "annotation", ["dict[str, int]", "dict[str, str]", "Mapping[str, float]", "Movie", "'dict'"]
 )
 def test_homogeneous_maps_and_typed_dicts_are_not_flagged(annotation: str) -> None:
-    text = f'def f(d: {annotation}) -> int:\n    return d["count"]\n'
-    assert findings(text) == []
+    template = 'def f(d: {}) -> int:\n    return d["count"] + d["total"]\n\n\nf({{"count": 1, "total": 2}})\n'
+    assert findings(template.format("dict"))  # the control
+    assert findings(template.format(annotation)) == []
 
 
 @pytest.mark.parametrize(
     "name", ["__getstate__", "to_dict", "as_dict", "model_dump", "from_json", "to_json"]
 )
 def test_protocol_methods_are_not_flagged(name: str) -> None:
-    text = f'class Point:\n    def {name}(self, d: dict):\n        return {{"x": d["x"]}}\n'
-    assert findings(text) == []
+    template = (
+        "class Point:\n"
+        "    def {}(self, d: dict):\n"
+        '        return {{"x": d["x"], "y": d["y"]}}\n'
+        "\n"
+        "\n"
+        'POINT = {{"x": 1, "y": 2}}\n'
+    )
+    assert findings(template.format("scaled"))  # the control
+    assert findings(template.format(name)) == []
 
 
 def test_override_and_members_of_subclasses_are_not_flagged() -> None:
     text = (
         "class Handler(Base):\n"
         "    def handle(self, event: dict) -> dict:\n"
-        '        return {"id": event["id"]}\n'
+        '        return {"id": event["id"], "kind": event["kind"]}\n'
         "\n"
         "\n"
         "class Plain:\n"
         "    @override\n"
         "    def handle(self, event: dict) -> dict:\n"
-        '        return {"id": event["id"]}\n'
+        '        return {"id": event["id"], "kind": event["kind"]}\n'
+        "\n"
+        "\n"
+        'EVENT = {"id": 1, "kind": "a"}\n'
     )
+    control = text.replace("(Base)", "").replace("    @override\n", "")
+    assert len(findings(control)) == 4
     assert findings(text) == []
 
 
 def test_namespace_parameters_are_not_flagged() -> None:
-    text = 'def f(namespace: dict, kwargs: dict) -> None:\n    namespace["x"]; kwargs["y"]\n'
+    text = (
+        "def f(namespace: dict, kwargs: dict) -> None:\n"
+        '    namespace["x"]; namespace["y"]; kwargs["x"]; kwargs["y"]\n'
+        "\n"
+        "\n"
+        'f({"x": 1, "y": 2}, {"x": 1, "y": 2})\n'
+    )
+    assert len(findings(text.replace("namespace", "space").replace("kwargs", "options"))) == 2
     assert findings(text) == []
 
 
 def test_test_files_and_stubs_are_exempt() -> None:
-    text = 'def f(d: dict):\n    return {"a": d["a"]}\n'
+    text = 'def f(d: dict):\n    return {"a": d["a"], "b": d["b"]}\n\n\nf({"a": 1, "b": 2})\n'
     assert findings(text, path="tests/test_module.py") == []
     assert findings(text, path="module.pyi") == []
     assert len(findings(text, path="module.py")) == 2
@@ -161,17 +196,18 @@ def test_unannotated_return_of_displays_is_std102_on_the_name() -> None:
     ],
 )
 def test_returns_that_are_not_all_known_displays_are_not_flagged(body: str) -> None:
-    assert findings(f"def f(x):\n{body}") == []
+    # two keys: one alone is not a shape, whatever else the function returns
+    assert findings("def f(x):\n" + body.replace('{"x": x}', '{"x": x, "y": 1}')) == []
 
 
 def test_homogeneous_return_annotation_is_not_flagged() -> None:
-    assert findings('def f() -> dict[str, int]:\n    return {"a": 1}\n') == []
+    assert findings('def f() -> dict[str, int]:\n    return {"a": 1, "b": 2}\n') == []
 
 
 def test_unknown_decorators_may_change_the_return() -> None:
-    text = '@st.composite\ndef f(draw):\n    return {"a": 1}\n'
+    text = '@st.composite\ndef f(draw):\n    return {"a": 1, "b": 2}\n'
     assert findings(text) == []
-    text = '@functools.lru_cache\ndef f():\n    return {"a": 1}\n'
+    text = '@functools.lru_cache\ndef f():\n    return {"a": 1, "b": 2}\n'
     assert [finding.code for finding in findings(text)] == ["STD102"]
 
 
@@ -179,17 +215,20 @@ def test_nested_functions_and_methods_are_checked() -> None:
     text = (
         "class Store:\n"
         "    def put(self, item: dict) -> None:\n"
-        '        self.rows.append(item["id"])\n'
+        '        self.rows.append((item["id"], item["name"]))\n'
         "\n"
         "    @staticmethod\n"
         "    def empty():\n"
-        '        return {"rows": []}\n'
+        '        return {"rows": [], "total": 0}\n'
         "\n"
         "\n"
         "def outer():\n"
         "    def inner(options: dict):\n"
-        '        return options["depth"]\n'
-        '    return inner({"depth": 1})\n'
+        '        return options["depth"] * options["width"]\n'
+        '    return inner({"depth": 1, "width": 2})\n'
+        "\n"
+        "\n"
+        'Store().put({"id": 1, "name": "a"})\n'
     )
     found = findings(text)
     assert [(finding.code, finding.range.start.line) for finding in found] == [
@@ -200,7 +239,13 @@ def test_nested_functions_and_methods_are_checked() -> None:
 
 
 def test_the_fix_is_lazy_unsafe_and_named() -> None:
-    text = 'def process_user(user: dict) -> dict:\n    return {"id": user["id"]}\n'
+    text = (
+        "def process_user(user: dict) -> dict:\n"
+        '    return {"id": user["id"], "name": user["name"]}\n'
+        "\n"
+        "\n"
+        'process_user({"id": 1, "name": "Ada"})\n'
+    )
     parameter, returned = findings(text)
     assert parameter.fix is not None and returned.fix is not None
     assert parameter.fix.edits is None and returned.fix.edits is None
@@ -219,7 +264,15 @@ def test_the_fix_is_lazy_unsafe_and_named() -> None:
 
 
 def test_a_key_test_becomes_a_test_of_the_fields_set() -> None:
-    text = 'def f(d: dict) -> int:\n    if "k" in d:\n        return d["k"]\n    return 0\n'
+    text = (
+        "def f(d: dict) -> int:\n"
+        '    if "k" in d:\n'
+        '        return d["k"] + d["j"]\n'
+        "    return 0\n"
+        "\n"
+        "\n"
+        'f({"k": 1, "j": 2})\n'
+    )
     (found,) = findings(text)
     assert found.fix is not None
     fixed, _fix = fix_first(text)
@@ -227,28 +280,47 @@ def test_a_key_test_becomes_a_test_of_the_fields_set() -> None:
 
 
 def test_a_computed_default_is_flagged_without_a_fix() -> None:
-    (found,) = findings('def f(d: dict) -> int:\n    return d.get("k", default())\n')
+    text = 'def f(d: dict) -> int:\n    return d.get("k", default()) + d["j"]\n\n\nf({"k": 1, "j": 2})\n'
+    (found,) = findings(text)
     assert found.fix is None
     assert "is not a literal" in found.message
 
 
 def test_findings_do_not_depend_on_the_rest_of_the_module() -> None:
-    function = 'def f(d: dict):\n    return d["a"]\n'
+    """Beyond the keys the module writes (here the call's display), the rest of the module
+    changes neither the finding nor its message, only its position."""
+    function = 'def f(d: dict):\n    return d["a"], d["b"]\n\n\nX = f({"a": 1, "b": 2})\n'
     alone = findings(function)
-    with_more = findings("import os\n\n\n" + function + "\n\nX = f({'a': 1})\n")
+    assert alone
+    with_more = findings("import os\n\n\n" + function + "\n\nY = os.sep\n")
     assert [finding.message for finding in alone] == [finding.message for finding in with_more]
     assert with_more[0].range.start.line == alone[0].range.start.line + 3
 
 
 def test_parameters_of_functions_handed_to_others_are_not_flagged() -> None:
-    function = 'def hook(event: dict) -> int:\n    return event["id"]\n\n\n'
+    function = (
+        "def hook(event: dict) -> int:\n"
+        '    return event["id"] + event["size"]\n'
+        "\n"
+        "\n"
+        'hook({"id": 1, "size": 2})\n'
+    )
     assert len(findings(function)) == 1
     assert findings(function + "json.loads(TEXT, object_hook=hook)\n") == []
     assert findings("@app.route('/')\n" + function) == []
 
 
 def test_the_title_names_the_model_apart_from_names_the_module_uses() -> None:
-    text = 'from accounts import User\n\n\ndef f(user: dict) -> str:\n    return user["id"]\n'
+    text = (
+        "from accounts import User\n"
+        "\n"
+        "\n"
+        "def f(user: dict) -> str:\n"
+        '    return user["id"] + user["name"]\n'
+        "\n"
+        "\n"
+        'f({"id": "u1", "name": "Ada"})\n'
+    )
     (found,) = findings(text)
     assert found.fix is not None
     assert found.fix.title == "Convert `user` to Pydantic model `UserModel`"
