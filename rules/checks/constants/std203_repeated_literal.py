@@ -88,7 +88,9 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
             'names, type-annotation strings, codec and error-handler names (`"utf-8"`), '
             "strings without a letter or digit, the numbers STD201 exempts and HTTP status "
             "codes, test files; arguments of translation functions (`_`, `gettext`, `ngettext`, "
-            "`pgettext`, `N_`, their lazy variants and the configured `translation-functions`: "
+            "`pgettext`, `N_`, their lazy variants, any name holding `gettext` "
+            "(`_ngettext`, `_gettext_noop`) and the aliases `NS_`, `P_`, `PS_`, and the "
+            "configured `translation-functions`: "
             "a catalogue is extracted from the literal itself); log message templates; "
             'command-line option names (`"--model"`) and argparse `action=`/`dest=` words; '
             "and words of an external API's fixed vocabulary: a single word (an identifier, or "

@@ -67,3 +67,15 @@ def test_repeated_fstrings_are_not_counted() -> None:
         "def b(c, uid: str):\n    return c.post(f'/users/{uid}/bookings')\n"
     )
     assert flagged("STD203", source) == []
+
+
+def test_gettext_functions_under_the_names_a_project_imports_them_as() -> None:
+    """humanize: `from .i18n import _ngettext`, `_ngettext_noop as NS_`; extracting their
+    arguments lost 21 messages of its catalogue."""
+    source = (
+        "from .i18n import _ngettext\nfrom .i18n import _ngettext_noop as NS_\n\n\n"
+        'def a(n):\n    return _ngettext("%d day", "%d days", n) % n\n\n\n'
+        'def b(n):\n    return _ngettext("%d day", "%d days", n) % n\n\n\n'
+        'def c():\n    return NS_("thousand", "thousand"), NS_("thousand", "thousand")\n'
+    )
+    assert flagged("STD203", source) == []
