@@ -184,7 +184,15 @@ def match(verdict: Verdict, reported: list[Reported]) -> Reported | None:
         and abs(found.line - verdict.line) <= NEAR_LINES
         and _same_literal(verdict, found)
     ]
-    return min(candidates, key=lambda found: abs(found.line - verdict.line), default=None)
+    # an equal literal first: `5.0` is in `15.0` on the same line
+    return min(
+        candidates,
+        key=lambda found: (
+            found.literal.strip() != verdict.literal.strip(),
+            abs(found.line - verdict.line),
+        ),
+        default=None,
+    )
 
 
 def lines_of(apps: Path) -> int:

@@ -60,8 +60,8 @@ async def test_extract_all_occurrences(client: RecordingClient, project: Path) -
         "Extract all 2 occurrences of `'application/json'`",
     )
     text, found = await apply_action(client, uri, REPEATED, fix, 2)
-    assert text.startswith('CONTENT_TYPE = "application/json"\n')
-    assert text.count("CONTENT_TYPE") == 3
+    assert text.startswith('JSON_CONTENT_TYPE = "application/json"\n')
+    assert text.count("JSON_CONTENT_TYPE") == 3
     assert found == []
 
 

@@ -82,6 +82,19 @@ _DEEP_EXEMPT_CALLS = {
     "parametrize": "parametrize data",
     **dict.fromkeys(TRANSLATION_FUNCTIONS, TRANSLATION),
 }
+# gettext's functions under the names projects import them as (`from .i18n import _ngettext`,
+# `_gettext_noop as N_`, `_ngettext_noop as NS_`, `_pgettext as P_`, `_pgettext_noop as PS_`).
+_GETTEXT_NAME = re.compile(r"_*\w*gettext\w*|[NP]S?_")
+
+
+def translation_reason(name: str) -> str | None:
+    """Why a call's arguments stay literals: `_DEEP_EXEMPT_CALLS`, or a gettext function's name."""
+    reason = _DEEP_EXEMPT_CALLS.get(name)
+    if reason is None and _GETTEXT_NAME.fullmatch(name):
+        return TRANSLATION
+    return reason
+
+
 DECORATOR_LIST = "decorator_list"
 ARGS = "args"
 BODY = "body"
@@ -422,7 +435,7 @@ def _subscript(walker: _Walker, node: ast.Subscript, scope: Scope) -> None:
 
 def _call(walker: _Walker, node: ast.Call, scope: Scope) -> None:
     name = last_name(node.func)
-    reason = _DEEP_EXEMPT_CALLS.get(name)
+    reason = translation_reason(name)
     if reason is not None:
         walker.within(node, [(FUNC, scope)])
         walker.within(node, [(ARGS, scope.but(deep=reason)), (KEYWORDS, scope.but(deep=reason))])

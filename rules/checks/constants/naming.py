@@ -21,8 +21,8 @@ import keyword
 import re
 from urllib.parse import urlsplit
 
-from rules.checks.constants.literals import RIGHT, Literal, is_url, last_name
-from rules.checks.constants.roles import OPTION_CALLS
+from rules.checks.constants.literals import ARGS, RIGHT, Literal, is_url, last_name
+from rules.checks.constants.roles import OPTION_CALLS, parameter_name, role_of
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^0-9A-Za-z]+")
@@ -48,6 +48,7 @@ _OPERATOR_SUFFIXES: dict[type[ast.operator], str] = {
 }
 # A path's last segment this short, or a format word, names nothing alone.
 MIN_SEGMENT_LENGTH = 3
+COUNTRY_CODE_LENGTH = 2  # a country-code top-level domain (`.cn`)
 _FORMAT_SEGMENTS = frozenset({"json", "xml", "txt", "value", "values", "data", "download"})
 # Names a URL gets when nothing in it speaks: its role names it instead.
 _GENERIC_URL_NAMES = frozenset({"URL", "API_URL", "API_PATH"})
@@ -115,6 +116,21 @@ def _from_assignment(literal: Literal) -> str:
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             return key.value
     return ""
+
+
+_TEMPLATE_FIELD = re.compile(r"%[sdrf]|\{\w*\}")
+_TEMPLATE_WORDS = ("TEMPLATE", "FORMAT", "PATTERN")
+
+
+def _from_template_assignment(literal: Literal) -> str:
+    """`filename = "%s-%s.zip" % (...)` -> FILENAME_TEMPLATE: the constant is the template."""
+    value = literal.value
+    if not isinstance(value, str) or not _TEMPLATE_FIELD.search(value):
+        return ""
+    name = upper_snake(_from_assignment(literal))
+    if not name or name.endswith(_TEMPLATE_WORDS):
+        return ""
+    return f"{name}_TEMPLATE"
 
 
 # Targets that count tries: their number is the most allowed (`retry = 5` -> MAX_RETRIES).
@@ -191,10 +207,29 @@ def _option_default_name(call: ast.Call, below: ast.AST) -> str:
     return ""
 
 
+# Keywords of a configuration object named with its class: `Panel(width=80)` -> PANEL_WIDTH.
+_CLASS_QUALIFIED = frozenset({"width", "height", "padding", "margin"})
+
+
+def _keyword_name(keyword_node: ast.keyword, literal: Literal) -> str:
+    """`timeout=30` -> TIMEOUT; `httpx.Timeout(read=5.0)` -> READ_TIMEOUT (several timeouts
+    stand in one call); `Panel(width=80)` -> PANEL_WIDTH."""
+    name = keyword_node.arg or ""
+    call = next((node for node, _ in reversed(literal.parents) if isinstance(node, ast.Call)), None)
+    called = last_name(call.func) if call is not None else ""
+    if called.endswith("Timeout") and "timeout" not in name.lower():
+        return f"{name}_TIMEOUT"
+    if name in _CLASS_QUALIFIED and called[:1].isupper():
+        return f"{called}_{name}"
+    return name
+
+
 def _from_keyword(literal: Literal) -> str:
     parent, field, below = _climb(literal)
     if isinstance(parent, ast.keyword) and parent.arg:
-        return parent.arg
+        return _keyword_name(parent, literal)
+    if isinstance(parent, ast.arguments):  # a parameter's default: the parameter names it
+        return parameter_name(parent, field, below)
     if not isinstance(parent, ast.Call):
         return ""
     option = _option_default_name(parent, below)
@@ -206,7 +241,7 @@ def _from_keyword(literal: Literal) -> str:
         return "POLL_INTERVAL_SECONDS" if in_loop else f"{called}_SECONDS"
     names = _POSITIONAL_PARAMETERS.get(called, ())
     index = next((i for i, argument in enumerate(parent.args) if argument is below), -1)
-    return names[index] if field == "args" and 0 <= index < len(names) else ""
+    return names[index] if field == ARGS and 0 <= index < len(names) else ""
 
 
 def _operand_name(node: ast.AST) -> str:
@@ -236,6 +271,8 @@ def _is_rejection(statement: ast.stmt) -> bool:
     `return False` (a returned value is an answer, not a rejection)."""
     if isinstance(statement, _GUARD_EXITS):
         return True
+    if isinstance(statement, ast.AugAssign) and isinstance(statement.op, ast.Sub):
+        return True  # `if fraction > 0.45: score -= ...`: a penalty for leaving the range
     if isinstance(statement, ast.Return):
         value = statement.value
         return value is None or (isinstance(value, ast.Constant) and value.value in (None, False))
@@ -407,6 +444,17 @@ def _from_combination(literal: Literal) -> str:
     return ""
 
 
+_NOISE_SEGMENT = re.compile(r"\$\w+|\d+x\d+|\d+")
+_FILE_EXTENSION = re.compile(r"\.(?:txt|json|jsonl|csv|tsv|xml|zip|gz|tar|parquet)$", re.IGNORECASE)
+_GENERIC_STEMS = frozenset({"test", "train", "dev", "validation", "data", "index", "main"})
+
+
+def _is_noise_segment(segment: str) -> bool:
+    """A path segment that names nothing: an OData `$value`, a size (`48x48`), a number, a
+    format word (`json`)."""
+    return _NOISE_SEGMENT.fullmatch(segment) is not None or segment.lower() in _FORMAT_SEGMENTS
+
+
 def url_name(value: str) -> str:
     """`https://api.example.com/v1/users` -> `USERS_API_URL`; `/v1/orders` -> `ORDERS_API_PATH`."""
     try:
@@ -419,6 +467,13 @@ def url_name(value: str) -> str:
         if segment and "{" not in segment and "%" not in segment
     ]
     words = [segment for segment in segments if not _VERSION_SEGMENT.fullmatch(segment.lower())]
+    noisy = bool(words) and _is_noise_segment(words[-1])
+    while words and _is_noise_segment(words[-1]):  # `.../photos/48x48/$value`
+        words.pop()
+    if words:
+        words[-1] = _FILE_EXTENSION.sub("", words[-1])
+        if words[-1].lower() in _GENERIC_STEMS and len(words) > 1:  # `.../LOGIQA/test.txt`
+            words[-1] = f"{words[-2]}_{words[-1]}"
     host_words = [
         word for word in (parts.hostname or "").split(".") if word and word not in _HOST_NOISE
     ]
@@ -427,13 +482,119 @@ def url_name(value: str) -> str:
     )
     last = _NON_WORD.sub("", words[-1]) if words else ""
     host = _words(host_words[0] if host_words else "", URL_NAME_VALUE_2)
-    subject = _words(words[-1], URL_NAME_VALUE) if words else host
-    if words and (len(last) < MIN_SEGMENT_LENGTH or last.lower() in _FORMAT_SEGMENTS) and host:
+    # no path to speak: the domain names the service (`api.endpoints.anyscale.com` -> ANYSCALE)
+    labels = (
+        host_words[:-1]
+        if len(host_words) > 1 and len(host_words[-1]) == COUNTRY_CODE_LENGTH
+        else host_words
+    )
+    domain = _words(labels[-1] if labels else "", URL_NAME_VALUE_2)
+    subject = _words(words[-1], URL_NAME_VALUE) if words else domain
+    short = len(last) < MIN_SEGMENT_LENGTH or last.lower() in _FORMAT_SEGMENTS
+    if words and (short or noisy) and host:
         subject = f"{host}_{subject}"  # `.../me`, `.../deepeval/json`: the host says more
     if not parts.scheme:
         return f"{subject}_API_PATH" if subject else "API_PATH"
     kind = "API_URL" if is_api else "URL"
     return f"{subject}_{kind}" if subject else kind
+
+
+_STOP_WORDS = frozenset(
+    {
+        "THE", "A", "AN", "BE", "MUST", "IS", "ARE", "WAS", "WERE", "TO", "OF", "FOR",
+        "PLEASE", "CAN", "PER", "AND", "OR", "IN", "ON", "WITH", "THIS", "THAT", "IT", "BY",
+    }
+)  # fmt: skip
+_SENTENCE_WORD = re.compile(r"[A-Za-z][\w()'-]*")
+MIN_MESSAGE_TAIL = 2
+
+
+def message_name(value: str) -> str:
+    """A sentence's name: its first content words and MESSAGE (`"The evaluate() run was not
+    configured..."` -> EVALUATE_RUN_NOT_CONFIGURED_MESSAGE); a leading run of proper names is
+    skipped (`"OpenAI Realtime STT connection closed unexpectedly"` ->
+    CONNECTION_CLOSED_UNEXPECTEDLY_MESSAGE)."""
+    words = _SENTENCE_WORD.findall(value)
+    lead = next((i for i, word in enumerate(words) if word[0].islower()), len(words))
+    if lead > 1 and len(words) - lead >= MIN_MESSAGE_TAIL:
+        words = words[lead:]
+    upper = [w for w in upper_snake("_".join(words)).split("_") if w and w not in _STOP_WORDS]
+    if not upper:
+        return ""
+    kept = upper[:MAX_NAME_WORDS]
+    return "_".join(kept if kept[-1] == "MESSAGE" else [*kept, "MESSAGE"])
+
+
+_MIME = re.compile(r"(?:text|application|image|audio|video)/([\w.+-]+)")
+_PLACEHOLDER = re.compile(r"[(<\[]\s*([A-Za-z][\w ]*?)\s*[)>\]]")
+_AFFIX_WORD = re.compile(r"[A-Za-z][A-Za-z0-9 ]*")
+_AFFIX_MARKS = "_:.-/"
+_AFFIX_METHODS = {"startswith": "PREFIX", "endswith": "SUFFIX", "removeprefix": "PREFIX"}
+_AFFIX_METHODS["removesuffix"] = "SUFFIX"
+_ERROR_CLASS = re.compile(r"\w*(?:Error|Exception|Warning)")
+
+
+def _affix_name(literal: Literal, value: str) -> str:
+    """`"item_"` -> ITEM_PREFIX, `":optional"` -> OPTIONAL_SUFFIX, the argument of
+    `startswith("<frozen importlib")` -> FROZEN_IMPORTLIB_PREFIX."""
+    parent, field = literal.parent
+    if isinstance(parent, ast.Call) and field == ARGS and isinstance(parent.func, ast.Attribute):
+        kind = _AFFIX_METHODS.get(parent.func.attr)
+        words = upper_snake(value)
+        if kind and words:
+            return f"{words}_{kind}"
+    core = value.strip(_AFFIX_MARKS)
+    if core == value or not _AFFIX_WORD.fullmatch(core):
+        return ""
+    if value[0] in _AFFIX_MARKS and value[-1] not in _AFFIX_MARKS:
+        return f"{upper_snake(core)}_SUFFIX"
+    if value[-1] in _AFFIX_MARKS and value[0] not in _AFFIX_MARKS:
+        return f"{upper_snake(core)}_PREFIX"
+    return ""
+
+
+def _from_value_form(literal: Literal) -> str:
+    """Names a string's form gives: an affix, a placeholder (`"(none)"` ->
+    NONE_PLACEHOLDER), an exception's message (`RuntimeError("unreachable")` ->
+    UNREACHABLE_MESSAGE), a format spec (`format(score, ".2f")` -> SCORE_FORMAT)."""
+    value = literal.value
+    if not isinstance(value, str) or is_url(value):
+        return ""
+    affix = _affix_name(literal, value)
+    if affix:
+        return affix
+    placeholder = _PLACEHOLDER.fullmatch(value)
+    if placeholder:
+        return f"{upper_snake(placeholder.group(1))}_PLACEHOLDER"
+    return _from_call_argument(literal, value)
+
+
+def _from_call_argument(literal: Literal, value: str) -> str:
+    parent, field = literal.parent
+    if isinstance(parent, ast.Call) and field == ARGS:
+        called = last_name(parent.func)
+        index = next((i for i, a in enumerate(parent.args) if a is literal.node), -1)
+        if _ERROR_CLASS.fullmatch(called) and index == 0:
+            return message_name(value)
+        if called == "format" and index == 1 and isinstance(parent.func, ast.Name):
+            operand = _operand_name(parent.args[0])
+            return f"{operand}_FORMAT" if operand else "FORMAT_SPEC"
+        if called == "get" and index == 1:  # `data.get("version", "1.0")`
+            key = parent.args[0]
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return f"DEFAULT_{key.value}"
+    return ""
+
+
+def _from_path_segment(literal: Literal) -> str:
+    """`Path(__file__).parent / "openapi"` -> OPENAPI_DIR: a folder joined to a path."""
+    parent, _ = literal.parent
+    value = literal.value
+    if not isinstance(parent, ast.BinOp) or not isinstance(parent.op, ast.Div):
+        return ""
+    if not isinstance(value, str) or "." in value or not _AFFIX_WORD.fullmatch(value):
+        return ""
+    return f"{upper_snake(value)}_DIR"
 
 
 def _from_value(literal: Literal) -> str:
@@ -442,11 +603,14 @@ def _from_value(literal: Literal) -> str:
         return ""
     if is_url(value):
         return url_name(value)
+    mime = _MIME.fullmatch(value)
+    if mime:
+        return f"{upper_snake(mime.group(1))}_CONTENT_TYPE"
     words = upper_snake(value).split("_")
-    if not words or not words[0]:
+    if not words or not words[0] or not any(c.isalpha() for c in value):
         return ""
     if len(words) > MAX_NAME_WORDS:
-        return "_".join([*words[:MAX_NAME_WORDS], "MESSAGE"])
+        return message_name(value)
     return "_".join(words)
 
 
@@ -465,6 +629,9 @@ def propose_name(literal: Literal, prefer_value: bool = False) -> str:
         _from_conversion,
         _from_arithmetic_idiom,
         _from_slice,
+        _from_value_form,
+        _from_path_segment,
+        _from_template_assignment,
         _from_assignment,
         _from_keyword,
         _from_comparison,
@@ -477,6 +644,8 @@ def propose_name(literal: Literal, prefer_value: bool = False) -> str:
     generic_url = isinstance(value, str) and is_url(value) and url_name(value) in _GENERIC_URL_NAMES
     if isinstance(value, str) and (prefer_value or is_url(value)) and not generic_url:
         strategies = (_from_value, *strategies)
+    if _from_value_form(literal) or _from_path_segment(literal):
+        strategies = (_from_value_form, _from_path_segment, *strategies)
     for strategy in (*strategies, _fallback):
         name = valid_constant_name(strategy(literal))
         if len(name) >= MIN_NAME_LENGTH:  # `x = 5` says nothing: `X` would not either
@@ -488,11 +657,75 @@ _PLAIN_WORDS = re.compile(r"[A-Za-z]+(?:[ _][A-Za-z]+)*")
 VALUE_ROLE = "value"
 
 
-def group_name(literal: Literal, role: str) -> str:
-    """The name of a constant replacing every occurrence of a value in one role: a string of
-    plain words names itself (`"pending"` -> `PENDING`); otherwise the role names it
-    (`model="gpt-4o-mini"` -> `MODEL`) when something names the role."""
+# Role names too generic to name a value: the called function's noun names it instead
+# (`add_dimension(name="service")` -> SERVICE_DIMENSION).
+_GENERIC_ROLES = frozenset(
+    {"name", "value", "text", "key", "id", "label", "title", "data", "content", "arg", "s", "x"}
+)
+_ROLE_NOISE = re.compile(r"_(?:lower|upper|lowered|normalized|normalised|str)$")
+_SINGULAR = {"classes": "class", "styles": "style", "names": "name"}
+_NAMED_WORD = re.compile(r"[A-Za-z][a-z0-9]*(?:[ -][A-Za-z][a-z0-9]*){0,2}")
+_NAMED_KINDS = ("keyword", "compared", "assigned", "key")
+
+
+def _constructed_noun(literal: Literal) -> str:
+    """`Spinner("dots", ...)` -> SPINNER: the first argument of a class names one of its kind."""
+    parent, field = literal.parent
+    if not isinstance(parent, ast.Call) or field != ARGS or parent.args[:1] != [literal.node]:
+        return ""
+    called = last_name(parent.func)
+    if not called[:1].isupper() or _ERROR_CLASS.fullmatch(called):
+        return ""
+    return called
+
+
+def _role_noun(literal: Literal, role: str) -> str:
+    kind, _, names = role.partition(":")
+    if kind == VALUE_ROLE:
+        return _constructed_noun(literal)
+    noun = names.split(",")[0].removeprefix("len:").rpartition(".")[2].lstrip("_")
+    if kind not in _NAMED_KINDS or not noun:
+        return ""
+    noun = _SINGULAR.get(noun, _ROLE_NOISE.sub("", noun))
+    if len(noun) < MIN_SEGMENT_LENGTH:  # `a = "pending"`: `a` says nothing
+        return ""
+    if noun.lower() not in _GENERIC_ROLES:
+        return noun
+    call = next((n for n, _ in reversed(literal.parents) if isinstance(n, ast.Call)), None)
+    called = last_name(call.func) if call is not None else ""
+    verb, _, rest = called.rpartition("_")
+    return rest if verb and rest else ""
+
+
+def _word_in_role(literal: Literal, role: str) -> str:
+    """`style="dim"` -> DIM_STYLE, `provider == "anthropic"` -> ANTHROPIC_PROVIDER,
+    `{"message": "Not found"}` -> NOT_FOUND_MESSAGE: a word names what it is, its role what
+    it is for (a word alone restates the value: `DIM = "dim"`)."""
     value = literal.value
+    if not isinstance(value, str):
+        return ""
+    mime = _MIME.fullmatch(value)
+    if mime is None and not _NAMED_WORD.fullmatch(value):
+        return ""
+    words = upper_snake(mime.group(1) if mime else value)
+    noun = upper_snake(_role_noun(literal, role_of(literal)) or _role_noun(literal, role))
+    if not words or not noun:
+        return ""
+    if words == noun or words.endswith(f"_{noun}"):
+        return words
+    return f"{words}_{noun}"
+
+
+def group_name(literal: Literal, role: str) -> str:
+    """The name of a constant replacing every occurrence of a value in one role: a word with
+    its role (`style="dim"` -> `DIM_STYLE`); a string of plain words names itself
+    (`"pending"` -> `PENDING`); otherwise the role names it (`model="gpt-4o-mini"` -> `MODEL`)
+    when something names the role."""
+    value = literal.value
+    if not _from_value_form(literal) and not _from_path_segment(literal):
+        named = valid_constant_name(_word_in_role(literal, role))
+        if len(named) >= MIN_NAME_LENGTH:
+            return named
     plain = isinstance(value, str) and _PLAIN_WORDS.fullmatch(value) is not None
     return propose_name(literal, prefer_value=plain or role == VALUE_ROLE)
 

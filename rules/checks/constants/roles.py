@@ -52,7 +52,7 @@ def _compared(node: ast.AST) -> str:
     return ""
 
 
-def _parameter_name(arguments: ast.arguments, field: str, below: ast.AST) -> str:
+def parameter_name(arguments: ast.arguments, field: str, below: ast.AST) -> str:
     if field == "kw_defaults":
         index = next((i for i, d in enumerate(arguments.kw_defaults) if d is below), -1)
         return arguments.kwonlyargs[index].arg if index >= 0 else ""
@@ -104,7 +104,7 @@ def _role_at(parent: ast.AST, field: str, below: ast.AST) -> str:
     if isinstance(parent, ast.Call) and field == "args":
         return _option_role(parent, below) or VALUE
     if isinstance(parent, ast.arguments):  # a parameter is what a keyword binds
-        return f"keyword:{_parameter_name(parent, field, below)}"
+        return f"keyword:{parameter_name(parent, field, below)}"
     if isinstance(parent, ast.Dict):
         return _dict_role(parent, field, below)
     if isinstance(parent, ast.Compare):

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.checks.constants.exemptions import is_repeat_candidate
 from rules.checks.constants.extracting import ExtractingRule, unit_literals
-from rules.checks.constants.naming import extract_title, group_name
+from rules.checks.constants.literal_types import literal_words_of, package_literal_words
+from rules.checks.constants.naming import VALUE_ROLE, extract_title, group_name
 from rules.checks.constants.roles import describe_role, repetition_role, role_of
 from rules.models import (
     Finding,
@@ -35,6 +36,7 @@ class Occurrence(BaseModel):
 
     key: str
     role: str
+    word: str | None = None  # the value, for a string
     display: str
     name: str
     line: int  # unit-relative
@@ -49,6 +51,7 @@ class LiteralSummary(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     occurrences: tuple[Occurrence, ...]
+    literal_words: frozenset[str] = frozenset()  # the unit's `Literal[...]` members
 
 
 MIN_REPETITIONS = 2
@@ -85,7 +88,9 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
             'names, type-annotation strings, codec and error-handler names (`"utf-8"`), '
             "strings without a letter or digit, the numbers STD201 exempts and HTTP status "
             "codes, test files; arguments of translation functions (`_`, `gettext`, `ngettext`, "
-            "`pgettext`, `N_`, their lazy variants and the configured `translation-functions`: "
+            "`pgettext`, `N_`, their lazy variants, any name holding `gettext` "
+            "(`_ngettext`, `_gettext_noop`) and the aliases `NS_`, `P_`, `PS_`, and the "
+            "configured `translation-functions`: "
             "a catalogue is extracted from the literal itself); log message templates; "
             'command-line option names (`"--model"`) and argparse `action=`/`dest=` words; '
             "and words of an external API's fixed vocabulary: a single word (an identifier, or "
@@ -95,7 +100,15 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
             '(`statistic="Sum"`, `"AWS/Lambda"`), IAM effects, service names '
             '(`boto3.client("config")`), pydantic modes. The API defines those words; a '
             'constant would only restate them (`USER = "user"`). A value with a digit after a '
-            'hyphen or a space (`"gpt-4o"`, a message) is not such a word. The fix (unsafe: '
+            'hyphen or a space (`"gpt-4o"`, a message) is not such a word. Not counted either: '
+            "a member of a `Literal[...]` type the module or its package declares (any module "
+            "under the outermost folder with an `__init__.py`), where it is compared, passed "
+            'as a keyword or assigned (`state == "speaking"` with `AgentState = '
+            'Literal["listening", "speaking"]` in another module): the type checker guards its '
+            "spelling, and a constant would restate the type's member; and f-strings "
+            '(`f"/users/{user_id}/bookings"` twice): each reads names of its own scope, so what '
+            "two copies share is a function (`bookings_path(user_id)`), a change of the "
+            "module's shape that STD203 leaves to review rather than propose. The fix (unsafe: "
             "it ties the occurrences together) extracts the value once and replaces every "
             "occurrence in that role."
         ),
@@ -160,6 +173,24 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
             ),
             RuleExample(
                 source=(
+                    "from typing import Literal\n\n"
+                    'State = Literal["listening", "speaking"]\n\n\n'
+                    "def is_speaking(session) -> bool:\n"
+                    '    return session.state == "speaking"\n\n\n'
+                    "def is_quiet(session) -> bool:\n"
+                    '    return session.state != "speaking"\n'
+                )
+            ),
+            RuleExample(
+                source=(
+                    "def bookings(client, user_id: str) -> list:\n"
+                    '    return client.get(f"/users/{user_id}/bookings")\n\n\n'
+                    "def book(client, user_id: str, slot: str) -> None:\n"
+                    '    client.post(f"/users/{user_id}/bookings", json={"slot": slot})\n'
+                )
+            ),
+            RuleExample(
+                source=(
                     "from gettext import gettext as _\n\n\n"
                     "def wait() -> str:\n"
                     '    return _("a moment")\n\n\n'
@@ -198,6 +229,7 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
                 Occurrence(
                     key=literal.key,
                     role=role,
+                    word=literal.value if isinstance(literal.value, str) else None,
                     display=literal.display,
                     name=group_name(literal, role_of(literal)),
                     line=where.start.line,
@@ -206,17 +238,27 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
                     end=where.end.character,
                 )
             )
-        return LiteralSummary(occurrences=tuple(occurrences)) if occurrences else None
+        words = literal_words_of(context.tree)
+        if not occurrences and not words:
+            return None
+        return LiteralSummary(occurrences=tuple(occurrences), literal_words=words)
 
     def check_module(self, context: ModuleContext) -> Iterator[Finding]:
         groups: dict[tuple[str, str], list[tuple[int, Occurrence]]] = {}
+        typed: set[str] = set()
         for start_line, summary in context.summaries:
             if isinstance(summary, LiteralSummary):
+                typed.update(summary.literal_words)
                 for occurrence in summary.occurrences:
                     group = groups.setdefault((occurrence.key, occurrence.role), [])
                     group.append((start_line, occurrence))
         minimum = max(context.settings.options.repeated_literal_min_count, MIN_REPETITIONS)
-        for group in groups.values():
+        if any(role != VALUE_ROLE for _, role in groups):
+            typed.update(package_literal_words(context.path))
+        for (_, role), group in groups.items():
+            first = group[0][1]
+            if role != VALUE_ROLE and first.word is not None and first.word in typed:
+                continue  # a member of a `Literal` type: the type checker guards its spelling
             if len(group) >= minimum:
                 yield from self._memoised(group)
 

@@ -10,7 +10,7 @@ import pytest
 from rules.checks.constants.exemptions import is_extractable
 from rules.checks.constants.extracting import OfferIndex
 from rules.checks.constants.literals import ModuleLiterals
-from rules.checks.constants.naming import propose_name
+from rules.checks.constants.naming import propose_name, url_name
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
 from rules.models import Position, Range
@@ -119,8 +119,8 @@ def test_string_names_from_words_and_long_messages() -> None:
         'def h():\n    return "the value was not found anywhere", "the value was not found anywhere"\n'
     )
     titles = fix_titles(source, "STD203")
-    assert titles[0].endswith("`INVALID_USER_ID`")
-    assert titles[-1].endswith("`THE_VALUE_WAS_NOT_MESSAGE`")
+    assert titles[0].endswith("`INVALID_USER_ID_MESSAGE`")
+    assert titles[-1].endswith("`VALUE_NOT_FOUND_ANYWHERE_MESSAGE`")
 
 
 def test_documented_example() -> None:
@@ -437,3 +437,65 @@ def test_a_default_and_its_keyword_are_one_role() -> None:
 )
 def test_names_from_the_role(source: str, name: str) -> None:
     assert fix_titles(source)[-1].endswith(f"`{name}`")
+
+
+def _twice(body: str, parameters: str = "x") -> str:
+    """`body` in two functions: a value STD203 counts as repeated in one role."""
+    return f"def f({parameters}):\n    {body}\n\n\ndef g({parameters}):\n    {body}\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        # a word with its role, not the word alone (`DIM = "dim"` restates the value)
+        (_twice('x.append("a", style="dim")'), "DIM_STYLE"),
+        (_twice('return x.provider == "anthropic"'), "ANTHROPIC_PROVIDER"),
+        (_twice('return x.provider_lower == "openai"'), "OPENAI_PROVIDER"),
+        (_twice('x.add_dimension(name="service", value=1)'), "SERVICE_DIMENSION"),
+        (_twice('return {"message": "Not found"}'), "NOT_FOUND_MESSAGE"),
+        (_twice('x.mount(classes="details-empty")'), "DETAILS_EMPTY_CLASS"),
+        (_twice('x.send(content_type="text/html")'), "HTML_CONTENT_TYPE"),
+        (_twice('return Spinner("dots", text=x)'), "DOTS_SPINNER"),
+        # the value's form
+        (_twice('return x.startswith("<frozen importlib")'), "FROZEN_IMPORTLIB_PREFIX"),
+        (_twice('return x.shortuuid("item_")'), "ITEM_PREFIX"),
+        (_twice('return x.endswith(":optional")'), "OPTIONAL_SUFFIX"),
+        (_twice('raise RuntimeError("unreachable")'), "UNREACHABLE_MESSAGE"),
+        (_twice('return x if x else "(none)"'), "NONE_PLACEHOLDER"),
+        (_twice('return format(x.score, ".2f")'), "SCORE_FORMAT"),
+        (_twice('return x.get("schema_version", "1.0")'), "DEFAULT_SCHEMA_VERSION"),
+        (_twice('return x / "openapi" / "index.html"'), "OPENAPI_DIR"),
+        (_twice('filename = "%s-%s.zip" % (x, x)'), "FILENAME_TEMPLATE"),
+        (
+            _twice('raise ValueError("OpenAI Realtime STT connection closed unexpectedly")'),
+            "CONNECTION_CLOSED_UNEXPECTEDLY_MESSAGE",
+        ),
+        # numbers: the keyword with what qualifies it
+        (_twice("return x(timeout=Timeout(connect=15.0))"), "CONNECT_TIMEOUT"),
+        (_twice("return Panel(x, width=80)"), "PANEL_WIDTH"),
+        (_twice("return x", "x, indent_level: int = 4"), "INDENT_LEVEL"),
+    ],
+)
+def test_repeated_value_names(source: str, name: str) -> None:
+    titles = fix_titles(source, "STD203")
+    assert titles, source
+    assert titles[0].endswith(f"`{name}`")
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("https://graph.microsoft.com/v1.0/me/photos/48x48/$value", "GRAPH_PHOTOS_URL"),
+        ("https://raw.example.com/org/repo/main/LOGIQA/test.txt", "LOGIQA_TEST_URL"),
+        ("https://api.endpoints.anyscale.com/v1", "ANYSCALE_API_URL"),
+        ("https://api.moonshot.cn/v1", "MOONSHOT_API_URL"),
+        ("https://graph.microsoft.com/v1.0/me", "GRAPH_ME_URL"),
+    ],
+)
+def test_url_names_skip_segments_that_name_nothing(url: str, name: str) -> None:
+    assert url_name(url) == name
+
+
+def test_a_penalised_threshold_is_a_maximum() -> None:
+    source = "def f(m, score):\n    if m.silence > 0.45:\n        score -= 0.2\n    return score\n"
+    assert fix_titles(source)[0].endswith("`MAX_SILENCE`")
