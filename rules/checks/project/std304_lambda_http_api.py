@@ -7,10 +7,12 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from rules import cdk_apps
 from rules.lambda_handlers import (
     STATUS_CODE,
     TEMPLATES,
     Function,
+    TemplateFunction,
     is_handler_like,
     parse_module,
     returns_proxy_response,
@@ -90,10 +92,18 @@ class LambdaHttpApi(FileRule):
         what=(
             "Flags an AWS Lambda handler that serves HTTP: a handler (`def handler(event, "
             "context)`, `lambda_handler`, or the function a SAM `template.yaml` or "
-            "`serverless.yml` names) that returns an API Gateway / function-URL proxy response "
-            '(a dict with `"statusCode"`), or that the template wires to an HTTP event (SAM '
-            "`Type: Api` / `HttpApi` or `FunctionUrlConfig`; Serverless `http` / `httpApi`). "
-            "It is reported on the handler and on the template's event."
+            "`serverless.yml` names, or a CDK app with `cdk.json`: `aws_lambda.Function(..., "
+            'handler="app.handler", code=Code.from_asset("lambda"))`, `PythonFunction(entry=..., '
+            "index=..., handler=...)`, in Python or TypeScript) that returns an API Gateway / "
+            'function-URL proxy response (a dict with `"statusCode"`), or that the template wires '
+            "to an HTTP event (SAM `Type: Api` / `HttpApi` or `FunctionUrlConfig`; Serverless "
+            "`http` / `httpApi`; CDK `LambdaRestApi`, `LambdaIntegration`, "
+            "`HttpLambdaIntegration`, `FunctionUrl`, `add_function_url` naming the function's "
+            "variable in the same file). It is reported on the handler and on the template's "
+            "event (for a CDK app, on the wiring construct of a Python CDK file; TypeScript "
+            "files are not checked themselves). A CDK app's handler strings and asset paths are "
+            "read when written as literals (or `path.join(__dirname, ...)`); a function passed "
+            "between files or constructs through props is not followed."
         ),
         why=(
             "All Lambda functions are exclusively for data pipelines, not APIs: backend APIs are "
@@ -152,12 +162,14 @@ class LambdaHttpApi(FileRule):
 
     def _module(self, context: FileContext) -> Iterator[Finding]:
         text = context.text or ""
+        if cdk_apps.PYTHON_MARK in text:
+            yield from self._cdk_source(context)
         if "def " not in text:
             return
-        wired = self._wired(context)
+        named = self._named(context)
         # A file rule sees the whole text on every edit: parse it only when a handler here could
-        # be reported (a template names one, or a proxy response's key is written somewhere).
-        if not wired and STATUS_CODE not in text:
+        # be reported (a template or CDK app names one, or a proxy response's key is written).
+        if not named and STATUS_CODE not in text:
             return
         tree = parse_module(text)
         if tree is None:
@@ -166,31 +178,68 @@ class LambdaHttpApi(FileRule):
         for statement in tree.body:
             if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            reason = self._reason(statement, wired)
+            reason = self._reason(statement, named)
             if reason is not None:
                 yield self.finding(
                     f"Lambda handler `{statement.name}` {reason}: {ADVICE}",
                     _name_range(statement, lines),
                 )
 
+    def _cdk_source(self, context: FileContext) -> Iterator[Finding]:
+        """The HTTP wiring a Python CDK source makes, reported on the wiring construct."""
+        if context.path is None:
+            return
+        path = Path(context.path).absolute()
+        stop = Path(context.project_root) if context.project_root else None
+        app = cdk_apps.app_of(path, stop)
+        if app is None:
+            return
+        for function in cdk_apps.source_functions(context.text or "", app, path):
+            exists = function.module is not None and (app / function.module).is_file()
+            if not function.http_events or not (function.python or exists):
+                continue
+            for event in function.http_events:
+                where = Range(
+                    start=Position(line=event.line, character=event.start),
+                    end=Position(line=event.line, character=event.end),
+                )
+                yield self.finding(
+                    f"function `{function.name}` is wired to HTTP ({event.kind}): {ADVICE}",
+                    where,
+                )
+
     @staticmethod
-    def _reason(function: Function, wired: dict[str, str]) -> str | None:
-        if function.name in wired:
-            return f"is wired to an HTTP event in {wired[function.name]}"
-        if is_handler_like(function) and returns_proxy_response(function) is not None:
+    def _reason(function: Function, named: dict[str, str | None]) -> str | None:
+        wired_in = named.get(function.name)
+        if wired_in is not None:
+            return f"is wired to an HTTP event in {wired_in}"
+        handler = is_handler_like(function) or function.name in named
+        if handler and returns_proxy_response(function) is not None:
             return "returns an API Gateway proxy response"
         return None
 
     @staticmethod
-    def _wired(context: FileContext) -> dict[str, str]:
+    def _named(context: FileContext) -> dict[str, str | None]:
+        """The functions of this module a template or CDK app names as handlers: where one is
+        wired to HTTP, else None."""
         if context.path is None:
             return {}
         stop = Path(context.project_root) if context.project_root else None
-        return {
-            function.function: template.name
-            for template, function in templates_naming(Path(context.path), stop)
-            if function.http_events
-        }
+        path = Path(context.path)
+        found: list[tuple[str, TemplateFunction]] = [
+            (template.name, function) for template, function in templates_naming(path, stop)
+        ]
+        found += [
+            (f"the CDK app ({source})", function)
+            for source, function in cdk_apps.naming(path, stop)
+        ]
+        named: dict[str, str | None] = {}
+        for where, function in found:
+            if function.http_events:
+                named[function.function] = where
+            else:
+                named.setdefault(function.function, None)
+        return named
 
 
 def _name_range(function: Function, lines: list[str]) -> Range:

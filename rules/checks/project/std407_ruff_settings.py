@@ -6,6 +6,8 @@ there makes the editor show what CI reports."""
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +44,7 @@ from rules.tiers import PRODUCTION, TIERS, TierValues
 STD407 = "STD407"
 MCCABE_KEY = "mccabe"
 PYLINT_KEY = "pylint"
+LINT_KEY = "lint"
 MAX_COMPLEXITY = "max-complexity"
 RUFF = "tool.ruff"
 RUFF_PATH = ("tool", "ruff")
@@ -85,7 +88,7 @@ def _setting(ruff: TomlTable, lint: TomlTable, key: str) -> object:
 def disagreements(data: TomlTable | None, values: TierValues) -> list[str]:
     """How the project's ruff settings differ from the tier's (empty: they agree)."""
     ruff = table(data, *RUFF_PATH) or {}
-    lint = table(ruff, "lint") or {}
+    lint = table(ruff, LINT_KEY) or {}
     found = []
     select = _strings(_setting(ruff, lint, "select"))
     select = list(RUFF_DEFAULT_SELECT) if select is None else select
@@ -270,10 +273,138 @@ def _line_edit(old: str, new: str) -> TextEdit:
     )
 
 
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else json.dumps(key, ensure_ascii=False)
+
+
+def _scalar_value(value: object) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # JSON's escapes are TOML's basic string's
+    return None  # dates and times: not written
+
+
+def _toml_value(value: object) -> str | None:
+    """A parsed TOML value written back as TOML (None: a kind this writer does not write)."""
+    if isinstance(value, list):
+        items = [_toml_value(item) for item in value]
+        return None if None in items else "[" + ", ".join(str(item) for item in items) + "]"
+    if not isinstance(value, dict):
+        return _scalar_value(value)
+    entries = [(_toml_key(str(key)), _toml_value(item)) for key, item in value.items()]
+    if any(item is None for _key, item in entries):
+        return None
+    return "{ " + ", ".join(f"{key} = {item}" for key, item in entries) + " }" if entries else "{}"
+
+
+# The tables the fix writes keys into or removes them from.
+FIX_TABLES = (RUFF, LINT, MCCABE, PYLINT, "tool.ruff.mccabe", "tool.ruff.pylint")
+
+
+def _holds_fix_table(name: str) -> bool:
+    """Whether table `name` is one the fix edits or holds one (`tool`, `tool.ruff`)."""
+    return any(target == name or target.startswith(f"{name}.") for target in FIX_TABLES)
+
+
+def _table_lines(path: list[str], data: TomlTable) -> list[str] | None:
+    """An inline table's contents as a standard table, the tables the fix edits among its
+    values as sub-tables and the others kept inline (None: a value not written)."""
+    lines: list[str] = []
+    tables: list[str] = []
+    for key, value in data.items():
+        if isinstance(value, dict) and _holds_fix_table(".".join([*path, key])):
+            inner = _table_lines([*path, key], value)
+            if inner is None:
+                return None
+            tables.extend(["", *inner] if tables or lines else inner)
+            continue
+        written = _toml_value(value)
+        if written is None:
+            return None
+        lines.append(f"{_toml_key(key)} = {written}")
+    if lines or not tables:
+        header = "[" + ".".join(_toml_key(part) for part in path) + "]"
+        return [header, *lines, *([""] if tables else []), *tables]
+    return tables
+
+
+def expand_inline_tables(text: str) -> str | None:
+    """`text` with the inline tables that hold ruff settings (`lint = { select = [...] }` in
+    `[tool.ruff]`, `ruff = {...}` in `[tool]`, `mccabe = {...}` in `[tool.ruff.lint]`) written
+    as standard tables after their table, so that the tier's keys can be written into them;
+    None when one cannot be rewritten."""
+    data = parse_toml(text)
+    if data is None:
+        return None
+    rewrite = _Rewrite(text, PRODUCTION)
+    for name, span in rewrite.spans().items():
+        index = span[0] + 1
+        while index < span[1]:
+            key = _key_name(rewrite.lines[index])
+            full = f"{name}.{key}" if key is not None else ""
+            value = table(data, *full.split(".")) if key is not None else None
+            value_text = strip_line_break(rewrite.lines[index]).split("=", 1)[-1].strip()
+            if value is None or not _holds_fix_table(full) or not value_text.startswith("{"):
+                index += 1
+                continue
+            end = _value_end(rewrite.lines, index, span[1])
+            lines = _table_lines(full.split("."), value)
+            if lines is None:
+                return None
+            rewrite.removed.update(range(index, end))
+            at = rewrite._end(span)
+            rewrite.insert(at, [*rewrite._separator(at), *lines])
+            index = end
+    return rewrite.result() if rewrite.removed else text
+
+
+def _without_tier_settings(data: TomlTable | None) -> object:
+    """The document without the settings the fix writes (and the tables they leave empty)."""
+    if data is None:
+        return None
+    copy = json.loads(json.dumps(data, default=str))
+    ruff = table(copy, *RUFF_PATH)
+    for holder in (ruff, table(ruff, LINT_KEY)):
+        if holder is None:
+            continue
+        for key in SELECTION_KEYS:
+            holder.pop(key, None)
+        mccabe = table(holder, MCCABE_KEY)
+        if mccabe is not None:
+            mccabe.pop(MAX_COMPLEXITY, None)
+        pylint = table(holder, PYLINT_KEY)
+        if pylint is not None:
+            for key in PYLINT_DEFAULTS:
+                pylint.pop(key, None)
+    return _pruned(copy)
+
+
+def _pruned(value: object) -> object:
+    if not isinstance(value, dict):
+        return value
+    kept = {key: _pruned(item) for key, item in value.items()}
+    return {key: item for key, item in kept.items() if item != {}}
+
+
 def fixed_text(text: str, values: TierValues) -> str | None:
-    """The pyproject with the tier's ruff settings, or None when the rewrite cannot be trusted."""
-    new = _Rewrite(text, values).build()
-    return new if disagreements(parse_toml(new), values) == [] else None
+    """The pyproject with the tier's ruff settings, or None when the rewrite cannot be trusted:
+    it must agree with the tier and keep every other value of the document as it was."""
+    expanded = expand_inline_tables(text)
+    if expanded is None:
+        return None
+    new = _Rewrite(expanded, values).build()
+    data = parse_toml(new)
+    if disagreements(data, values) != []:
+        return None
+    if _without_tier_settings(data) != _without_tier_settings(parse_toml(text)):
+        return None
+    return new
 
 
 @register
@@ -292,7 +423,9 @@ class RuffSettingsMatchTier(FileRule):
             "`ignore`, `extend-select`, `extend-ignore`, the mccabe `max-complexity` and the "
             "pylint `max-args` / `max-branches` / `max-returns` / `max-statements`; ruff's "
             "defaults where nothing is set) differ from the tier's. The safe fix writes the "
-            "tier's values and keeps everything else, `per-file-ignores` included."
+            "tier's values and keeps everything else, `per-file-ignores` included (an inline "
+            "table holding ruff's settings, `lint = { ... }`, is written out as a table first; "
+            "the fix is withheld when the result would change any other value)."
         ),
         why=(
             "CI runs ruff with the tier's `--select` / `--ignore` on the command line, which "

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rules.config import ConfigResolver
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
@@ -42,9 +44,22 @@ def _ci(root: Path) -> set[tuple[str, str, int]]:
     )
 
 
-def test_the_fixed_settings_make_the_editor_report_what_ci_reports(tmp_path: Path) -> None:
+INLINE_WEAK = """\
+[tool.ruff]
+line-length = 100
+lint = { select = ["E", "F"], per-file-ignores = { "tests/**" = ["S101"] } }
+"""
+
+
+@pytest.mark.parametrize("layout", ["tables", "inline"])
+def test_the_fixed_settings_make_the_editor_report_what_ci_reports(
+    tmp_path: Path, layout: str
+) -> None:
     root = copy_fixture("weak_ruff", tmp_path)
     pyproject = root / "pyproject.toml"
+    if layout == "inline":  # the same settings, `lint` an inline table of `[tool.ruff]`
+        head = pyproject.read_text(encoding="utf-8").split("[tool.ruff]")[0]
+        pyproject.write_text(head + INLINE_WEAK, encoding="utf-8")
     ci_before, editor_before = _ci(root), _codes(root)
     assert editor_before != ci_before  # the weak selection hides what CI reports
 

@@ -23,6 +23,26 @@ FLAGGED = {
         "        return json.loads(body)\n    except ValueError:\n"
         '        raise BadRequestError("Error parsing JSON")\n'
     ),
+    "fastapi-aliased": (
+        "from fastapi import HTTPException as Refusal\n\n\ndef get(found):\n    if not found:\n"
+        '        raise Refusal(status_code=404, detail="Order not found")\n'
+    ),
+    "fastapi-module": (
+        "import fastapi\n\n\ndef get(found):\n    if not found:\n"
+        '        raise fastapi.HTTPException(status_code=404, detail="Order not found")\n'
+    ),
+    "starlette-exceptions-module": (
+        "from starlette import exceptions\n\n\ndef get(found):\n    if not found:\n"
+        '        raise exceptions.HTTPException(404, "Order not found")\n'
+    ),
+    "starlette-dotted": (
+        "import starlette.exceptions\n\n\ndef get(found):\n    if not found:\n"
+        '        raise starlette.exceptions.HTTPException(404, "Order not found")\n'
+    ),
+    "imported-in-the-function": (
+        "def get(found):\n    from chalice import NotFoundError, BadRequestError\n\n"
+        '    raise BadRequestError("Error parsing JSON")\n'
+    ),
     "lambda-proxy-body": (
         "import json\n\n\ndef handler(event, context):\n"
         '    return {"statusCode": 400, "body": json.dumps({"error": "Missing order id"})}\n'
@@ -36,6 +56,25 @@ NOT_FLAGGED = {
         '        raise HTTPException(status_code=404, detail="not_found")\n'
     ),
     "plain-function-dict": 'def f():\n    return {"message": "Hello there"}\n',
+    "a-local-class": (
+        "class HTTPException(Exception):\n    pass\n\n\ndef get(found):\n    if not found:\n"
+        '        raise HTTPException(status_code=404, detail="Order not found")\n'
+    ),
+    "a-local-module's-class": (
+        "from .errors import BadRequestError\n\n\ndef parse(body):\n"
+        '    raise BadRequestError("Error parsing JSON")\n'
+    ),
+    "a-project-module's-class": (
+        "from service.errors import HTTPException\n\n\ndef get():\n"
+        '    raise HTTPException(status_code=404, detail="Order not found")\n'
+    ),
+    "http-client": (
+        "import http.client\n\n\ndef get():\n"
+        '    raise http.client.HTTPException("the server went away")\n'
+    ),
+    "not-imported-at-all": (
+        'def get():\n    raise HTTPException(status_code=404, detail="Order not found")\n'
+    ),
     "module-level": 'DETAIL = HTTPException(404, detail="Order not found")\n',
 }
 
@@ -59,3 +98,27 @@ def test_the_constant_is_named_from_the_message_and_ends_in_message() -> None:
 
 def test_test_files_are_not_checked() -> None:
     assert findings(FLAGGED["fastapi-detail"], "STD204", path="tests/test_api.py") == []
+
+
+FRAMEWORK_OWN = (
+    "class BadRequestError(Exception):\n    pass\n\n\ndef parse(body):\n"
+    '    raise BadRequestError("Error parsing JSON")\n'
+)
+
+
+def test_a_framework_s_own_exceptions_count_in_its_own_package() -> None:
+    assert [f.code for f in findings(FRAMEWORK_OWN, "STD204", path="chalice/app.py")] == ["STD204"]
+    assert findings(FRAMEWORK_OWN, "STD204", path="service/app.py") == []
+
+
+def test_an_import_in_another_unit_counts_and_the_message_names_the_framework_s_class() -> None:
+    source = (
+        "from fastapi import HTTPException as Refusal\n\n\ndef get(found):\n"
+        '    raise Refusal(404, "Order not found")\n'
+    )
+    (finding,) = findings(source, "STD204")
+    assert "`HTTPException`" in finding.message
+    assert finding.range.start.line == 4
+    fixed, _fix = fix_first(source, "STD204")
+    assert 'ORDER_NOT_FOUND_MESSAGE = "Order not found"' in fixed
+    assert "raise Refusal(404, ORDER_NOT_FOUND_MESSAGE)" in fixed

@@ -27,6 +27,7 @@ from tests.support.projects import (
 def test_every_fixture_the_issue_asks_for_exists() -> None:
     assert set(FIXTURE_NAMES) == {
         "broken_standards",
+        "cdk_app",
         "clean_uv",
         "livekit_agent",
         "llm_service",

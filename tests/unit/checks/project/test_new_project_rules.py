@@ -65,6 +65,45 @@ def test_the_fix_of_tangled_settings_agrees_and_keeps_the_rest(tier: TierValues)
     assert fixed_text(fixed, tier) == fixed  # a second fix changes nothing
 
 
+INLINE_LAYOUTS = {
+    "lint-in-tool-ruff": (
+        '[project]\nname = "svc"\n\n[tool.ruff]\nline-length = 100\n'
+        'lint = { select = ["E"], per-file-ignores = { "tests/**" = ["S101"] } }\n\n'
+        "[tool.other]\nkey = 1\n"
+    ),
+    "ruff-in-tool": (
+        '[project]\nname = "svc"\n\n[tool]\nother = { key = 1 }\n'
+        'ruff = { line-length = 100, lint = { select = ["E"], pylint = { max-args = 9 },'
+        ' per-file-ignores = { "tests/**" = ["S101"] } } }\n'
+    ),
+    "mccabe-in-lint": (
+        '[project]\nname = "svc"\n\n[tool.ruff]\nline-length = 100\n\n[tool.ruff.lint]\n'
+        'mccabe = { max-complexity = 30 }\nper-file-ignores = { "tests/**" = ["S101"] }\n\n'
+        "[tool.other]\nkey = 1\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("text", INLINE_LAYOUTS.values(), ids=INLINE_LAYOUTS.keys())
+@pytest.mark.parametrize("tier", list(TIERS.values()), ids=lambda values: values.ruleset)
+def test_inline_tables_are_written_out_and_fixed(text: str, tier: TierValues) -> None:
+    fixed = fixed_text(text, tier)
+    assert fixed is not None
+    data = tomllib.loads(fixed)
+    assert disagreements(data, tier) == []
+    ruff = data["tool"]["ruff"]
+    assert ruff["line-length"] == 100
+    assert ruff["lint"]["per-file-ignores"] == {"tests/**": ["S101"]}
+    assert data["tool"]["other"] == {"key": 1}
+    assert fixed_text(fixed, tier) == fixed
+
+
+def test_a_fix_that_would_lose_a_value_is_withheld() -> None:
+    # A date is a value this writer does not write back: the fix is withheld, not lossy.
+    text = '[project]\nname = "svc"\n\n[tool.ruff]\nlint = { select = ["E"], since = 2024-01-01 }\n'
+    assert fixed_text(text, PRODUCTION) is None
+
+
 def test_thresholds_left_to_ruff_defaults_are_compared_with_the_defaults() -> None:
     text = '[tool.ruff.lint]\nselect = ["E", "F", "I", "UP", "B", "SIM", "S", "C90", "PLR"]\nignore = ["E501"]\n'
     found = disagreements(tomllib.loads(text), INTERNAL)
