@@ -115,6 +115,13 @@ class AnalysisThread:
                 future.set_exception(error)
 
 
+def _settled(result: DiagnosticsResult, version: int, state: _DocumentState) -> bool:
+    """Whether `result` answers for `version` as things stand: no run waits or is under way.
+    A run under way may be for the same version under new settings (a configuration change),
+    whose answer replaces this one."""
+    return result.version == version and not state.dirty and state.task is None
+
+
 class Scheduler:
     """Analyses open documents in the background and hands out their latest results."""
 
@@ -199,12 +206,9 @@ class Scheduler:
         state = self._states.get(uri)
         if document is None or state is None:
             return None
-        if (
-            state.result is not None
-            and state.result.version == document.version
-            and (not state.dirty)
-        ):
-            return state.result
+        result = state.result
+        if result is not None and _settled(result, document.version, state):
+            return result
         return await _next_answer(state.waiters)
 
     async def diagnostics_for(self, uri: str) -> DiagnosticsResult | None:
@@ -214,9 +218,17 @@ class Scheduler:
         state = self._states.get(uri)
         if document is None or state is None:
             return None
-        for current in (state.result, state.cached):
-            if current is not None and current.version == document.version and not state.dirty:
-                return current
+        result = state.result
+        if result is not None and _settled(result, document.version, state):
+            return result
+        # the cache's answer is dropped on any edit or new settings, so it holds while the run
+        # it stands in for is still going
+        if (
+            state.cached is not None
+            and state.cached.version == document.version
+            and not state.dirty
+        ):
+            return state.cached
         return await _next_answer(state.diagnostic_waiters)
 
     async def run_in_thread[T](self, work: Callable[[], T]) -> T:

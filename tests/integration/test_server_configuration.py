@@ -3,6 +3,7 @@ pulled settings), watched configuration files, multi-root workspaces, `untitled:
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from lsprotocol import types
@@ -18,6 +19,11 @@ from tests.support.lsp import (
 )
 
 SOURCE = "import openai\nprint(legacy)\n"
+# enough functions that an analysis takes a while, so a request can arrive while one runs
+SLOW_TO_ANALYSE = "".join(
+    f"\n\ndef fee_{n}(amount: int) -> int:\n    return amount * {n + 7}\n" for n in range(3000)
+)
+PULL_DELAY_SECONDS = 0.1
 PROTOTYPE = '[standards]\nruleset = "python-prototype"\n'
 
 
@@ -138,3 +144,34 @@ async def test_configuration_files_are_diagnosed_too(
     # whatever the project-file rules find, the server answers for a non-Python document
     diagnostics = await diagnostics_for(client, uri, 1)
     assert all(diagnostic.source == "standards" for diagnostic in diagnostics)
+
+
+async def _pull(client: RecordingClient, uri: str, previous: str | None = None) -> object:
+    return await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), previous_result_id=previous
+        )
+    )
+
+
+async def test_a_pull_during_the_reanalysis_waits_for_the_new_settings(
+    client: RecordingClient, project: Path
+) -> None:
+    """VS Code pulls as soon as the refresh comes, while the document is analysed again under
+    the new settings: the answer is the new analysis, never "unchanged" from the old one."""
+    await initialize(client, project, pull=True)
+    uri = open_document(client, project / "app.py", SOURCE + SLOW_TO_ANALYSE)
+    first = await _pull(client, uri)
+    assert isinstance(first, types.RelatedFullDocumentDiagnosticReport)
+    assert first.items
+    client.set_configuration({"tier": "prototype"}, section="standardsLsp")
+    client.set_configuration(
+        {"tier": "prototype"}, section="standardsLsp", scope_uri=project.as_uri()
+    )
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"standardsLsp": {"tier": "prototype"}})
+    )
+    await asyncio.sleep(PULL_DELAY_SECONDS)  # the refresh's round trip: the analysis has begun
+    after = await _pull(client, uri, first.result_id)
+    assert isinstance(after, types.RelatedFullDocumentDiagnosticReport)
+    assert list(after.items) == []
