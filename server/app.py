@@ -39,7 +39,7 @@ from typing import BinaryIO
 
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
-from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from rules.engine import Engine
@@ -49,7 +49,7 @@ from server.documents import Document, DocumentStore, Encoding, PositionCodec
 from server.protocol import StandardsProtocol
 from server.rendering import server_range
 from server.scheduling import Scheduler
-from server.stdio import stdin_reader
+from server.stdio import ThreadedReader, serve, stdin_reader
 
 SERVER_NAME = "standards-lsp"
 SERVER_VERSION = "0.1.0"
@@ -79,6 +79,8 @@ class StandardsServer(LanguageServer):
         self.scheduler = Scheduler(self.engine, self.documents, self.configuration)
         self.codec: PositionCodec = self.scheduler.codec
         self.push_diagnostics = True
+        # the process's exit code: the specification's 1 for an `exit` without `shutdown`
+        self.exit_code = 0
         protocol = self.standards_protocol
         protocol.on_open = self._opened
         protocol.on_change = self._changed
@@ -102,7 +104,9 @@ class StandardsServer(LanguageServer):
             asyncio.run(self._serve_io(stdin or sys.stdin.buffer))
         except BrokenPipeError:
             logger.error("the connection to the client is lost: shutting down")
-        except (KeyboardInterrupt, SystemExit):
+        except SystemExit as exit_request:  # pygls' `exit` handler: 0 after `shutdown`, else 1
+            self.exit_code = exit_request.code if isinstance(exit_request.code, int) else 1
+        except KeyboardInterrupt:
             pass
         finally:
             self.shutdown()
@@ -110,14 +114,8 @@ class StandardsServer(LanguageServer):
     async def _serve_io(self, stdin: BinaryIO) -> None:
         stop_event = self._stop_event
         assert stop_event is not None  # noqa: S101 - set by _start_io_async
-        reader = await stdin_reader(stdin, StdinAsyncReader(stdin, self.thread_pool))
-        await run_async(
-            stop_event=stop_event,
-            reader=reader,
-            protocol=self.protocol,
-            logger=logger,
-            error_handler=self.report_server_error,
-        )
+        reader = await stdin_reader(stdin, ThreadedReader(stdin, self.thread_pool))
+        await serve(reader, self.standards_protocol, stop_event)
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         """Send a `window/logMessage`."""
@@ -190,13 +188,14 @@ def create_server() -> StandardsServer:
     return server
 
 
-def run_server(tcp: str | None = None) -> None:
-    """Serve over stdio, or over TCP when `tcp` is "HOST:PORT"."""
+def run_server(tcp: str | None = None) -> int:
+    """Serve over stdio, or over TCP when `tcp` is "HOST:PORT"; returns the exit code."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     server = create_server()
     server.scheduler.collector.take_over()
     if tcp is None:
         server.start_io()
-        return
+        return server.exit_code
     host, _, port = tcp.rpartition(":")
     server.start_tcp(host or "127.0.0.1", int(port))
+    return server.exit_code

@@ -245,8 +245,7 @@ def run_serve(arguments: argparse.Namespace) -> int:
     # imported here: `check` and `fix` in CI need none of the server's imports
     from server.app import run_server
 
-    run_server(tcp=arguments.tcp)
-    return EXIT_CLEAN
+    return run_server(tcp=arguments.tcp)
 
 
 COMMANDS = {
