@@ -19,11 +19,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from rules.checks.models.conversion import Workspace, conversion_fix, target_of
 from rules.config import is_test_path
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
 from rules.models import Finding, Severity, Tier
-from rules.pydantic_model import conversion_fix, target_of
 from rules.rule import FixRequest
 from rules.settings import FileSettings
 
@@ -93,7 +93,8 @@ def check_finding(
     if any(_same(finding, other) for other in again.findings):
         return "the finding is still there after the fix"
     target = target_of({**finding.data, "line": finding.range.start.line})
-    if target is not None and conversion_fix(fixed, target) is not None:
+    again_fix = conversion_fix(Workspace(text=fixed), target) if target is not None else None
+    if again_fix is not None and again_fix.edits:
         return "a second application changes the text again"
     return None
 

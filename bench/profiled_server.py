@@ -1,6 +1,6 @@
 """Run a server module under cProfile and write its statistics when the process ends.
 
-    python bench/profiled_server.py OUT.prof server.cli serve
+    python bench/profiled_server.py OUT.prof server.cli.main serve
 
 Used by `bench.lsp_latency --profile-ours OUT.prof`; run by path (not `-m`) because the server
 runs in the scratch workspace, where this package is not importable. On CPython 3.12, cProfile

@@ -1,12 +1,12 @@
 """The engine: text and settings in, findings out.
 
-Python text is cut into units (`rules.units`); each unit's findings and summaries are cached by
+Python text is cut into units (`rules.splitter`, parsed by `rules.parsing`); each unit's findings and summaries are cached by
 the unit's text, its class header and the settings, so re-checking an edited module costs the
 units the edit touched plus the module-wide rules' pass over the summaries. A fresh check is the
 same computation with an empty cache, which is why an editor and the CLI always agree.
 
 What keeps a keystroke cheap on a big file:
-- the split re-cuts only around the edit (`rules.units.SplitMemo`), and the top-level spans the
+- the split re-cuts only around the edit (`rules.splitter.SplitMemo`), and the top-level spans the
   edit left standing are the same objects, so their results are reused whole (`SpanResult`);
 - units stream from the split to the analysis a span at a time, and no syntax tree outlives
   its analysis (results are cached, trees are not);
@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.models import Finding, Fix, Position, Range, Severity
 from rules.noqa import is_suppressed
+from rules.parsing import ParseFunction, ParseOutcome, Unit, UnitKind, parse_unit
 from rules.registry import Registry, default_registry
 from rules.rule import (
     ClassInfo,
@@ -43,16 +44,7 @@ from rules.rule import (
 )
 from rules.settings import FileSettings
 from rules.source import split_lines
-from rules.units import (
-    ParseFunction,
-    ParseOutcome,
-    PlacedSpan,
-    SplitMemo,
-    Unit,
-    UnitKind,
-    iter_spans,
-    parse_unit,
-)
+from rules.splitter import PlacedSpan, SplitMemo, iter_spans
 
 SYNTAX_ERROR_CODE = "syntax-error"
 PYTHON_SUFFIXES = (".py", ".pyi")

@@ -2,11 +2,18 @@
 
 One fix at a time is what keeps lazily built fixes right: each is built from the text it will
 change. The engine's cache makes each re-check cost only the units the last fix touched.
+
+A whole-project fix also edits other files: they are read from (and written to) `ProjectTexts`,
+the run's view of the files it changed, so that a later fix is built from the text an earlier
+one left; every edited file must still parse, or none of the fix is kept.
 """
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 
@@ -22,18 +29,48 @@ type FindingFilter = Callable[[Finding], bool]
 
 
 class AppliedFix(BaseModel):
-    """One fix that was applied: which rule, where, and its title."""
+    """One fix that was applied: which rule, where, its title and the other files it edited."""
 
     code: str
     line: int = Field(description="0-based line of the finding in the text it was found in")
     title: str
+    other_files: list[str] = Field(default_factory=list)
+
+
+class RefusedFix(BaseModel):
+    """A fix that was asked for and not made, and why."""
+
+    code: str
+    line: int
+    reason: str
+
+
+class ProjectTexts:
+    """The texts of the files a run has changed, by absolute path (the disk for the others)."""
+
+    def __init__(self) -> None:
+        self.changed: dict[str, str] = {}
+        self.original: dict[str, str] = {}
+
+    def read(self, path: str) -> str | None:
+        if path in self.changed:
+            return self.changed[path]
+        try:
+            return Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def write(self, path: str, before: str, text: str) -> None:
+        self.original.setdefault(path, before)
+        self.changed[path] = text
 
 
 class FixOutcome(BaseModel):
-    """The text after fixing, and what was applied."""
+    """The text after fixing, and what was applied (or refused)."""
 
     text: str
     applied: list[AppliedFix]
+    refused: list[RefusedFix] = Field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -50,13 +87,32 @@ def fixable(finding: Finding, unsafe: bool) -> bool:
     return finding.fix is not None and (unsafe or finding.fix.safety is Safety.SAFE)
 
 
+@dataclass(frozen=True)
+class FixOptions:
+    """Which fixes a run applies, and where a whole-project fix's other files are."""
+
+    unsafe: bool = False
+    wanted: FindingFilter | None = None
+    project: ProjectTexts | None = None
+
+
 def fix_text(
     engine: Engine, source: SourceFile, unsafe: bool = False, wanted: FindingFilter | None = None
 ) -> FixOutcome:
-    """Apply every allowed fix to `source.text`, re-checking between fixes."""
+    """Apply every allowed fix to `source.text`, re-checking between fixes (fixes that edit
+    other files are left out: see `fix_with`)."""
+    return fix_with(engine, source, FixOptions(unsafe=unsafe, wanted=wanted))
+
+
+def fix_with(engine: Engine, source: SourceFile, options: FixOptions) -> FixOutcome:
+    """Apply every fix `options` allow to `source.text`, re-checking between fixes. A fix that
+    edits other files is kept only with `options.project` (where those edits go) and when all
+    of them apply."""
+    unsafe, wanted, project = options.unsafe, options.wanted, options.project
     text = source.text or ""
     cache = UnitCache()
     applied: list[AppliedFix] = []
+    refused: list[RefusedFix] = []
     tried: set[tuple[str, str, int, int]] = set()
     while len(applied) < MAX_FIXES_PER_FILE:
         analysis = engine.check(source.model_copy(update={"text": text}), cache=cache)
@@ -66,19 +122,62 @@ def fix_text(
         if candidate is None:
             break
         tried.add(_finding_key(candidate))
-        fix = _complete_fix(engine, source, text, candidate)
+        fix = _complete_fix(engine, source.model_copy(update={"text": text}), candidate, project)
+        if fix is not None and fix.refused:
+            line = candidate.range.start.line
+            refused.append(RefusedFix(code=candidate.code, line=line, reason=fix.refused))
+            continue
         new_text = _applied(text, fix)
-        if new_text is None or new_text == text:
+        if fix is None or new_text is None or new_text == text:
             continue
         if not broken_before and _breaks_syntax(engine, source, new_text):
             continue
+        others = _other_texts(fix, project, source.path)
+        if others is None:
+            continue
+        for path, (before, after) in others.items():
+            assert project is not None  # noqa: S101 - _other_texts gives None without one
+            project.write(path, before, after)
         applied.append(
             AppliedFix(
-                code=candidate.code, line=candidate.range.start.line, title=fix.title if fix else ""
+                code=candidate.code,
+                line=candidate.range.start.line,
+                title=fix.title,
+                other_files=sorted(others),
             )
         )
         text = new_text
-    return FixOutcome(text=text, applied=applied)
+    return FixOutcome(text=text, applied=applied, refused=refused)
+
+
+def _other_texts(
+    fix: Fix, project: ProjectTexts | None, own_path: str | None
+) -> dict[str, tuple[str, str]] | None:
+    """Each other file's text before and after the fix (None: the fix cannot be applied whole:
+    no project to write to, a file unreadable, overlapping edits, or a file that would not
+    parse any more)."""
+    if not fix.other_files:
+        return {}
+    if project is None:
+        return None
+    texts: dict[str, tuple[str, str]] = {}
+    for other in fix.other_files:
+        if other.path == own_path:
+            return None
+        before = project.read(other.path)
+        after = _applied(before, fix.model_copy(update={"edits": other.edits})) if before else None
+        if before is None or after is None or not _parses(after):
+            return None
+        texts[other.path] = (before, after)
+    return texts
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _next_candidate(
@@ -95,10 +194,19 @@ def _next_candidate(
     return None
 
 
-def _complete_fix(engine: Engine, source: SourceFile, text: str, finding: Finding) -> Fix | None:
+def _complete_fix(
+    engine: Engine, source: SourceFile, finding: Finding, project: ProjectTexts | None
+) -> Fix | None:
     if finding.fix is not None and finding.fix.edits is not None:
         return finding.fix
-    request = FixRequest(text=text, finding=finding, settings=source.settings, path=source.path)
+    request = FixRequest(
+        text=source.text or "",
+        finding=finding,
+        settings=source.settings,
+        path=source.path,
+        project_root=source.project_root,
+        open_texts=dict(project.changed) if project is not None else {},
+    )
     return engine.resolve_fix(request)
 
 

@@ -84,18 +84,36 @@ class FileOperation(BaseModel):
     content: str = Field(default="", description="the content of a created file")
 
 
+class FileEdits(BaseModel):
+    """Edits of a file other than the one a fix's finding is in (a whole-project refactoring)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str = Field(description="the file's absolute path")
+    edits: list[TextEdit]
+
+
 class Fix(BaseModel):
     """A way to make a finding go away.
 
     `edits` is None when the fix is expensive and built on demand (`Engine.resolve_fix`); the
-    title and safety are always known up front so a client can list the action cheaply.
+    title and safety are always known up front so a client can list the action cheaply. A
+    whole-project refactoring also edits other files (`other_files`): all of them or none.
+    A fix that was asked for but cannot be made keeps the reason in `refused` (and no edits).
     """
 
     title: str
     safety: Safety
     edits: list[TextEdit] | None = None
+    other_files: list[FileEdits] = Field(default_factory=list)
     file_operations: list[FileOperation] = Field(default_factory=list)
     description: str = ""
+    refused: str | None = Field(default=None, description="why the fix is not made, if it is not")
+
+    @property
+    def touched_files(self) -> int:
+        """How many files the fix edits (its own included)."""
+        return 1 + len(self.other_files)
 
 
 class Finding(BaseModel):

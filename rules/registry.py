@@ -1,4 +1,5 @@
-"""The rule registry: every module in `rules.checks` registers its rule by code."""
+"""The rule registry: every rule module of a family package under `rules.checks` registers its
+rule by code. The registry is the one part of the framework that imports the families."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ class Registry:
 
 @cache
 def default_registry() -> Registry:
-    """Every rule in `rules.checks`."""
-    for module in pkgutil.iter_modules(checks.__path__):
-        importlib.import_module(f"{checks.__name__}.{module.name}")
+    """Every rule in the family packages of `rules.checks`."""
+    for module in pkgutil.walk_packages(checks.__path__, prefix=f"{checks.__name__}."):
+        importlib.import_module(module.name)
     return Registry([rule_class() for rule_class in _REGISTERED.values()])

@@ -25,9 +25,10 @@ from typing import ClassVar, cast
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.models import Finding, Fix, Position, Range, RuleDoc, TierSeverities
+from rules.parsing import Unit, prefix_lines, unit_body
 from rules.settings import FileSettings
 from rules.source import byte_to_char_column
-from rules.units import Unit, prefix_lines, unit_body, walk_nodes
+from rules.syntax import walk_nodes
 
 
 class ClassInfo(BaseModel):
@@ -147,6 +148,16 @@ class FixRequest(BaseModel):
     finding: Finding
     settings: FileSettings
     path: str | None = None
+    project_root: str | None = Field(
+        default=None, description="the project whose files a whole-project refactoring edits"
+    )
+    open_texts: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "texts that differ from the disk by absolute path (open documents, files a run has "
+            "already changed): a whole-project refactoring reads these instead"
+        ),
+    )
 
 
 class RefactorRequest(BaseModel):
@@ -159,6 +170,8 @@ class RefactorRequest(BaseModel):
     range: Range
     settings: FileSettings
     path: str | None = None
+    project_root: str | None = None
+    open_texts: dict[str, str] = Field(default_factory=dict)
     statements: list[tuple[int, int]] = Field(
         default_factory=list,
         description=(

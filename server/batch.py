@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.config import ConfigProblem, ConfigResolver, Overrides
 from rules.engine import Analysis, Engine, RuleFailure, SourceFile, is_python
-from rules.fixer import FixOutcome, fix_text
+from rules.fixer import FixOptions, FixOutcome, ProjectTexts, fix_with
 from rules.models import Finding, Position, Range, Severity
 from rules.walk import iter_files
 from server.result_cache import CacheOptions, ResultCache, project_cache_directory
@@ -241,15 +241,26 @@ class Batch:
             for directory in sorted(directories):
                 self.results.prune(directory)
 
-    def fix_file(self, path: Path, unsafe: bool) -> tuple[str, FixOutcome] | None:
+    def fix_file(
+        self, path: Path, unsafe: bool, project: ProjectTexts | None = None
+    ) -> tuple[str, FixOutcome] | None:
         """The file's text and its fixed text (None for a file that cannot be read as text).
+        With `project`, the file is read from it (an earlier fix of the run may have changed
+        it) and whole-project fixes write the other files they edit there.
 
         Always a full check, never the result cache: fixing needs the findings' edits, and a
         cached finding's lazily built fix has none."""
-        text, unreadable = read_source(path)
-        if text is None or unreadable is not None:
-            return None
-        return text, fix_text(self.engine, self.source(path, text), unsafe=unsafe)
+        key = str(path.absolute())
+        if project is not None and key in project.changed:
+            text: str | None = project.changed[key]
+        else:
+            text, unreadable = read_source(path)
+            if text is None or unreadable is not None:
+                return None
+        assert text is not None  # noqa: S101 - both branches give a text
+        options = FixOptions(unsafe=unsafe, project=project)
+        outcome = fix_with(self.engine, self.source(path, text), options)
+        return text, outcome
 
 
 _WORKER: dict[str, Batch] = {}

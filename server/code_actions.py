@@ -10,7 +10,7 @@ sends the result as minimal line edits (`rules.fixes.edits_between`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -24,11 +24,11 @@ from rules.fixes import edits_between
 from rules.models import FileOperation, Finding, Fix, Range, Safety, TextEdit
 from rules.noqa import noqa_edit
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest
-from server.rendering import client_range, server_range
-from server.scheduling import AnalysisResult
+from server.rendering import client_range, lsp_diagnostic, server_range
+from server.results import AnalysisResult
 
 if TYPE_CHECKING:
-    from server.app import StandardsServer
+    from server.language_server import StandardsServer
 
 FIX_ALL_KIND = "source.fixAll.standards"
 FIX_ALL_TITLE = "Fix all safely fixable standards findings"
@@ -92,12 +92,7 @@ class _Lister:
         ).model_dump(mode="json", exclude_none=True)
 
     def diagnostic(self, finding: Finding) -> types.Diagnostic:
-        return types.Diagnostic(
-            range=client_range(finding.range, self.result.lines, self.server.codec),
-            message=finding.message,
-            code=finding.code,
-            source="standards",
-        )
+        return lsp_diagnostic(finding, self.result.lines, self.server.codec)
 
     def in_selection(self) -> list[Finding]:
         return [f for f in self.result.analysis.findings if _overlaps(f.range, self.selection)]
@@ -314,8 +309,12 @@ async def resolve_action(server: StandardsServer, action: types.CodeAction) -> t
     return action
 
 
-def register(server: StandardsServer) -> None:
-    """Install the code action and resolve handlers."""
+type ExtraActions = Callable[[StandardsServer, types.CodeActionParams], types.CodeAction | None]
+
+
+def register(server: StandardsServer, more_actions: Sequence[ExtraActions] = ()) -> None:
+    """Install the code action and resolve handlers; `more_actions` are other features' actions
+    (one each at most), listed after the findings' own."""
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -330,36 +329,45 @@ def register(server: StandardsServer) -> None:
         ),
     )
     async def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
-        result = await server.scheduler.result_for(params.text_document.uri)
-        if result is None:
-            return None
-        selection = server_range(params.range, result.lines, server.codec)
-        lister = _Lister(server, result, selection)
-        findings = lister.in_selection()
-        only = params.context.only
-        actions: list[types.CodeAction] = []
-        if _wanted(types.CodeActionKind.QuickFix, only):
-            actions += lister.quick_fixes(findings)
-            actions += lister.fix_code_actions(findings)
-            actions += lister.ignores(findings)
-        if _wanted(FIX_ALL_KIND, only):
-            actions += lister.fix_all_safe()
-        if not only or any(kind.startswith(REFACTOR_KIND) for kind in only):
-            request = RefactorRequest(
-                text=result.text,
-                range=selection,
-                settings=result.settings,
-                path=result.path,
-                statements=result.analysis.statement_lines(),
-            )
-            offers = await server.scheduler.run_in_thread(
-                lambda: server.engine.refactorings(request)
-            )
-            actions += lister.refactorings([o for o in offers if _wanted(o.kind, only)])
-        if not _supports_resolve(server):
-            actions = [await resolve_action(server, action) for action in actions]
-        return actions
+        actions = await _finding_actions(server, params)
+        extra = [a for make in more_actions if (a := make(server, params)) is not None]
+        if not extra:
+            return actions
+        return [*(actions or []), *extra]
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def code_action_resolve(action: types.CodeAction) -> types.CodeAction:
         return await resolve_action(server, action)
+
+
+async def _finding_actions(
+    server: StandardsServer, params: types.CodeActionParams
+) -> list[types.CodeAction] | None:
+    """The actions of the document's findings and refactorings (None when it is not open)."""
+    result = await server.scheduler.result_for(params.text_document.uri)
+    if result is None:
+        return None
+    selection = server_range(params.range, result.lines, server.codec)
+    lister = _Lister(server, result, selection)
+    findings = lister.in_selection()
+    only = params.context.only
+    actions: list[types.CodeAction] = []
+    if _wanted(types.CodeActionKind.QuickFix, only):
+        actions += lister.quick_fixes(findings)
+        actions += lister.fix_code_actions(findings)
+        actions += lister.ignores(findings)
+    if _wanted(FIX_ALL_KIND, only):
+        actions += lister.fix_all_safe()
+    if not only or any(kind.startswith(REFACTOR_KIND) for kind in only):
+        request = RefactorRequest(
+            text=result.text,
+            range=selection,
+            settings=result.settings,
+            path=result.path,
+            statements=result.analysis.statement_lines(),
+        )
+        offers = await server.scheduler.run_in_thread(lambda: server.engine.refactorings(request))
+        actions += lister.refactorings([o for o in offers if _wanted(o.kind, only)])
+    if not _supports_resolve(server):
+        actions = [await resolve_action(server, action) for action in actions]
+    return actions

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from server.protocol import RawJson
-from server.scheduling import AnalysisResult, DiagnosticsResult
+from server.results import AnalysisResult, DiagnosticsResult
 
 if TYPE_CHECKING:
-    from server.app import StandardsServer
+    from server.language_server import StandardsServer
 
 DIAGNOSTIC_IDENTIFIER = "standards"
 PUBLISH_METHOD = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -14,7 +15,7 @@ from rules.source import strip_line_break
 from server.rendering import client_range, server_position
 
 if TYPE_CHECKING:
-    from server.app import StandardsServer
+    from server.language_server import StandardsServer
 
 CODES = "codes"
 
@@ -46,31 +47,44 @@ def _markdown(code: str) -> str | None:
     return render_rule(rule) if rule is not None else None
 
 
-def register(server: StandardsServer) -> None:
-    """Install the hover handler."""
+type HoverProvider = Callable[[StandardsServer, types.HoverParams], types.Hover | None]
+
+
+def register(server: StandardsServer, hover_first: Sequence[HoverProvider] = ()) -> None:
+    """Install the hover handler; `hover_first` are other features' hovers, asked in order
+    before the rules' documentation."""
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(params: types.HoverParams) -> types.Hover | None:
-        result = await server.scheduler.result_for(params.text_document.uri)
-        if result is None:
-            return None
-        lines = result.lines
-        position = server_position(params.position, lines, server.codec)
-        found: tuple[str, Range] | None = None
-        if 0 <= position.line < len(lines):
-            line = strip_line_break(lines[position.line])
-            found = noqa_code_at(line, position.line, position.character)
-        if found is None:
-            for finding in result.analysis.findings:
-                if _contains(finding.range, position) and _markdown(finding.code):
-                    found = (finding.code, finding.range)
-                    break
-        if found is None:
-            return None
-        markdown = _markdown(found[0])
-        if markdown is None:
-            return None
-        return types.Hover(
-            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
-            range=client_range(found[1], lines, server.codec),
-        )
+        for provider in hover_first:
+            answer = provider(server, params)
+            if answer is not None:
+                return answer
+        return await rule_hover(server, params)
+
+
+async def rule_hover(server: StandardsServer, params: types.HoverParams) -> types.Hover | None:
+    """The documentation of the rule under the cursor: a code in `# noqa:` or a finding."""
+    result = await server.scheduler.result_for(params.text_document.uri)
+    if result is None:
+        return None
+    lines = result.lines
+    position = server_position(params.position, lines, server.codec)
+    found: tuple[str, Range] | None = None
+    if 0 <= position.line < len(lines):
+        line = strip_line_break(lines[position.line])
+        found = noqa_code_at(line, position.line, position.character)
+    if found is None:
+        for finding in result.analysis.findings:
+            if _contains(finding.range, position) and _markdown(finding.code):
+                found = (finding.code, finding.range)
+                break
+    if found is None:
+        return None
+    markdown = _markdown(found[0])
+    if markdown is None:
+        return None
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
+        range=client_range(found[1], lines, server.codec),
+    )

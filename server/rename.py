@@ -1,6 +1,6 @@
 """`textDocument/prepareRename` and `textDocument/rename` for module-level constants.
 
-The logic lives in `rules.rename` (pure); this module only converts positions between the
+The logic lives in `rules.checks.constants.rename` (pure); this module only converts positions between the
 client's encoding and code points and turns a refused rename into an LSP `RequestFailed` error
 carrying the reason, which editors show to the user.
 """
@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from rules.rename import RenameError, prepare_rename, rename
+from rules.checks.constants.rename import RenameError, prepare_rename, rename
 from server.documents import lsp_lines
 from server.rendering import client_range, server_position
 
 if TYPE_CHECKING:
-    from server.app import StandardsServer
+    from server.language_server import StandardsServer
 
 # LSP 3.17: a request that is valid but could not be carried out.
 REQUEST_FAILED = -32803

@@ -1,4 +1,5 @@
-"""Findings as LSP diagnostics, rendered to JSON once per finding.
+"""Findings as LSP diagnostics (the one place a finding becomes a diagnostic), rendered to JSON
+once per finding.
 
 The engine hands back the very same `Finding` objects for units an edit did not touch (at
 unchanged lines), so the JSON of a diagnostic is cached per finding object: a one-character edit
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 
 from lsprotocol import types
+from pygls.protocol import default_converter
 
 from rules.docs import rule_url
 from rules.models import Finding, Position, Range, Severity
@@ -23,6 +25,7 @@ from rules.source import strip_line_break
 from server.documents import PositionCodec
 
 SOURCE = "standards"
+_CONVERTER = default_converter()
 SEVERITIES = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
@@ -83,6 +86,14 @@ def diagnostic_json(finding: Finding, lines: list[str], codec: PositionCodec) ->
         f'{{"range":{{"start":{start},"end":{end}}},"severity":{SEVERITIES[finding.severity].value}'
         f',"code":{json.dumps(finding.code)}{href},"source":"{SOURCE}"'
         f',"message":{json.dumps(finding.message)},"data":{data}}}'
+    )
+
+
+def lsp_diagnostic(finding: Finding, lines: list[str], codec: PositionCodec) -> types.Diagnostic:
+    """A finding's diagnostic as an lsprotocol object: the very diagnostic `diagnostic_json`
+    writes (the one conversion; the JSON is the fast path, written per keystroke)."""
+    return _CONVERTER.structure(
+        json.loads(diagnostic_json(finding, lines, codec)), types.Diagnostic
     )
 
 

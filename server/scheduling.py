@@ -28,16 +28,15 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rules.engine import Analysis, Engine, SourceFile, UnitCache
 from rules.models import Finding
-from rules.settings import FileSettings
 from server.collection import IdleCollector
 from server.configuration import Configuration
-from server.documents import Document, DocumentStore, PositionCodec, engine_lines
-from server.rendering import DiagnosticRenderer
+from server.documents import Document, DocumentStore, engine_lines
 from server.result_cache import ResultCache, disabled_by_environment
+from server.results import AnalysisResult, DiagnosticsResult, ResultIds, Snapshot
 
 logger = logging.getLogger(__name__)
 ANALYSIS_THREAD_NAME = "standards-analysis"
@@ -47,86 +46,12 @@ ANALYSIS_THREAD_NAME = "standards-analysis"
 CACHED_ANSWER_GRACE_SECONDS = 0.01
 
 
-class DiagnosticsResult:
-    """The rendered diagnostics of one version of one document: what is pushed and pulled."""
-
-    def __init__(self, *, uri: str, version: int, fragments: list[str], sequence: int) -> None:
-        self.uri = uri
-        self.version = version
-        self.fragments = fragments
-        self.result_id = f"{sequence}"
-        # pushed already (from the result cache): a push client needs them no second time
-        self.already_published = False
-
-
-class AnalysisResult(DiagnosticsResult):
-    """One finished analysis of one version of one document."""
-
-    def __init__(  # noqa: PLR0913 - a plain record of what one run produced
-        self,
-        *,
-        uri: str,
-        path: str | None,
-        root: str | None,
-        version: int,
-        text: str,
-        lines: list[str],
-        settings: FileSettings,
-        analysis: Analysis,
-        fragments: list[str],
-        sequence: int,
-        cache_directory: Path | None = None,
-    ) -> None:
-        super().__init__(uri=uri, version=version, fragments=fragments, sequence=sequence)
-        self.path = path
-        self.root = root
-        self.text = text
-        self.lines = lines
-        self.settings = settings
-        self.analysis = analysis
-        self.cache_directory = cache_directory
-
-    @property
-    def source(self) -> SourceFile:
-        """The engine's view of the text this result was computed from."""
-        return SourceFile(
-            text=self.text, settings=self.settings, path=self.path, project_root=self.root
-        )
-
-
-class _Snapshot:
-    """What a run needs, taken on the event loop so the thread never sees a changing document."""
-
-    def __init__(
-        self,
-        document: Document,
-        settings: FileSettings,
-        root: str | None,
-        cache_directory: Path | None,
-    ) -> None:
-        self.uri = document.uri
-        self.path = document.path
-        self.version = document.version
-        self.text = document.text
-        self.lines = list(document.lines)
-        self.settings = settings
-        self.root = root
-        self.cache_directory = cache_directory
-
-    @property
-    def source(self) -> SourceFile:
-        """The engine's view of this text."""
-        return SourceFile(
-            text=self.text, settings=self.settings, path=self.path, project_root=self.root
-        )
-
-
 class _DocumentState:
     """The scheduler's bookkeeping for one open document."""
 
-    def __init__(self, codec: PositionCodec) -> None:
+    def __init__(self, renderer: Renderer) -> None:
         self.cache: UnitCache | None = None
-        self.renderer = DiagnosticRenderer(codec)
+        self.renderer = renderer
         self.result: AnalysisResult | None = None
         self.dirty = False
         self.task: asyncio.Task[None] | None = None
@@ -145,6 +70,16 @@ class _DocumentState:
         return waiters
 
 
+class Renderer(Protocol):
+    """Turns findings into the client's diagnostics, as opaque text fragments (the server's
+    `server.rendering.DiagnosticRenderer`; one per document, it may reuse what it rendered)."""
+
+    def render(self, findings: list[Finding], lines: list[str]) -> list[str]:
+        """The diagnostics of `findings` on `lines`, in order."""
+        ...
+
+
+type RendererFactory = Callable[[], Renderer]
 type ResultCallback = Callable[[AnalysisResult], None]
 type DiagnosticsCallback = Callable[[DiagnosticsResult], None]
 type Job = tuple[Callable[[], Any], Future[Any]]
@@ -183,12 +118,16 @@ class Scheduler:
     """Analyses open documents in the background and hands out their latest results."""
 
     def __init__(
-        self, engine: Engine, documents: DocumentStore, configuration: Configuration
+        self,
+        engine: Engine,
+        documents: DocumentStore,
+        configuration: Configuration,
+        renderer: RendererFactory,
     ) -> None:
         self.engine = engine
         self.documents = documents
         self.configuration = configuration
-        self.codec = PositionCodec()
+        self.renderer = renderer
         self.thread = AnalysisThread()
         self.on_result: list[ResultCallback] = []
         self.on_cached: list[DiagnosticsCallback] = []
@@ -196,7 +135,7 @@ class Scheduler:
         if self.results is not None:  # while the client initializes, before any document opens
             self.thread.submit(self.results.warm_up)
         self._states: dict[str, _DocumentState] = {}
-        self._sequence = 0
+        self.ids = ResultIds()
         self.collector = IdleCollector(self.busy)
 
     def busy(self) -> bool:
@@ -210,7 +149,7 @@ class Scheduler:
         cache before the analysis ends, and a miss is written to the cache."""
         state = self._states.get(uri)
         if state is None:
-            state = _DocumentState(self.codec)
+            state = _DocumentState(self.renderer())
             self._states[uri] = state
         state.dirty = True
         state.look_up = state.look_up or opened
@@ -290,7 +229,7 @@ class Scheduler:
                 document = self.documents.get(uri)
                 if document is None:
                     return
-                snapshot = _Snapshot(
+                snapshot = Snapshot(
                     document,
                     self.configuration.settings_for(document),
                     self.configuration.project_root(document),
@@ -319,7 +258,7 @@ class Scheduler:
             return None
         return self.configuration.cache_directory(document)
 
-    async def _look_up(self, snapshot: _Snapshot, state: _DocumentState) -> bool:
+    async def _look_up(self, snapshot: Snapshot, state: _DocumentState) -> bool:
         """Hand out the cached diagnostics of a just-opened text (True when there were some);
         on a miss, have its analysis written to the cache."""
         if snapshot.cache_directory is None:
@@ -346,7 +285,7 @@ class Scheduler:
                 waiter.set_result(cached)
         return True
 
-    def _cached(self, snapshot: _Snapshot, state: _DocumentState) -> DiagnosticsResult | None:
+    def _cached(self, snapshot: Snapshot, state: _DocumentState) -> DiagnosticsResult | None:
         """On the analysis thread: the text's cached diagnostics, rendered (None on a miss)."""
         findings: list[Finding] | None = None
         if self.results is not None and snapshot.cache_directory is not None:
@@ -354,9 +293,11 @@ class Scheduler:
         if findings is None:
             return None
         fragments = state.renderer.render(findings, snapshot.lines)
-        self._sequence += 1
         return DiagnosticsResult(
-            uri=snapshot.uri, version=snapshot.version, fragments=fragments, sequence=self._sequence
+            uri=snapshot.uri,
+            version=snapshot.version,
+            fragments=fragments,
+            sequence=self.ids.next(),
         )
 
     def _store(self, directory: Path | None, source: SourceFile, analysis: Analysis) -> None:
@@ -368,13 +309,12 @@ class Scheduler:
         except Exception:  # the cache is an optimisation: never worth a failed analysis
             logger.exception("writing %s to the result cache failed", source.path)
 
-    def _analyse(self, snapshot: _Snapshot, state: _DocumentState) -> AnalysisResult:
+    def _analyse(self, snapshot: Snapshot, state: _DocumentState) -> AnalysisResult:
         """On the analysis thread: check the text, render its diagnostics."""
         source = snapshot.source
         analysis = self.engine.check(source, cache=state.cache, lines=engine_lines(snapshot.lines))
         state.cache = analysis.cache
         fragments = state.renderer.render(analysis.findings, snapshot.lines)
-        self._sequence += 1
         result = AnalysisResult(
             uri=snapshot.uri,
             path=snapshot.path,
@@ -385,7 +325,7 @@ class Scheduler:
             settings=snapshot.settings,
             analysis=analysis,
             fragments=fragments,
-            sequence=self._sequence,
+            sequence=self.ids.next(),
             cache_directory=snapshot.cache_directory,
         )
         return result
@@ -397,18 +337,7 @@ class Scheduler:
 
     def _publish(self, state: _DocumentState, result: AnalysisResult) -> None:
         cached, state.cached = state.cached, None
-        previous = state.result
-        if (
-            cached is not None
-            and cached.version == result.version
-            and cached.fragments == result.fragments
-        ):
-            # what the cache said: not pushed again, and a pull keeps its result id
-            result.already_published = True
-            result.result_id = cached.result_id
-        elif previous is not None and previous.fragments == result.fragments:
-            # the same diagnostics: a pull naming the previous result gets "unchanged"
-            result.result_id = previous.result_id
+        self.ids.carry_over(result, cached, state.result)
         state.result = result
         if state.store_version == result.version:
             # decided here, on the event loop, as `saved` is: a save that came in while this

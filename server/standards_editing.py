@@ -1,28 +1,27 @@
 """Editing help in `standards.toml` over LSP: completion of sections, keys, tiers and rulesets;
 hover on a ruleset or tier (its values); a code action converting between the two forms.
 
-The logic is `rules.standards_toml` (pure); this module only translates. LSP has one handler
-per method and `server.hover` / `server.code_actions` own hover and code actions, so this
-module composes with them: `register` wraps their handlers, answering for `standards.toml` and
-delegating everything else. It must come after them in `FEATURE_MODULES`.
+The logic is `rules.checks.project.standards_toml` (pure); this module only translates. LSP has
+one handler per method and `server.hover` / `server.code_actions` own hover and code actions:
+`hover_for` and `convert_action` are handed to them by `server.app` (answering for
+`standards.toml`, None for any other document).
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from rules.checks.project.standards_toml import CompletionKind, completions, conversion, hover
 from rules.models import Position, Range
-from rules.standards_toml import CompletionKind, completions, conversion, hover
 from server.rendering import client_range, server_position
 
 if TYPE_CHECKING:
-    from server.app import StandardsServer
     from server.documents import Document
+    from server.language_server import StandardsServer
 
 STANDARDS_FILE = "standards.toml"
 TRIGGER_CHARACTERS = ["[", '"', "=", " ", "."]
@@ -128,30 +127,9 @@ def convert_action(
     )
 
 
-async def _answer(handler: Handler | None, params: object) -> object:
-    if handler is None:
-        return None
-    result = handler(params)
-    return await result if inspect.isawaitable(result) else result
-
-
-def _wrap(
-    server: StandardsServer,
-    method: str,
-    combine: Callable[[object, Handler | None], Awaitable[object]],
-) -> None:
-    """Replace the handler of `method` by one that combines it with this module's answer."""
-    features = server.protocol.fm.features
-    original = features.get(method)
-
-    async def wrapped(params: object) -> object:
-        return await combine(params, original)
-
-    features[method] = wrapped
-
-
 def register(server: StandardsServer) -> None:
-    """Install completion, and compose hover and code actions for `standards.toml`."""
+    """Install completion in `standards.toml` (hover and the conversion action are passed to
+    `server.hover` and `server.code_actions` by `server.app`)."""
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
@@ -159,19 +137,3 @@ def register(server: StandardsServer) -> None:
     )
     def complete(params: types.CompletionParams) -> list[types.CompletionItem] | None:
         return completion_items(server, params)
-
-    async def hover_first(params: object, original: Handler | None) -> object:
-        assert isinstance(params, types.HoverParams)  # noqa: S101 - the method's params
-        mine = hover_for(server, params)
-        return mine if mine is not None else await _answer(original, params)
-
-    async def actions_too(params: object, original: Handler | None) -> object:
-        assert isinstance(params, types.CodeActionParams)  # noqa: S101 - the method's params
-        theirs = await _answer(original, params)
-        mine = convert_action(server, params)
-        if mine is None:
-            return theirs
-        return [*(theirs if isinstance(theirs, list) else []), mine]
-
-    _wrap(server, types.TEXT_DOCUMENT_HOVER, hover_first)
-    _wrap(server, types.TEXT_DOCUMENT_CODE_ACTION, actions_too)

@@ -17,7 +17,7 @@ from lsprotocol import types
 from server.configuration import SETTINGS_SECTION, parse_editor_settings
 
 if TYPE_CHECKING:
-    from server.app import StandardsServer
+    from server.language_server import StandardsServer
 
 WATCHED_FILES = ("standards.toml", "pyproject.toml", ".python-version")
 WATCHER_REGISTRATION_ID = "standards-lsp-watched-files"

@@ -20,15 +20,12 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from rules.docs import rule_url
-from rules.models import Finding
-from rules.registry import CODE_PATTERN
 from server.batch import Batch, read_source
 from server.documents import lsp_lines
-from server.rendering import SEVERITIES, SOURCE, client_range
+from server.rendering import lsp_diagnostic
 
 if TYPE_CHECKING:
-    from server.app import StandardsServer
+    from server.language_server import StandardsServer
 
 PROGRESS_TITLE = "Checking the workspace"
 PERCENT = 100
@@ -39,22 +36,6 @@ type Reporter = Callable[[int, int], None]
 def _inside(path: Path, folders: list[Path]) -> bool:
     real = Path(os.path.realpath(path))
     return any(real.is_relative_to(folder) for folder in folders)
-
-
-def _diagnostic(server: StandardsServer, finding: Finding, lines: list[str]) -> types.Diagnostic:
-    fix = None
-    if finding.fix is not None:
-        fix = {"title": finding.fix.title, "safety": finding.fix.safety.value}
-    href = rule_url(finding.code) if CODE_PATTERN.fullmatch(finding.code) else None
-    return types.Diagnostic(
-        range=client_range(finding.range, lines, server.codec),
-        severity=SEVERITIES[finding.severity],
-        code=finding.code,
-        code_description=types.CodeDescription(href=href) if href else None,
-        source=SOURCE,
-        message=finding.message,
-        data={"finding": finding.data, "fix": fix},
-    )
 
 
 def scan(
@@ -77,7 +58,7 @@ def scan(
             types.WorkspaceFullDocumentDiagnosticReport(
                 uri=uri,
                 version=None,
-                items=[_diagnostic(server, finding, lines) for finding in findings],
+                items=[lsp_diagnostic(finding, lines, server.codec) for finding in findings],
             )
         )
     report(len(files), len(files))

@@ -65,7 +65,7 @@ def make_client() -> RecordingClient:
 
 
 SERVER = ClientServerConfig(
-    server_command=[sys.executable, "-m", "server.cli", "serve"],
+    server_command=[sys.executable, "-m", "server.cli.main", "serve"],
     server_env=server_environment(),
     client_factory=make_client,
 )

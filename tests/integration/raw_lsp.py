@@ -24,7 +24,8 @@ from tests.integration.conftest import WAIT_LIMIT, server_environment
 type Json = dict[str, Any]
 HEADER_END = b"\r\n\r\n"
 CONTENT_LENGTH = b"content-length:"
-SERVER_COMMAND = (sys.executable, "-m", "server.cli", "serve")
+POLL_SECONDS = 0.5  # how often a wait looks whether the server is still there
+SERVER_COMMAND = (sys.executable, "-m", "server.cli.main", "serve")
 
 
 def frame(body: bytes) -> bytes:
@@ -112,7 +113,12 @@ class RawServer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError("the server did not send the message waited for")
-            message = self.messages.get(timeout=remaining)
+            try:
+                message = self.messages.get(timeout=min(remaining, POLL_SECONDS))
+            except queue.Empty:
+                if self.process.poll() is not None and self.messages.empty():
+                    raise EOFError(f"the server ended: {self.stderr_text()[-2000:]}") from None
+                continue
             self.seen.append(message)
             if wanted(message):
                 return message

@@ -31,7 +31,7 @@ def run(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     if cwd == ROOT:
         environment[NO_CACHE_VARIABLE] = "1"
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", *arguments],
+        [sys.executable, "-m", "server.cli.main", *arguments],
         cwd=cwd,
         capture_output=True,
         text=True,

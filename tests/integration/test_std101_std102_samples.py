@@ -49,3 +49,32 @@ def test_sample_behaves_the_same_after_the_fix(sample: Path, tmp_path: Path) -> 
     assert after.stdout == before.stdout
 
     assert findings(text) == []
+
+
+PROJECT = SAMPLES.parent / "pydantic_project"
+
+
+def test_a_project_behaves_the_same_when_callers_are_in_other_modules(tmp_path: Path) -> None:
+    """A caller in another module passes a dict held in a variable (validated where it is
+    passed) whose `"sub"` is present with None (stays present); a result is merged into a dict
+    with `dict.update` (dumped there); pydantic is added to the project's dependencies."""
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    (project / "standards.toml").write_text(PRODUCTION, encoding="utf-8")
+    before = _run_sample(project / "run.py")
+    assert before.returncode == 0, before.stderr
+
+    fixed = run("fix", "--unsafe", "--select", CODES, str(project / "app"), cwd=project)
+    assert fixed.returncode in {0, 1}, fixed.stderr
+    assert "(also app/main.py" in fixed.stderr
+    tokens = (project / "app" / "tokens.py").read_text(encoding="utf-8")
+    main = (project / "app" / "main.py").read_text(encoding="utf-8")
+    assert "(BaseModel):" in tokens
+    assert "model_validate(payload)" in main
+    assert ".model_dump(by_alias=True)" in main
+    assert "from app.tokens import " in main
+    assert '"pydantic"' in (project / "pyproject.toml").read_text(encoding="utf-8")
+
+    after = _run_sample(project / "run.py")
+    assert after.returncode == 0, f"{after.stderr}\n--- tokens ---\n{tokens}\n--- main ---\n{main}"
+    assert after.stdout == before.stdout

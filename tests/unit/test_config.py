@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rules.checks.std301_fastapi import DirectFastApi
-from rules.checks.std302_blocked_import import BlockedImport
+from rules.checks.imports.std301_fastapi import DirectFastApi
+from rules.checks.imports.std302_blocked_import import BlockedImport
 from rules.config import (
     ConfigResolver,
     Overrides,

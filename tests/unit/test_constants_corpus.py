@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from rules.checks._literals import ModuleLiterals
+from rules.checks.constants.literals import ModuleLiterals
+from rules.checks.constants.rename import _Module
 from rules.engine import Engine, SourceFile
 from rules.fixer import fix_text
 from rules.fixes import apply_edits
 from rules.models import Finding, Severity, Tier
-from rules.rename import _Module
 from rules.rule import FixRequest
 from rules.settings import FileSettings
 

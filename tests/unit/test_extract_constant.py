@@ -7,12 +7,12 @@ from collections import Counter
 
 import pytest
 
-from rules.checks._extracting import OfferIndex
-from rules.checks._literals import ModuleLiterals, is_extractable
+from rules.checks.constants.extracting import OfferIndex
+from rules.checks.constants.literals import ModuleLiterals, is_extractable
+from rules.checks.constants.naming import propose_name
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
 from rules.models import Position, Range, Severity, Tier
-from rules.naming import propose_name
 from rules.rule import FixRequest, RefactorRequest
 from rules.settings import FileSettings
 from tests.conftest import STDLIB

@@ -9,8 +9,9 @@ import random
 import pytest
 
 from rules.engine import Engine, SourceFile, UnitCache
+from rules.parsing import Unit
 from rules.source import split_lines
-from rules.units import SplitMemo, Unit, split_module
+from rules.splitter import SplitMemo, split_module
 from tests.conftest import STDLIB, settings_for
 
 ENGINE = Engine()

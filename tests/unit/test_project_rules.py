@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from rules.checks._shell import Fragment, find_commands
-from rules.checks.std301_fastapi import DirectFastApi
-from rules.checks.std302_blocked_import import BlockedImport
-from rules.checks.std402_non_uv_commands import NonUvDependencyCommand
-from rules.checks.std405_python_version import admits_older
-from rules.checks.std501_missing_standards_toml import MissingStandardsToml
+from rules.checks.imports.std301_fastapi import DirectFastApi
+from rules.checks.imports.std302_blocked_import import BlockedImport
+from rules.checks.project.shell import Fragment, find_commands
+from rules.checks.project.std402_non_uv_commands import NonUvDependencyCommand
+from rules.checks.project.std405_python_version import admits_older
+from rules.checks.project.std501_missing_standards_toml import MissingStandardsToml
 from rules.config import Overrides, ProjectConfig, parse_standards_toml, resolve_settings
 from rules.engine import Engine, SourceFile
 from rules.models import Position, Range, Tier

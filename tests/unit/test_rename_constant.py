@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from rules.checks.constants.rename import RenameError, prepare_rename, rename
 from rules.fixes import apply_edits
 from rules.models import Position
-from rules.rename import RenameError, prepare_rename, rename
 
 SOURCE = '''"""Module."""
 

@@ -6,9 +6,7 @@ import tomllib
 
 import pytest
 
-from rules.config import parse_standards_toml
-from rules.models import Position, Tier
-from rules.standards_toml import (
+from rules.checks.project.standards_toml import (
     CompletionKind,
     Form,
     completions,
@@ -16,6 +14,8 @@ from rules.standards_toml import (
     hover,
     ruleset_markdown,
 )
+from rules.config import parse_standards_toml
+from rules.models import Position, Tier
 
 
 def _labels(text: str, line: int, character: int) -> list[str]:

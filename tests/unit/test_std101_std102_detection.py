@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rules.models import Safety
-from tests.unit.dict_model_support import findings
+from tests.unit.dict_model_support import findings, fix_first
 
 USES = """\
     a = d["id"]
@@ -218,11 +218,12 @@ def test_the_fix_is_lazy_unsafe_and_named() -> None:
     assert returned.data["kind"] == "return"
 
 
-def test_a_key_test_that_cannot_be_converted_has_no_fix_and_says_why() -> None:
+def test_a_key_test_becomes_a_test_of_the_fields_set() -> None:
     text = 'def f(d: dict) -> int:\n    if "k" in d:\n        return d["k"]\n    return 0\n'
     (found,) = findings(text)
-    assert found.fix is None
-    assert '`"k" in d` tests for a key that is never read as optional' in found.message
+    assert found.fix is not None
+    fixed, _fix = fix_first(text)
+    assert 'if "k" in d.model_fields_set:' in fixed  # a key present with None stays present
 
 
 def test_a_computed_default_is_flagged_without_a_fix() -> None:

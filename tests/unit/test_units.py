@@ -6,7 +6,8 @@ import ast
 
 import pytest
 
-from rules.units import UnitKind, split_module
+from rules.parsing import UnitKind
+from rules.splitter import split_module
 from tests.conftest import stdlib_sample
 
 CLASS_SOURCE = '''"""Module docstring

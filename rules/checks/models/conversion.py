@@ -1,0 +1,462 @@
+"""The "Convert to Pydantic model" refactoring of STD101/STD102: a whole-project rewrite.
+
+One conversion turns one dict of a function (a parameter, or the return) into a generated model,
+like a rename: the function (signature, key accesses, returned displays) and every call site in
+the project (`call_sites`) change together, in one fix across files, and `pyproject.toml` gets
+pydantic when the project does not depend on it (`dependencies`). When some use cannot keep its
+behaviour the fix is refused with the reason (`Fix.refused`), never half made.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules.checks.models.call_sites import (
+    FileSites,
+    ParameterBinding,
+    Positions,
+    Sites,
+    parameter_sites,
+    return_sites,
+)
+from rules.checks.models.dependencies import pydantic_dependency
+from rules.checks.models.dict_shapes import (
+    ANY_TYPE,
+    NONE_TYPE,
+    AccessKind,
+    FunctionNode,
+    ParameterShape,
+    ReturnShape,
+    TargetKind,
+    analyse_parameter,
+    analyse_return,
+    default_of,
+    expression_type,
+    names_in,
+)
+from rules.checks.models.model_fields import (
+    BASE_MODEL,
+    CONFIG_DICT,
+    ModelField,
+    annotations_of,
+    best_type,
+    identical_model,
+    imports_for,
+    value_of,
+    with_none,
+)
+from rules.checks.models.model_names import (
+    field_name,
+    free_name,
+    parameter_model_name,
+    return_model_name,
+)
+from rules.checks.models.project_uses import (
+    FunctionPlace,
+    ProjectView,
+    Uses,
+    find_uses,
+    project_root_of,
+)
+from rules.checks.models.rewriter import Plan, rewrite
+from rules.fixes import edits_between
+from rules.models import FileEdits, Fix, Safety
+from rules.syntax import dotted_name, first_lineno, named_arguments
+
+STATICMETHOD = "staticmethod"
+BUFFER = "<buffer>"  # the path of a text that is no file
+MUTATING_METHODS = frozenset(
+    {"append", "extend", "insert", "remove", "pop", "clear", "update", "add", "setdefault", "sort"}
+)
+
+
+class Target(BaseModel):
+    """The dict to convert: a parameter of a function, or its return."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: TargetKind
+    function: str
+    line: int = Field(description="0-based line inside the function's signature")
+    parameter: str | None = None
+
+
+class Workspace(BaseModel):
+    """Where the conversion runs: the file, its project and the texts that differ from disk."""
+
+    text: str
+    path: str | None = None
+    project_root: str | None = None
+    open_texts: dict[str, str] = Field(default_factory=dict)
+
+
+class Located(BaseModel):
+    """The function to convert, found in the module's `ast`."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    function: FunctionNode
+    class_name: str | None
+    nested: bool
+    statement_line: int = Field(description="1-based first line of its top-level statement")
+    statement_end_line: int = Field(description="1-based last line of that statement")
+
+
+def locate(tree: ast.Module, target: Target) -> Located | None:
+    """The function `target` names, whose signature spans `target.line`."""
+    for statement in tree.body:
+        for function, class_name, nested in _functions_in(statement):
+            if function.name != target.function:
+                continue
+            first = function.lineno - 1
+            last = function.body[0].lineno - 1 if function.body else first
+            if first <= target.line <= last:
+                return Located(
+                    function=function,
+                    class_name=class_name,
+                    nested=nested,
+                    statement_line=first_lineno(statement),
+                    statement_end_line=statement.end_lineno or statement.lineno,
+                )
+    return None
+
+
+def _functions_in(statement: ast.stmt) -> list[tuple[FunctionNode, str | None, bool]]:
+    """Every function of a top-level statement: with its class for a method of a top-level
+    class, and whether it is nested deeper."""
+    found: list[tuple[FunctionNode, str | None, bool]] = []
+    for node in ast.walk(statement):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if node is statement:
+            found.append((node, None, False))
+        elif isinstance(statement, ast.ClassDef) and node in statement.body:
+            found.append((node, statement.name, False))
+        else:
+            found.append((node, None, True))
+    return found
+
+
+def conversion_fix(workspace: Workspace, target: Target) -> Fix | None:
+    """The unsafe fix converting `target`, as minimal edits of every file it changes (a fix
+    with `refused` set when some use cannot keep its behaviour)."""
+    tree = ast.parse(workspace.text)
+    located = locate(tree, target)
+    if located is None:
+        return None
+    conversion = _Conversion(workspace, tree, located)
+    if target.kind is TargetKind.PARAMETER:
+        return conversion.parameter(target.parameter or "")
+    return conversion.returned()
+
+
+def _refused(reason: str) -> Fix:
+    return Fix(title="Not converted", safety=Safety.UNSAFE, edits=[], refused=reason)
+
+
+class _Conversion:
+    """One conversion: the module, its project, and the fix assembled from per-file plans."""
+
+    def __init__(self, workspace: Workspace, tree: ast.Module, located: Located) -> None:
+        self.workspace = workspace
+        self.tree = tree
+        self.located = located
+        self.function = located.function
+        self.root = project_root_of(workspace.path, workspace.project_root)
+        self.own_path = workspace.path or BUFFER
+        self.project = ProjectView(self.root, self.own_path, workspace.text, workspace.open_texts)
+
+    def uses(self) -> Uses:
+        place = FunctionPlace(
+            path=self.own_path,
+            name=self.function.name,
+            class_name=self.located.class_name,
+            nested=self.located.nested,
+            statement_span=(self.located.statement_line, self.located.statement_end_line),
+            line=self.function.lineno,
+        )
+        return find_uses(self.project, place)
+
+    def model(self, base_name: str, fields: list[ModelField]) -> tuple[str, str | None]:
+        """The model's name and its class source (None when an identical model is reused)."""
+        lines = [field.line for field in fields]
+        if any(field.key != field.name for field in fields):
+            lines.insert(0, f"model_config = {CONFIG_DICT}(populate_by_name=True)")
+        body = "".join(f"    {line}\n" for line in lines)
+        reused = identical_model(self.tree, body, fields)
+        if reused is not None:
+            return reused, None
+        name = free_name(base_name, names_in(self.tree.body))
+        return name, f"class {name}({BASE_MODEL}):\n{body}"
+
+    def parameter(self, name: str) -> Fix:
+        function = self.function
+        argument = _argument(function, name)
+        shape = analyse_parameter(function, argument) if argument is not None else None
+        if argument is None or shape is None:
+            return _refused(f"`{name}` is no longer a dict with known keys")
+        if shape.blockers:
+            return _refused("; ".join(shape.blockers))
+        uses = self.uses()
+        if uses.refusal is not None:
+            return _refused(uses.refusal)
+        binding = ParameterBinding(
+            name=name,
+            index=_positional_index(function, name),
+            skip=self._skip(),
+            optional=shape.optional,
+            mutated=_mutation(function, shape),
+        )
+        binding.keys = set(shape.keys)
+        probe = parameter_sites(self.project, uses, binding)
+        if probe.refusal is not None:
+            return _refused(probe.refusal)
+        fields = _parameter_fields(shape, probe, self.workspace.text)
+        model_name, class_source = self.model(parameter_model_name(function.name, name), fields)
+        binding.model = model_name
+        sites = parameter_sites(self.project, uses, binding)
+        default = default_of(function, argument)
+        own_displays: dict[tuple[int, int], str] = {}
+        if isinstance(default, ast.Dict):
+            own_displays[Positions(self.workspace.text).start(default)] = model_name
+        plan = Plan(
+            function=function.name,
+            function_line=function.lineno,
+            model=model_name,
+            class_source=class_source,
+            statement_line=self.located.statement_line,
+            fields={field.key: field.name for field in fields},
+            field_defaults={field.key: field.default for field in fields if field.default},
+            parameter=name,
+            displays=own_displays,
+            imports=imports_for(fields, class_source),
+        )
+        title = f"Convert `{name}` to Pydantic model `{model_name}`"
+        return self.fix(plan, sites, title)
+
+    def returned(self) -> Fix:
+        function = self.function
+        shape = analyse_return(function)
+        if shape is None:
+            return _refused(f"`{function.name}` no longer returns dicts with known keys")
+        if shape.blockers:
+            return _refused("; ".join(shape.blockers))
+        uses = self.uses()
+        if uses.refusal is not None:
+            return _refused(uses.refusal)
+        fields = _return_fields(function, shape)
+        model_name, class_source = self.model(return_model_name(function.name), fields)
+        dump = _dump_arguments(fields, shape)
+        sites = return_sites(uses, {field.key: field.name for field in fields}, dump)
+        plan = Plan(
+            function=function.name,
+            function_line=function.lineno,
+            model=model_name,
+            class_source=class_source,
+            statement_line=self.located.statement_line,
+            fields={field.key: field.name for field in fields},
+            returns=True,
+            imports=imports_for(fields, class_source),
+        )
+        title = f"Convert the return of `{function.name}` to Pydantic model `{model_name}`"
+        return self.fix(plan, sites, title)
+
+    def _skip(self) -> int:
+        if self.located.class_name is None:
+            return 0
+        decorators = {dotted_name(decorator) for decorator in self.function.decorator_list}
+        return 0 if STATICMETHOD in decorators else 1
+
+    def fix(self, plan: Plan, sites: Sites, title: str) -> Fix:
+        """The fix: the own file's plan with its call sites, every other file's call sites,
+        and `pyproject.toml` when pydantic must be added."""
+        new_model = plan.class_source is not None
+        dependency = pydantic_dependency(self.root, self.project.texts)
+        if dependency.refusal is not None and new_model:
+            return _refused(dependency.refusal)
+        own = sites.files.get(self.own_path, FileSites())
+        own_plan = plan.model_copy(
+            update={
+                "first_party": self.project.first_party,
+                "displays": {**plan.displays, **own.displays},
+                "validates": own.validates,
+                "dumps": own.dumps,
+                "subscripts": own.subscripts,
+            }
+        )
+        text = rewrite(self.workspace.text, own_plan)
+        if text == self.workspace.text:
+            return _refused("the rewrite changes nothing")
+        others = self.other_files(plan, sites)
+        if isinstance(others, str):
+            return _refused(others)
+        description = [f"Changes {len(others) + 1} file(s)."]
+        title = _counted(title, sites, self.own_path)
+        if dependency.edit is not None and new_model:
+            others.append(dependency.edit)
+            title += "; adds pydantic to pyproject.toml: run `uv lock`"
+            description.append("Adds `pydantic` to `[project] dependencies`: run `uv lock`.")
+        if sites.validated:
+            description.append(
+                f"{sites.validated} argument(s) that are not dict displays are validated with "
+                f"`{plan.model}.model_validate(...)` where they are passed."
+            )
+        return Fix(
+            title=title,
+            safety=Safety.UNSAFE,
+            edits=edits_between(self.workspace.text, text),
+            other_files=others,
+            description="\n".join(description),
+        )
+
+    def other_files(self, plan: Plan, sites: Sites) -> list[FileEdits] | str:
+        """The edits of the call sites in other files (or why one cannot be made)."""
+        model = plan.model
+        others: list[FileEdits] = []
+        for path, file_sites in sorted(sites.files.items()):
+            if path == self.own_path:
+                continue
+            module = self.project.parsed(path)
+            where = self.project.relative(path)
+            if module is None:
+                return f"{where} does not parse"
+            if file_sites.import_beside and model in names_in(module.tree.body):
+                return f"`{model}` already names something else in {where}"
+            other_plan = Plan(
+                model=model,
+                fields=plan.fields,
+                displays=file_sites.displays,
+                validates=file_sites.validates,
+                dumps=file_sites.dumps,
+                subscripts=file_sites.subscripts,
+                import_beside=file_sites.import_beside,
+            )
+            new_text = rewrite(module.text, other_plan)
+            if new_text != module.text:
+                others.append(FileEdits(path=path, edits=edits_between(module.text, new_text)))
+        return others
+
+
+def _counted(title: str, sites: Sites, own_path: str) -> str:
+    """The title with how many call sites in how many files change."""
+    calls = sites.calls
+    if not calls:
+        return title
+    files = len({own_path, *sites.files})
+    return (
+        f"{title} ({calls} call site{'s' if calls != 1 else ''} "
+        f"in {files} file{'s' if files != 1 else ''})"
+    )
+
+
+def _argument(function: FunctionNode, name: str) -> ast.arg | None:
+    return next((arg for arg in named_arguments(function.args) if arg.arg == name), None)
+
+
+def _positional_index(function: FunctionNode, name: str) -> int | None:
+    positional = [*function.args.posonlyargs, *function.args.args]
+    return next((index for index, arg in enumerate(positional) if arg.arg == name), None)
+
+
+def _mutation(function: FunctionNode, shape: ParameterShape) -> str | None:
+    """How the function changes the dict it is given (a caller holding it sees the change):
+    a key set (`d["k"] = v`, `d["k"] += 1`), or a value changed in place (`d["k"].append`)."""
+    for access in shape.accesses:
+        if access.kind is AccessKind.WRITE:
+            return f'`{shape.name}["{access.key}"] = ...`'
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == shape.name
+        ):
+            return f"`{ast.unparse(node)} = ...`"
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in MUTATING_METHODS
+            and isinstance(node.value, ast.Subscript)
+            and isinstance(node.value.value, ast.Name)
+            and node.value.value.id == shape.name
+        ):
+            return f"`{ast.unparse(node)}(...)`"
+    return None
+
+
+def _parameter_fields(shape: ParameterShape, sites: Sites, text: str) -> list[ModelField]:
+    """The fields: a type from the displays passed when every caller passes one (an argument
+    validated from elsewhere may hold anything: `Any`), a default from `.get("k", literal)`."""
+    taken: set[str] = set()
+    fields: list[ModelField] = []
+    typed = sites.validated == 0
+    for key in shape.keys:
+        accesses = [access for access in shape.accesses if access.key == key]
+        kinds = {access.kind for access in accesses}
+        values = [value_of(display, key) for display in sites.displays]
+        evidence = [expression_type(value) for value in values if value is not None]
+        hints = [access.hint for access in accesses if access.hint]
+        field_type = best_type(evidence, hints) if typed else ANY_TYPE
+        defaults = {
+            ast.get_source_segment(text, access.default) or ast.unparse(access.default)
+            for access in accesses
+            if access.default is not None
+        }
+        plain = kinds & {AccessKind.GET, AccessKind.WRITE, AccessKind.CONTAINS}
+        default = next(iter(defaults)) if len(defaults) == 1 and not plain else None
+        missing = any(value is None for value in values)
+        if default is None and (kinds - {AccessKind.READ} or missing):
+            default = NONE_TYPE
+            field_type = with_none(field_type)
+        name = field_name(key, taken)
+        taken.add(name)
+        fields.append(ModelField(key=key, name=name, type=field_type, default=default))
+    return fields
+
+
+def _return_fields(function: FunctionNode, shape: ReturnShape) -> list[ModelField]:
+    environment = annotations_of(function)
+    optional = shape.optional_keys
+    taken: set[str] = set()
+    fields: list[ModelField] = []
+    for key in shape.keys:
+        values = [value_of(display, key) for display in shape.displays]
+        evidence = [expression_type(value, environment) for value in values if value is not None]
+        field_type = best_type(evidence, [])
+        default = None
+        if key in optional:
+            default = NONE_TYPE
+            field_type = with_none(field_type)
+        name = field_name(key, taken)
+        taken.add(name)
+        fields.append(ModelField(key=key, name=name, type=field_type, default=default))
+    return fields
+
+
+def _dump_arguments(fields: list[ModelField], shape: ReturnShape) -> str:
+    """`model_dump`'s arguments giving back the very dict: its keys (aliases), and only the
+    keys the return set."""
+    arguments = []
+    if any(field.key != field.name for field in fields):
+        arguments.append("by_alias=True")
+    if shape.optional_keys:
+        arguments.append("exclude_unset=True")
+    return ", ".join(arguments)
+
+
+def target_of(data: dict[str, str | int | float | bool | None]) -> Target | None:
+    """The target a finding's or an offer's `data` names, if it is well formed."""
+    try:
+        return Target.model_validate(data)
+    except ValueError:
+        return None
+
+
+def path_of(path: str | None) -> str | None:
+    """The absolute path of a file on disk (None for a buffer or a relative name)."""
+    if path is None:
+        return None
+    resolved = Path(path)
+    return str(resolved) if resolved.is_absolute() else None

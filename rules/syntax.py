@@ -1,0 +1,147 @@
+"""Syntax helpers every rule family shares: walking `ast` trees, statements' first lines,
+dotted names, parents, scopes and function arguments. One of each, here, so no family grows its own."""
+
+from __future__ import annotations
+
+import ast
+
+
+def first_lineno(statement: ast.stmt) -> int:
+    """A statement's first line (1-based, as `ast` counts), its decorators included."""
+    decorators = getattr(statement, "decorator_list", [])
+    return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """A node's direct children in field order, like `ast.iter_child_nodes` (as a list)."""
+    children: list[ast.AST] = []
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if type(value) is list:
+            children.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            children.append(value)
+    return children
+
+
+# Fields that never hold a node worth visiting: identifiers and numbers (not `name`: a type
+# alias's is a node), and the expression contexts and operators (leaves, read through their
+# parent's fields: `name.ctx`, `binop.op`).
+_LEAF_FIELDS = frozenset(
+    {
+        "ctx",
+        "op",
+        "ops",
+        "id",
+        "attr",
+        "arg",
+        "module",
+        "level",
+        "conversion",
+        "simple",
+        "is_async",
+        "kind",
+        "type_comment",
+    }
+)
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def node_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that may hold the nodes a walk visits (computed once a type)."""
+    fields = _NODE_FIELDS.get(kind)
+    if fields is None:
+        fields = tuple(f for f in getattr(kind, "_fields", ()) if f not in _LEAF_FIELDS)
+        _NODE_FIELDS[kind] = fields
+    return fields
+
+
+def walk_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
+    """Every node under `statements` but expression contexts and operators, in `ast.walk`'s
+    order (breadth first, fields in order).
+
+    Reads the fields directly instead of through `ast.iter_child_nodes`' generators, and only
+    those that may hold nodes: the walk is shared by all the rules of a unit, and this way it
+    costs about a third of `ast.walk`'s time."""
+    nodes: list[ast.AST] = []
+    append = nodes.append
+    node_type = ast.AST
+    fields_of = _NODE_FIELDS.get
+    for statement in statements:
+        start = len(nodes)
+        append(statement)
+        index = start
+        while index < len(nodes):
+            node = nodes[index]
+            index += 1
+            kind = type(node)
+            for field in fields_of(kind) or node_fields(kind):
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    for item in value:
+                        if isinstance(item, node_type):
+                            append(item)
+                elif isinstance(value, node_type):
+                    append(value)
+    return nodes
+
+
+# The scope model: the nodes that define a function (its parameters are its own names), the
+# definitions that open a named scope, and every node that opens a scope of its own.
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+DEFINITION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+COMPREHENSION_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+SCOPE_NODES = (*FUNCTION_NODES, ast.ClassDef, *COMPREHENSION_NODES)
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """`a.b.c` for a name or an attribute chain on a name, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def function_arguments(arguments: ast.arguments) -> list[ast.arg]:
+    """Every parameter of a signature: positional-only, ordinary, keyword-only, then `*args`
+    and `**kwargs` where present."""
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
+    return every
+
+
+def named_arguments(arguments: ast.arguments) -> list[ast.arg]:
+    """The parameters a caller can pass by name or position (no `*args` / `**kwargs`)."""
+    return [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+
+
+def parent_map(roots: list[ast.AST]) -> dict[ast.AST, ast.AST]:
+    """Each node under `roots` mapped to its parent (the roots themselves are not keys)."""
+    parents: dict[ast.AST, ast.AST] = {}
+    for root in roots:
+        for node in ast.walk(root):
+            for child in child_nodes(node):
+                parents[child] = node
+    return parents
+
+
+def name_chain(node: ast.AST) -> str:
+    """The names of an attribute chain, calls looked through: `a.b.c` for `a.b(x).c`; where the
+    chain starts at something else, its named tail (`y` for `x[0].y`); "" when there is none.
+    Looser than `dotted_name`: for reading what a call or an attribute is called, not resolving it."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Name):
+            parts.append(node.id)
+            return ".".join(reversed(parts))
+        elif isinstance(node, ast.Call):
+            node = node.func
+        else:
+            return ".".join(reversed(parts))

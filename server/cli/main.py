@@ -1,0 +1,295 @@
+"""`standards-lsp`: check, fix, list and explain rules, or serve editors over LSP.
+
+Exit codes: 0 clean, 1 findings, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rules.config import ConfigProblem, ConfigResolver, Overrides
+from rules.docs import render_rule, render_rule_table, severity_letters
+from rules.engine import Engine
+from rules.fixer import ProjectTexts
+from rules.models import Tier
+from server.batch import Batch, BatchReport, display_path
+from server.cli.report import render_json, render_sarif, render_text
+from server.result_cache import NO_CACHE_VARIABLE, CacheOptions, disabled_by_environment
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+# Progress is worth showing only for runs long enough to wonder about.
+PROGRESS_THRESHOLD = 300
+PROGRESS_EVERY = 50
+FORMATS = ("text", "json", "sarif")
+TIER_NAMES = tuple(tier.value for tier in Tier)
+FORMAT = "--format"
+TEXT = "text"
+STORE_TRUE = "store_true"
+TIER = "--tier"
+MARKDOWN = "markdown"
+CACHE_HELP = (
+    "Findings of Python files are cached in .standards-lsp-cache/ beside the project's "
+    f"standards.toml; --no-cache or {NO_CACHE_VARIABLE}=1 turns that off."
+)
+
+
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for code in value.split(",") if code.strip())
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="standards-lsp",
+        description="The organisation's Python standard, in the editor and in CI.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser(
+        "check", help="check files and directories (for CI)", description=CACHE_HELP
+    )
+    _add_selection(check)
+    _add_cache_options(check)
+    check.add_argument(FORMAT, choices=FORMATS, default=TEXT, help="output format")
+    check.add_argument("--no-progress", action=STORE_TRUE, help="never show progress")
+    fix = commands.add_parser(
+        "fix",
+        help="apply safe fixes in place",
+        description="Fixes always come from a full check; the check of what remains afterwards "
+        "uses the result cache like `check`.",
+    )
+    _add_selection(fix)
+    _add_cache_options(fix)
+    fix.add_argument("--unsafe", action=STORE_TRUE, help="also apply unsafe fixes")
+    fix.add_argument("--diff", action=STORE_TRUE, help="print a diff instead of writing")
+    rules = commands.add_parser("rules", help="list the rules for the active tier")
+    rules.add_argument(TIER, choices=TIER_NAMES, help="the tier to show (default: this project's)")
+    rules.add_argument(FORMAT, choices=(TEXT, MARKDOWN), default=TEXT)
+    explain = commands.add_parser("explain", help="print one rule's documentation")
+    explain.add_argument("code", help="a rule code, e.g. STD201")
+    serve = commands.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (for debugging)")
+    serve.add_argument("--stdio", action=STORE_TRUE, help="use stdio (the default)")
+    return parser
+
+
+def _add_selection(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "paths", nargs="*", type=Path, default=[Path()], help="files or directories"
+    )
+    command.add_argument(
+        "--select", type=_codes, help="only these codes or prefixes (comma-separated)"
+    )
+    command.add_argument("--ignore", type=_codes, default=(), help="skip these codes or prefixes")
+    command.add_argument(TIER, choices=TIER_NAMES, help="override the tier of standards.toml")
+
+
+def _add_cache_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--no-cache",
+        action=STORE_TRUE,
+        help=f"neither read nor write the result cache (as does {NO_CACHE_VARIABLE}=1)",
+    )
+    command.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep the result cache in DIR (default: .standards-lsp-cache/ beside standards.toml)",
+    )
+
+
+def _cache_options(arguments: argparse.Namespace) -> CacheOptions:
+    enabled = not arguments.no_cache and not disabled_by_environment()
+    directory = arguments.cache_dir.absolute() if arguments.cache_dir else None
+    return CacheOptions(enabled=enabled, directory=directory)
+
+
+def _overrides(arguments: argparse.Namespace) -> Overrides:
+    return Overrides(
+        tier=Tier(arguments.tier) if arguments.tier else None,
+        select=arguments.select,
+        ignore=arguments.ignore,
+    )
+
+
+def _problem_line(problem: ConfigProblem, base: Path) -> str:
+    start = problem.range.start
+    try:
+        shown = Path(problem.path).absolute().relative_to(base.absolute()).as_posix()
+    except ValueError:
+        shown = problem.path
+    return f"{shown}:{start.line + 1}:{start.character + 1}: {problem.message}"
+
+
+def _warn_about_configuration(report: BatchReport) -> None:
+    roots = report.unconfigured_roots
+    if roots:
+        others = f" (and {len(roots) - 1} other directories)" if len(roots) > 1 else ""
+        print(
+            f"standards-lsp: no standards.toml found for {roots[0]}{others}: "
+            "the python-internal tier applies",
+            file=sys.stderr,
+        )
+    for problem in report.fatal_problems:
+        print(
+            f"standards-lsp: configuration error: {_problem_line(problem, Path.cwd())}",
+            file=sys.stderr,
+        )
+    for file_report in report.files:
+        for failure in file_report.failures:
+            print(
+                f"standards-lsp: rule {failure.code} failed on {file_report.display_path}: {failure.error}",
+                file=sys.stderr,
+            )
+
+
+def _progress_printer(enabled: bool):
+    if not enabled:
+        return None
+
+    def show(count: int) -> None:
+        if count >= PROGRESS_THRESHOLD and count % PROGRESS_EVERY == 0:
+            print(f"\rchecked {count} files…", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def run_check(arguments: argparse.Namespace) -> int:
+    """`standards-lsp check`."""
+    batch = Batch(ConfigResolver(_overrides(arguments)), cache=_cache_options(arguments))
+    show_progress = sys.stderr.isatty() and not arguments.no_progress
+    report = batch.check(arguments.paths, progress=_progress_printer(show_progress))
+    if show_progress and report.file_count >= PROGRESS_THRESHOLD:
+        print("\r\033[K", end="", file=sys.stderr)
+    _warn_about_configuration(report)
+    if arguments.format == "json":
+        print(render_json(report))
+    elif arguments.format == "sarif":
+        print(render_sarif(report, batch.engine.registry))
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        print(render_text(report, colour=colour))
+    if report.fatal_problems:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if report.findings else EXIT_CLEAN
+
+
+def run_fix(arguments: argparse.Namespace) -> int:
+    """`standards-lsp fix`: every file's fixes, one at a time; a whole-project fix (an unsafe
+    model conversion) also edits other files, each conversion printed with the files it
+    touched. Every changed file is written (or, with `--diff`, shown) once, at the end."""
+    batch = Batch(ConfigResolver(_overrides(arguments)), cache=_cache_options(arguments))
+    project = ProjectTexts()
+    fixed_findings = 0
+    for path in batch.files(arguments.paths):
+        result = batch.fix_file(path, unsafe=arguments.unsafe, project=project)
+        if result is None:
+            continue
+        before, outcome = result
+        shown = display_path(path, batch.base)
+        for refused in outcome.refused:
+            print(
+                f"{shown}:{refused.line + 1}: {refused.code} not converted: {refused.reason}",
+                file=sys.stderr,
+            )
+        if not outcome.changed:
+            continue
+        fixed_findings += len(outcome.applied)
+        project.write(str(path.absolute()), before, outcome.text)
+        for applied in outcome.applied:
+            if applied.other_files:
+                others = ", ".join(
+                    display_path(Path(other), batch.base) for other in applied.other_files
+                )
+                print(
+                    f"{shown}:{applied.line + 1}: {applied.title} (also {others})", file=sys.stderr
+                )
+    changed = {
+        path: text for path, text in project.changed.items() if text != project.original[path]
+    }
+    for path_text, text in sorted(changed.items()):
+        path = Path(path_text)
+        if arguments.diff:
+            shown = display_path(path, batch.base)
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    project.original[path_text].splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    fromfile=f"a/{shown}",
+                    tofile=f"b/{shown}",
+                )
+            )
+        else:
+            path.write_text(text, encoding="utf-8")
+    verb = "Would fix" if arguments.diff else "Fixed"
+    print(f"{verb} {fixed_findings} findings in {len(changed)} files.", file=sys.stderr)
+    remaining = batch.check(arguments.paths) if not arguments.diff else None
+    if remaining is not None and remaining.findings:
+        print(f"{len(remaining.findings)} findings remain.", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def run_rules(arguments: argparse.Namespace) -> int:
+    """`standards-lsp rules`."""
+    registry = Engine().registry
+    if arguments.format == MARKDOWN:
+        print(render_rule_table(registry), end="")
+        return EXIT_CLEAN
+    tier = Tier(arguments.tier) if arguments.tier else ConfigResolver().project_for(Path.cwd()).tier
+    print(f"Rules for the {tier.value} tier (severity P/I/X; fix):")
+    for rule in registry.rules:
+        severity = rule.severities.for_tier(tier)
+        state = severity.value if severity else "off"
+        fix = f"; fix: {rule.fix_title}" if rule.fix_title else ""
+        print(f"  {rule.code}  {rule.name:<28} {state:<12} {severity_letters(rule)}{fix}")
+    return EXIT_CLEAN
+
+
+def run_explain(arguments: argparse.Namespace) -> int:
+    """`standards-lsp explain CODE`."""
+    rule = Engine().registry.get(arguments.code)
+    if rule is None:
+        print(
+            f"standards-lsp: no rule {arguments.code!r}; `standards-lsp rules` lists them",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    print(render_rule(rule), end="")
+    return EXIT_CLEAN
+
+
+def run_serve(arguments: argparse.Namespace) -> int:
+    """`standards-lsp serve`."""
+    # imported here: `check` and `fix` in CI need none of the server's imports
+    from server.app import run_server
+
+    return run_server(tcp=arguments.tcp)
+
+
+COMMANDS = {
+    "check": run_check,
+    "fix": run_fix,
+    "rules": run_rules,
+    "explain": run_explain,
+    "serve": run_serve,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command's entry point; returns the exit code."""
+    parser = _parser()
+    try:
+        arguments = parser.parse_args(argv)
+    except SystemExit as exit_request:
+        return int(exit_request.code or 0) and EXIT_ERROR
+    return COMMANDS[arguments.command](arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

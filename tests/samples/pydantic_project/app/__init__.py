@@ -1,0 +1,1 @@
+"""A two-module project: callers in another module, results used as dicts."""
