@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules.conform_schema import validate as validate_conform_schema
 from rules.models import Position, Range, Severity, Tier
+from rules.project_files import directory_exists, file_exists
 from rules.registry import Registry, default_registry
 from rules.settings import FileSettings, Options
 from rules.tiers import BASE_RULESET_TIERS, DEFAULT_TIER, RULESET_TIERS
@@ -461,7 +462,7 @@ class ConfigResolver:
     def project_for(self, path: str | Path) -> ProjectConfig:
         """The configuration in force for the file (or directory) at `path`."""
         target = Path(path).absolute()
-        directory = target if target.is_dir() else target.parent
+        directory = target if directory_exists(target) else target.parent
         cached = self._projects.get(directory)
         if cached is None:
             cached = self._read_project(directory)
@@ -505,7 +506,7 @@ class ConfigResolver:
             relative = path.absolute().relative_to(base).as_posix()
         except ValueError:
             return False
-        if path.is_dir():
+        if directory_exists(path):
             relative += "/"
         return pathspec.PathSpec.from_lines("gitignore", pyproject.tool.exclude).match_file(
             relative
@@ -517,7 +518,7 @@ class ConfigResolver:
         """The nearest `[tool.standards-lsp]` table, not above the project's `standards.toml`."""
         for folder in (directory, *directory.parents):
             candidate = folder / PYPROJECT_FILE
-            if candidate.is_file():
+            if file_exists(candidate):
                 parsed = parse_tool_settings(_read_text(candidate), str(candidate))
                 if parsed is not None:
                     return parsed
@@ -529,7 +530,8 @@ class ConfigResolver:
 def _nearest(directory: Path, name: str) -> Path | None:
     for folder in (directory, *directory.parents):
         candidate = folder / name
-        if candidate.is_file():
+        # a folder that cannot be looked into (another user's) holds no configuration we can use
+        if file_exists(candidate):
             return candidate
     return None
 
