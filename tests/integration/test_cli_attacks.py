@@ -16,6 +16,7 @@ import pytest
 from rules.config import ConfigResolver
 from rules.engine import Engine, SourceFile
 from rules.fixer import fix_text
+from rules.registry import default_registry
 from server.cli import main as cli
 from tests.integration.test_cli import EXIT_ERROR, EXIT_FINDINGS, run
 
@@ -210,3 +211,43 @@ def test_findings_and_a_missing_path_exit_with_2_not_1(project: Path) -> None:
     result = run("check", "--no-cache", "bad.py", "typo.py", cwd=project)
     assert result.returncode == EXIT_ERROR != EXIT_FINDINGS
     assert "bad.py:2:" in result.stdout
+
+
+# item 8: deep valid code; a rule that still fails
+
+
+DEEP_SUM = "def f(a):\n    return " + "a + " * 500 + "4711\n"
+DEEP_CONDITIONAL = "def g(a):\n    return " + "a if a else " * 1000 + "a * 4711\n"
+# close to the deepest tree CPython's parser builds (2,988 levels)
+DEEPEST_SUM = "def h(a):\n    return " + "a + " * 2900 + "a * 4711\n"
+
+
+def test_deep_valid_code_keeps_every_rule_s_findings(project: Path) -> None:
+    for name, text in (("s.py", DEEP_SUM), ("c.py", DEEP_CONDITIONAL), ("d.py", DEEPEST_SUM)):
+        (project / name).write_text(text)
+    result = run("check", "--no-cache", ".", cwd=project)
+    _no_traceback(result)
+    assert "failed" not in result.stderr
+    assert result.returncode == EXIT_FINDINGS
+    for name in ("s.py", "c.py", "d.py"):
+        assert f"{name}:2:" in result.stdout and "STD201" in result.stdout
+
+
+def test_a_rule_that_fails_is_a_finding_and_check_does_not_pass(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "m.py").write_text("def f(x):\n    return x * 4711\n")
+    rule = default_registry().get("STD201")
+    assert rule is not None
+
+    def broken(self: object, context: object) -> list[object]:
+        del self, context
+        raise ValueError("a bug in the rule")
+
+    monkeypatch.setattr(type(rule), "check_unit", broken)
+    monkeypatch.chdir(project)
+    code = cli.main(["check", "--no-cache", "."])
+    out = capsys.readouterr().out
+    assert code == EXIT_ERROR
+    assert "m.py:1:1: rule-failure rule STD201 failed, its findings are missing" in out
+    assert "All checks passed!" not in out
