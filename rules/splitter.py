@@ -307,8 +307,11 @@ class SplitMemo:
         self.member_units: dict[tuple[int, str, str], Unit] = (
             previous.member_units if previous else {}
         )
-        # each class body's lines and the lines that may start a member, by class header
-        self.bodies: dict[str, tuple[list[str], list[int]]] = previous.bodies if previous else {}
+        # each class body's lines and the lines that may start a member, by class header and
+        # body indentation
+        self.bodies: dict[tuple[str, str], tuple[list[str], list[int]]] = (
+            previous.bodies if previous else {}
+        )
 
     @property
     def unit_count(self) -> int:
@@ -645,7 +648,7 @@ def _split_class(
     body = lines[header_end + 1 :]
     pattern = re.compile(_STATEMENT_START.format(indent=re.escape(body_indent)), re.MULTILINE)
     splitter = _Splitter(body, UnitKind.MEMBER, parse)
-    starts = _starts_of(body, _body_matches(body, header_text, pattern, memo), 0)
+    starts = _starts_of(body, _body_matches(body, (header_text, body_indent), pattern, memo), 0)
     if not starts:
         return None
     if starts[0] != 0:
@@ -680,12 +683,20 @@ def _split_class(
 
 
 def _body_matches(
-    body: list[str], header_text: str, pattern: re.Pattern[str], memo: SplitMemo | None
+    body: list[str],
+    key: tuple[str, str],
+    pattern: re.Pattern[str],
+    memo: SplitMemo | None,
 ) -> list[int]:
     """The lines of a class body that may start a member: after an edit to the class, matched
     anew only where its body changed (an edit in one method of a 3,000-line class would
-    otherwise match every line of the class per keystroke)."""
-    known = memo.bodies.get(header_text) if memo is not None else None
+    otherwise match every line of the class per keystroke).
+
+    Kept by header and body indentation (`key`): which lines may start a member depends on
+    the indentation as much as on the lines, and an edit that changes the first member's
+    indentation changes it for every unchanged line too (matching only the edited lines kept
+    the old members of a class that no longer parsed: stale findings, no syntax error)."""
+    known = memo.bodies.get(key) if memo is not None else None
     if known is None:
         matches = _matching_lines(body, pattern)
     else:
@@ -695,7 +706,7 @@ def _body_matches(
         edit = (prefix, changed_end, len(body) - len(old_body))
         matches = _matches_after_edit(old_matches, body, edit, pattern.match)
     if memo is not None:
-        memo.bodies[header_text] = (body, matches)
+        memo.bodies[key] = (body, matches)
     return matches
 
 
