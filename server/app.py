@@ -54,11 +54,12 @@ def create_server() -> StandardsServer:
     def initialize(params: types.InitializeParams) -> None:
         server.initialise_from(params)
         diagnostics.advertise_workspace_diagnostics(server)
+        standards_editing.withhold_static_completion(server)
 
-    diagnostics.register(server)
+    diagnostics.register(server, on_save=[workspace.configuration_file_touched])
     code_actions.register(server, more_actions=[standards_editing.convert_action])
     hover.register(server, hover_first=[standards_editing.hover_for])
-    workspace.register(server)
+    workspace.register(server, more_registrations=[standards_editing.completion_registration])
     standards_editing.register(server)
     workspace_diagnostics.register(server)
     rename.register(server)

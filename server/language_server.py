@@ -23,7 +23,7 @@ import asyncio
 import logging
 import sys
 import threading
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
@@ -56,9 +56,16 @@ class StandardsServer(LanguageServer):
             self.engine,
             self.documents,
             self.configuration,
-            renderer=lambda: DiagnosticRenderer(self.codec),
+            renderer=lambda: DiagnosticRenderer(self.codec, self.code_descriptions),
         )
         self.push_diagnostics = True
+        # whether diagnostics link to their rule's page (`codeDescription`), as the client says
+        self.code_descriptions = True
+        # whether the client watches the configuration files for the server (else their
+        # saves and opens are taken as changes)
+        self.watches_configuration_files = False
+        # handlers kept out of the static capabilities, registered dynamically later
+        self.withheld_features: dict[str, Any] = {}
         # the process's exit code: the specification's 1 for an `exit` without `shutdown`
         self.exit_code = 0
         protocol = self.standards_protocol
@@ -116,6 +123,7 @@ class StandardsServer(LanguageServer):
         self.configuration.set_folders(folders)
         text_document = params.capabilities.text_document
         self.push_diagnostics = text_document is None or text_document.diagnostic is None
+        self.code_descriptions = _supports_code_descriptions(text_document)
 
     def _opened(self, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
@@ -147,3 +155,15 @@ class StandardsServer(LanguageServer):
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
+
+
+def _supports_code_descriptions(text_document: types.TextDocumentClientCapabilities | None) -> bool:
+    """False only when the client says it cannot show `codeDescription` (Eglot does)."""
+    if text_document is None:
+        return True
+    said = [
+        getattr(capability, "code_description_support", None)
+        for capability in (text_document.publish_diagnostics, text_document.diagnostic)
+        if capability is not None
+    ]
+    return not said or any(value is not False for value in said)

@@ -7,6 +7,11 @@ carrying the reason, which editors show to the user.
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -30,23 +35,55 @@ class RenameRefusedError(JsonRpcException):
     MESSAGE = "Rename refused"
 
 
+# Above this many characters a whole-module parse runs in a worker process: `ast.parse` holds
+# the interpreter lock for all of its run (12 s on a 5 MB file, measured), so even on the
+# analysis thread it stopped the event loop and every other request; below it (~0.6 s at most)
+# the analysis thread does, sparing the process start.
+LARGE_TEXT_CHARACTERS = 256_000
+_WORKERS: list[ProcessPoolExecutor] = []
+
+
+def _worker() -> ProcessPoolExecutor:
+    """The one worker process whole-module parses of big texts run in (started when first
+    needed; spawned, not forked: the server has threads)."""
+    if not _WORKERS:
+        _WORKERS.append(
+            ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        )
+    return _WORKERS[0]
+
+
+async def _parsing_whole[**P, T](
+    server: StandardsServer, text: str, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """Run `work` (which parses all of `text`) where it blocks nothing the server must do."""
+    if len(text) < LARGE_TEXT_CHARACTERS:
+        return await server.scheduler.run_in_thread(partial(work, *args, **kwargs))
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_worker(), partial(work, *args, **kwargs))
+
+
 def register(server: StandardsServer) -> None:
     """Install the rename handlers (`prepareProvider`: the client asks before renaming)."""
 
+    # Both parse the whole module, from the text as it was when asked: off the event loop,
+    # and for a big text off the interpreter lock too (`_parsing_whole`).
+
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
-    def prepare(params: types.PrepareRenameParams) -> types.PrepareRenameResult | None:
+    async def prepare(params: types.PrepareRenameParams) -> types.PrepareRenameResult | None:
         document = server.documents.get(params.text_document.uri)
         if document is None:
             return None
         text = document.text
         lines = lsp_lines(text)
-        where = prepare_rename(text, server_position(params.position, lines, server.codec))
+        position = server_position(params.position, lines, server.codec)
+        where = await _parsing_whole(server, text, prepare_rename, text, position)
         if where is None:
             return None
         return client_range(where, lines, server.codec)
 
     @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
-    def rename_constant(params: types.RenameParams) -> types.WorkspaceEdit | None:
+    async def rename_constant(params: types.RenameParams) -> types.WorkspaceEdit | None:
         uri = params.text_document.uri
         document = server.documents.get(uri)
         if document is None:
@@ -55,7 +92,7 @@ def register(server: StandardsServer) -> None:
         lines = lsp_lines(text)
         position = server_position(params.position, lines, server.codec)
         try:
-            edits = rename(text, position, params.new_name)
+            edits = await _parsing_whole(server, text, rename, text, position, params.new_name)
         except RenameError as refused:
             raise RenameRefusedError(str(refused)) from refused
         return types.WorkspaceEdit(

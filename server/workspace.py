@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -33,6 +34,14 @@ def _supports_refresh(server: StandardsServer) -> bool:
     workspace = server.client_capabilities.workspace
     diagnostics = workspace.diagnostics if workspace else None
     return bool(diagnostics and diagnostics.refresh_support)
+
+
+def configuration_file_touched(server: StandardsServer, uri: str) -> None:
+    """A configuration file was saved or opened: for a client that does not watch files for
+    the server (ALE), that is how a change reaches it: re-read and re-check."""
+    if not server.watches_configuration_files and uri.endswith(WATCHED_FILES):
+        server.configuration.files_changed()
+        configuration_changed(server)
 
 
 def configuration_changed(server: StandardsServer) -> None:
@@ -65,10 +74,17 @@ async def pull_settings(server: StandardsServer) -> None:
         configuration_changed(server)
 
 
-async def _register_dynamically(server: StandardsServer) -> None:
+type RegistrationProvider = Callable[[StandardsServer], types.Registration | None]
+
+
+async def _register_dynamically(
+    server: StandardsServer, more: Sequence[RegistrationProvider]
+) -> None:
     workspace = server.client_capabilities.workspace
     registrations: list[types.Registration] = []
-    if workspace is not None and _supports(workspace.did_change_watched_files):
+    registrations += [r for provide in more if (r := provide(server)) is not None]
+    watching = workspace is not None and _supports(workspace.did_change_watched_files)
+    if watching:
         watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in WATCHED_FILES]
         registrations.append(
             types.Registration(
@@ -91,15 +107,24 @@ async def _register_dynamically(server: StandardsServer) -> None:
             )
         except Exception:  # the server works without watching; say so in the log
             logger.exception("client/registerCapability failed")
+            return
+    server.watches_configuration_files = watching
 
 
-def register(server: StandardsServer) -> None:
-    """Install the workspace handlers."""
+def register(
+    server: StandardsServer, more_registrations: Sequence[RegistrationProvider] = ()
+) -> None:
+    """Install the workspace handlers; `more_registrations` are other features' capabilities
+    to register dynamically at `initialized`."""
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def opened(params: types.DidOpenTextDocumentParams) -> None:
+        configuration_file_touched(server, params.text_document.uri)
 
     @server.feature(types.INITIALIZED)
     async def initialized(params: types.InitializedParams) -> None:
         del params
-        await _register_dynamically(server)
+        await _register_dynamically(server, more_registrations)
         await pull_settings(server)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)

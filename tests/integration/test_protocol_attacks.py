@@ -192,3 +192,147 @@ def test_an_attack_leaves_no_traceback_and_the_session_ends_cleanly(project: Pat
         assert "Traceback" not in server.stderr_text()
     finally:
         server.close()
+
+
+# items 14-20: what the client says it supports
+
+
+MAGIC_MODULE = "def f(x):\n    return x * 0.025\n"
+
+
+def _open(server: RawServer, path: Path, text: str) -> str:
+    path.write_text(text)
+    uri = path.as_uri()
+    document = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+    server.notify("textDocument/didOpen", {"textDocument": document})
+    return uri
+
+
+def _started(project: Path, capabilities: dict[str, object]) -> RawServer:
+    server = RawServer(project)
+    server.initialize(project, capabilities)
+    return server
+
+
+def test_hover_answers_plain_text_to_a_client_that_asks_for_it(project: Path) -> None:
+    server = _started(project, {"textDocument": {"hover": {"contentFormat": ["plaintext"]}}})
+    try:
+        uri = _open(server, project / "m.py", MAGIC_MODULE)
+        server.published(uri)
+        answer = server.request(
+            "textDocument/hover",
+            {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 17}},
+        )
+        assert answer["result"]["contents"]["kind"] == "plaintext"
+    finally:
+        server.close()
+
+
+def test_no_code_description_for_a_client_that_cannot_show_it(project: Path) -> None:
+    capabilities = {"textDocument": {"publishDiagnostics": {"codeDescriptionSupport": False}}}
+    server = _started(project, capabilities)
+    try:
+        uri = _open(server, project / "m.py", MAGIC_MODULE)
+        diagnostics = server.published(uri)["diagnostics"]
+        assert diagnostics
+        assert all("codeDescription" not in diagnostic for diagnostic in diagnostics)
+    finally:
+        server.close()
+
+
+def test_code_actions_follow_the_diagnostics_sent_back_and_titles_are_distinct(
+    project: Path,
+) -> None:
+    server = _started(project, {})
+    try:
+        uri = _open(server, project / "m.py", MAGIC_MODULE)
+        diagnostic = server.published(uri)["diagnostics"][0]
+        elsewhere = {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}
+        answer = server.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": elsewhere,
+                "context": {"diagnostics": [diagnostic]},
+            },
+        )
+        titles = [action["title"] for action in answer["result"]]
+        assert any(title.startswith("Extract") for title in titles), titles
+        at_number = diagnostic["range"]
+        answer = server.request(
+            "textDocument/codeAction",
+            {"textDocument": {"uri": uri}, "range": at_number, "context": {"diagnostics": []}},
+        )
+        titles = [action["title"] for action in answer["result"]]
+        assert len(titles) == len(set(titles)), titles
+        only = server.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": at_number,
+                "context": {"diagnostics": [diagnostic], "only": ["refactor"]},
+            },
+        )
+        assert all(action["kind"].startswith("refactor") for action in only["result"])
+    finally:
+        server.close()
+
+
+def test_completion_triggers_only_where_something_completes(project: Path) -> None:
+    static = RawServer(project)
+    try:
+        capabilities = static.initialize(project)["result"]["capabilities"]
+        assert not capabilities.get("completionProvider", {}).get("triggerCharacters")
+    finally:
+        static.close()
+    dynamic = _started(project, {"textDocument": {"completion": {"dynamicRegistration": True}}})
+    try:
+        registration = dynamic.wait_for(lambda m: m.get("method") == "client/registerCapability")
+        dynamic.answer_server_requests()
+        registered = registration["params"]["registrations"]
+        completion = [r for r in registered if r["method"] == "textDocument/completion"]
+        options = completion[0]["registerOptions"]
+        assert options["documentSelector"] == [{"pattern": "**/standards.toml"}]
+        assert options["triggerCharacters"]
+    finally:
+        dynamic.close()
+
+
+def test_a_client_that_does_not_watch_files_sees_a_tier_change_on_save(project: Path) -> None:
+    server = _started(project, {})  # no didChangeWatchedFiles: like ALE
+    try:
+        uri = _open(server, project / "m.py", MAGIC_MODULE)
+        assert server.published(uri)["diagnostics"]
+        prototype = '[standards]\nruleset = "python-prototype"\n'
+        (project / "standards.toml").write_text(prototype)
+        toml_uri = (project / "standards.toml").as_uri()
+        document = {"uri": toml_uri, "languageId": "toml", "version": 1, "text": prototype}
+        server.notify("textDocument/didOpen", {"textDocument": document})
+        server.notify("textDocument/didSave", {"textDocument": {"uri": toml_uri}})
+        # the prototype tier does not report STD201: the module is re-checked without it
+        server.wait_for(
+            lambda m: (
+                m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == uri
+                and not m["params"]["diagnostics"]
+            )
+        )
+    finally:
+        server.close()
+
+
+# huge files: prepareRename off the event loop
+
+
+def test_other_requests_are_answered_while_a_rename_parses_a_big_module(
+    server: RawServer, project: Path
+) -> None:
+    big = "".join(f"CONSTANT_{index} = {index}\n" for index in range(30_000))
+    uri = _open(server, project / "big.py", big)
+    server.published(uri)
+    rename_id = server.send_request(
+        "textDocument/prepareRename",
+        {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 2}},
+    )
+    _alive(server)  # answered whether or not the parse has ended
+    assert "result" in server.response(rename_id)
