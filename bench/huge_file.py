@@ -33,6 +33,11 @@ REQUEST_TIMEOUT = 600.0
 ASK_EVERY_SECONDS = 0.25
 PRODUCTION = '[standards]\nruleset = "python-production"\n'
 SMALL = "def area(radius):\n    return 3.14159 * radius * radius\n"
+# Where the small module's number is (line 2, on `3.14159`): hovered and asked for actions.
+NUMBER_POSITION = {"line": 1, "character": 12}
+DEFAULT_MEGABYTES = 5.0
+DID_OPEN = "textDocument/didOpen"
+NEWLINE = "\n"
 
 
 def huge_text(size: int) -> str:
@@ -78,11 +83,11 @@ async def _session(client: LspClient, directory: Path, big_text: str) -> str:
     )
     await client.notify("initialized", {})
     mark = client.published_count()
-    await client.notify("textDocument/didOpen", {"textDocument": _document(small, SMALL)})
+    await client.notify(DID_OPEN, {"textDocument": _document(small, SMALL)})
     await client.wait_for_published(small.as_uri(), mark, 1, REQUEST_TIMEOUT)
     mark = client.published_count()
     opened_at = time.perf_counter()
-    await client.notify("textDocument/didOpen", {"textDocument": _document(big, big_text)})
+    await client.notify(DID_OPEN, {"textDocument": _document(big, big_text)})
     published = asyncio.ensure_future(
         client.wait_for_published(big.as_uri(), mark, 1, REQUEST_TIMEOUT)
     )
@@ -91,7 +96,7 @@ async def _session(client: LspClient, directory: Path, big_text: str) -> str:
         {"textDocument": {"uri": big.as_uri()}, "position": {"line": 0, "character": 0}},
     )
     small_latencies: list[float] = []
-    at_number = {"line": 1, "character": 12}
+    at_number = NUMBER_POSITION
     while not published.done():
         where = {"textDocument": {"uri": small.as_uri()}, "position": at_number}
         hover, _ = await client.request("textDocument/hover", where, REQUEST_TIMEOUT)
@@ -110,7 +115,7 @@ async def _session(client: LspClient, directory: Path, big_text: str) -> str:
     renamed = await asyncio.wait_for(rename, REQUEST_TIMEOUT)
     peak = peak_rss_kib(client.pid) or 0
     lines = [
-        f"big file: {len(big_text) / BYTES_PER_MEGABYTE:.1f} MB, {big_text.count(chr(10))} lines",
+        f"big file: {len(big_text) / BYTES_PER_MEGABYTE:.1f} MB, {big_text.count(NEWLINE)} lines",
         f"open -> diagnostics: {done.at - opened_at:.1f} s ({len(done.diagnostics)} diagnostics)",
         f"server peak RSS: {peak / KIB_PER_MIB:.0f} MiB",
         f"requests on the small module meanwhile: {len(small_latencies)}",
@@ -129,7 +134,7 @@ async def _session(client: LspClient, directory: Path, big_text: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--megabytes", type=float, default=5.0)
+    parser.add_argument("--megabytes", type=float, default=DEFAULT_MEGABYTES)
     arguments = parser.parse_args()
     print(asyncio.run(measure(arguments.megabytes)))
 

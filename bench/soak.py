@@ -49,6 +49,10 @@ REQUEST_TIMEOUT = 120.0
 SECONDS_TO_MS = 1000.0
 P95 = 0.95
 MAX_DIFFERENCES_SHOWN = 20
+# The run: 5,000 seeded edits, the diagnostics compared every 50.
+DEFAULT_EDITS = 5000
+DEFAULT_SEED = 13
+DEFAULT_WAIT_EVERY = 50
 
 
 class Edit(BaseModel):
@@ -261,9 +265,9 @@ def report(result: SoakResult) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--edits", type=int, default=5000)
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--wait-every", type=int, default=50)
+    parser.add_argument("--edits", type=int, default=DEFAULT_EDITS)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--wait-every", type=int, default=DEFAULT_WAIT_EVERY)
     arguments = parser.parse_args()
     started = time.perf_counter()
     result = asyncio.run(soak(arguments.edits, arguments.seed, arguments.wait_every))

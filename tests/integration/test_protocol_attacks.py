@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -208,7 +209,7 @@ def _open(server: RawServer, path: Path, text: str) -> str:
     return uri
 
 
-def _started(project: Path, capabilities: dict[str, object]) -> RawServer:
+def _started(project: Path, capabilities: dict[str, Any]) -> RawServer:
     server = RawServer(project)
     server.initialize(project, capabilities)
     return server
