@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules.conform_schema import validate as validate_conform_schema
 from rules.models import Position, Range, Severity, Tier
+from rules.project_files import directory_exists, file_exists
 from rules.registry import Registry, default_registry
 from rules.settings import FileSettings, Options
 from rules.tiers import BASE_RULESET_TIERS, DEFAULT_TIER, RULESET_TIERS
@@ -564,7 +565,7 @@ class ConfigResolver:
         directory = self._directories.get(key)
         if directory is None:
             target = Path(path).absolute()
-            directory = target if target.is_dir() else target.parent
+            directory = target if directory_exists(target) else target.parent
             self._directories[key] = directory
         cached = self._projects.get(directory)
         if cached is None:
@@ -621,7 +622,7 @@ class ConfigResolver:
             relative = path.absolute().relative_to(base).as_posix()
         except ValueError:
             return False
-        if path.is_dir():
+        if directory_exists(path):
             relative += "/"
         return _exclude_spec(tuple(pyproject.tool.exclude)).match_file(relative)
 
@@ -631,7 +632,7 @@ class ConfigResolver:
         """The nearest `[tool.standards-lsp]` table, not above the project's `standards.toml`."""
         for folder in (directory, *directory.parents):
             candidate = folder / PYPROJECT_FILE
-            if candidate.is_file():
+            if file_exists(candidate):
                 parsed = parse_tool_settings(_read_text(candidate), str(candidate))
                 if parsed is not None:
                     return parsed
@@ -643,7 +644,8 @@ class ConfigResolver:
 def _nearest(directory: Path, name: str) -> Path | None:
     for folder in (directory, *directory.parents):
         candidate = folder / name
-        if candidate.is_file():
+        # a folder that cannot be looked into (another user's) holds no configuration we can use
+        if file_exists(candidate):
             return candidate
     return None
 

@@ -21,6 +21,7 @@ from rules.engine import SYNTAX_ERROR_CODE, Engine, SourceFile, UnitCache
 from rules.fixes import OverlappingEditsError, apply_edits
 from rules.models import Finding, Fix, Safety
 from rules.rule import FixRequest
+from rules.source_bytes import SourceEncoding, decode_python, encode
 
 # A fix that keeps producing new findings of its own kind must not loop forever.
 MAX_FIXES_PER_FILE = 500
@@ -46,19 +47,29 @@ class RefusedFix(BaseModel):
 
 
 class ProjectTexts:
-    """The texts of the files a run has changed, by absolute path (the disk for the others)."""
+    """The texts of the files a run has changed, by absolute path (the disk for the others),
+    and the encoding each was read in, to be written back in."""
 
     def __init__(self) -> None:
         self.changed: dict[str, str] = {}
         self.original: dict[str, str] = {}
+        self.encodings: dict[str, SourceEncoding] = {}
 
     def read(self, path: str) -> str | None:
         if path in self.changed:
             return self.changed[path]
         try:
-            return Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            # bytes, not `read_text`: its universal newlines would turn `\r\n` into `\n`
+            text, encoding = decode_python(Path(path).read_bytes())
+        except (OSError, SyntaxError, LookupError, UnicodeDecodeError):
             return None
+        self.encodings[path] = encoding
+        return text
+
+    def encoded(self, path: str) -> bytes:
+        """The changed text of `path` in the file's own encoding (`UnencodableTextError` when
+        the encoding cannot store it)."""
+        return encode(self.changed[path], self.encodings.get(path, SourceEncoding()))
 
     def write(self, path: str, before: str, text: str) -> None:
         self.original.setdefault(path, before)

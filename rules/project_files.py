@@ -211,6 +211,14 @@ def file_exists(path: Path) -> bool:
         return False
 
 
+def directory_exists(path: Path) -> bool:
+    """Whether a directory exists at `path` (one that cannot be looked at counts as absent)."""
+    try:
+        return path.is_dir()
+    except (OSError, RuntimeError):
+        return False
+
+
 def directory_entries(directory: Path) -> list[str]:
     """The names of the regular files directly in `directory` (nothing on error)."""
     try:

@@ -1,7 +1,10 @@
 """Finding the files to check below a directory, as CI and workspace diagnostics see them.
 
 Skips virtual environments, caches, build output and whatever `.gitignore` files ignore; never
-follows a symbolic link to a directory (no loops, never outside the tree).
+follows a symbolic link to a directory (no loops, never outside the tree). A path that does not
+exist (a mistyped one, a dangling link) or a directory that cannot be entered is handed to the
+caller's `on_error` with the reason, and the walk goes on: the command line reports it and
+says the run went wrong, instead of a traceback or a false "All checks passed!".
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ GITIGNORE = ".gitignore"
 VENV_MARKER = "pyvenv.cfg"
 
 type FileFilter = Callable[[Path], bool]
+type WalkErrorHandler = Callable[[Path, str], None]
 
 
 class _IgnoreRules:
@@ -50,9 +54,9 @@ class _IgnoreRules:
     def entering(self, directory: Path) -> _IgnoreRules:
         """The rules in force inside `directory` (adding its own `.gitignore`, if any)."""
         ignore_file = directory / GITIGNORE
-        if not ignore_file.is_file():
-            return self
         try:
+            if not ignore_file.is_file():
+                return self
             lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return self
@@ -77,24 +81,45 @@ def _never(path: Path) -> bool:
     return False
 
 
+def _unreported(path: Path, reason: str) -> None:
+    del path, reason
+
+
+def reason_of(error: OSError) -> str:
+    """An OS error as a short reason ("Permission denied"), without the path it names."""
+    return error.strerror or type(error).__name__
+
+
 def iter_files(
-    paths: list[Path], wanted: FileFilter, excluded: FileFilter = _never
+    paths: list[Path],
+    wanted: FileFilter,
+    excluded: FileFilter = _never,
+    on_error: WalkErrorHandler = _unreported,
 ) -> Iterator[Path]:
     """The files to check: given files as they are, directories walked (sorted, deterministic).
 
     `excluded` skips configured paths while walking; a path the user names explicitly is
-    walked even if it is excluded (as ruff does), its contents then unfiltered.
+    walked even if it is excluded (as ruff does), its contents then unfiltered. A given path
+    that is not a directory is yielded whatever it is (a FIFO, a device): reading it is the
+    reader's to refuse.
     """
     seen: set[Path] = set()
     for path in paths:
-        if path.is_dir():
+        try:
+            is_directory = path.is_dir()
+            exists = is_directory or path.exists()
+        except OSError as error:
+            on_error(path, reason_of(error))
+            continue
+        if is_directory:
             skip = _never if excluded(path) else excluded
             candidates: Iterator[Path] = _walk(
-                path, _IgnoreRules().entering(path), _Filters(wanted, skip)
+                path, _IgnoreRules().entering(path), _Filters(wanted, skip, on_error)
             )
-        elif path.exists():
+        elif exists:
             candidates = iter([path])
         else:
+            on_error(path, _missing_reason(path))
             continue
         for candidate in candidates:
             key = candidate.absolute()
@@ -106,15 +131,26 @@ def iter_files(
 class _Filters:
     """What a walk keeps: files some rule wants, minus configured exclusions."""
 
-    def __init__(self, wanted: FileFilter, excluded: FileFilter) -> None:
+    def __init__(
+        self, wanted: FileFilter, excluded: FileFilter, on_error: WalkErrorHandler
+    ) -> None:
         self.wanted = wanted
         self.excluded = excluded
+        self.on_error = on_error
+
+
+def _missing_reason(path: Path) -> str:
+    if path.is_symlink():
+        return "a broken symbolic link (its target does not exist)"
+    return "no such file or directory"
 
 
 def _walk(directory: Path, ignore: _IgnoreRules, filters: _Filters) -> Iterator[Path]:
     try:
-        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-    except OSError:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        filters.on_error(directory, f"cannot enter the directory: {reason_of(error)}")
         return
     for entry in entries:
         path = Path(entry.path)
@@ -139,7 +175,7 @@ def _is_virtual_environment(path: Path) -> bool:
     try:
         return (path / VENV_MARKER).is_file()
     except OSError:
-        return True
+        return False  # not looked into: entering it will fail, and say so
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:

@@ -1,7 +1,9 @@
 """`python -m server`: the language server over stdio (the CLI's `standards-lsp serve` is the
 usual way in)."""
 
+import sys
+
 from server.app import run_server
 
 if __name__ == "__main__":
-    run_server()
+    sys.exit(run_server())

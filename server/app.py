@@ -20,6 +20,7 @@ import importlib
 import logging
 import os
 import sys
+from functools import partial
 
 from lsprotocol import types
 
@@ -55,13 +56,20 @@ def create_server() -> StandardsServer:
     def initialize(params: types.InitializeParams) -> None:
         server.initialise_from(params)
         diagnostics.advertise_workspace_diagnostics(server)
+        standards_editing.withhold_static_completion(server)
 
-    diagnostics.register(server)
+    workspace_index = index.register(server)
+    configuration_saved = partial(
+        workspace.configuration_file_touched, hooks=[workspace_index.start]
+    )
+    diagnostics.register(server, on_save=[configuration_saved])
     code_actions.register(server, more_actions=[standards_editing.convert_action])
     hover.register(server, hover_first=[standards_editing.hover_for])
-    workspace_index = index.register(server)
     workspace.register(
-        server, after_initialized=[workspace_index.start], after_change=[workspace_index.start]
+        server,
+        after_initialized=[workspace_index.start],
+        after_change=[workspace_index.start],
+        more_registrations=[standards_editing.completion_registration],
     )
     standards_editing.register(server)
     workspace_diagnostics.register(server)
@@ -69,13 +77,14 @@ def create_server() -> StandardsServer:
     return server
 
 
-def run_server(tcp: str | None = None) -> None:
-    """Serve over stdio, or over TCP when `tcp` is "HOST:PORT"."""
+def run_server(tcp: str | None = None) -> int:
+    """Serve over stdio, or over TCP when `tcp` is "HOST:PORT"; returns the exit code."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     server = create_server()
     server.scheduler.collector.take_over()
     if tcp is None:
         server.start_io()
-        return
+        return server.exit_code
     host, _, port = tcp.rpartition(":")
     server.start_tcp(host or "127.0.0.1", int(port))
+    return server.exit_code

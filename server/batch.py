@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import os
-import tokenize
+import stat
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -16,12 +15,17 @@ from rules.engine import Analysis, Engine, RuleFailure, SourceFile, is_python
 from rules.fixer import FixOptions, FixOutcome, ProjectTexts, fix_with
 from rules.models import Finding, Position, Range, Severity
 from rules.notebooks import NotebookError, cell_findings, from_module, is_notebook, to_module
-from rules.walk import iter_files
+from rules.source_bytes import SourceEncoding, decode_python, decode_utf8
+from rules.walk import iter_files, reason_of
 from server.result_cache import CacheOptions, ResultCache, project_cache_directory
 
 DECODE_ERROR_CODE = "syntax-error"
 POSIX_SEPARATOR = "/"
 CURRENT_DIRECTORY = "."
+# Findings that say the run itself went wrong for a file (exit code 2, never "All checks passed!").
+READ_ERROR_CODE = "read-error"
+RULE_FAILURE_CODE = "rule-failure"
+RUN_ERROR_CODES = frozenset({READ_ERROR_CODE, RULE_FAILURE_CODE})
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
 MIN_PARALLEL_WORKERS = 2
@@ -48,12 +52,20 @@ class BatchReport(BaseModel):
     problems: list[ConfigProblem]
     unconfigured_roots: list[str]
     file_count: int
+    path_errors: list[str] = []  # given paths missing, directories that cannot be entered
 
     @property
     def findings(self) -> list[tuple[FileReport, Finding]]:
         """Every finding with its file, sorted by path, line, column and code."""
         pairs = [(report, finding) for report in self.files for finding in report.findings]
         return sorted(pairs, key=_sort_key)
+
+    @property
+    def went_wrong(self) -> bool:
+        """Whether some path, file or rule could not be checked (the run cannot pass)."""
+        return bool(self.path_errors) or any(
+            finding.code in RUN_ERROR_CODES for report in self.files for finding in report.findings
+        )
 
     @property
     def fatal_problems(self) -> list[ConfigProblem]:
@@ -93,30 +105,89 @@ def display_path(path: Path, base: Path) -> str:
     return shown.removeprefix(prefix) if shown.startswith(prefix) else shown
 
 
+class SourceRead(BaseModel):
+    """What reading one file gave: its text (None for a file that is not text), the encoding
+    to write it back in, and a finding when a file could not be read or decoded."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str | None
+    encoding: SourceEncoding = SourceEncoding()
+    problem: Finding | None = None
+
+
 def read_source(path: Path) -> tuple[str | None, Finding | None]:
     """A file's text (None for a file that is not text) and a finding if a Python file can't be decoded."""
+    read = read_source_file(path)
+    return read.text, read.problem
+
+
+def read_source_file(path: Path) -> SourceRead:
+    """A file as text, decoded as it is stored; a FIFO, a device or a directory is refused
+    without being read (reading a FIFO would wait for a writer forever)."""
     try:
-        data = path.read_bytes()
+        data = _regular_file_bytes(path)
     except OSError as error:
-        return None, _unreadable(f"cannot read the file: {error.strerror or error}")
+        return SourceRead(
+            text=None, problem=_unreadable(f"cannot read the file: {reason_of(error)}")
+        )
+    if data is None:
+        return SourceRead(text=None, problem=_unreadable("not a regular file: not read"))
     if is_python(str(path)):
         try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-            return data.decode(encoding), None
+            text, encoding = decode_python(data)
         except (SyntaxError, LookupError, UnicodeDecodeError) as error:
-            return None, _unreadable(f"cannot decode the file: {error}")
+            return SourceRead(text=None, problem=_undecodable(f"cannot decode the file: {error}"))
+        return SourceRead(text=text, encoding=encoding)
+    return _other_text(data)
+
+
+def _other_text(data: bytes) -> SourceRead:
+    """A file other than Python: UTF-8 text, or None (binary, or not UTF-8: no rule reads it)."""
     if b"\x00" in data:
-        return None, None
+        return SourceRead(text=None)
     try:
-        return data.decode("utf-8"), None
+        text, encoding = decode_utf8(data)
     except UnicodeDecodeError:
-        return None, None
+        return SourceRead(text=None)
+    return SourceRead(text=text, encoding=encoding)
+
+
+def _regular_file_bytes(path: Path) -> bytes | None:
+    """The bytes of a regular file (None for anything else), opened without blocking so that
+    a FIFO is looked at, not waited on."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        return stream.read()
+
+
+def rule_failure_finding(failure: RuleFailure) -> Finding:
+    """A rule that raised on a file, as a finding of that file (its other findings stand)."""
+    origin = Position(line=0, character=0)
+    return Finding(
+        code=RULE_FAILURE_CODE,
+        message=f"rule {failure.code} failed, its findings are missing: {failure.error}",
+        severity=Severity.ERROR,
+        range=Range(start=origin, end=origin),
+    )
+
+
+def _undecodable(message: str) -> Finding:
+    origin = Position(line=0, character=0)
+    return Finding(
+        code=DECODE_ERROR_CODE,
+        message=message,
+        severity=Severity.ERROR,
+        range=Range(start=origin, end=origin),
+    )
 
 
 def _unreadable(message: str) -> Finding:
     origin = Position(line=0, character=0)
     return Finding(
-        code=DECODE_ERROR_CODE,
+        code=READ_ERROR_CODE,
         message=message,
         severity=Severity.ERROR,
         range=Range(start=origin, end=origin),
@@ -157,9 +228,15 @@ class Batch:
             return True
         return any(rule.applies_to(str(path)) for rule in self.engine.registry.file_rules)
 
-    def files(self, paths: list[Path]) -> Iterator[Path]:
-        """The files a run over `paths` checks."""
-        return iter_files(paths, self.wanted, self.resolver.is_excluded)
+    def files(self, paths: list[Path], errors: list[str] | None = None) -> Iterator[Path]:
+        """The files a run over `paths` checks; a path that is missing or a directory that
+        cannot be entered is added to `errors` as a line to show."""
+
+        def report(path: Path, reason: str) -> None:
+            if errors is not None:
+                errors.append(f"{display_path(path, self.base)}: {reason}")
+
+        return iter_files(paths, self.wanted, self.resolver.is_excluded, on_error=report)
 
     def source(self, path: Path, text: str | None) -> SourceFile:
         """The engine's view of one file, by its absolute path as the editor names it: the
@@ -174,7 +251,8 @@ class Batch:
 
     def check(self, paths: list[Path], progress: ProgressCallback | None = None) -> BatchReport:
         """Check every file below `paths` (in worker processes when there are many)."""
-        files = list(self.files(paths))
+        path_errors: list[str] = []
+        files = list(self.files(paths, path_errors))
         problems: dict[tuple[str, str], ConfigProblem] = {}
         unconfigured: set[str] = set()
         cache_directories: set[Path] = set()
@@ -198,6 +276,7 @@ class Batch:
             problems=list(problems.values()),
             unconfigured_roots=sorted(unconfigured),
             file_count=len(files),
+            path_errors=path_errors,
         )
 
     def _reports(self, files: list[Path]) -> Iterator[FileReport]:
@@ -257,7 +336,10 @@ class Batch:
         if directory is not None and self.results is not None:
             self.results.store(directory, source, analysis)
         return FileReport(
-            path=path, display_path=shown, findings=analysis.findings, failures=analysis.failures
+            path=path,
+            display_path=shown,
+            findings=[*analysis.findings, *map(rule_failure_finding, analysis.failures)],
+            failures=analysis.failures,
         )
 
     def _check_notebook(self, path: Path, text: str, shown: str) -> FileReport:
@@ -281,10 +363,14 @@ class Batch:
                 self.results.prune(directory)
 
     def fix_file(
-        self, path: Path, unsafe: bool, project: ProjectTexts | None = None
+        self,
+        path: Path,
+        unsafe: bool,
+        project: ProjectTexts | None = None,
+        errors: list[str] | None = None,
     ) -> tuple[str, FixOutcome] | None:
-        """The file's text and its fixed text (None for a file that cannot be read as text).
-        With `project`, the file is read from it (an earlier fix of the run may have changed
+        """The file's text and its fixed text (None for a file that cannot be read as text;
+        why a file could not be read or decoded is added to `errors`). With `project`, the file is read from it (an earlier fix of the run may have changed
         it) and whole-project fixes write the other files they edit there.
 
         Always a full check, never the result cache: fixing needs the findings' edits, and a
@@ -293,9 +379,14 @@ class Batch:
         if project is not None and key in project.changed:
             text: str | None = project.changed[key]
         else:
-            text, unreadable = read_source(path)
-            if text is None or unreadable is not None:
+            read = read_source_file(path)
+            if read.problem is not None and errors is not None:
+                errors.append(f"{display_path(path, self.base)}: {read.problem.message}")
+            if read.text is None or read.problem is not None:
                 return None
+            text = read.text
+            if project is not None:
+                project.encodings[key] = read.encoding
         assert text is not None  # noqa: S101 - both branches give a text
         options = FixOptions(unsafe=unsafe, project=project)
         if is_notebook(str(path)):

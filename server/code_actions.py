@@ -113,8 +113,21 @@ class _Lister:
     def diagnostic(self, finding: Finding) -> types.Diagnostic:
         return lsp_diagnostic(finding, self.result.lines, self.server.codec)
 
-    def in_selection(self) -> list[Finding]:
-        return [f for f in self.result.analysis.findings if _overlaps(f.range, self.selection)]
+    def in_selection(self, diagnostics: Sequence[types.Diagnostic] = ()) -> list[Finding]:
+        """The findings the selection overlaps, and those of the diagnostics the client sent
+        back (`context.diagnostics`: its cursor may be elsewhere on the line)."""
+        sent = {
+            (
+                str(diagnostic.code),
+                server_range(diagnostic.range, self.result.lines, self.server.codec),
+            )
+            for diagnostic in diagnostics
+        }
+        return [
+            f
+            for f in self.result.analysis.findings
+            if _overlaps(f.range, self.selection) or (f.code, f.range) in sent
+        ]
 
     def quick_fixes(self, findings: list[Finding]) -> list[types.CodeAction]:
         actions = []
@@ -468,7 +481,7 @@ async def _finding_actions(
         return None
     selection = server_range(params.range, result.lines, server.codec)
     lister = _Lister(server, result, selection)
-    findings = lister.in_selection()
+    findings = lister.in_selection(params.context.diagnostics)
     only = params.context.only
     actions: list[types.CodeAction] = []
     if _wanted(types.CodeActionKind.QuickFix, only):
@@ -487,7 +500,12 @@ async def _finding_actions(
             statements=result.analysis.statement_lines(),
         )
         offers = await server.scheduler.run_in_thread(lambda: server.engine.refactorings(request))
-        actions += lister.refactorings([o for o in offers if _wanted(o.kind, only)])
+        # an offer that does what a quick fix listed does ("Extract `0.025` ...") is not
+        # listed twice: menus showed the same title two times
+        titles = {action.title for action in actions}
+        actions += lister.refactorings(
+            [o for o in offers if _wanted(o.kind, only) and o.title not in titles]
+        )
     if not _supports_resolve(server):
         actions = [await resolve_action(server, action) for action in actions]
     return actions

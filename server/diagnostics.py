@@ -12,6 +12,7 @@ diagnostics only if they differ. Saving a document writes its findings to the ca
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -71,8 +72,12 @@ class _FailureLog:
         self.seen[result.uri] = current
 
 
-def register(server: StandardsServer) -> None:
-    """Install publishing and the pull handler."""
+type SaveHook = Callable[[StandardsServer, str], None]
+
+
+def register(server: StandardsServer, on_save: Sequence[SaveHook] = ()) -> None:
+    """Install publishing and the pull handler; `on_save` are other features' reactions to a
+    saved document (given its URI)."""
 
     def publish(result: DiagnosticsResult) -> None:
         if not server.push_diagnostics or result.already_published:
@@ -90,6 +95,8 @@ def register(server: StandardsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def saved(params: types.DidSaveTextDocumentParams) -> None:
         server.scheduler.saved(params.text_document.uri)
+        for hook in on_save:
+            hook(server, params.text_document.uri)
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,

@@ -47,6 +47,18 @@ def _markdown(code: str) -> str | None:
     return render_rule(rule) if rule is not None else None
 
 
+def hover_contents(server: StandardsServer, markdown: str) -> types.MarkupContent:
+    """Documentation in the format the client asked for: the first of its `contentFormat`
+    this server can write (markdown is also valid plain text), markdown when it says none."""
+    text_document = server.client_capabilities.text_document
+    hover_capability = text_document.hover if text_document else None
+    formats = (hover_capability.content_format if hover_capability else None) or []
+    for kind in formats:
+        if kind in {types.MarkupKind.Markdown, types.MarkupKind.PlainText}:
+            return types.MarkupContent(kind=types.MarkupKind(kind), value=markdown)
+    return types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown)
+
+
 type HoverProvider = Callable[[StandardsServer, types.HoverParams], types.Hover | None]
 
 
@@ -85,6 +97,6 @@ async def rule_hover(server: StandardsServer, params: types.HoverParams) -> type
     if markdown is None:
         return None
     return types.Hover(
-        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
+        contents=hover_contents(server, markdown),
         range=client_range(found[1], lines, server.codec),
     )

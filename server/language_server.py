@@ -23,11 +23,11 @@ import asyncio
 import logging
 import sys
 import threading
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
-from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from rules.engine import Engine
@@ -36,7 +36,7 @@ from server.documents import Document, DocumentStore, Encoding, PositionCodec
 from server.protocol import StandardsProtocol
 from server.rendering import DiagnosticRenderer, server_range
 from server.scheduling import Scheduler
-from server.stdio import stdin_reader
+from server.stdio import ThreadedReader, serve, stdin_reader
 
 SERVER_NAME = "standards-lsp"
 SERVER_VERSION = "0.1.0"
@@ -58,12 +58,21 @@ class StandardsServer(LanguageServer):
             self.engine,
             self.documents,
             self.configuration,
-            renderer=lambda: DiagnosticRenderer(self.codec),
+            renderer=lambda: DiagnosticRenderer(self.codec, self.code_descriptions),
         )
         self.push_diagnostics = True
         # the client runs `standardsLsp.renameAt` after an extraction (code_actions.py)
         self.rename_after_extract = False
         self.configuration.on_refusal.append(self._refuse)
+        # whether diagnostics link to their rule's page (`codeDescription`), as the client says
+        self.code_descriptions = True
+        # whether the client watches the configuration files for the server (else their
+        # saves and opens are taken as changes)
+        self.watches_configuration_files = False
+        # handlers kept out of the static capabilities, registered dynamically later
+        self.withheld_features: dict[str, Any] = {}
+        # the process's exit code: the specification's 1 for an `exit` without `shutdown`
+        self.exit_code = 0
         protocol = self.standards_protocol
         protocol.on_open = self._opened
         protocol.on_change = self._changed
@@ -87,14 +96,17 @@ class StandardsServer(LanguageServer):
         self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None
     ) -> None:
         """pygls' stdio loop, with stdin read on the event loop when it is a pipe or a socket
-        (`server.stdio`: pygls reads it through its thread pool)."""
+        (`server.stdio`: pygls reads it through its thread pool) and cut into messages by
+        `server.framing`."""
         self._stop_event = threading.Event()
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
         try:
             asyncio.run(self._serve_io(stdin or sys.stdin.buffer))
         except BrokenPipeError:
             logger.error("the connection to the client is lost: shutting down")
-        except (KeyboardInterrupt, SystemExit):
+        except SystemExit as exit_request:  # pygls' `exit` handler: 0 after `shutdown`, else 1
+            self.exit_code = exit_request.code if isinstance(exit_request.code, int) else 1
+        except KeyboardInterrupt:
             pass
         finally:
             self.shutdown()
@@ -102,14 +114,8 @@ class StandardsServer(LanguageServer):
     async def _serve_io(self, stdin: BinaryIO) -> None:
         stop_event = self._stop_event
         assert stop_event is not None  # noqa: S101 - set by _start_io_async
-        reader = await stdin_reader(stdin, StdinAsyncReader(stdin, self.thread_pool))
-        await run_async(
-            stop_event=stop_event,
-            reader=reader,
-            protocol=self.protocol,
-            logger=logger,
-            error_handler=self.report_server_error,
-        )
+        reader = await stdin_reader(stdin, ThreadedReader(stdin, self.thread_pool))
+        await serve(reader, self.standards_protocol, stop_event)
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         """Send a `window/logMessage`."""
@@ -133,6 +139,7 @@ class StandardsServer(LanguageServer):
         self.configuration.set_folders(folders)
         text_document = params.capabilities.text_document
         self.push_diagnostics = text_document is None or text_document.diagnostic is None
+        self.code_descriptions = _supports_code_descriptions(text_document)
 
     def _opened(self, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
@@ -164,3 +171,15 @@ class StandardsServer(LanguageServer):
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
+
+
+def _supports_code_descriptions(text_document: types.TextDocumentClientCapabilities | None) -> bool:
+    """False only when the client says it cannot show `codeDescription` (Eglot does)."""
+    if text_document is None:
+        return True
+    said = [
+        getattr(capability, "code_description_support", None)
+        for capability in (text_document.publish_diagnostics, text_document.diagnostic)
+        if capability is not None
+    ]
+    return not said or any(value is not False for value in said)

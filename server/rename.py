@@ -7,6 +7,11 @@ carrying the reason, which editors show to the user.
 
 from __future__ import annotations
 
+import asyncio
+import pickle
+import sys
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -30,23 +35,73 @@ class RenameRefusedError(JsonRpcException):
     MESSAGE = "Rename refused"
 
 
+# Above this many characters a whole-module parse runs in a child process: `ast.parse` holds
+# the interpreter lock for all of its run (12 s on a 5 MB file, measured), so even on the
+# analysis thread it stopped the event loop and every other request; below it (~0.6 s at most)
+# the analysis thread does, sparing the process start.
+LARGE_TEXT_CHARACTERS = 256_000
+# The child: reads a pickled (function, arguments) on stdin, writes the pickled outcome.
+CHILD_COMMAND = (sys.executable, "-m", __name__)
+
+
+async def _parsing_whole[**P, T](
+    server: StandardsServer, text: str, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """Run `work` (which parses all of `text`) where it blocks nothing the server must do."""
+    call = partial(work, *args, **kwargs)
+    if len(text) < LARGE_TEXT_CHARACTERS:
+        return await server.scheduler.run_in_thread(call)
+    return await _in_child(call)
+
+
+async def _in_child[T](call: Callable[[], T]) -> T:
+    """`call()` in a process of its own, started for it and ended with it: not a process
+    pool, whose idle worker outlives a server that is killed (it holds its own queue's
+    writing end) and, holding the server's output, keeps a client waiting for its end."""
+    child = await asyncio.create_subprocess_exec(
+        *CHILD_COMMAND,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    output, _ = await child.communicate(pickle.dumps(call))
+    succeeded, value = pickle.loads(output)  # noqa: S301 - our own child's answer
+    if not succeeded:
+        raise value
+    return value
+
+
+def _serve_one_call() -> None:
+    """The child's side: one call from stdin, its result (or exception) to stdout."""
+    call = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - sent by our own server
+    try:
+        outcome: tuple[bool, object] = (True, call())
+    except Exception as error:  # handed back to the server, which raises it there
+        outcome = (False, error)
+    sys.stdout.buffer.write(pickle.dumps(outcome))
+
+
 def register(server: StandardsServer) -> None:
     """Install the rename handlers (`prepareProvider`: the client asks before renaming)."""
 
+    # Both parse the whole module, from the text as it was when asked: off the event loop,
+    # and for a big text off the interpreter lock too (`_parsing_whole`).
+
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
-    def prepare(params: types.PrepareRenameParams) -> types.PrepareRenameResult | None:
+    async def prepare(params: types.PrepareRenameParams) -> types.PrepareRenameResult | None:
         document = server.documents.get(params.text_document.uri)
         if document is None:
             return None
         text = document.text
         lines = lsp_lines(text)
-        where = prepare_rename(text, server_position(params.position, lines, server.codec))
+        position = server_position(params.position, lines, server.codec)
+        where = await _parsing_whole(server, text, prepare_rename, text, position)
         if where is None:
             return None
         return client_range(where, lines, server.codec)
 
     @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
-    def rename_constant(params: types.RenameParams) -> types.WorkspaceEdit | None:
+    async def rename_constant(params: types.RenameParams) -> types.WorkspaceEdit | None:
         uri = params.text_document.uri
         document = server.documents.get(uri)
         if document is None:
@@ -55,7 +110,7 @@ def register(server: StandardsServer) -> None:
         lines = lsp_lines(text)
         position = server_position(params.position, lines, server.codec)
         try:
-            edits = rename(text, position, params.new_name)
+            edits = await _parsing_whole(server, text, rename, text, position, params.new_name)
         except RenameError as refused:
             raise RenameRefusedError(str(refused)) from refused
         return types.WorkspaceEdit(
@@ -69,3 +124,7 @@ def register(server: StandardsServer) -> None:
                 ]
             }
         )
+
+
+if __name__ == "__main__":
+    _serve_one_call()

@@ -75,8 +75,11 @@ def _position_json(position: Position, lines: list[str], codec: PositionCodec) -
     return f'{{"line":{position.line},"character":{character}}}'
 
 
-def diagnostic_json(finding: Finding, lines: list[str], codec: PositionCodec) -> str:
-    """The JSON of a finding's diagnostic."""
+def diagnostic_json(
+    finding: Finding, lines: list[str], codec: PositionCodec, code_description: bool = True
+) -> str:
+    """The JSON of a finding's diagnostic (`code_description`: with the link to the rule's
+    page, which a client that says `codeDescriptionSupport: false` is not sent)."""
     start = _position_json(finding.range.start, lines, codec)
     end = _position_json(finding.range.end, lines, codec)
     fix = None
@@ -84,7 +87,7 @@ def diagnostic_json(finding: Finding, lines: list[str], codec: PositionCodec) ->
         fix = {"title": finding.fix.title, "safety": finding.fix.safety.value}
     data = json.dumps({"finding": finding.data, "fix": fix})
     href = ""
-    if CODE_PATTERN.fullmatch(finding.code):
+    if code_description and CODE_PATTERN.fullmatch(finding.code):
         href = f',"codeDescription":{{"href":{json.dumps(rule_url(finding.code))}}}'
     return (
         f'{{"range":{{"start":{start},"end":{end}}},"severity":{SEVERITIES[finding.severity].value}'
@@ -110,8 +113,9 @@ def _converter() -> Converter:
 class DiagnosticRenderer:
     """Renders findings, reusing the JSON of finding objects rendered last time."""
 
-    def __init__(self, codec: PositionCodec) -> None:
+    def __init__(self, codec: PositionCodec, code_description: bool = True) -> None:
         self.codec = codec
+        self.code_description = code_description
         self._cache: dict[int, tuple[Finding, str]] = {}
 
     def render(self, findings: list[Finding], lines: list[str]) -> list[str]:
@@ -122,7 +126,10 @@ class DiagnosticRenderer:
         for finding in findings:
             entry = previous.get(id(finding))
             if entry is None or entry[0] is not finding:
-                entry = (finding, diagnostic_json(finding, lines, self.codec))
+                entry = (
+                    finding,
+                    diagnostic_json(finding, lines, self.codec, self.code_description),
+                )
             current[id(finding)] = entry
             rendered.append(entry[1])
         self._cache = current

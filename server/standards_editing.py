@@ -17,6 +17,7 @@ from lsprotocol import types
 
 from rules.checks.project.standards_toml import CompletionKind, completions, conversion, hover
 from rules.models import Position, Range
+from server.hover import hover_contents
 from server.rendering import client_range, server_position
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 STANDARDS_FILE = "standards.toml"
 TRIGGER_CHARACTERS = ["[", '"', "=", " ", "."]
+COMPLETION_REGISTRATION_ID = "standards-lsp-standards-toml-completion"
+STANDARDS_FILE_PATTERN = f"**/{STANDARDS_FILE}"
 CONVERT_KIND = types.CodeActionKind.RefactorRewrite
 _ITEM_KINDS = {
     CompletionKind.SECTION: types.CompletionItemKind.Module,
@@ -90,7 +93,7 @@ def hover_for(server: StandardsServer, params: types.HoverParams) -> types.Hover
     if found is None:
         return None
     return types.Hover(
-        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown),
+        contents=hover_contents(server, found.markdown),
         range=client_range(found.range, document.lines, server.codec),
     )
 
@@ -129,11 +132,45 @@ def convert_action(
 
 def register(server: StandardsServer) -> None:
     """Install completion in `standards.toml` (hover and the conversion action are passed to
-    `server.hover` and `server.code_actions` by `server.app`)."""
+    `server.hover` and `server.code_actions` by `server.app`).
 
-    @server.feature(
-        types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS),
-    )
+    Completion is registered for every file with no trigger characters: a client that cannot
+    register capabilities per document gets it on request only (a trigger on space or `.`
+    fired in every Python file, for a null answer). A client that can gets it for
+    `standards.toml` alone, with its triggers (`completion_registration`)."""
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
     def complete(params: types.CompletionParams) -> list[types.CompletionItem] | None:
         return completion_items(server, params)
+
+
+def _registers_completion(server: StandardsServer) -> bool:
+    text_document = server.client_capabilities.text_document
+    completion = text_document.completion if text_document else None
+    return bool(completion is not None and completion.dynamic_registration)
+
+
+def withhold_static_completion(server: StandardsServer) -> None:
+    """At `initialize`, before the capabilities are built: a client that registers completion
+    dynamically is not told of it for every file (`completion_registration` adds it back)."""
+    if _registers_completion(server):
+        features = server.protocol.fm.features
+        server.withheld_features[types.TEXT_DOCUMENT_COMPLETION] = features.pop(
+            types.TEXT_DOCUMENT_COMPLETION
+        )
+
+
+def completion_registration(server: StandardsServer) -> types.Registration | None:
+    """At `initialized`: completion for `standards.toml` only, with its trigger characters."""
+    handler = server.withheld_features.pop(types.TEXT_DOCUMENT_COMPLETION, None)
+    if handler is None:
+        return None
+    server.protocol.fm.features[types.TEXT_DOCUMENT_COMPLETION] = handler
+    return types.Registration(
+        id=COMPLETION_REGISTRATION_ID,
+        method=types.TEXT_DOCUMENT_COMPLETION,
+        register_options=types.CompletionRegistrationOptions(
+            document_selector=[types.TextDocumentFilterPattern(pattern=STANDARDS_FILE_PATTERN)],
+            trigger_characters=TRIGGER_CHARACTERS,
+        ),
+    )

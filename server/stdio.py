@@ -6,6 +6,10 @@ eight thread hand-offs, each waiting for the interpreter lock the analysis threa
 stdin is a pipe or a socket (what an editor gives a language server), the event loop reads it
 directly instead; anything else (a terminal, a file, a platform without pipe transports) keeps
 pygls' reader.
+
+Either way the bytes go to `server.framing`, which cuts them into messages and resynchronises
+after a broken one (`serve`): pygls' own loop reads a line at a time and never recovers from a
+wrong `Content-Length`.
 """
 
 from __future__ import annotations
@@ -14,11 +18,24 @@ import asyncio
 import logging
 import os
 import stat
-from typing import BinaryIO
+import threading
+from concurrent.futures import Executor
+from typing import BinaryIO, Protocol
 
-from pygls.io_ import StdinAsyncReader
+from server.framing import BrokenFrame, FrameDecoder
+from server.protocol import StandardsProtocol
 
 logger = logging.getLogger(__name__)
+# Bytes asked for per read: a keystroke's message fits, a big file's arrives in a few reads.
+CHUNK_BYTES = 64 * 1024
+
+
+class ChunkReader(Protocol):
+    """What `serve` reads from."""
+
+    async def read_chunk(self) -> bytes:
+        """Some bytes (as many as are there, at most `CHUNK_BYTES`), or b"" at the end."""
+        ...
 
 
 class EventLoopReader:
@@ -38,6 +55,27 @@ class EventLoopReader:
         except asyncio.IncompleteReadError as error:
             return error.partial
 
+    async def read_chunk(self) -> bytes:
+        """What has arrived (at most `CHUNK_BYTES`), or b"" at the end of input."""
+        return await self.stream.read(CHUNK_BYTES)
+
+
+class ThreadedReader:
+    """A blocking stream read through a thread pool (a terminal, a file)."""
+
+    def __init__(self, stream: BinaryIO, executor: Executor | None = None) -> None:
+        self.stream = stream
+        self.executor = executor
+
+    async def read_chunk(self) -> bytes:
+        """What a read gives, or b"" at the end of input."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, self._read)
+
+    def _read(self) -> bytes:
+        # `read1` gives what one read returns; a plain `read(n)` would wait for all n bytes
+        read1 = getattr(self.stream, "read1", None)
+        return read1(CHUNK_BYTES) if read1 is not None else self.stream.read(CHUNK_BYTES)
+
 
 def is_pipe_or_socket(stream: BinaryIO) -> bool:
     """Whether `stream` is a pipe or a socket: the only inputs read on the event loop (a
@@ -50,8 +88,8 @@ def is_pipe_or_socket(stream: BinaryIO) -> bool:
 
 
 async def stdin_reader(
-    stdin: BinaryIO, fallback: StdinAsyncReader
-) -> EventLoopReader | StdinAsyncReader:
+    stdin: BinaryIO, fallback: ThreadedReader
+) -> EventLoopReader | ThreadedReader:
     """A reader of `stdin` driven by the running event loop when it can be, else `fallback`."""
     if not is_pipe_or_socket(stdin):
         return fallback
@@ -63,3 +101,21 @@ async def stdin_reader(
         logger.info("reading stdin through a thread pool: %s", error)
         return fallback
     return EventLoopReader(stream)
+
+
+async def serve(reader: ChunkReader, protocol: StandardsProtocol, stop: threading.Event) -> None:
+    """Hand every message read to `protocol` until the input ends or the server stops."""
+    decoder = FrameDecoder()
+    while not stop.is_set():
+        chunk = await reader.read_chunk()
+        if not chunk:
+            break
+        decoder.feed(chunk)
+        for event in decoder.events():
+            if isinstance(event, BrokenFrame):
+                protocol.receive_broken(event)
+            else:
+                protocol.receive(event.body)
+    left = decoder.finish()
+    if left is not None:
+        protocol.receive_broken(left)

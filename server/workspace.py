@@ -40,6 +40,16 @@ def _supports_refresh(server: StandardsServer) -> bool:
 type Hook = Callable[[], None]
 
 
+def configuration_file_touched(
+    server: StandardsServer, uri: str, hooks: Sequence[Hook] = ()
+) -> None:
+    """A configuration file was saved or opened: for a client that does not watch files for
+    the server (ALE), that is how a change reaches it: re-read and re-check."""
+    if not server.watches_configuration_files and uri.endswith(WATCHED_FILES):
+        server.configuration.files_changed()
+        configuration_changed(server, hooks)
+
+
 def configuration_changed(server: StandardsServer, hooks: Sequence[Hook] = ()) -> None:
     """Re-check every open document after a configuration change, then run `hooks`."""
     server.scheduler.schedule_all()
@@ -92,10 +102,17 @@ async def pull_settings(server: StandardsServer, hooks: Sequence[Hook] = ()) -> 
         configuration_changed(server, hooks)
 
 
-async def _register_dynamically(server: StandardsServer) -> None:
+type RegistrationProvider = Callable[[StandardsServer], types.Registration | None]
+
+
+async def _register_dynamically(
+    server: StandardsServer, more: Sequence[RegistrationProvider]
+) -> None:
     workspace = server.client_capabilities.workspace
     registrations: list[types.Registration] = []
-    if workspace is not None and _supports(workspace.did_change_watched_files):
+    registrations += [r for provide in more if (r := provide(server)) is not None]
+    watching = workspace is not None and _supports(workspace.did_change_watched_files)
+    if watching:
         watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in WATCHED_FILES]
         registrations.append(
             types.Registration(
@@ -118,20 +135,28 @@ async def _register_dynamically(server: StandardsServer) -> None:
             )
         except Exception:  # the server works without watching; say so in the log
             logger.exception("client/registerCapability failed")
+            return
+    server.watches_configuration_files = watching
 
 
 def register(
     server: StandardsServer,
     after_initialized: Sequence[Hook] = (),
     after_change: Sequence[Hook] = (),
+    more_registrations: Sequence[RegistrationProvider] = (),
 ) -> None:
     """Install the workspace handlers; `after_initialized` run once the client's settings are
-    in, `after_change` after every configuration or folder change."""
+    in, `after_change` after every configuration or folder change; `more_registrations` are
+    other features' capabilities to register dynamically at `initialized`."""
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def opened(params: types.DidOpenTextDocumentParams) -> None:
+        configuration_file_touched(server, params.text_document.uri, after_change)
 
     @server.feature(types.INITIALIZED)
     async def initialized(params: types.InitializedParams) -> None:
         del params
-        await _register_dynamically(server)
+        await _register_dynamically(server, more_registrations)
         await pull_settings(server)
         for hook in after_initialized:
             hook()

@@ -21,6 +21,8 @@ from rules.engine import Engine
 from rules.fixer import ProjectTexts
 from rules.models import Fix, Tier
 from rules.rule import FixRequest
+from rules.source_bytes import UnencodableTextError
+from rules.walk import reason_of
 from server.batch import Batch, BatchReport, display_path
 from server.cli.adoption import Baselines, add_noqa, hide_baselined, write_baselines
 from server.cli.formats import (
@@ -193,6 +195,8 @@ def _warn_about_configuration(report: BatchReport) -> None:
             f"standards-lsp: configuration error: {_problem_line(problem, Path.cwd())}",
             file=sys.stderr,
         )
+    for error in report.path_errors:
+        print(f"standards-lsp: error: {error}", file=sys.stderr)
     for file_report in report.files:
         for failure in file_report.failures:
             print(
@@ -237,7 +241,7 @@ def run_check(arguments: argparse.Namespace) -> int:
     print(_rendered(arguments, report, batch))
     if arguments.show_fixes and arguments.format == TEXT_FORMAT:
         print(render_fixes(report))
-    if report.fatal_problems:
+    if report.fatal_problems or report.went_wrong:
         return EXIT_ERROR
     if arguments.exit_zero:
         return EXIT_CLEAN
@@ -308,12 +312,49 @@ def run_fix(arguments: argparse.Namespace) -> int:
     model conversion) also edits other files, each conversion printed with the files it
     touched. Every changed file is written (or, with `--diff`, shown) once, at the end."""
     batch = Batch(ConfigResolver(_overrides(arguments)), cache=_cache_options(arguments))
-    project = ProjectTexts()
-    fixed_findings = 0
-    for path in batch.files(arguments.paths):
-        result = batch.fix_file(path, unsafe=arguments.unsafe, project=project)
+    run = _FixRun(batch, arguments.unsafe)
+    project, path_errors = run.project, run.errors
+    fixed_findings = sum(map(run.fix, batch.files(arguments.paths, path_errors)))
+    changed = {
+        path: text for path, text in project.changed.items() if text != project.original[path]
+    }
+    if arguments.diff:
+        _show_diffs(changed, project, batch.base)
+        written, errors = len(changed), [*path_errors]
+    else:
+        written_paths, write_errors = _write_fixed(sorted(changed), project, batch.base)
+        written, errors = len(written_paths), [*path_errors, *write_errors]
+        fixed_findings = sum(run.fixed.get(path, 0) for path in written_paths)
+    for error in errors:
+        print(f"standards-lsp: error: {error}", file=sys.stderr)
+    verb = "Would fix" if arguments.diff else "Fixed"
+    print(f"{verb} {fixed_findings} findings in {written} files.", file=sys.stderr)
+    remaining = batch.check(arguments.paths) if not arguments.diff else None
+    if errors:
+        print(f"{len(errors)} paths could not be fixed.", file=sys.stderr)
+        return EXIT_ERROR
+    if remaining is not None and remaining.findings:
+        print(f"{len(remaining.findings)} findings remain.", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+class _FixRun:
+    """What one `fix` run shares between its files: the fixed texts and the errors met."""
+
+    def __init__(self, batch: Batch, unsafe: bool) -> None:
+        self.batch = batch
+        self.unsafe = unsafe
+        self.project = ProjectTexts()
+        self.errors: list[str] = []
+        self.fixed: dict[str, int] = {}  # findings fixed, by the absolute path of their file
+
+    def fix(self, path: Path) -> int:
+        """Fix one file into the project (written at the end); how many findings were fixed."""
+        batch = self.batch
+        result = batch.fix_file(path, unsafe=self.unsafe, project=self.project, errors=self.errors)
         if result is None:
-            continue
+            return 0
         before, outcome = result
         shown = display_path(path, batch.base)
         for refused in outcome.refused:
@@ -322,9 +363,9 @@ def run_fix(arguments: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         if not outcome.changed:
-            continue
-        fixed_findings += len(outcome.applied)
-        project.write(str(path.absolute()), before, outcome.text)
+            return 0
+        self.project.write(str(path.absolute()), before, outcome.text)
+        self.fixed[str(path.absolute())] = len(outcome.applied)
         for applied in outcome.applied:
             if applied.other_files:
                 others = ", ".join(
@@ -333,30 +374,44 @@ def run_fix(arguments: argparse.Namespace) -> int:
                 print(
                     f"{shown}:{applied.line + 1}: {applied.title} (also {others})", file=sys.stderr
                 )
-    changed = {
-        path: text for path, text in project.changed.items() if text != project.original[path]
-    }
+        return len(outcome.applied)
+
+
+def _show_diffs(changed: dict[str, str], project: ProjectTexts, base: Path) -> None:
     for path_text, text in sorted(changed.items()):
-        path = Path(path_text)
-        if arguments.diff:
-            shown = display_path(path, batch.base)
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    project.original[path_text].splitlines(keepends=True),
-                    text.splitlines(keepends=True),
-                    fromfile=f"a/{shown}",
-                    tofile=f"b/{shown}",
-                )
+        shown = display_path(Path(path_text), base)
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                project.original[path_text].splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                fromfile=f"a/{shown}",
+                tofile=f"b/{shown}",
             )
-        else:
-            path.write_text(text, encoding="utf-8")
-    verb = "Would fix" if arguments.diff else "Fixed"
-    print(f"{verb} {fixed_findings} findings in {len(changed)} files.", file=sys.stderr)
-    remaining = batch.check(arguments.paths) if not arguments.diff else None
-    if remaining is not None and remaining.findings:
-        print(f"{len(remaining.findings)} findings remain.", file=sys.stderr)
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+        )
+
+
+def _write_fixed(
+    paths: list[str], project: ProjectTexts, base: Path
+) -> tuple[list[str], list[str]]:
+    """Write each fixed file in its own encoding, bytes as they were outside the fixes' edits;
+    a file that cannot be written (read-only, or an encoding that cannot hold the new text)
+    is left alone and said, and the others are still written. Those written, and the errors."""
+    written: list[str] = []
+    errors: list[str] = []
+    for path_text in paths:
+        shown = display_path(Path(path_text), base)
+        try:
+            data = project.encoded(path_text)
+        except UnencodableTextError as refused:
+            errors.append(f"{shown}: not fixed: {refused}")
+            continue
+        try:
+            Path(path_text).write_bytes(data)
+        except OSError as error:
+            errors.append(f"{shown}: not fixed: cannot write the file: {reason_of(error)}")
+            continue
+        written.append(path_text)
+    return written, errors
 
 
 def run_rules(arguments: argparse.Namespace) -> int:
@@ -393,8 +448,7 @@ def run_serve(arguments: argparse.Namespace) -> int:
     # imported here: `check` and `fix` in CI need none of the server's imports
     from server.app import run_server
 
-    run_server(tcp=arguments.tcp)
-    return EXIT_CLEAN
+    return run_server(tcp=arguments.tcp)
 
 
 COMMANDS = {

@@ -125,7 +125,11 @@ def render_text(batch: BatchReport, colour: bool) -> str:
             code = f"{_COLOURS[finding.severity]}{code}{_RESET}"
         lines.append(f"{location} {code}{mark} {finding.message}")
     count = len(lines)
-    if count == 0:
+    if count == 0 and batch.path_errors:
+        unchecked = len(batch.path_errors)
+        noun = "path" if unchecked == 1 else "paths"
+        lines.append(f"No findings, but {unchecked} {noun} could not be checked.")
+    elif count == 0:
         lines.append("All checks passed!")
     else:
         noun = "finding" if count == 1 else "findings"
