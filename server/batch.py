@@ -165,32 +165,24 @@ def _regular_file_bytes(path: Path) -> bytes | None:
 
 def rule_failure_finding(failure: RuleFailure) -> Finding:
     """A rule that raised on a file, as a finding of that file (its other findings stand)."""
-    origin = Position(line=0, character=0)
-    return Finding(
-        code=RULE_FAILURE_CODE,
-        message=f"rule {failure.code} failed, its findings are missing: {failure.error}",
-        severity=Severity.ERROR,
-        range=Range(start=origin, end=origin),
+    return _file_error(
+        RULE_FAILURE_CODE, f"rule {failure.code} failed, its findings are missing: {failure.error}"
     )
 
 
 def _undecodable(message: str) -> Finding:
-    origin = Position(line=0, character=0)
-    return Finding(
-        code=DECODE_ERROR_CODE,
-        message=message,
-        severity=Severity.ERROR,
-        range=Range(start=origin, end=origin),
-    )
+    return _file_error(DECODE_ERROR_CODE, message)
 
 
 def _unreadable(message: str) -> Finding:
+    return _file_error(READ_ERROR_CODE, message)
+
+
+def _file_error(code: str, message: str) -> Finding:
+    """A finding about the file as a whole, at its start."""
     origin = Position(line=0, character=0)
     return Finding(
-        code=READ_ERROR_CODE,
-        message=message,
-        severity=Severity.ERROR,
-        range=Range(start=origin, end=origin),
+        code=code, message=message, severity=Severity.ERROR, range=Range(start=origin, end=origin)
     )
 
 
