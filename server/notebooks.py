@@ -81,7 +81,10 @@ class NotebookSync:
         self._clear(closed)
         if _what_it_checks(notebook) == before:
             return  # metadata or execution summaries: the module is as it was
-        notebook.version = params.notebook_document.version
+        # The document's version names this text among the server's own (code actions carry
+        # it): VS Code sends each cell of one edit in a change of its own, under one notebook
+        # version, so the client's cannot tell those texts apart.
+        notebook.version = max(params.notebook_document.version, notebook.version + 1)
         self.server.scheduler.schedule(uri)
 
     def _restructure(
