@@ -6,7 +6,8 @@ The module text holds every code cell in order, each after a marker line of its 
 parse is kept out of the analysis and put back unchanged: a line magic or shell escape
 (`%matplotlib inline`, `!ls`, `?obj`) becomes `pass` under a numbered marker, and a cell magic
 (`%%bash` and the rest of its cell) is left out whole. Writing back replaces only the `source`
-of the code cells whose text changed; outputs, metadata, other cells and the file's JSON layout
+of the code cells whose text changed (text a fix put above the first cell's marker, an import
+before code, goes at the start of the first Python cell); outputs, metadata, other cells and the file's JSON layout
 (indentation, key order, non-ASCII text) stay as they were.
 """
 
@@ -44,6 +45,14 @@ class CellSpan(BaseModel):
     first_line: int  # the module line of its first line (after its marker)
     line_count: int
     whole_magic: bool = False  # a cell magic: not in the module, written back untouched
+
+
+class CodeCell(BaseModel):
+    """One code cell's text and its place among all the notebook's cells (from an `.ipynb`
+    file, or from an editor's notebook document)."""
+
+    index: int
+    source: str
 
 
 class NotebookModule(BaseModel):
@@ -96,14 +105,23 @@ def source_text(source: object) -> str:
 
 def to_module(text: str) -> NotebookModule:
     """The code cells of a notebook's JSON text as one module."""
+    return module_of(
+        [
+            CodeCell(index=index, source=source_text(cell.get("source")))
+            for index, cell in enumerate(load_cells(text))
+            if cell.get("cell_type") == CODE_CELL
+        ]
+    )
+
+
+def module_of(cells: list[CodeCell]) -> NotebookModule:
+    """Code cells, in the notebook's order, as one module."""
     lines: list[str] = []
     spans: list[CellSpan] = []
     magics: dict[int, str] = {}
-    for index, cell in enumerate(load_cells(text)):
-        if cell.get("cell_type") != CODE_CELL:
-            continue
+    for cell in cells:
+        index, source = cell.index, cell.source
         lines.append(CELL_MARKER.format(number=index) + "\n")
-        source = source_text(cell.get("source"))
         if source.lstrip().startswith(CELL_MAGIC):
             spans.append(
                 CellSpan(index=index, first_line=len(lines), line_count=0, whole_magic=True)
@@ -135,32 +153,57 @@ def from_module(original: str, module: NotebookModule, fixed: str) -> str:
     (raising `NotebookError` when the cell markers no longer stand as they were)."""
     document = json.loads(original)
     cells = document["cells"]
+    old_texts = {span.index: source_text(cells[span.index].get("source")) for span in module.cells}
+    for index, new_text in changed_cells(module, fixed, old_texts).items():
+        cells[index]["source"] = _source_like(cells[index].get("source"), new_text)
+    return _dumped_like(original, document)
+
+
+def changed_cells(module: NotebookModule, fixed: str, old_texts: dict[int, str]) -> dict[int, str]:
+    """The new text of each code cell that `fixed`, a changed module text, changes (by cell
+    index; `old_texts` are the cells' texts the module was made from). Raises `NotebookError`
+    when the cell markers no longer stand as they were."""
     texts = _cell_texts(fixed, module)
+    changed: dict[int, str] = {}
     for span in module.cells:
         if span.whole_magic:
             continue
-        cell = cells[span.index]
         new_text = texts.get(span.index)
         if new_text is None:
             raise NotebookError(f"the text of cell {span.index + 1} was lost")
-        old_text = source_text(cell.get("source"))
+        old_text = old_texts[span.index]
+        # the module ends every cell with a line break; a cell that had none keeps none
         if not old_text.endswith(("\n", "\r")) and new_text.endswith("\n"):
             new_text = new_text[:-1]
         if new_text != old_text:
-            cell["source"] = _source_like(cell.get("source"), new_text)
-    return _dumped_like(original, document)
+            changed[span.index] = new_text
+    return changed
+
+
+def cell_position(fixed: str, line: int, character: int) -> tuple[int, Position] | None:
+    """Where module position (`line`, `character`) of a changed module text `fixed` is: the
+    index of the cell holding it and the position in that cell (None on a marker line or above
+    the first cell). Found from the markers, so it holds for a text whose cells grew."""
+    lines = split_lines(fixed)
+    for marker_line in range(min(line, len(lines) - 1), -1, -1):
+        marker = CELL_MARKER_PATTERN.match(lines[marker_line])
+        if marker is not None:
+            if marker_line == line:
+                return None
+            cell = int(marker.group(1))
+            return cell, Position(line=line - marker_line - 1, character=character)
+    return None
 
 
 def _cell_texts(fixed: str, module: NotebookModule) -> dict[int, str]:
     texts: dict[int, list[str]] = {}
-    current: list[str] | None = None
+    leading: list[str] = []  # above the first marker: a fix's imports or constants
+    current: list[str] = leading
     for line in split_lines(fixed):
         marker = CELL_MARKER_PATTERN.match(line)
         if marker is not None:
             current = texts.setdefault(int(marker.group(1)), [])
             continue
-        if current is None:
-            raise NotebookError("text was added above the first cell")
         magic = MAGIC_PATTERN.match(line)
         if magic is not None and int(magic.group(2)) in module.magics:
             line = module.magics[int(magic.group(2))]
@@ -168,6 +211,13 @@ def _cell_texts(fixed: str, module: NotebookModule) -> dict[int, str]:
     expected = {span.index for span in module.cells}
     if set(texts) != expected:
         raise NotebookError("the cells' markers changed")
+    if leading:
+        # what a fix puts at the top of the module (an import, where the first cell starts
+        # with code) goes at the top of the first cell that is Python
+        first = next((span.index for span in module.cells if not span.whole_magic), None)
+        if first is None:
+            raise NotebookError("text was added above the cells, and no cell is Python")
+        texts[first][:0] = leading
     return {index: "".join(lines) for index, lines in texts.items()}
 
 
@@ -201,7 +251,7 @@ def cell_findings(module: NotebookModule, findings: list[Finding]) -> list[Findi
     fix's edits, in module coordinates, are dropped (the fix is rebuilt when it is applied)."""
     placed = []
     for finding in findings:
-        located = module.cell_range(finding.range) or _nearest_cell(module, finding.range)
+        located = place(module, finding.range)
         fix = finding.fix.model_copy(update={"edits": None}) if finding.fix else None
         if located is None:
             placed.append(finding.model_copy(update={"fix": fix}))
@@ -209,6 +259,12 @@ def cell_findings(module: NotebookModule, findings: list[Finding]) -> list[Findi
         index, span = located
         placed.append(finding.model_copy(update={"cell": index + 1, "range": span, "fix": fix}))
     return placed
+
+
+def place(module: NotebookModule, span: Range) -> tuple[int, Range] | None:
+    """A module range as (cell index, range in the cell): in its own cell, else at the start of
+    the next cell (a range that spans cells or sits on a marker)."""
+    return module.cell_range(span) or _nearest_cell(module, span)
 
 
 def _nearest_cell(module: NotebookModule, span: Range) -> tuple[int, Range] | None:

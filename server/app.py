@@ -29,6 +29,7 @@ from server import (
     diagnostics,
     hover,
     index,
+    notebooks,
     rename,
     standards_editing,
     workspace,
@@ -63,6 +64,7 @@ def create_server() -> StandardsServer:
         workspace.configuration_file_touched, hooks=[workspace_index.start]
     )
     diagnostics.register(server, on_save=[configuration_saved])
+    notebooks.register(server)
     code_actions.register(server, more_actions=[standards_editing.convert_action])
     hover.register(server, hover_first=[standards_editing.hover_for])
     workspace.register(

@@ -6,6 +6,11 @@ resolve get them built right away). Every action's `data` names the document ver
 computed from; resolving it against any other version gives no edit, so a stale fix is never
 applied. "Fix all" applies one fix at a time, re-checking between (`rules.fixer.fix_text`), and
 sends the result as minimal line edits (`rules.fixes.edits_between`).
+
+In a notebook, actions are asked for on a cell and computed on the notebook's module (the cell's
+range shifted to its lines there); their diagnostics are the cell's and their edits are edits of
+the cells they change (`server.notebook_documents.NotebookLayout.cell_edits`): an extracted
+constant or an added import lands in the first code cell, as `standards-lsp fix` puts it.
 """
 
 from __future__ import annotations
@@ -15,16 +20,19 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+import attrs
 from lsprotocol import types
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from pygls.uris import from_fs_path
 
 from rules.engine import SYNTAX_ERROR_CODE, SourceFile
 from rules.fixes import apply_edits, edits_between
 from rules.models import FileOperation, Finding, Fix, Position, Range, Safety, TextEdit
 from rules.noqa import noqa_edit
+from rules.notebooks import NotebookError
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest
 from server.documents import lsp_lines
+from server.notebook_documents import CellLayout, NotebookLayout, notebook_of
 from server.project_edits import (
     OpenDocuments,
     open_documents,
@@ -111,6 +119,12 @@ class _Lister:
         ).model_dump(mode="json", exclude_none=True)
 
     def diagnostic(self, finding: Finding) -> types.Diagnostic:
+        notebook = self.result.notebook
+        placed = notebook.cell_range(finding.range) if notebook is not None else None
+        if placed is not None:  # as the cell shows it
+            cell, span = placed
+            in_cell = finding.model_copy(update={"range": span})
+            return lsp_diagnostic(in_cell, cell.lines, self.server.codec)
         return lsp_diagnostic(finding, self.result.lines, self.server.codec)
 
     def in_selection(self, diagnostics: Sequence[types.Diagnostic] = ()) -> list[Finding]:
@@ -204,19 +218,60 @@ class _Lister:
         ]
 
 
+class DocumentEdits(BaseModel):
+    """The client's edits of one document, with the version they were made for."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    uri: str
+    version: int
+    edits: list[types.TextEdit]
+
+
 def _lsp_edits(
-    server: StandardsServer, result: AnalysisResult, edits: list[TextEdit]
+    server: StandardsServer, lines: list[str], edits: list[TextEdit]
 ) -> list[types.TextEdit]:
     return [
-        types.TextEdit(range=client_range(e.range, result.lines, server.codec), new_text=e.new_text)
+        types.TextEdit(range=client_range(e.range, lines, server.codec), new_text=e.new_text)
         for e in edits
+    ]
+
+
+def document_edits(
+    server: StandardsServer, result: AnalysisResult, edits: list[TextEdit]
+) -> list[DocumentEdits] | None:
+    """A result's edits as the client's, per document: the document's own, or in a notebook
+    those of each cell they change (None when they would break the notebook's cells)."""
+    notebook = result.notebook
+    if notebook is None:
+        return [
+            DocumentEdits(
+                uri=result.uri,
+                version=result.version,
+                edits=_lsp_edits(server, result.lines, edits),
+            )
+        ]
+    try:
+        changed = notebook.cell_edits(edits)
+    except NotebookError:
+        return None
+    return [
+        DocumentEdits(
+            uri=cell.cell.uri,
+            version=cell.cell.version,
+            edits=_lsp_edits(server, cell.cell.lines, cell.edits),
+        )
+        for cell in changed
     ]
 
 
 def _text_edit(
     server: StandardsServer, result: AnalysisResult, edits: list[TextEdit]
-) -> types.WorkspaceEdit:
-    return types.WorkspaceEdit(changes={result.uri: _lsp_edits(server, result, edits)})
+) -> types.WorkspaceEdit | None:
+    documents = document_edits(server, result, edits)
+    if documents is None:
+        return None
+    return types.WorkspaceEdit(changes={document.uri: document.edits for document in documents})
 
 
 def _client_workspace_edit(server: StandardsServer) -> types.WorkspaceEditClientCapabilities:
@@ -278,23 +333,27 @@ def workspace_edit(
     others = other_file_changes(server, fix.other_files, opened or {})
     if others is None:
         return None
+    own = document_edits(server, result, edits)
+    if own is None:
+        return None
     if not fix.file_operations and not capabilities.document_changes:
-        if others:
-            changes = {result.uri: _lsp_edits(server, result, edits)}
-            return types.WorkspaceEdit(changes={**changes, **unversioned_changes(others)})
-        return _text_edit(server, result, edits)
+        changes = {document.uri: document.edits for document in own}
+        return types.WorkspaceEdit(changes={**changes, **unversioned_changes(others)})
     operations = set(capabilities.resource_operations or [])
     needed = {types.ResourceOperationKind(op.kind) for op in fix.file_operations}
     if not capabilities.document_changes or not needed <= operations:
         return None
-    document = types.TextDocumentEdit(
-        text_document=types.OptionalVersionedTextDocumentIdentifier(
-            uri=result.uri, version=result.version
-        ),
-        edits=_lsp_edits(server, result, edits),
-    )
+    versioned = [
+        types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(
+                uri=document.uri, version=document.version
+            ),
+            edits=list(document.edits),
+        )
+        for document in own
+    ]
     return types.WorkspaceEdit(
-        document_changes=[document, *others, *_file_operation_changes(fix.file_operations)]
+        document_changes=[*versioned, *others, *_file_operation_changes(fix.file_operations)]
     )
 
 
@@ -386,15 +445,19 @@ def _rename_after(
     have it (None otherwise, or when the fix defines no new constant)."""
     if not server.rename_after_extract or not _is_extraction(data) or fix.file_operations:
         return None
-    position = defined_name_position(result.text, fix.edits or [])
+    edits = fix.edits or []
+    position = defined_name_position(result.text, edits)
     if position is None:
         return None
-    new_lines = lsp_lines(apply_edits(result.text, fix.edits or []))
-    where = client_position(position, new_lines, server.codec)
+    uri, new_text = result.uri, apply_edits(result.text, edits)
+    if result.notebook is not None:  # the name is in a cell: its URI, its place there
+        uri, position = result.notebook.position_after(edits, position)
+        new_text = result.notebook.cell_text_after(edits, uri)
+    where = client_position(position, lsp_lines(new_text), server.codec)
     return types.Command(
         title=RENAME_AT_TITLE,
         command=RENAME_AT_COMMAND,
-        arguments=[result.uri, {"line": where.line, "character": where.character}],
+        arguments=[uri, {"line": where.line, "character": where.character}],
     )
 
 
@@ -441,6 +504,16 @@ def _fill(  # noqa: PLR0913 - the action and everything its edit is built from
         action.title = fix.title
 
 
+def _in_module(notebook: NotebookLayout, cell: CellLayout, span: types.Range) -> types.Range:
+    """A client range in a cell as a client range of the notebook's module (whose lines are the
+    cell's, after the lines of the cells above: the columns stand as they are)."""
+    shift = notebook.first_line(cell)
+    return types.Range(
+        start=types.Position(line=span.start.line + shift, character=span.start.character),
+        end=types.Position(line=span.end.line + shift, character=span.end.character),
+    )
+
+
 type ExtraActions = Callable[[StandardsServer, types.CodeActionParams], types.CodeAction | None]
 
 
@@ -476,12 +549,24 @@ async def _finding_actions(
     server: StandardsServer, params: types.CodeActionParams
 ) -> list[types.CodeAction] | None:
     """The actions of the document's findings and refactorings (None when it is not open)."""
-    result = await server.scheduler.result_for(params.text_document.uri)
+    uri = params.text_document.uri
+    notebook = notebook_of(server.documents, uri)
+    result = await server.scheduler.result_for(notebook.uri if notebook else uri)
     if result is None:
         return None
-    selection = server_range(params.range, result.lines, server.codec)
+    asked, sent = params.range, list(params.context.diagnostics)
+    if result.notebook is not None:  # a cell's range, as a range of its notebook's module
+        cell = result.notebook.cell(uri)
+        if cell is None:
+            return None
+        asked = _in_module(result.notebook, cell, asked)
+        sent = [
+            attrs.evolve(diagnostic, range=_in_module(result.notebook, cell, diagnostic.range))
+            for diagnostic in sent
+        ]
+    selection = server_range(asked, result.lines, server.codec)
     lister = _Lister(server, result, selection)
-    findings = lister.in_selection(params.context.diagnostics)
+    findings = lister.in_selection(sent)
     only = params.context.only
     actions: list[types.CodeAction] = []
     if _wanted(types.CodeActionKind.QuickFix, only):

@@ -1,6 +1,9 @@
 """Diagnostics: pushed (`textDocument/publishDiagnostics`, with the version) to clients that do
 not pull, pulled (`textDocument/diagnostic`, with a `resultId`) by clients that do.
 
+A notebook's diagnostics are published, and pulled, per cell: each cell's URI with its own
+version; a pull for a cell is answered from its notebook's result.
+
 A rule that raised is reported once per document and error in `window/logMessage`; the other
 rules' findings are published as usual.
 
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from server.notebook_documents import notebook_of
 from server.protocol import RawJson
 from server.results import AnalysisResult, DiagnosticsResult
 
@@ -27,17 +31,32 @@ DIAGNOSTIC_IDENTIFIER = "standards"
 PUBLISH_METHOD = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
 
 
-def diagnostics_array(result: DiagnosticsResult) -> str:
-    """The JSON array of a result's diagnostics."""
-    return "[" + ",".join(result.fragments) + "]"
+def diagnostics_array(result: DiagnosticsResult, uri: str | None = None) -> str:
+    """The JSON array of a result's diagnostics (of one notebook cell's, given its `uri`)."""
+    return "[" + ",".join(result.fragments_for(uri or result.uri)) + "]"
 
 
-def full_report(result: DiagnosticsResult) -> RawJson:
-    """A full pull report."""
+def full_report(result: DiagnosticsResult, uri: str | None = None) -> RawJson:
+    """A full pull report (of one notebook cell, given its `uri`)."""
     return RawJson(
         f'{{"kind":"full","resultId":{json.dumps(result.result_id)}'
-        f',"items":{diagnostics_array(result)}}}'
+        f',"items":{diagnostics_array(result, uri)}}}'
     )
+
+
+def publish_params(result: DiagnosticsResult) -> list[RawJson]:
+    """The `publishDiagnostics` params of a result: one, or one per cell of a notebook (each
+    with the cell's version)."""
+    if result.notebook is None:
+        return [_publish_params(result.uri, result.version, diagnostics_array(result))]
+    return [
+        _publish_params(cell.uri, cell.version, diagnostics_array(result, cell.uri))
+        for cell in result.notebook.cells
+    ]
+
+
+def _publish_params(uri: str, version: int, diagnostics: str) -> RawJson:
+    return RawJson(f'{{"uri":{json.dumps(uri)},"version":{version},"diagnostics":{diagnostics}}}')
 
 
 def unchanged_report(result: DiagnosticsResult) -> RawJson:
@@ -82,11 +101,8 @@ def register(server: StandardsServer, on_save: Sequence[SaveHook] = ()) -> None:
     def publish(result: DiagnosticsResult) -> None:
         if not server.push_diagnostics or result.already_published:
             return
-        params = (
-            f'{{"uri":{json.dumps(result.uri)},"version":{result.version}'
-            f',"diagnostics":{diagnostics_array(result)}}}'
-        )
-        server.standards_protocol.notify_raw(PUBLISH_METHOD, RawJson(params))
+        for params in publish_params(result):
+            server.standards_protocol.notify_raw(PUBLISH_METHOD, params)
 
     server.scheduler.on_result.append(publish)
     server.scheduler.on_cached.append(publish)
@@ -109,12 +125,15 @@ def register(server: StandardsServer, on_save: Sequence[SaveHook] = ()) -> None:
     async def pull(
         params: types.DocumentDiagnosticParams,
     ) -> RawJson | types.FullDocumentDiagnosticReport:
-        result = await server.scheduler.diagnostics_for(params.text_document.uri)
+        uri = params.text_document.uri
+        # a notebook cell's diagnostics are part of its notebook's
+        notebook = notebook_of(server.documents, uri)
+        result = await server.scheduler.diagnostics_for(notebook.uri if notebook else uri)
         if result is None:
             return empty_report()
         if params.previous_result_id == result.result_id:
             return unchanged_report(result)
-        return full_report(result)
+        return full_report(result, uri)
 
 
 def advertise_workspace_diagnostics(server: StandardsServer) -> None:

@@ -11,6 +11,8 @@
   `await server.scheduler.result_for(uri)` gives the `AnalysisResult` (findings, text, lines,
   settings) of the document's current version; `await server.scheduler.run_in_thread(fn)` runs
   other engine work off the event loop.
+- Notebooks (`server.notebooks`) are `server.notebook_documents.NotebookDocument`s in the same
+  store, under the notebook's URI; `notebook_of(server.documents, uri)` finds a cell's.
 - `server.engine` (`rules.engine.Engine`), `server.codec` (`PositionCodec`, the negotiated
   position encoding; `server.rendering.client_range` / `server_range` convert ranges).
 
@@ -39,6 +41,18 @@ from server.scheduling import Scheduler
 from server.stdio import ThreadedReader, serve, stdin_reader
 
 SERVER_NAME = "standards-lsp"
+JUPYTER_NOTEBOOK = "jupyter-notebook"
+PYTHON_LANGUAGE = "python"
+# The notebooks clients are asked to sync (`server.notebooks`): Jupyter's, their Python cells.
+NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
+    notebook_selector=[
+        types.NotebookDocumentFilterWithCells(
+            notebook=JUPYTER_NOTEBOOK,
+            cells=[types.NotebookCellLanguage(language=PYTHON_LANGUAGE)],
+        )
+    ],
+    save=True,
+)
 SERVER_VERSION = "0.1.0"
 # An initialization option: the client has the `standardsLsp.renameAt` command.
 RENAME_AFTER_EXTRACT_OPTION = "renameAfterExtract"
@@ -49,7 +63,12 @@ class StandardsServer(LanguageServer):
     """The language server and the state its features share."""
 
     def __init__(self) -> None:
-        super().__init__(SERVER_NAME, SERVER_VERSION, protocol_cls=StandardsProtocol)
+        super().__init__(
+            SERVER_NAME,
+            SERVER_VERSION,
+            protocol_cls=StandardsProtocol,
+            notebook_document_sync=NOTEBOOK_SYNC,
+        )
         self.engine = Engine()
         self.documents = DocumentStore()
         self.configuration = Configuration()

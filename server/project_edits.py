@@ -17,6 +17,7 @@ from pygls.uris import from_fs_path
 
 from rules.models import FileEdits, TextEdit
 from server.documents import lsp_lines
+from server.notebook_documents import NotebookDocument
 from server.rendering import client_range
 
 if TYPE_CHECKING:
@@ -38,13 +39,16 @@ type OpenDocuments = dict[str, OpenDocument]  # by absolute path
 
 
 def open_documents(server: StandardsServer, own_uri: str) -> OpenDocuments:
-    """Every open document on disk but the fix's own, by path (on the event loop)."""
+    """Every open document on disk but the fix's own, by path (on the event loop); notebooks
+    are left out: their text is the module of their cells, not the file's JSON."""
     return {
         document.path: OpenDocument(
             document.uri, document.version, document.text, list(document.lines)
         )
         for document in server.documents.all()
-        if document.path is not None and document.uri != own_uri
+        if document.path is not None
+        and document.uri != own_uri
+        and not isinstance(document, NotebookDocument)
     }
 
 

@@ -9,7 +9,8 @@ request gets an answer whatever the client sends.
   raised these from inside its JSON decoding, so the request was never answered and the user
   got an "Error in server" pop-up; a notification the server cannot use is only logged.
 - Document sync goes to the server's own `DocumentStore` (`server.documents`), which splices the
-  lines an edit touches instead of re-splitting the whole text as pygls' workspace does.
+  lines an edit touches instead of re-splitting the whole text as pygls' workspace does;
+  notebook sync goes to `server.notebooks` alone, for the same reason.
 - Messages whose JSON the server has already built (diagnostics, from fragments cached per
   finding) are written as they are: cattrs would otherwise unstructure thousands of
   `Diagnostic` objects on every keystroke.
@@ -98,6 +99,26 @@ class StandardsProtocol(LanguageServerProtocol):
         if self.on_close is not None:
             self.on_close(params)
         yield from self._user_handler_step(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    # Notebooks go to the server's handlers alone (`server.notebooks`): pygls' own would keep a
+    # second copy of every cell in its workspace, re-split on each edit.
+    @lsp_method(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+    def lsp_notebook_document__did_open(
+        self, params: types.DidOpenNotebookDocumentParams
+    ) -> HandlerStep:
+        yield from self._user_handler_step(types.NOTEBOOK_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def lsp_notebook_document__did_change(
+        self, params: types.DidChangeNotebookDocumentParams
+    ) -> HandlerStep:
+        yield from self._user_handler_step(types.NOTEBOOK_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    def lsp_notebook_document__did_close(
+        self, params: types.DidCloseNotebookDocumentParams
+    ) -> HandlerStep:
+        yield from self._user_handler_step(types.NOTEBOOK_DOCUMENT_DID_CLOSE, params)
 
     def receive(self, body: bytes) -> None:
         """Handle one message body; every request in it gets an answer."""

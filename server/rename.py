@@ -1,7 +1,8 @@
 """`textDocument/prepareRename` and `textDocument/rename` for module-level constants.
 
 The logic lives in `rules.checks.constants.rename` (pure); this module only converts positions between the
-client's encoding and code points and turns a refused rename into an LSP `RequestFailed` error
+client's encoding and code points (in a notebook cell: to and from its notebook's module, so a
+constant renames in every cell using it) and turns a refused rename into an LSP `RequestFailed` error
 carrying the reason, which editors show to the user.
 """
 
@@ -18,7 +19,10 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
 from rules.checks.constants.rename import RenameError, prepare_rename, rename
+from rules.models import TextEdit
+from rules.notebooks import NotebookError
 from server.documents import lsp_lines
+from server.notebook_documents import NotebookLayout, notebook_of
 from server.rendering import client_range, server_position
 
 if TYPE_CHECKING:
@@ -89,30 +93,29 @@ def register(server: StandardsServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     async def prepare(params: types.PrepareRenameParams) -> types.PrepareRenameResult | None:
-        document = server.documents.get(params.text_document.uri)
-        if document is None:
+        target = _target(server, params.text_document.uri)
+        if target is None:
             return None
-        text = document.text
-        lines = lsp_lines(text)
-        position = server_position(params.position, lines, server.codec)
-        where = await _parsing_whole(server, text, prepare_rename, text, position)
+        position = server_position(target.in_module(params.position), target.lines, server.codec)
+        where = await _parsing_whole(server, target.text, prepare_rename, target.text, position)
         if where is None:
             return None
-        return client_range(where, lines, server.codec)
+        return target.in_cell(client_range(where, target.lines, server.codec))
 
     @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
     async def rename_constant(params: types.RenameParams) -> types.WorkspaceEdit | None:
         uri = params.text_document.uri
-        document = server.documents.get(uri)
-        if document is None:
+        target = _target(server, uri)
+        if target is None:
             return None
-        text = document.text
-        lines = lsp_lines(text)
-        position = server_position(params.position, lines, server.codec)
+        text, lines = target.text, target.lines
+        position = server_position(target.in_module(params.position), lines, server.codec)
         try:
             edits = await _parsing_whole(server, text, rename, text, position, params.new_name)
         except RenameError as refused:
             raise RenameRefusedError(str(refused)) from refused
+        if target.notebook is not None:
+            return _cell_changes(server, target.notebook, edits)
         return types.WorkspaceEdit(
             changes={
                 uri: [
@@ -124,6 +127,63 @@ def register(server: StandardsServer) -> None:
                 ]
             }
         )
+
+
+class _Target:
+    """The text a rename parses: a document's, or for a notebook cell its notebook's module
+    (the cell's positions shifted by the lines above it there; the columns stand)."""
+
+    def __init__(self, text: str, notebook: NotebookLayout | None = None, shift: int = 0) -> None:
+        self.text = text
+        self.lines = lsp_lines(text)
+        self.notebook = notebook
+        self.shift = shift
+
+    def in_module(self, position: types.Position) -> types.Position:
+        return types.Position(line=position.line + self.shift, character=position.character)
+
+    def in_cell(self, span: types.Range) -> types.Range:
+        return types.Range(
+            start=types.Position(line=span.start.line - self.shift, character=span.start.character),
+            end=types.Position(line=span.end.line - self.shift, character=span.end.character),
+        )
+
+
+def _target(server: StandardsServer, uri: str) -> _Target | None:
+    document = server.documents.get(uri)
+    if document is not None:
+        return _Target(document.text)
+    notebook = notebook_of(server.documents, uri)
+    if notebook is None:
+        return None
+    layout = notebook.layout()
+    cell = layout.cell(uri)
+    if cell is None:
+        return None
+    return _Target(notebook.text, layout, layout.first_line(cell))
+
+
+def _cell_changes(
+    server: StandardsServer, notebook: NotebookLayout, edits: list[TextEdit]
+) -> types.WorkspaceEdit | None:
+    """A rename in a notebook: the edits of each cell it changes (a constant is used across
+    cells)."""
+    try:
+        changed = notebook.cell_edits(edits)
+    except NotebookError:
+        return None
+    return types.WorkspaceEdit(
+        changes={
+            cell.cell.uri: [
+                types.TextEdit(
+                    range=client_range(edit.range, cell.cell.lines, server.codec),
+                    new_text=edit.new_text,
+                )
+                for edit in cell.edits
+            ]
+            for cell in changed
+        }
+    )
 
 
 if __name__ == "__main__":

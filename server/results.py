@@ -13,18 +13,43 @@ from pathlib import Path
 from rules.engine import Analysis, SourceFile
 from rules.settings import FileSettings
 from server.documents import Document
+from server.notebook_documents import NotebookDocument, NotebookLayout
 
 
 class DiagnosticsResult:
-    """The rendered diagnostics of one version of one document: what is pushed and pulled."""
+    """The rendered diagnostics of one version of one document: what is pushed and pulled.
 
-    def __init__(self, *, uri: str, version: int, fragments: list[str], sequence: int) -> None:
+    A notebook's are kept per cell (`cells`, by cell URI, every code cell listed), with the
+    cells they were placed in (`notebook`); `fragments` then holds them all, in cell order."""
+
+    def __init__(  # noqa: PLR0913 - a plain record
+        self,
+        *,
+        uri: str,
+        version: int,
+        fragments: list[str],
+        sequence: int,
+        notebook: NotebookLayout | None = None,
+        cells: dict[str, list[str]] | None = None,
+    ) -> None:
         self.uri = uri
         self.version = version
         self.fragments = fragments
         self.result_id = f"{sequence}"
         # pushed already (from the result cache): a push client needs them no second time
         self.already_published = False
+        self.notebook = notebook
+        self.cells = cells
+
+    def fragments_for(self, uri: str) -> list[str]:
+        """The diagnostics of `uri`: the document's, or one cell's of a notebook."""
+        if self.cells is None:
+            return self.fragments
+        return self.cells.get(uri, [])
+
+    def same_diagnostics(self, other: DiagnosticsResult) -> bool:
+        """Whether `other` shows the same diagnostics in the same places."""
+        return other.fragments == self.fragments and other.cells == self.cells
 
 
 class AnalysisResult(DiagnosticsResult):
@@ -44,8 +69,17 @@ class AnalysisResult(DiagnosticsResult):
         fragments: list[str],
         sequence: int,
         cache_directory: Path | None = None,
+        notebook: NotebookLayout | None = None,
+        cells: dict[str, list[str]] | None = None,
     ) -> None:
-        super().__init__(uri=uri, version=version, fragments=fragments, sequence=sequence)
+        super().__init__(
+            uri=uri,
+            version=version,
+            fragments=fragments,
+            sequence=sequence,
+            notebook=notebook,
+            cells=cells,
+        )
         self.path = path
         self.root = root
         self.text = text
@@ -80,6 +114,8 @@ class Snapshot:
         self.settings = settings
         self.root = root
         self.cache_directory = cache_directory
+        # a notebook's cells, taken with its text (None for any other document)
+        self.notebook = document.layout() if isinstance(document, NotebookDocument) else None
 
     @property
     def source(self) -> SourceFile:
@@ -110,11 +146,11 @@ class ResultIds:
         if (
             cached is not None
             and cached.version == result.version
-            and cached.fragments == result.fragments
+            and cached.same_diagnostics(result)
         ):
             # what the cache said: not pushed again, and a pull keeps its result id
             result.already_published = True
             result.result_id = cached.result_id
-        elif previous is not None and previous.fragments == result.fragments:
+        elif previous is not None and previous.same_diagnostics(result):
             # the same diagnostics: a pull naming the previous result gets "unchanged"
             result.result_id = previous.result_id

@@ -35,6 +35,7 @@ from rules.models import Finding
 from server.collection import IdleCollector
 from server.configuration import Configuration, FindingView
 from server.documents import Document, DocumentStore, engine_lines
+from server.notebook_documents import NotebookDocument
 from server.result_cache import ResultCache, disabled_by_environment
 from server.results import AnalysisResult, DiagnosticsResult, ResultIds, Snapshot
 
@@ -268,7 +269,8 @@ class Scheduler:
             state.task = None
 
     def _cache_directory(self, document: Document) -> Path | None:
-        if self.results is None:
+        if self.results is None or isinstance(document, NotebookDocument):
+            # a notebook's module is no file's text: kept out as `check` keeps notebooks out
             return None
         return self.configuration.cache_directory(document)
 
@@ -307,12 +309,14 @@ class Scheduler:
         if findings is None:
             return None
         shown = state.view.shown(findings, engine_lines(snapshot.lines))
-        fragments = state.renderer.render(shown, snapshot.lines)
+        fragments, cells = _rendered(state.renderer, snapshot, shown)
         return DiagnosticsResult(
             uri=snapshot.uri,
             version=snapshot.version,
             fragments=fragments,
             sequence=self.ids.next(),
+            notebook=snapshot.notebook,
+            cells=cells,
         )
 
     def _store(self, directory: Path | None, source: SourceFile, analysis: Analysis) -> None:
@@ -330,7 +334,7 @@ class Scheduler:
         analysis = self.engine.check(source, cache=state.cache, lines=engine_lines(snapshot.lines))
         state.cache = analysis.cache
         shown = state.view.shown(analysis.findings, engine_lines(snapshot.lines))
-        fragments = state.renderer.render(shown, snapshot.lines)
+        fragments, cells = _rendered(state.renderer, snapshot, shown)
         result = AnalysisResult(
             uri=snapshot.uri,
             path=snapshot.path,
@@ -343,6 +347,8 @@ class Scheduler:
             fragments=fragments,
             sequence=self.ids.next(),
             cache_directory=snapshot.cache_directory,
+            notebook=snapshot.notebook,
+            cells=cells,
         )
         return result
 
@@ -371,6 +377,20 @@ class Scheduler:
         for waiter in state.all_waiters():
             if not waiter.done():
                 waiter.set_result(result)
+
+
+def _rendered(
+    renderer: Renderer, snapshot: Snapshot, shown: list[Finding]
+) -> tuple[list[str], dict[str, list[str]] | None]:
+    """The diagnostics of the shown findings, and for a notebook each cell's, by cell URI (a
+    notebook's findings are new objects per run, placed in their cells: the renderer's reuse
+    does not apply, and a notebook is small)."""
+    notebook = snapshot.notebook
+    if notebook is None:
+        return renderer.render(shown, snapshot.lines), None
+    placed = notebook.placed(shown)
+    cells = {cell.uri: renderer.render(placed[cell.uri], cell.lines) for cell in notebook.cells}
+    return [fragment for fragments in cells.values() for fragment in fragments], cells
 
 
 async def _next_answer[Answer](waiters: list[asyncio.Future[Answer]]) -> Answer:

@@ -31,7 +31,7 @@ def _supports(capability: object) -> bool:
     return bool(capability is not None and getattr(capability, "dynamic_registration", False))
 
 
-def _supports_refresh(server: StandardsServer) -> bool:
+def supports_refresh(server: StandardsServer) -> bool:
     workspace = server.client_capabilities.workspace
     diagnostics = workspace.diagnostics if workspace else None
     return bool(diagnostics and diagnostics.refresh_support)
@@ -53,7 +53,7 @@ def configuration_file_touched(
 def configuration_changed(server: StandardsServer, hooks: Sequence[Hook] = ()) -> None:
     """Re-check every open document after a configuration change, then run `hooks`."""
     server.scheduler.schedule_all()
-    if not server.push_diagnostics and _supports_refresh(server):
+    if not server.push_diagnostics and supports_refresh(server):
         server.workspace_diagnostic_refresh(None)
     for hook in hooks:
         hook()

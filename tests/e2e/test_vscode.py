@@ -1,6 +1,6 @@
 """VS Code (code-server in headless Chromium, driven by the scripts in tests/e2e/vscode/) with
 the extension installed from this clone's .vsix: the squiggle and the Problems entry, the quick
-fix applied from the keyboard (Ctrl+.), fix-all on save, a settings change without restart, and
+fix applied from the keyboard (Ctrl+.), the same in a Jupyter notebook's cell, fix-all on save, a settings change without restart, and
 the error when no server can be found. Screenshots land in .artifacts/e2e/vscode-*/."""
 
 from __future__ import annotations
@@ -127,6 +127,19 @@ class RenameRun(BaseModel):
     action_titles: list[str]
     chosen_title: str | None
     proposed_name: str | None
+    saved_text: str | None
+    error: str | None
+
+
+class NotebookRun(BaseModel):
+    """What notebook.cjs saw (written as JSON)."""
+
+    squiggle_seen: bool
+    problem_text: str | None
+    action_titles: list[str]
+    chosen_title: str | None
+    problem_gone: bool
+    rename_box_opened: bool  # recorded only: see notebook.cjs
     saved_text: str | None
     error: str | None
 
@@ -388,6 +401,63 @@ def test_vscode_renames_after_extract(editors: EditorPaths, server: Path, tmp_pa
     assert run.proposed_name == PROPOSED_NAME  # the rename box opened on the new constant
     assert case.expected is not None
     assert run.saved_text == case.expected.replace(PROPOSED_NAME, NEW_NAME)
+
+
+def _notebook(*cells: tuple[str, str]) -> str:
+    """An nbformat 4 notebook of (cell type, source) cells, as Jupyter writes it."""
+    written = [
+        {"cell_type": kind, "metadata": {}, "source": source.splitlines(keepends=True)}
+        | ({"execution_count": None, "outputs": []} if kind == "code" else {})
+        for kind, source in cells
+    ]
+    document = {
+        "cells": written,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(document, indent=1) + "\n"
+
+
+@pytest.mark.e2e
+def test_vscode_notebook_cell_squiggle_and_quick_fix(
+    editors: EditorPaths, server: Path, tmp_path: Path
+) -> None:
+    case = case_named(CASE)
+    require_rule(server, case.code)
+    code_server = code_server_with_extension(editors, tmp_path)
+    source_file = write_project(tmp_path / "workspace", case, server)
+    notebook = source_file.parent / "fees.ipynb"
+    source_file.unlink()
+    notebook.write_text(
+        _notebook(
+            ("markdown", "# Fees\n"),
+            ("code", "import math\n"),
+            ("code", "def fee(amount):\n    return math.floor(amount * 0.025)"),
+        )
+    )
+
+    with running(code_server, notebook.parent) as url:
+        arguments = ["--url", url, "--file", str(notebook), "--code", case.code]
+        arguments += ["--title-prefix", case.title_prefix]
+        arguments += ["--artifacts", str(artifacts_dir("vscode-notebook"))]
+        recorded = drive_browser(editors, "notebook", arguments, tmp_path)
+    run = NotebookRun.model_validate_json(recorded)
+
+    assert run.error is None, failure_report(run.error, code_server)
+    assert run.squiggle_seen
+    assert run.problem_text is not None
+    assert case.code in run.problem_text
+    assert run.chosen_title is not None
+    assert run.chosen_title.startswith(case.title_prefix)
+    assert run.problem_gone
+    assert run.saved_text is not None
+    cells = ["".join(cell["source"]) for cell in json.loads(run.saved_text)["cells"]]
+    # the constant went into the first code cell, the use stayed in its own
+    assert cells[0] == "# Fees\n"
+    assert cells[1].startswith("import math\n")
+    assert f"{NEW_NAME} = 0.025" in cells[1]
+    assert cells[2] == f"def fee(amount):\n    return math.floor(amount * {NEW_NAME})"
 
 
 @pytest.mark.e2e

@@ -75,6 +75,7 @@ def capabilities(
     encodings: list[str] | None = None,
     resolve: bool = True,
     document_changes: bool = True,
+    notebooks: bool = False,
 ) -> types.ClientCapabilities:
     """Client capabilities for the variants the tests need."""
     text_document = types.TextDocumentClientCapabilities(
@@ -111,8 +112,18 @@ def capabilities(
         diagnostics=types.DiagnosticWorkspaceClientCapabilities(refresh_support=True),
     )
     general = types.GeneralClientCapabilities(position_encodings=encodings) if encodings else None
+    notebook_document = (
+        types.NotebookDocumentClientCapabilities(
+            synchronization=types.NotebookDocumentSyncClientCapabilities()
+        )
+        if notebooks
+        else None
+    )
     return types.ClientCapabilities(
-        text_document=text_document, workspace=workspace, general=general
+        text_document=text_document,
+        workspace=workspace,
+        general=general,
+        notebook_document=notebook_document,
     )
 
 

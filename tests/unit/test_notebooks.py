@@ -8,7 +8,16 @@ import json
 import pytest
 
 from rules.models import Position, Range
-from rules.notebooks import NotebookError, from_module, is_notebook, to_module
+from rules.notebooks import (
+    CodeCell,
+    NotebookError,
+    cell_position,
+    changed_cells,
+    from_module,
+    is_notebook,
+    module_of,
+    to_module,
+)
 
 
 def _notebook(*cells: dict[str, object], indent: int = 1) -> str:
@@ -131,3 +140,44 @@ def test_notebooks_are_known_by_their_suffix() -> None:
     assert is_notebook("analysis/Eval runs.ipynb")
     assert not is_notebook("analysis/eval.py")
     assert not is_notebook(None)
+
+
+def test_text_a_fix_puts_above_the_first_cell_starts_the_first_python_cell() -> None:
+    # the first cell starts with code: an added import lands above its marker
+    notebook = _notebook(_code("%%bash\n", "ls\n"), _code("x = 404\n"))
+    module = to_module(notebook)
+    fixed = "from http import HTTPStatus\n\n" + module.text.replace("404", "HTTPStatus.NOT_FOUND")
+    written = json.loads(from_module(notebook, module, fixed))
+    assert written["cells"][0]["source"] == ["%%bash\n", "ls\n"]  # a cell magic: untouched
+    assert written["cells"][1]["source"] == [
+        "from http import HTTPStatus\n",
+        "\n",
+        "x = HTTPStatus.NOT_FOUND\n",
+    ]
+
+
+def test_an_editors_cells_become_the_same_module_as_the_files() -> None:
+    cells = [
+        CodeCell(index=0, source="import math\n%matplotlib inline\nrate = 0.025"),
+        CodeCell(index=2, source="def fee(amount):\n    return amount * 4711\n"),
+        CodeCell(index=3, source="%%bash\necho hello\n"),
+    ]
+    assert module_of(cells) == to_module(NOTEBOOK)
+
+
+def test_changed_cells_are_only_those_whose_text_changed() -> None:
+    cells = [CodeCell(index=0, source="x = 1"), CodeCell(index=1, source="y = 2\n")]
+    module = module_of(cells)
+    fixed = module.text.replace("y = 2", "y = 3")
+    assert changed_cells(module, fixed, {0: "x = 1", 1: "y = 2\n"}) == {1: "y = 3\n"}
+    # a cell without a final line break keeps none
+    fixed = module.text.replace("x = 1", "x = 2")
+    assert changed_cells(module, fixed, {0: "x = 1", 1: "y = 2\n"}) == {0: "x = 2"}
+
+
+def test_a_position_of_a_changed_module_is_found_in_its_cell() -> None:
+    module = module_of([CodeCell(index=0, source="x = 1\n"), CodeCell(index=3, source="y = 2\n")])
+    grown = module.text.replace("x = 1\n", "X = 1\n\nx = X\n")
+    assert cell_position(grown, 5, 0) == (3, Position(line=0, character=0))
+    assert cell_position(grown, 1, 0) == (0, Position(line=0, character=0))
+    assert cell_position(grown, 4, 0) is None  # a marker line

@@ -84,3 +84,31 @@ def test_a_broken_notebook_is_said_so(tmp_path: Path) -> None:
     result = run("check", ".", cwd=project)
     assert "cannot read the notebook" in result.stdout
     assert result.returncode != 0
+
+
+def test_an_import_a_fix_adds_goes_into_the_first_cell(tmp_path: Path) -> None:
+    # the first cell starts with code, so the module's import section is above its marker
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": ["Missing = ValueError\n"]},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "source": ["def find():\n", "    raise Missing(status_code=404)\n"],
+        },
+    ]
+    notebook = {**NOTEBOOK, "cells": cells}
+    project = write_files(
+        tmp_path,
+        {"standards.toml": PRODUCTION_STANDARDS, "api.ipynb": json.dumps(notebook, indent=1)},
+    )
+    assert run("fix", ".", cwd=project).returncode == 0
+    fixed = json.loads((project / "api.ipynb").read_text(encoding="utf-8"))
+    assert fixed["cells"][0]["source"] == [
+        "from http import HTTPStatus\n",
+        "\n",
+        "Missing = ValueError\n",
+    ]
+    assert (
+        fixed["cells"][1]["source"][-1] == "    raise Missing(status_code=HTTPStatus.NOT_FOUND)\n"
+    )
