@@ -145,3 +145,90 @@ def name_chain(node: ast.AST) -> str:
             node = node.func
         else:
             return ".".join(reversed(parts))
+
+
+# Calls that hand out a namespace: `globals()` anywhere is the module's; the others only when
+# called without arguments at module level.
+_GLOBALS_CALL = "globals"
+_SCOPE_CALLS = frozenset({"vars", "dir", "locals"})
+_MODULE_LOOKUPS = frozenset({"importlib.import_module", "__import__", "sys.modules.get"})
+_MODULE_NAME = "__name__"
+# Uses of a namespace that name the one entry they read or write: a new name changes nothing.
+_ENTRY_METHODS = frozenset({"get", "setdefault", "pop", "update", "__getitem__", "__setitem__"})
+_CODE_RUNNERS = frozenset({"exec", "eval"})
+_ATTRIBUTE_CALLS = frozenset({"getattr", "setattr", "hasattr", "delattr"})
+_NAMESPACE_ATTRIBUTE = "__dict__"
+
+
+def reads_own_namespace(tree: ast.Module) -> bool:
+    """Whether the module enumerates its own names (iterates `globals()`, a module-level
+    `vars()` / `dir()`, or hands `sys.modules[__name__]` to something like
+    `inspect.getmembers`): a name a fix adds at module level (an import, a constant, a class)
+    then changes what it finds. Looking one entry up (`globals()[name]`,
+    `getattr(sys.modules[__name__], name)`) does not count."""
+    namespaces = [node for node in ast.walk(tree) if _names_the_module(node)]
+    namespaces += [node for node in _module_level_nodes(tree) if _calls_scope(node)]
+    if not namespaces:
+        return False
+    parents = parent_map([tree])
+    return any(not _looks_one_entry_up(node, parents.get(node)) for node in namespaces)
+
+
+def _names_the_module(node: ast.AST) -> bool:
+    if isinstance(node, ast.Subscript):
+        return dotted_name(node.value) == "sys.modules" and _is_module_name(node.slice)
+    if not isinstance(node, ast.Call):
+        return False
+    name = dotted_name(node.func)
+    if name == _GLOBALS_CALL:
+        return True
+    return name in _MODULE_LOOKUPS and bool(node.args) and _is_module_name(node.args[0])
+
+
+def _looks_one_entry_up(namespace: ast.AST, parent: ast.AST | None) -> bool:
+    if _is_mapping(namespace):  # globals(), vars(): a dict of the names
+        if isinstance(parent, ast.Subscript):
+            return parent.value is namespace
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name):
+            return parent.func.id in _CODE_RUNNERS  # the code run reads the names it mentions
+        return isinstance(parent, ast.Attribute) and parent.attr in _ENTRY_METHODS
+    # the module object: an attribute read or written is one entry, its `__dict__` is them all
+    if isinstance(parent, ast.Attribute):
+        return parent.attr != _NAMESPACE_ATTRIBUTE
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name):
+        return parent.func.id in _ATTRIBUTE_CALLS and parent.args[:1] == [namespace]
+    return False
+
+
+def _is_mapping(namespace: ast.AST) -> bool:
+    return (
+        isinstance(namespace, ast.Call)
+        and isinstance(namespace.func, ast.Name)
+        and (namespace.func.id == _GLOBALS_CALL or namespace.func.id in _SCOPE_CALLS)
+    )
+
+
+def _is_module_name(node: ast.AST) -> bool:
+    return isinstance(node, ast.Name) and node.id == _MODULE_NAME
+
+
+def _calls_scope(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _SCOPE_CALLS
+        and not node.args
+    )
+
+
+def _module_level_nodes(tree: ast.Module) -> list[ast.AST]:
+    """The nodes evaluated in the module's own scope: function, lambda, class and
+    comprehension bodies left out."""
+    found: list[ast.AST] = []
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        found.append(node)
+        if not isinstance(node, SCOPE_NODES):
+            pending.extend(child_nodes(node))
+    return found

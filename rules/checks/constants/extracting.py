@@ -25,7 +25,7 @@ from rules.parsing import UnitKind
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest, Rule, UnitContext
 from rules.settings import Options
 from rules.source import lines_between, literal_near, split_lines
-from rules.syntax import first_lineno
+from rules.syntax import first_lineno, reads_own_namespace
 
 EXTRACT_KIND = "refactor.extract"
 
@@ -264,7 +264,8 @@ class ExtractingRule(Rule):
             return finding.fix
         module = parse_module(request.text)
         literal = module.at(finding.range) if module is not None else None
-        if module is None or literal is None:
+        if module is None or literal is None or reads_own_namespace(module.tree):
+            # a module that enumerates its names would find the new constant among them
             return None
         proposed = str(finding.data.get("name") or propose_name(literal))
         if finding.data.get("all"):

@@ -25,7 +25,7 @@ from http import HTTPStatus
 
 from rules.checks.constants.literals import ModuleLiterals, last_name
 from rules.models import Fix, Position, Range, Safety, TextEdit
-from rules.syntax import first_lineno
+from rules.syntax import first_lineno, reads_own_namespace
 
 
 class Role(StrEnum):
@@ -197,6 +197,8 @@ def build_status_fix(module: ModuleLiterals, where: Range, member: str) -> Fix |
     if literal is None or reference is None:
         return None
     name, needs_import = reference
+    if needs_import and reads_own_namespace(module.tree):
+        return None  # the module enumerates its names: `HTTPStatus` would be found among them
     edits = [TextEdit(range=where, new_text=f"{name}.{member}")]
     if needs_import:
         line, blank_after = _import_position(module.tree)

@@ -57,7 +57,11 @@ class MagicNumber(ExtractingRule, UnitRule):
             "finding asks for its `HTTPStatus` member and the safe fix writes it, importing "
             "`from http import HTTPStatus` (an `IntEnum`: equal to the number, same hash, `str()` "
             "and JSON). A status class bound in an ordering comparison (`200 <= status < 300`, "
-            "`status >= 500`) is not flagged: no member names a class of statuses."
+            "`status >= 500`) is not flagged: no member names a class of statuses. "
+            "No fix adds a name to a module that enumerates its own names (`globals()`, a "
+            "module-level `dir()`/`vars()`, `sys.modules[__name__]`): the new constant or "
+            "import would be found among them (a module that looks its error classes up by "
+            "enumeration would find `HTTPStatus`); the finding stays, to fix by hand."
         ),
         why=(
             "The standard: never hard-code values that may need to change; define constants at "

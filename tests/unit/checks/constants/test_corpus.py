@@ -22,6 +22,7 @@ from rules.fixer import fix_text
 from rules.fixes import apply_edits
 from rules.models import Finding
 from rules.rule import FixRequest
+from rules.syntax import reads_own_namespace
 from tests.support.engine import CONSTANTS_SETTINGS
 
 CODES = ("STD201", "STD202", "STD203")
@@ -73,6 +74,9 @@ def _verify_fix(
     literal = ModuleLiterals(text).at(finding.range)
     assert literal is not None, (path, finding)
     fix = engine.resolve_fix(FixRequest(text=text, finding=finding, settings=CONSTANTS_SETTINGS))
+    if reads_own_namespace(ast.parse(text)):
+        assert fix is None, (path, finding)  # a new name would change what the module lists
+        return
     assert fix is not None, (path, finding)
     assert fix.edits is not None
     fixed = apply_edits(text, fix.edits)

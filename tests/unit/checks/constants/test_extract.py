@@ -499,3 +499,46 @@ def test_url_names_skip_segments_that_name_nothing(url: str, name: str) -> None:
 def test_a_penalised_threshold_is_a_maximum() -> None:
     source = "def f(m, score):\n    if m.silence > 0.45:\n        score -= 0.2\n    return score\n"
     assert fix_titles(source)[0].endswith("`MAX_SILENCE`")
+
+
+@pytest.mark.parametrize(
+    "enumeration",
+    [
+        "NAMES = [name for name in globals() if name.isupper()]",
+        "NAMES = list(globals().items())",
+        "import sys\nTABLE = sys.modules[__name__].__dict__",
+        "NAMES = dir()",
+        "NAMES = vars()",
+        "import sys\nMODULE = sys.modules[__name__]",
+        "import importlib\nMODULE = importlib.import_module(__name__)",
+    ],
+)
+def test_no_constant_added_to_a_module_that_enumerates_its_names(enumeration: str) -> None:
+    source = f"{enumeration}\n\n\ndef fee(amount):\n    return amount * 0.025\n"
+    engine = Engine()
+    [finding] = [
+        f
+        for f in engine.check(SourceFile(text=source, settings=CONSTANTS_SETTINGS)).findings
+        if f.code == "STD201"
+    ]
+    request = FixRequest(text=source, finding=finding, settings=CONSTANTS_SETTINGS)
+    assert engine.resolve_fix(request) is None
+
+
+def test_a_function_s_own_dir_and_vars_do_not_block_the_constant() -> None:
+    source = "def fee(amount):\n    names = dir()\n    return amount * 0.025, names, vars()\n"
+    assert "FEE_RATE = 0.025" in fixed(source)
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        "def run(name):\n    globals()[name]()",
+        "def run(name):\n    return globals().get(name)",
+        "import sys\n\n\ndef run(name):\n    return getattr(sys.modules[__name__], name)",
+        "import sys\n\n\ndef run():\n    return sys.modules[__name__].fee",
+    ],
+)
+def test_a_module_that_looks_one_name_up_still_gets_the_constant(lookup: str) -> None:
+    source = f"{lookup}\n\n\ndef fee(amount):\n    return amount * 0.025\n"
+    assert "FEE_RATE = 0.025" in fixed(source)

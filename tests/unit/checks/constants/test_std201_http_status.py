@@ -117,3 +117,33 @@ def test_status_codes_are_not_repeated_literals() -> None:
     assert {finding.code for finding in findings_of(source, codes=("STD201", "STD203"))} == {
         "STD201"
     }
+
+
+# oauthlib's errors.py: its error classes are found by enumerating the module's own classes, so
+# an imported `HTTPStatus` would be found among them (`type object 'HTTPStatus' has no attribute
+# 'error'` in its suite).
+ENUMERATES_ITS_CLASSES = """import inspect
+import sys
+
+
+class OAuth2Error(Exception):
+    error = None
+    status_code = 400
+
+
+def raise_from_error(error):
+    for _, cls in inspect.getmembers(sys.modules[__name__], inspect.isclass):
+        if cls.error == error:
+            raise cls()
+"""
+
+
+def test_no_import_into_a_module_that_enumerates_its_names() -> None:
+    [finding] = findings_of(ENUMERATES_ITS_CLASSES)
+    assert finding.data["status"] == "BAD_REQUEST"
+    assert fixed_text(ENUMERATES_ITS_CLASSES) == ENUMERATES_ITS_CLASSES
+
+
+def test_a_module_that_enumerates_its_names_keeps_an_existing_import_s_fix() -> None:
+    source = "from http import HTTPStatus\n" + ENUMERATES_ITS_CLASSES
+    assert "status_code = HTTPStatus.BAD_REQUEST" in fixed_text(source)
