@@ -2,8 +2,8 @@
 
 One conversion turns one dict of a function (a parameter, or the return) into a generated model,
 like a rename: the function (signature, key accesses, returned displays) and every call site in
-the project (`call_sites`) change together, in one fix across files, and `pyproject.toml` gets
-pydantic when the project does not depend on it (`dependencies`). When some use cannot keep its
+the project (`call_sites`) change together, in one fix across files, and the file declaring the
+project's dependencies gets pydantic when the project does not depend on it (`dependencies`). When some use cannot keep its
 behaviour the fix is refused with the reason (`Fix.refused`), never half made.
 """
 
@@ -338,8 +338,9 @@ class _Conversion:
         title = _counted(title, sites, self.own_path)
         if dependency.edit is not None and new_model:
             others.append(dependency.edit)
-            title += "; adds pydantic to pyproject.toml: run `uv lock`"
-            description.append("Adds `pydantic` to `[project] dependencies`: run `uv lock`.")
+            follow_up = f": {dependency.follow_up}" if dependency.follow_up else ""
+            title += f"; adds pydantic to {dependency.declared_in}{follow_up}"
+            description.append(f"Adds `pydantic` to {dependency.declared_in}{follow_up}.")
         if sites.validated:
             description.append(
                 f"{sites.validated} argument(s) that are not dict displays are validated with "
