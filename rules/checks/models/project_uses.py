@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.checks.models.name_lookups import lookup_refusal
 from rules.imports_insertion import ImportStyle, import_style
 from rules.syntax import dotted_name, parent_map
 
@@ -274,6 +275,8 @@ def find_uses(project: ProjectView, place: FunctionPlace) -> Uses:
             refusal = _imported_uses(project, module, place, uses)
         if refusal is None:
             refusal = _public_mention(project, module, place, own_module)
+        if refusal is None and path == place.path:
+            refusal = lookup_refusal(module.tree, module.text, place.name, project.relative(path))
         if refusal is not None:
             return Uses(refusal=refusal)
     return uses

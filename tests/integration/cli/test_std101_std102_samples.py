@@ -91,8 +91,11 @@ REFUSALS = {
     "documented_dict": "`settings` is documented as taking or returning a dict: public API",
     "dynamic_keys": None,  # `row[field]`: the keys are chosen at run time
     "lambda_response": "`handler` is invoked by the AWS Lambda runtime",
+    "looked_up_by_name": "`_delete_bucket` may be called by a computed name: "
+    'looked_up_by_name.py:13 `getattr(self, "_delete_%s" % kind)`',
     "override": "another `handle` is defined in override.py:10",
     "public_api": "`label` is in `__all__` (public_api.py:3): public API",
+    "type_comment": "`summary` is typed by a type comment (`# type: (str, int) -> Dict[",
 }
 
 
