@@ -4,7 +4,8 @@
 search for the function's name finds that caller, and it still passes (or reads) a dict, so a
 module that may look its functions up like this keeps them as they are. A name built from a
 literal prefix (`"_delete_%s" % x`, `f"_delete_{x}"`, `"_delete_" + x`, `"_delete_{}".format(x)`)
-reaches only the functions that start with it; a name we cannot read may reach any of them.
+reaches only the functions that start with it; a name we cannot read may reach any function of
+the object it is looked up on (`self`, the class, the module itself).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import ast
 from rules.syntax import parent_map
 
 GETATTR = "getattr"
+OWN_RECEIVERS = frozenset({"self", "cls"})
+MODULE_NAME = "__name__"  # sys.modules[__name__]: the module itself
 FORMAT_METHOD = "format"
 PERCENT = "%"
 BRACE = "{"
@@ -81,8 +84,24 @@ def _excerpt(text: str, node: ast.AST) -> str:
     return shown[: EXCERPT_LENGTH - len(ELLIPSIS)] + ELLIPSIS
 
 
-def looked_up_by_name(tree: ast.Module, text: str, name: str) -> ast.Call | None:
-    """A `getattr(obj, computed)` of the module that may name `name` (None: there is none)."""
+def _reaches_own(receiver: ast.expr, class_name: str | None) -> bool:
+    """Whether `getattr`'s object is where the function lives: `self`, `cls` or the class for
+    a method; the module itself (`sys.modules[__name__]`) for a module-level function."""
+    if class_name is not None:
+        return isinstance(receiver, ast.Name) and receiver.id in {*OWN_RECEIVERS, class_name}
+    return (
+        isinstance(receiver, ast.Subscript)
+        and isinstance(receiver.slice, ast.Name)
+        and receiver.slice.id == MODULE_NAME
+    )
+
+
+def looked_up_by_name(
+    tree: ast.Module, name: str, class_name: str | None = None
+) -> ast.Call | None:
+    """A `getattr(obj, computed)` of the module that may name `name` (None: there is none): a
+    name built from a literal prefix that `name` starts with, whatever the object; a name we
+    cannot read, on the object the function lives on."""
     parents: dict[ast.AST, ast.AST] | None = None
     for node in ast.walk(tree):
         if not (
@@ -100,16 +119,15 @@ def looked_up_by_name(tree: ast.Module, text: str, name: str) -> ast.Call | None
         parents = parents if parents is not None else parent_map([tree])
         scope = _scope_of(node, parents)
         prefix = _prefix_of(looked_up, _assigned_once(scope) if scope is not None else {})
-        if prefix is None or name.startswith(prefix):
+        if prefix and name.startswith(prefix):
+            return node
+        if not prefix and _reaches_own(node.args[0], class_name):
             return node
     return None
 
 
-def lookup_refusal(tree: ast.Module, text: str, name: str, where: str) -> str | None:
-    """Why `name` cannot be converted when the module may call it through `getattr`."""
-    call = looked_up_by_name(tree, text, name)
-    if call is None:
-        return None
+def lookup_refusal(text: str, name: str, where: str, call: ast.Call) -> str:
+    """Why `name` is not converted when the module may call it through `call` (a `getattr`)."""
     return (
         f"`{name}` may be called by a computed name: {where}:{call.lineno} "
         f"`{_excerpt(text, call)}`, and that caller would still pass or read a dict"
