@@ -159,7 +159,7 @@ def _setup_plan(root: Path, texts: dict[str, str]) -> DependencyPlan | None:
     if setup_cfg is not None and (setup_py is None or cfg_has_options(setup_cfg)):
         if setup_py is None and not _setuptools_cfg(setup_cfg):
             return None  # a setup.cfg holding only tool settings (flake8, pytest) packages nothing
-        return _setup_file_plan(root / SETUP_CFG, setup_cfg_edit(setup_cfg, new_section=True))
+        return _setup_file_plan(root / SETUP_CFG, setup_cfg_edit(setup_cfg))
     if setup_py is not None:
         return _setup_file_plan(root / SETUP_PY, setup_py_edit(setup_py))
     return None

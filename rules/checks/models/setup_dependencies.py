@@ -107,9 +107,9 @@ def cfg_has_options(text: str) -> bool:
     return _cfg_lines(text).options is not None
 
 
-def setup_cfg_edit(text: str, new_section: bool) -> SetupEdit:
-    """The edit adding pydantic to `[options] install_requires` (the key, or with `new_section`
-    the section, added when missing)."""
+def setup_cfg_edit(text: str) -> SetupEdit:
+    """The edit adding pydantic to `[options] install_requires` (the key, or the section,
+    added when missing)."""
     found = _cfg_lines(text)
     requirements = cfg_requirements(text)
     if requirements is not None and PYDANTIC in map(requirement_name, requirements):
@@ -120,7 +120,7 @@ def setup_cfg_edit(text: str, new_section: bool) -> SetupEdit:
             "add pydantic to that file"
         )
     if found.key is None:
-        return _cfg_new_key(found, new_section)
+        return _cfg_new_key(found)
     if found.continuation:
         last = found.continuation[-1]
         first = found.lines[found.continuation[0]]
@@ -134,12 +134,10 @@ def setup_cfg_edit(text: str, new_section: bool) -> SetupEdit:
     return _cfg_insert(found, found.key + 1, f"{DEFAULT_INDENT}{REQUIREMENT}\n")
 
 
-def _cfg_new_key(found: _CfgLines, new_section: bool) -> SetupEdit:
+def _cfg_new_key(found: _CfgLines) -> SetupEdit:
     block = f"{INSTALL_REQUIRES} =\n{DEFAULT_INDENT}{REQUIREMENT}\n"
     if found.options is not None:
         return _cfg_insert(found, found.options + 1, block)
-    if not new_section:
-        return SetupEdit(refusal="setup.cfg has no `[options]` section: add pydantic first")
     lines = found.lines
     if not lines:
         return SetupEdit(edits=[_text_insert(0, 0, f"[options]\n{block}")])
