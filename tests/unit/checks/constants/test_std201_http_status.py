@@ -119,8 +119,7 @@ def test_no_fix_when_the_name_is_taken() -> None:
 )
 def test_no_import_into_a_module_that_lists_its_own_names(lister: str) -> None:
     """oauthlib's `raise_from_error` walks the module's classes and reads `cls.error`: an
-    imported `HTTPStatus` would be one of them. The finding stays; its fix, built from the
-    whole module (a check sees one unit at a time), makes no edit."""
+    imported `HTTPStatus` would be one of them. The finding stays, without the fix."""
     source = (
         "import inspect\nimport sys\n\n\nclass InvalidClient:\n    status_code = 401\n\n\n"
         f"def error_classes():\n    return list({lister})\n"
