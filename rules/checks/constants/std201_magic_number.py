@@ -56,10 +56,7 @@ class MagicNumber(ExtractingRule, UnitRule):
             '`"statusCode"` of a response dict) is a protocol value, not a setting: the '
             "finding asks for its `HTTPStatus` member and the safe fix writes it, importing "
             "`from http import HTTPStatus` (an `IntEnum`: equal to the number, same hash, `str()` "
-            "and JSON); in a module that lists its own names (`sys.modules[__name__]`, "
-            "`globals()`, a bare `dir()`) no import is added and no fix is offered, since the "
-            "new name would be listed too. A status class bound in an ordering comparison "
-            "(`200 <= status < 300`, "
+            "and JSON). A status class bound in an ordering comparison (`200 <= status < 300`, "
             "`status >= 500`) is not flagged: no member names a class of statuses."
         ),
         why=(
