@@ -25,7 +25,7 @@ from http import HTTPStatus
 
 from rules.checks.constants.literals import ModuleLiterals, last_name
 from rules.models import Fix, Position, Range, Safety, TextEdit
-from rules.syntax import dotted_name, first_lineno
+from rules.syntax import first_lineno
 
 
 class Role(StrEnum):
@@ -39,11 +39,6 @@ class Role(StrEnum):
 HTTP_MODULE = "http"
 HTTP_STATUS = "HTTPStatus"
 IMPORT_LINE = "from http import HTTPStatus"
-# How a module reaches its own namespace (where a new import would show up).
-SYS_MODULES = "sys.modules"
-MODULE_NAME = "__name__"
-GLOBALS = "globals"
-NAMESPACE_LISTERS = frozenset({"dir", "vars"})
 _STATUS_NAME = re.compile(r"(?:^|_)status(?:_?code|_int)?$", re.IGNORECASE)
 _STATUS_KEYWORDS = frozenset({"status_code", "status", "statuscode", "http_status"})
 _STATUS_KEYS = frozenset({"statuscode", "status_code", "status"})
@@ -170,28 +165,7 @@ def _http_status_reference(tree: ast.Module) -> tuple[str, bool] | None:
         for node in ast.walk(tree)
     ):
         return None
-    if any(_enumerates_itself(node) for node in ast.walk(tree)):
-        return None
     return HTTP_STATUS, True
-
-
-def _enumerates_itself(node: ast.AST) -> bool:
-    """Whether `node` lists the module's own names: `sys.modules[__name__]` (handed to
-    `inspect.getmembers`, `vars`, `dir`), `globals()`, or a bare `dir()`/`vars()`. Such a module
-    would list an imported `HTTPStatus` too: oauthlib's `raise_from_error` walks its classes and
-    reads `cls.error`, and `HTTPStatus.error` raises AttributeError."""
-    if (
-        isinstance(node, ast.Subscript)
-        and isinstance(node.slice, ast.Name)
-        and node.slice.id == MODULE_NAME
-        and dotted_name(node.value) == SYS_MODULES
-    ):
-        return True
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and (node.func.id == GLOBALS or (node.func.id in NAMESPACE_LISTERS and not node.args))
-    )
 
 
 def _import_position(tree: ast.Module) -> tuple[int, int]:

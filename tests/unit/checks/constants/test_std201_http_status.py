@@ -109,25 +109,6 @@ def test_no_fix_when_the_name_is_taken() -> None:
     assert fixed_text(source) == source
 
 
-@pytest.mark.parametrize(
-    "lister",
-    [
-        "inspect.getmembers(sys.modules[__name__], inspect.isclass)",
-        "globals().values()",
-        "dir()",
-    ],
-)
-def test_no_import_into_a_module_that_lists_its_own_names(lister: str) -> None:
-    """oauthlib's `raise_from_error` walks the module's classes and reads `cls.error`: an
-    imported `HTTPStatus` would be one of them. The finding stays, without the fix."""
-    source = (
-        "import inspect\nimport sys\n\n\nclass InvalidClient:\n    status_code = 401\n\n\n"
-        f"def error_classes():\n    return list({lister})\n"
-    )
-    assert [finding.code for finding in findings_of(source)] == ["STD201"]
-    assert fixed_text(source) == source
-
-
 def test_status_codes_are_not_repeated_literals() -> None:
     source = (
         "def f(r):\n    return r.status_code == 404\n\n\n"
