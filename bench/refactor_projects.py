@@ -162,6 +162,26 @@ EXTRAS: tuple[Project, ...] = (
         catalogues=("bash", "scripts/update-translations.sh"),
         catalogue_tools=("bash", "xgettext", "msgmerge", "msgfmt"),
     ),
+    # OAuth request validation and token building, dicts of headers, params and tokens; a
+    # setup.py with only extras (the setup.py dependency writer's layout). Its extras
+    # (cryptography, pyjwt, blinker) are what the suite imports; with them all 717 tests run.
+    Project(
+        name="oauthlib",
+        version="4.0.1",
+        sha256="3d73febdb6faa00f277c81fb04be7b7586fb96fc3b7f0b9c772dada69a25ede7",
+        source="oauthlib",
+        package="oauthlib",
+        pip=(
+            *PYTEST_PINS,
+            "cryptography==50.0.2",
+            "cffi==2.1.1",
+            "pycparser==3.12",
+            "pyjwt==2.15.1",
+            "blinker==1.9.0",
+        ),
+        pytest=("tests",),
+        baseline="717 passed, 2 skipped, 10 warnings, 21 subtests passed",
+    ),
 )
 
 PROJECTS: tuple[Project, ...] = CORPUS + EXTRAS

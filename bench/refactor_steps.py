@@ -31,6 +31,11 @@ PASSED, FAILED, SKIPPED, MISSING = "passed", "failed", "skipped", "not run"
 SUMMARY_TIME = re.compile(r"\s+in\s+[\d.]+s(\s+\(.*\))?$")
 QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 BLOCKERS = re.compile(r"\(no automatic fix: (.*)\)$")
+# `fix` prints each refused conversion as `path:line: CODE not converted: reason`.
+NOT_CONVERTED = re.compile(r"^\S+:\d+: (STD\d+) not converted: (.*)$")
+# What differs between two refusals of one kind: the names and places they quote.
+QUOTED_NAME = re.compile(r"`[^`]*`")
+PLACE = re.compile(r"\b[\w./-]+\.py:\d+\b|\(\S+:\d+( and \d+ more)?\)")
 KEEP_TAIL = 3000
 # How much of a collection error a regression row quotes.
 MAX_MESSAGE_LENGTH = 500
@@ -223,6 +228,17 @@ def refusals(findings: list[dict]) -> Counter[str]:
         if match:
             for reason in match.group(1).split("; "):
                 reasons[f"{finding['code']}: {QUOTED.sub('"…"', reason)}"] += 1
+    return reasons
+
+
+def fix_refusals(printed: str) -> Counter[str]:
+    """The conversions `fix` refused, by code and reason (names and places made `…`)."""
+    reasons: Counter[str] = Counter()
+    for line in printed.splitlines():
+        match = NOT_CONVERTED.match(line.strip())
+        if match:
+            reason = PLACE.sub("…", QUOTED_NAME.sub("`…`", match.group(2)))
+            reasons[f"{match.group(1)}: {reason}"] += 1
     return reasons
 
 

@@ -40,6 +40,7 @@ from bench.refactor_steps import (
     check_counts,
     checked,
     environ,
+    fix_refusals,
     import_error,
     imports_pydantic,
     install,
@@ -75,7 +76,11 @@ class ProjectResult(BaseModel):
     fixable_before: dict[str, int] = Field(default_factory=dict)
     refused: dict[str, int] = Field(default_factory=dict)
     fix_output: str = ""
+    fix_refused: dict[str, int] = Field(default_factory=dict)
+    """The conversions `fix` refused, by code and reason (what it printed)."""
     changed: list[str] = Field(default_factory=list)
+    changed_outside: list[str] = Field(default_factory=list)
+    """Files changed outside the source folder (packaging files, tests), relative to the copy."""
     diff: str = ""
     """What the fix changed, as a unified diff."""
     parse_errors: dict[str, str] = Field(default_factory=dict)
@@ -177,11 +182,18 @@ def _fix_and_inspect(
     tools: Tools = options.tools
     _counts, findings = check_counts(copy, project.source, tools)
     _record_findings(result, findings, before=True)
-    old = snapshot(copy / project.source)
+    old, whole_old = snapshot(copy / project.source), snapshot(copy)
     result.fix_output = apply_fixes(copy, project.source, options.codes, tools)
-    new = snapshot(copy / project.source)
+    new, whole_new = snapshot(copy / project.source), snapshot(copy)
+    result.fix_refused = dict(fix_refusals(result.fix_output).most_common())
     result.changed = changed_files(old, new)
-    result.diff = unified_diff(old, new, project.source)
+    inside = f"{project.source}/"
+    outside_old = {name: data for name, data in whole_old.items() if not name.startswith(inside)}
+    outside_new = {name: data for name, data in whole_new.items() if not name.startswith(inside)}
+    result.changed_outside = changed_files(outside_old, outside_new)
+    result.diff = unified_diff(old, new, project.source) + unified_diff(
+        outside_old, outside_new, "."
+    )
     _counts, findings = check_counts(copy, project.source, tools)
     _record_findings(result, findings, before=False)
     _inspect(result, project, old, new)
@@ -247,17 +259,26 @@ def not_applied(result: ProjectResult) -> dict[str, int]:
 
 
 def _refused_cell(result: ProjectResult) -> str:
-    """The refusals the findings give, fixes offered and not applied, then what `fix` printed."""
+    """The refusals the findings give, the conversions `fix` refused (by reason), fixes offered
+    and neither applied nor refused, then the last line `fix` printed (the rest is under the
+    table)."""
     reasons = [
         f"{count} x {reason}"
         for reason, count in result.refused.items()
         if result.codes is None or reason.split(":")[0] in result.codes
     ]
+    reasons += [f"{count} x {reason} (fix)" for reason, count in result.fix_refused.items()]
+    refused_by_fix: Counter[str] = Counter()
+    for reason, count in result.fix_refused.items():
+        refused_by_fix[reason.split(":")[0]] += count
     reasons += [
-        f"{count} x {code}: offered, not applied" for code, count in not_applied(result).items()
+        f"{count - refused_by_fix[code]} x {code}: offered, not applied"
+        for code, count in not_applied(result).items()
+        if count > refused_by_fix[code]
     ]
-    printed = " / ".join(result.fix_output.splitlines())
-    return f"{'; '.join(reasons) or 'none given'}; fix printed: '{printed}'"
+    printed = result.fix_output.strip().splitlines()
+    summary = printed[-1] if printed else ""
+    return f"{'; '.join(reasons) or 'none given'}; fix: '{summary}'"
 
 
 def _regression_cell(result: ProjectResult) -> str:
@@ -283,7 +304,7 @@ def table_row(result: ProjectResult) -> str:
         str(result.fixed(MODEL_CODES)),
         str(result.fixed(CONSTANT_CODES)),
         _refused_cell(result),
-        str(len(result.changed)),
+        str(len(result.changed) + len(result.changed_outside)),
         _yes_no(not result.parse_errors) if result.changed or result.after else "-",
         _yes_no(imports),
     ]
@@ -314,6 +335,9 @@ def details(result: ProjectResult) -> list[str]:
     }
     lines.append(f"- findings before→after: {counts}")
     lines.append(f"- changed: {', '.join(result.changed) or 'nothing'}")
+    if result.changed_outside:
+        lines.append(f"- changed outside the source: {', '.join(result.changed_outside)}")
+    lines += [f"- fix printed: {line}" for line in result.fix_output.strip().splitlines()[:-1]]
     lines += [f"- DEFECT: {defect}" for defect in result.defects]
     lines += [f"  - lost msgid {message}" for message in result.gettext_lost]
     lines += [f"- PASS→{r.after.upper()}: `{r.test}`: {r.message}" for r in result.regressions]

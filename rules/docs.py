@@ -65,6 +65,8 @@ def render_rule(rule: Rule) -> str:
         lines += [*_example(example, "Bad"), ""]
     for example in rule.doc.good:
         lines += [*_example(example, "Good"), ""]
+    if rule.doc.refusals:
+        lines += ["## When the fix is refused", rule.doc.refusals, ""]
     if rule.doc.options:
         lines += ["## Options", rule.doc.options, ""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -11,6 +11,7 @@ one left; every edited file must still parse, or none of the fix is kept.
 from __future__ import annotations
 
 import ast
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +20,14 @@ from pydantic import BaseModel, Field
 
 from rules.engine import SYNTAX_ERROR_CODE, Engine, SourceFile, UnitCache
 from rules.fixes import OverlappingEditsError, apply_edits
-from rules.models import Finding, Fix, Safety
+from rules.models import Finding, Fix, Safety, TextEdit
 from rules.rule import FixRequest
 from rules.source_bytes import SourceEncoding, decode_python, encode
 
 # A fix that keeps producing new findings of its own kind must not loop forever.
 MAX_FIXES_PER_FILE = 500
+PYTHON_SUFFIXES = frozenset({".py", ".pyi"})
+TOML_SUFFIX = ".toml"
 
 type FindingFilter = Callable[[Finding], bool]
 
@@ -144,7 +147,9 @@ def fix_with(engine: Engine, source: SourceFile, options: FixOptions) -> FixOutc
         if not broken_before and _breaks_syntax(engine, source, new_text):
             continue
         others = _other_texts(fix, project, source.path)
-        if others is None:
+        if isinstance(others, str):
+            line = candidate.range.start.line
+            refused.append(RefusedFix(code=candidate.code, line=line, reason=others))
             continue
         for path, (before, after) in others.items():
             assert project is not None  # noqa: S101 - _other_texts gives None without one
@@ -163,29 +168,50 @@ def fix_with(engine: Engine, source: SourceFile, options: FixOptions) -> FixOutc
 
 def _other_texts(
     fix: Fix, project: ProjectTexts | None, own_path: str | None
-) -> dict[str, tuple[str, str]] | None:
-    """Each other file's text before and after the fix (None: the fix cannot be applied whole:
-    no project to write to, a file unreadable, overlapping edits, or a file that would not
-    parse any more)."""
+) -> dict[str, tuple[str, str]] | str:
+    """Each other file's text before and after the fix, or why the fix cannot be applied
+    whole: no project to write to, a file unreadable, overlapping edits, or a file that would
+    not parse any more."""
     if not fix.other_files:
         return {}
     if project is None:
-        return None
+        return "it edits other files, and this run writes only the file itself"
     texts: dict[str, tuple[str, str]] = {}
     for other in fix.other_files:
         if other.path == own_path:
-            return None
-        before = project.read(other.path)
-        after = _applied(before, fix.model_copy(update={"edits": other.edits})) if before else None
-        if before is None or after is None or not _parses(after):
-            return None
-        texts[other.path] = (before, after)
+            return "its edits of the file itself overlap"
+        changed = _other_text(fix, other.path, other.edits, project)
+        if isinstance(changed, str):
+            return changed
+        texts[other.path] = changed
     return texts
 
 
-def _parses(text: str) -> bool:
+def _other_text(
+    fix: Fix, path: str, edits: list[TextEdit], project: ProjectTexts
+) -> tuple[str, str] | str:
+    """One other file's text before and after the fix's edits of it, or why not."""
+    name = Path(path).name
+    before = project.read(path)
+    if before is None:
+        return f"{name} cannot be read"
+    after = _applied(before, fix.model_copy(update={"edits": edits}))
+    if after is None:
+        return f"its edits of {name} overlap"
+    if not _parses(path, after):
+        return f"{name} would not parse after it"
+    return before, after
+
+
+def _parses(path: str, text: str) -> bool:
+    """Whether a file still parses as what its name says it is: Python or TOML (the files a
+    whole-project fix edits; others, such as `setup.cfg`, have no strict syntax to break)."""
+    suffix = Path(path).suffix
     try:
-        ast.parse(text)
+        if suffix in PYTHON_SUFFIXES:
+            ast.parse(text)
+        elif suffix == TOML_SUFFIX:
+            tomllib.loads(text)
     except (SyntaxError, ValueError):
         return False
     return True

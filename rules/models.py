@@ -209,3 +209,5 @@ class RuleDoc(BaseModel):
     bad: list[RuleExample]
     good: list[RuleExample]
     options: str = ""
+    refusals: str = ""
+    """When an offered fix is refused, and what the user can do (Markdown; empty: never)."""

@@ -15,10 +15,30 @@ import ast
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.checks.models.dict_shapes import constant_key
-from rules.checks.models.project_uses import ProjectView, Reference, SourceModule, Uses
+from rules.checks.models.project_uses import (
+    BOUND_RECEIVERS,
+    ProjectView,
+    Reference,
+    SourceModule,
+    Uses,
+)
 from rules.checks.models.rewriter import Position, Span
 from rules.source import byte_to_char_column, split_lines
+from rules.syntax import dotted_name
 
+# Where a call's result is not consumed but carried on: returned, yielded, bound to a name whose
+# other uses are not key reads, or put into a container display.
+FLOWS_ON = (
+    ast.Return,
+    ast.Yield,
+    ast.YieldFrom,
+    ast.Assign,
+    ast.AnnAssign,
+    ast.List,
+    ast.Tuple,
+    ast.Set,
+    ast.Dict,
+)
 EXCERPT_LENGTH = 40  # characters of an argument shown in a refusal
 ELLIPSIS = "..."
 
@@ -43,6 +63,11 @@ class Sites(BaseModel):
     refusal: str | None = None
     validated: int = Field(default=0, description="arguments passed through model_validate")
     displays: list[ast.Dict] = Field(default_factory=list, description="dict displays passed")
+    passed_on: list[str] = Field(
+        default_factory=list,
+        description="where a returned dict flows on as a dict (returned, bound, stored): path:line",
+    )
+    read: int = Field(default=0, description="call sites whose result is read as the model")
 
     @property
     def calls(self) -> int:
@@ -146,8 +171,11 @@ def _validated_refusal(
     return None
 
 
-def return_sites(uses: Uses, fields: dict[str, str], dump_arguments: str) -> Sites:
-    """The edits of every call of a function whose return becomes a model."""
+def return_sites(
+    project: ProjectView, uses: Uses, fields: dict[str, str], dump_arguments: str
+) -> Sites:
+    """The edits of every call of a function whose return becomes a model; with the places
+    where the result flows on as a dict (dumped there, it stays a dict for the program)."""
     result = Sites()
     for reference in uses.references:
         call = reference.call
@@ -166,11 +194,52 @@ def return_sites(uses: Uses, fields: dict[str, str], dump_arguments: str) -> Sit
         reads = _key_reads(value, parent, module.parents, set(fields))
         if reads is None:
             sites.dumps[place.span(value)] = dump_arguments
+            if _flows_on(value, parent, module, project):
+                result.passed_on.append(_where(project, reference))
             continue
+        result.read += 1
         for read in reads:
             key = constant_key(read.slice)
             sites.subscripts[place.span(read)] = fields[key or ""]
     return result
+
+
+def _flows_on(
+    value: ast.AST, parent: ast.AST | None, module: SourceModule, project: ProjectView
+) -> bool:
+    """Whether a call's result is carried on rather than consumed: returned, stored, put in a
+    container, or handed to a function of the project (which keeps it as data: a tree node's
+    child); a library's function (`json.dumps`, `dict.update`, `print`) consumes it."""
+    if isinstance(parent, FLOWS_ON):
+        return True
+    if not isinstance(parent, ast.Call | ast.keyword) or value is getattr(parent, "func", None):
+        return False
+    call = module.parents.get(parent) if isinstance(parent, ast.keyword) else parent
+    return (
+        isinstance(call, ast.Call) and call.func is not value and _own_callee(call, module, project)
+    )
+
+
+def _own_callee(call: ast.Call, module: SourceModule, project: ProjectView) -> bool:
+    """Whether the called function is the project's: defined in the module, imported from a
+    first-party module, or a method called on `self`/`cls`."""
+    callee = call.func
+    if isinstance(callee, ast.Attribute):
+        receiver = dotted_name(callee.value) or ""
+        return receiver in BOUND_RECEIVERS or receiver.split(".")[0] in project.first_party
+    if not isinstance(callee, ast.Name):
+        return False
+    for statement in module.tree.body:
+        defined = isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        if defined and getattr(statement, "name", None) == callee.id:
+            return True
+        if isinstance(statement, ast.ImportFrom) and any(
+            (alias.asname or alias.name) == callee.id for alias in statement.names
+        ):
+            return (
+                statement.level > 0 or (statement.module or "").split(".")[0] in project.first_party
+            )
+    return False
 
 
 def _fits(display: ast.Dict, fields: set[str]) -> bool:

@@ -2,8 +2,8 @@
 
 One conversion turns one dict of a function (a parameter, or the return) into a generated model,
 like a rename: the function (signature, key accesses, returned displays) and every call site in
-the project (`call_sites`) change together, in one fix across files, and `pyproject.toml` gets
-pydantic when the project does not depend on it (`dependencies`). When some use cannot keep its
+the project (`call_sites`) change together, in one fix across files, and the file declaring the
+project's dependencies gets pydantic when the project does not depend on it (`dependencies`). When some use cannot keep its
 behaviour the fix is refused with the reason (`Fix.refused`), never half made.
 """
 
@@ -72,6 +72,7 @@ STATICMETHOD = "staticmethod"
 BUFFER = "<buffer>"  # the path of a text that is no file
 # A docstring that says the function takes or returns a dict: callers were told so.
 DOCUMENTED_DICT = re.compile(r"\b(?:dict|dictionary|dictionaries|Dict)\b")
+TYPE_COMMENT = re.compile(r"#\s*type:\s*\(.*\)\s*->.*$")
 MUTATING_METHODS = frozenset(
     {"append", "extend", "insert", "remove", "pop", "clear", "update", "add", "setdefault", "sort"}
 )
@@ -230,7 +231,11 @@ class _Conversion:
             return _refused(f"`{name}` is no longer a dict with known keys")
         if shape.blockers:
             return _refused("; ".join(shape.blockers))
-        outside = _runtime_event(function, name) or _documented_dict(function)
+        outside = (
+            _runtime_event(function, name)
+            or _documented_dict(function)
+            or _type_comment(function, self.workspace.text)
+        )
         if outside is not None:
             return _refused(outside)
         uses = self.uses()
@@ -277,7 +282,7 @@ class _Conversion:
             return _refused(f"`{function.name}` no longer returns dicts with known keys")
         if shape.blockers:
             return _refused("; ".join(shape.blockers))
-        documented = _documented_dict(function)
+        documented = _documented_dict(function) or _type_comment(function, self.workspace.text)
         if documented is not None:
             return _refused(documented)
         uses = self.uses()
@@ -286,7 +291,9 @@ class _Conversion:
         fields = _return_fields(function, shape)
         model_name, class_source = self.model(return_model_name(function.name), fields)
         dump = _dump_arguments(fields, shape)
-        sites = return_sites(uses, {field.key: field.name for field in fields}, dump)
+        sites = return_sites(self.project, uses, {field.key: field.name for field in fields}, dump)
+        if sites.passed_on and not sites.read:
+            return _refused(_dict_flows_on(function.name, sites))
         plan = Plan(
             function=function.name,
             function_line=function.lineno,
@@ -338,8 +345,9 @@ class _Conversion:
         title = _counted(title, sites, self.own_path)
         if dependency.edit is not None and new_model:
             others.append(dependency.edit)
-            title += "; adds pydantic to pyproject.toml: run `uv lock`"
-            description.append("Adds `pydantic` to `[project] dependencies`: run `uv lock`.")
+            follow_up = f": {dependency.follow_up}" if dependency.follow_up else ""
+            title += f"; adds pydantic to {dependency.declared_in}{follow_up}"
+            description.append(f"Adds `pydantic` to {dependency.declared_in}{follow_up}.")
         if sites.validated:
             description.append(
                 f"{sites.validated} argument(s) that are not dict displays are validated with "
@@ -390,6 +398,34 @@ class _Conversion:
             if new_text != module.text:
                 others.append(FileEdits(path=path, edits=edits_between(module.text, new_text)))
         return others
+
+
+def _dict_flows_on(name: str, sites: Sites) -> str:
+    """Why converting a return whose every caller carries the dict on would only wrap each
+    call in `.model_dump()`: the model would never be used, the program keeps the dict (and
+    pays for building and dumping a model per call)."""
+    more = len(sites.passed_on) - 1
+    where = sites.passed_on[0] + (f" and {more} more" if more else "")
+    return (
+        f"no caller reads the result of `{name}` as a model: it is passed on as a dict "
+        f"({where}), so each call would only be dumped back: convert its readers first"
+    )
+
+
+def _type_comment(function: FunctionNode, text: str) -> str | None:
+    """Why a signature typed by a `# type: (...) -> T` comment is not rewritten: an annotation
+    beside the comment contradicts it (type checkers reject both), and the comment is the
+    project's way of typing."""
+    first = function.lineno - 1
+    last = function.body[0].lineno - 1 if function.body else first
+    for line in text.splitlines()[first:last]:
+        match = TYPE_COMMENT.search(line)
+        if match is not None:
+            return (
+                f"`{function.name}` is typed by a type comment (`{match.group(0).strip()}`): "
+                "turn it into annotations first"
+            )
+    return None
 
 
 def _runtime_event(function: FunctionNode, name: str) -> str | None:

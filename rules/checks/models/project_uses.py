@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.checks.models.name_lookups import looked_up_by_name, lookup_refusal
 from rules.imports_insertion import ImportStyle, import_style
 from rules.syntax import dotted_name, parent_map
 
@@ -274,9 +275,19 @@ def find_uses(project: ProjectView, place: FunctionPlace) -> Uses:
             refusal = _imported_uses(project, module, place, uses)
         if refusal is None:
             refusal = _public_mention(project, module, place, own_module)
+        if refusal is None and path == place.path:
+            refusal = _lookup(project, module, place)
         if refusal is not None:
             return Uses(refusal=refusal)
     return uses
+
+
+def _lookup(project: ProjectView, module: SourceModule, place: FunctionPlace) -> str | None:
+    """Why the function is not converted when its module may call it by a computed name."""
+    call = looked_up_by_name(module.tree, place.name, place.class_name)
+    if call is None:
+        return None
+    return lookup_refusal(module.text, place.name, project.relative(module.path), call)
 
 
 def _where(project: ProjectView, module: SourceModule, node: ast.AST) -> str:

@@ -10,6 +10,7 @@ from rules.checks.models.model_fix import (
     parameter_candidates,
     return_candidate,
 )
+from rules.checks.models.refusal_docs import refusals_markdown
 from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.registry import register
 from rules.rule import UnitContext
@@ -177,6 +178,7 @@ class DictParameter(ConvertsToModel):
             "rewrites the signature, the key accesses and the dict displays passed in this "
             "module. It is unsafe: callers elsewhere must change, which its description lists."
         ),
+        refusals=refusals_markdown(),
         bad=[
             RuleExample(
                 source=PROCESS_USER,

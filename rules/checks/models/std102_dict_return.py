@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from rules.checks.models.model_fix import ConvertsToModel, checked_functions, return_candidate
+from rules.checks.models.refusal_docs import refusals_markdown
 from rules.models import Finding, RuleDoc, RuleExample, Severity, TierSeverities
 from rules.registry import register
 from rules.rule import RefactorOffer, RefactorRequest, UnitContext
@@ -58,6 +59,7 @@ class DictReturn(ConvertsToModel):
             'turns each returned display into a construction and `f(...)["k"]` in this '
             "module into `f(...).k`; other uses of the result are listed (unsafe fix)."
         ),
+        refusals=refusals_markdown(),
         bad=[
             RuleExample(
                 source=MAKE_POINT,

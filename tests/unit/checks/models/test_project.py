@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from rules.engine import Engine, SourceFile
@@ -118,3 +120,86 @@ def test_without_the_settings_plain_imports_come_first(tmp_path: Path) -> None:
     fixed = _converted(root, "app/build.py")
     placed = "import pytz\nimport yaml\nfrom pydantic import BaseModel\nfrom requests import get\n"
     assert placed in fixed, fixed
+
+
+NODES = (
+    "def leaf(value: int):\n"
+    '    return {"type": "leaf", "value": value, "children": []}\n'
+    "\n\n"
+    "def pair(left, right):\n"
+    '    return {"type": "pair", "value": None, "children": [left, right]}\n'
+)
+PARSER = (
+    "from app.nodes import leaf, pair\n"
+    "\n\n"
+    "def parse(text):\n"
+    '    first, second = text.split("+")\n'
+    "    return pair(leaf(int(first)), leaf(int(second)))\n"
+    "\n\n"
+    "def evaluate(node):\n"
+    '    if node["type"] == "leaf":\n'
+    '        return node["value"]\n'
+    '    return sum(evaluate(child) for child in node["children"])\n'
+)
+RUN_NODES = 'from app.parser import evaluate, parse\n\nprint(evaluate(parse("2+3")))\n'
+RUN_TIMEOUT = 60
+
+
+def _refusals(root: Path, relative: str) -> list[str]:
+    """Every refusal the fixes of the module's findings give."""
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    source = SourceFile(text=text, settings=settings(), path=str(path), project_root=str(root))
+    reasons = []
+    for finding in ENGINE.check(source).findings:
+        request = FixRequest(
+            text=text, finding=finding, settings=settings(), path=str(path), project_root=str(root)
+        )
+        fix = ENGINE.resolve_fix(request)
+        assert fix is not None
+        assert not fix.edits
+        reasons.append(fix.refused or "")
+    return reasons
+
+
+def test_a_result_every_caller_passes_on_as_a_dict_is_not_converted(tmp_path: Path) -> None:
+    """jmespath's node builders: the parser returns and nests the nodes, a visitor reads them
+    by key. Converting would only wrap every call in `.model_dump()` (and make parsing twice as
+    slow), so it is refused with the first place the dict is passed on; the program is
+    untouched and runs as before."""
+    root = write_files(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/nodes.py": NODES,
+            "app/parser.py": PARSER,
+            "run.py": RUN_NODES,
+        },
+    )
+    reasons = _refusals(root, "app/nodes.py")
+    assert len(reasons) == 2  # leaf and pair
+    assert reasons[0] == (
+        "no caller reads the result of `leaf` as a model: it is passed on as a dict "
+        "(app/parser.py:6 and 1 more), so each call would only be dumped back: "
+        "convert its readers first"
+    )
+    done = subprocess.run(
+        [sys.executable, "run.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=True,
+    )
+    assert done.stdout == "5\n"
+
+
+def test_a_result_one_caller_reads_by_key_is_converted(tmp_path: Path) -> None:
+    """The same builder with one caller reading `["value"]`: that read becomes `.value`, and
+    the other caller, which passes the node on, dumps it."""
+    parser = PARSER + '\n\ndef first_value(text):\n    return leaf(int(text))["value"]\n'
+    root = write_files(
+        tmp_path, {"app/__init__.py": "", "app/nodes.py": NODES, "app/parser.py": parser}
+    )
+    fixed = _converted(root, "app/nodes.py")
+    assert "def leaf(value: int) -> LeafResult:" in fixed
