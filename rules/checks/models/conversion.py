@@ -66,7 +66,7 @@ from rules.checks.models.project_uses import (
 from rules.checks.models.rewriter import Plan, rewrite
 from rules.fixes import edits_between
 from rules.models import FileEdits, Fix, Safety
-from rules.syntax import dotted_name, first_lineno, named_arguments
+from rules.syntax import dotted_name, first_lineno, named_arguments, reads_own_namespace
 
 STATICMETHOD = "staticmethod"
 BUFFER = "<buffer>"  # the path of a text that is no file
@@ -235,6 +235,7 @@ class _Conversion:
             _runtime_event(function, name)
             or _documented_dict(function)
             or _type_comment(function, self.workspace.text)
+            or _lists_own_names(self.tree)
         )
         if outside is not None:
             return _refused(outside)
@@ -282,7 +283,11 @@ class _Conversion:
             return _refused(f"`{function.name}` no longer returns dicts with known keys")
         if shape.blockers:
             return _refused("; ".join(shape.blockers))
-        documented = _documented_dict(function) or _type_comment(function, self.workspace.text)
+        documented = (
+            _documented_dict(function)
+            or _type_comment(function, self.workspace.text)
+            or _lists_own_names(self.tree)
+        )
         if documented is not None:
             return _refused(documented)
         uses = self.uses()
@@ -425,6 +430,17 @@ def _type_comment(function: FunctionNode, text: str) -> str | None:
                 f"`{function.name}` is typed by a type comment (`{match.group(0).strip()}`): "
                 "turn it into annotations first"
             )
+    return None
+
+
+def _lists_own_names(tree: ast.Module) -> str | None:
+    """Why a module that enumerates its own names gets no model class nor import: they would
+    be found among its names (a lookup of its classes would meet `BaseModel` and the model)."""
+    if reads_own_namespace(tree):
+        return (
+            "the module lists its own names (`globals()`, `dir()`, `sys.modules[__name__]`): "
+            "a new model class and import would be among them"
+        )
     return None
 
 

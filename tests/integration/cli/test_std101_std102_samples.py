@@ -91,6 +91,7 @@ REFUSALS = {
     "documented_dict": "`settings` is documented as taking or returning a dict: public API",
     "dynamic_keys": None,  # `row[field]`: the keys are chosen at run time
     "lambda_response": "`handler` is invoked by the AWS Lambda runtime",
+    "lists_own_names": "the module lists its own names",
     "looked_up_by_name": "`_delete_bucket` may be called by a computed name: "
     'looked_up_by_name.py:13 `getattr(self, "_delete_%s" % kind)`',
     "override": "another `handle` is defined in override.py:10",
