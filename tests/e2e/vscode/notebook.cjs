@@ -17,6 +17,7 @@ const {
   screenshot,
   step,
   until,
+  untilQuickFixMenu,
 } = require('./common.cjs');
 
 const { values: args } = parseArgs({
@@ -36,10 +37,7 @@ const { values: args } = parseArgs({
 const STATUS_ITEM = '.statusbar-item[aria-label^="Standards LSP"], .statusbar-item [aria-label^="Standards LSP"]';
 const CELL_SQUIGGLE = `.notebook-editor ${SQUIGGLE.split(', ').join(', .notebook-editor ')}`;
 const RENAME_INPUT = '.monaco-editor .rename-box input';
-const MENU_ATTEMPTS = 3;
 const RENAME_GRACE_MS = 5000;
-const MENU_TIMEOUT_MS = 15000;
-const MENU_ROW = '.action-widget .monaco-list-row.action';
 
 const result = {
   squiggle_seen: false,
@@ -61,24 +59,13 @@ async function openNotebook(page, file) {
   step(`opened ${name} in the notebook editor`);
 }
 
-/**
- * Into the cell's editor, on the squiggle, then Ctrl+.; asked again a few times, as on a loaded
- * machine the keys can outrun the cell editor taking the focus.
- */
+/** Into the cell's editor, on the squiggle, then Ctrl+. (asked again if the menu does not show). */
 async function openCellQuickFixMenu(page, squiggle) {
-  for (let attempt = 1; attempt <= MENU_ATTEMPTS; attempt += 1) {
+  await untilQuickFixMenu(page, async () => {
     await squiggle.click({ force: true }); // the text above it takes the click: the cursor lands there
     await page.locator('.notebook-editor .monaco-editor.focused').first().waitFor();
     await page.keyboard.press('Control+.');
-    try {
-      await page.locator(MENU_ROW).first().waitFor({ timeout: MENU_TIMEOUT_MS });
-      return;
-    } catch (error) {
-      step(`no quick fix menu after attempt ${attempt}: ${error.message.split('\n')[0]}`);
-      await page.keyboard.press('Escape');
-    }
-  }
-  throw new Error(`the quick fix menu did not open in ${MENU_ATTEMPTS} attempts`);
+  });
 }
 
 async function notebook(page) {
