@@ -9,7 +9,12 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.checks.constants.exemptions import is_repeat_candidate
 from rules.checks.constants.extracting import ExtractingRule, unit_literals
-from rules.checks.constants.literal_types import literal_words_of, package_literal_words
+from rules.checks.constants.literal_types import (
+    NONE,
+    literal_words_of,
+    may_name_literal,
+    package_literal_words,
+)
 from rules.checks.constants.naming import VALUE_ROLE, extract_title, group_name
 from rules.checks.constants.roles import describe_role, repetition_role, role_of
 from rules.models import (
@@ -238,7 +243,7 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
                     end=where.end.character,
                 )
             )
-        words = literal_words_of(context.tree)
+        words = literal_words_of(context.tree) if may_name_literal(context.unit.text) else NONE
         if not occurrences and not words:
             return None
         return LiteralSummary(occurrences=tuple(occurrences), literal_words=words)
