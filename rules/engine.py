@@ -44,6 +44,7 @@ from rules.parsing import (
     ParseOutcome,
     Unit,
     UnitKind,
+    built,
     parse_unit,
     prefix_lines,
     wrapping,
@@ -411,13 +412,16 @@ class _PythonCheck:
         class_info = None
         if unit.kind is UnitKind.MEMBER:
             class_info = _class_info(unit.class_header, self.cache)
-        context = UnitContext(
+        # one per unit: built, not validated (every field is known valid)
+        context = built(
+            UnitContext,
             unit=unit if outcome is unit.outcome else unit.model_copy(update={"outcome": outcome}),
             tree=outcome.tree,
             settings=self.settings,
             path=self.source.path,
             class_info=class_info,
             first_in_block=first,
+            memo={},
         )
         failures: list[RuleFailure] = []
         findings: list[Finding] = []
@@ -439,8 +443,8 @@ class _PythonCheck:
             and not _on_set_aside_line(finding, outcome)
         ]
         kept.sort(key=_order)
-        return UnitResult.model_construct(
-            findings=kept, summaries=summaries, failures=failures, suppressed=suppressed
+        return built(
+            UnitResult, findings=kept, summaries=summaries, failures=failures, suppressed=suppressed
         )
 
     def _placed(self, key: UnitKey, result: UnitResult, start_line: int) -> list[Finding]:

@@ -5,9 +5,10 @@ later is a cache hit (its diagnostics shown at once, see `server.scheduling`).
 The index has the lowest priority. It hands the analysis thread one file at a time, and only
 while no open document is being analysed or waits for an analysis; the file's check gives up
 before its next unit as soon as an edit, an open or a request wants the thread (the file is
-checked again when all is idle), so these wait for at most one unit of the file being indexed. Files above `MAX_INDEXED_BYTES`
-are left for when they are opened (one of them would hold an edit up for seconds). Files the
-cache already knows are not checked again, so a restart costs a walk and a read per file.
+checked again when all is idle), so these wait for at most one unit of the file being
+indexed. Files above `MAX_INDEXED_BYTES` are left for when they are opened (the split of
+one, before its first unit, would still hold an edit up). Files the cache already knows are
+not checked again, so a restart costs a walk and a read per file.
 
 Progress is reported with `$/progress` when the client supports it. The editor setting
 `workspaceIndex: false` turns the index off; without a result cache

@@ -43,7 +43,7 @@ class Occurrence(BaseModel):
     role: str
     word: str | None = None  # the value, for a string
     display: str
-    name: str
+    name: str  # the constant it would be: given only by the first of its group in the unit
     line: int  # unit-relative
     start: int
     end_line: int
@@ -225,18 +225,24 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
             return None
         options = context.settings.options
         occurrences = []
+        named: set[tuple[str, str]] = set()
         for literal in unit_literals(context):
             if not is_repeat_candidate(literal, options) or context.is_set_aside(literal.node):
                 continue
             where = context.range_of(literal.node)
             role = repetition_role(literal)
+            group = (literal.key, role)
+            # only a group's first occurrence names it (`_group_findings`), and that is the
+            # first of its unit: the others are not named (naming is a good part of the walk)
+            name = "" if group in named else group_name(literal, role_of(literal))
+            named.add(group)
             occurrences.append(
                 Occurrence(
                     key=literal.key,
                     role=role,
                     word=literal.value if isinstance(literal.value, str) else None,
                     display=literal.display,
-                    name=group_name(literal, role_of(literal)),
+                    name=name,
                     line=where.start.line,
                     start=where.start.character,
                     end_line=where.end.line,

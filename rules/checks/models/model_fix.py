@@ -35,7 +35,7 @@ from rules.checks.models.external_shapes import (
 )
 from rules.checks.models.model_names import free_name, parameter_model_name, return_model_name
 from rules.models import Finding, Fix, Range, Safety
-from rules.parsing import ParseOutcome, UnitKind, parse_unit, unit_body
+from rules.parsing import ParseOutcome, UnitKind, built, parse_unit, unit_body
 from rules.rule import (
     FixRequest,
     ModuleContext,
@@ -181,12 +181,15 @@ class DictSummary(BaseModel):
     source: str
     kind: UnitKind
     _uses: UnitUses | None = PrivateAttr(default=None)
+    _ascii: bool | None = PrivateAttr(default=None)
 
     def may_use(self, name: str) -> bool:
         """Whether the unit may mention `name` at all (cheap, a test of its text; `uses`
         tells how). A name is spelled in the text as it is, unless the text is not ASCII
         (an identifier is read in its NFKC form, which other letters may spell)."""
-        return name in self.source or not self.source.isascii()
+        if self._ascii is None:
+            self._ascii = self.source.isascii()
+        return name in self.source or not self._ascii
 
     def uses(self) -> UnitUses:
         """How the unit uses names (parsed again from its text the first time it is asked)."""
@@ -291,9 +294,13 @@ class ConvertsToModel(ModuleRule):
 
     def summarize(self, context: UnitContext) -> DictSummary | None:
         findings = list(self.candidates_in(context))
-        # every field is built here: validation would copy the text for nothing
-        return DictSummary.model_construct(
-            findings=findings, source=context.unit.text, kind=context.unit.kind
+        # two per unit, every field known valid: built, not validated
+        return built(
+            DictSummary,
+            private={"_uses": None, "_ascii": None},
+            findings=findings,
+            source=context.unit.text,
+            kind=context.unit.kind,
         )
 
     def check_module(self, context: ModuleContext) -> Iterator[Finding]:
