@@ -33,6 +33,17 @@ from rules.settings import FileSettings
 from rules.source import byte_to_char_column
 from rules.syntax import walk_nodes, walk_statements
 
+# The keyword each of these statements is spelled with (its text holds it, unless broken
+# lines were set aside: then the tree holds less, never more).
+_STATEMENT_KEYWORDS: dict[type, str] = {
+    ast.Import: "import",
+    ast.ImportFrom: "import",
+    ast.ClassDef: "class",
+    ast.Return: "return",
+    ast.FunctionDef: "def",
+    ast.AsyncFunctionDef: "def",
+}
+
 
 class ClassInfo(BaseModel):
     """What a class member may need to know of its class."""
@@ -100,6 +111,9 @@ class UnitContext(BaseModel):
         imports, classes or returns, and need no walk of the expressions)."""
         if kind.__subclasses__():  # an abstract node type (`ast.expr`): filter by it
             return [node for node in self.nodes if isinstance(node, kind)]
+        keyword = _STATEMENT_KEYWORDS.get(kind)
+        if keyword is not None and keyword not in self.unit.text:
+            return []  # such a statement spells its keyword (never an identifier's NFKC form)
         if issubclass(kind, ast.stmt):
             return cast("list[NodeType]", self._statements_by_type.get(kind, []))
         return cast("list[NodeType]", self._nodes_by_type.get(kind, []))
