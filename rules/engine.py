@@ -17,6 +17,7 @@ What keeps a keystroke cheap on a big file:
 from __future__ import annotations
 
 import ast
+import bisect
 import gc
 import logging
 import sys
@@ -30,9 +31,24 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from rules.models import Finding, Fix, Position, Range, Severity, capped
-from rules.noqa import is_suppressed
+from rules.noqa import (
+    NoqaComment,
+    comment_columns,
+    comments_at,
+    is_suppressed,
+    noqa_candidates,
+)
 from rules.notebooks import is_notebook
-from rules.parsing import ParseFunction, ParseOutcome, Unit, UnitKind, parse_unit
+from rules.parsing import (
+    ParseFunction,
+    ParseOutcome,
+    Unit,
+    UnitKind,
+    built,
+    parse_unit,
+    prefix_lines,
+    wrapping,
+)
 from rules.registry import Registry, default_registry
 from rules.rule import (
     ClassInfo,
@@ -58,6 +74,10 @@ OUTCOME_SLACK_FACTOR = 3
 OUTCOME_SLACK = 256
 
 type UnitKey = tuple[UnitKind, str, str, bool, str]
+
+
+class CheckInterrupted(Exception):
+    """A check given up because its caller asked it to (`Engine.check`'s `interrupt`)."""
 
 
 class RuleFailure(BaseModel):
@@ -128,6 +148,11 @@ class UnitCache:
         self.results: dict[UnitKey, UnitResult] = previous.results if previous else {}
         self.placed: dict[tuple[UnitKey, int], list[Finding]] = previous.placed if previous else {}
         self.classes: dict[str, ClassInfo] = previous.classes if previous else {}
+        # where the real comment starts on each `noqa` line of a unit (None: it does not
+        # tokenize), by unit kind and text, in unit lines
+        self.comment_columns: dict[tuple[UnitKind, str], dict[int, int] | None] = (
+            previous.comment_columns if previous else {}
+        )
         self.spans: dict[int, SpanResult] = {}
         # units of the spans this check analysed (a span reused whole needs none of them)
         self.units: dict[int, UnitEntry] = {}
@@ -196,16 +221,23 @@ class Engine:
         self.registry = registry or default_registry()
 
     def check(
-        self, source: SourceFile, cache: UnitCache | None = None, lines: list[str] | None = None
+        self,
+        source: SourceFile,
+        cache: UnitCache | None = None,
+        lines: list[str] | None = None,
+        interrupt: Callable[[], bool] | None = None,
     ) -> Analysis:
         """Every active rule's findings for one file, reusing `cache` from an earlier check.
 
         `lines`, when the caller has them, must be `split_lines(source.text)`: an editor keeps
         a document as lines and splices only the edited ones, so passing them saves splitting
-        the text again and lets the split compare unchanged lines by identity."""
+        the text again and lets the split compare unchanged lines by identity.
+
+        `interrupt`, asked before each unit is analysed, may give the check up: it raises
+        `CheckInterrupted` (the workspace index yields so to an edit)."""
         if source.text is not None and (is_python(source.path) or is_notebook(source.path)):
             with _collector_paused():
-                check = _PythonCheck(self.registry, source, cache or UnitCache())
+                check = _PythonCheck(self.registry, source, cache or UnitCache(), interrupt)
                 return check.run(source.text, lines)
         findings, failures = _file_findings(self.registry, source, split_lines(source.text or ""))
         return Analysis(findings=sorted(findings, key=_order), failures=failures)
@@ -246,7 +278,14 @@ class Engine:
 class _PythonCheck:
     """One check of one Python text, from the previous check's cache to a new one."""
 
-    def __init__(self, registry: Registry, source: SourceFile, previous: UnitCache) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        source: SourceFile,
+        previous: UnitCache,
+        interrupt: Callable[[], bool] | None = None,
+    ) -> None:
+        self.interrupt = interrupt
         self.registry = registry
         self.source = source
         self.settings = source.settings
@@ -308,6 +347,8 @@ class _PythonCheck:
                 unit.kind is UnitKind.MEMBER and previous_unit is header
             )
             previous_unit = unit
+            if self.interrupt is not None and self.interrupt():
+                raise CheckInterrupted
             entry = self.previous.units.get(id(unit))
             if not (
                 entry is not None
@@ -354,6 +395,8 @@ class _PythonCheck:
             }
         if len(cache.classes) > OUTCOME_SLACK:
             cache.classes = {}
+        if len(cache.comment_columns) > limit:
+            cache.comment_columns = {}
         if len(cache.results) > limit or len(cache.placed) > limit:
             used = [entry for result in cache.spans.values() for entry in result.keys]
             results, placed = cache.results, cache.placed
@@ -369,13 +412,16 @@ class _PythonCheck:
         class_info = None
         if unit.kind is UnitKind.MEMBER:
             class_info = _class_info(unit.class_header, self.cache)
-        context = UnitContext(
+        # one per unit: built, not validated (every field is known valid)
+        context = built(
+            UnitContext,
             unit=unit if outcome is unit.outcome else unit.model_copy(update={"outcome": outcome}),
             tree=outcome.tree,
             settings=self.settings,
             path=self.source.path,
             class_info=class_info,
             first_in_block=first,
+            memo={},
         )
         failures: list[RuleFailure] = []
         findings: list[Finding] = []
@@ -397,8 +443,8 @@ class _PythonCheck:
             and not _on_set_aside_line(finding, outcome)
         ]
         kept.sort(key=_order)
-        return UnitResult.model_construct(
-            findings=kept, summaries=summaries, failures=failures, suppressed=suppressed
+        return built(
+            UnitResult, findings=kept, summaries=summaries, failures=failures, suppressed=suppressed
         )
 
     def _placed(self, key: UnitKey, result: UnitResult, start_line: int) -> list[Finding]:
@@ -419,19 +465,77 @@ class _PythonCheck:
         ]
         if not rules or "noqa" not in text.lower():
             return []
-        context = SuppressionContext(
+        # built, not validated: validating copied every line of the text on each keystroke
+        context = SuppressionContext.model_construct(
             text=text,
             lines=lines,
             used=frozenset(suppressed),
             settings=self.settings,
             known_codes=frozenset(self.registry.codes),
             path=self.source.path,
+            found_comments=self._noqa_comments(text, lines),
         )
         findings: list[Finding] = []
         for rule in rules:
             found = _guarded(rule, self.failures, partial(rule.check_suppressions, context))
             findings.extend(_with_severity(finding, self.settings) for finding in found)
         return findings
+
+    def _noqa_comments(self, text: str, lines: list[str]) -> list[NoqaComment]:
+        """The `# noqa:` comments of the text: their lines tokenized unit by unit (each unit
+        is whole statements, so its tokens are the whole text's), cached by unit text, so
+        an edit tokenizes only the edited unit; the whole text, as `rules.noqa` does, when
+        some unit does not parse (the text may not tokenize either)."""
+        candidates = noqa_candidates(lines)
+        if not candidates:
+            return []
+        columns = self._unit_comment_columns(text, candidates)
+        if columns is None:
+            columns = comment_columns(text, candidates)
+        return comments_at(lines, candidates, columns)
+
+    def _unit_comment_columns(self, text: str, candidates: set[int]) -> dict[int, int] | None:
+        """Where the comment starts on each candidate line, from its unit's tokens; None when
+        a unit does not parse or tokenize, or lines break where `tokenize` does not (a lone
+        carriage return)."""
+        splits = self.cache.splits
+        units = splits.units() if splits is not None else []
+        if not units or text.count("\r") != text.count("\r\n"):
+            return None
+        if any(unit.outcome.error is not None or unit.outcome.lost for unit in units):
+            return None
+        starts = [unit.start_line for unit in units]
+        wanted: dict[int, Unit] = {}
+        for line in candidates:
+            index = bisect.bisect_right(starts, line) - 1
+            if index < 0:
+                return None
+            wanted.setdefault(index, units[index])
+        columns: dict[int, int] = {}
+        for unit in wanted.values():
+            unit_columns = self._comment_columns_of(unit)
+            if unit_columns is None:
+                return None
+            for line, column in unit_columns.items():
+                columns[unit.start_line + line] = column
+        return columns
+
+    def _comment_columns_of(self, unit: Unit) -> dict[int, int] | None:
+        key = (unit.kind, unit.text)
+        known = self.cache.comment_columns.get(key, False)
+        if known is not False:
+            return known
+        shift = prefix_lines(unit.kind)
+        local = {
+            index + shift
+            for index, line in enumerate(unit.text.split("\n"))
+            if "noqa" in line.lower()
+        }
+        prefix, suffix = wrapping(unit.text, unit.kind)
+        found = comment_columns(prefix + unit.text + suffix, local)
+        columns = None if found is None else {line - shift: col for line, col in found.items()}
+        self.cache.comment_columns[key] = columns
+        return columns
 
     def _module_findings(
         self,

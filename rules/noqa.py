@@ -94,7 +94,12 @@ def noqa_reason(line: str) -> str:
     return reason.group(REASON) if reason else ""
 
 
-def _comment_columns(text: str, candidates: set[int]) -> dict[int, int] | None:
+def noqa_candidates(lines: list[str]) -> set[int]:
+    """The lines that mention `noqa` in any case (only these can hold a `# noqa:` comment)."""
+    return {index for index, line in enumerate(lines) if "noqa" in line.lower()}
+
+
+def comment_columns(text: str, candidates: set[int]) -> dict[int, int] | None:
     """Where each candidate line's real comment starts (None when the text does not tokenize)."""
     columns: dict[int, int] = {}
     try:
@@ -111,10 +116,17 @@ def noqa_comments(text: str, lines: list[str]) -> list[NoqaComment]:
 
     A text that does not tokenize (being typed) keeps only the lines with no quote before
     their `#`, where a `#` cannot be inside a string."""
-    candidates = {index for index, line in enumerate(lines) if "noqa" in line.lower()}
+    candidates = noqa_candidates(lines)
     if not candidates:
         return []
-    columns = _comment_columns(text, candidates)
+    return comments_at(lines, candidates, comment_columns(text, candidates))
+
+
+def comments_at(
+    lines: list[str], candidates: set[int], columns: dict[int, int] | None
+) -> list[NoqaComment]:
+    """The `# noqa:` comments of the candidate lines, given where each line's real comment
+    starts (`comment_columns` of the whole text; None: it does not tokenize)."""
     comments = []
     for index in sorted(candidates):
         line = strip_line_break(lines[index])

@@ -27,10 +27,22 @@ from typing import ClassVar, cast
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.models import Finding, Fix, Position, Range, RuleDoc, TierSeverities
+from rules.noqa import NoqaComment, noqa_comments
 from rules.parsing import Unit, prefix_lines, unit_body
 from rules.settings import FileSettings
 from rules.source import byte_to_char_column
-from rules.syntax import walk_nodes
+from rules.syntax import walk_nodes, walk_statements
+
+# The keyword each of these statements is spelled with (its text holds it, unless broken
+# lines were set aside: then the tree holds less, never more).
+_STATEMENT_KEYWORDS: dict[type, str] = {
+    ast.Import: "import",
+    ast.ImportFrom: "import",
+    ast.ClassDef: "class",
+    ast.Return: "return",
+    ast.FunctionDef: "def",
+    ast.AsyncFunctionDef: "def",
+}
 
 
 class ClassInfo(BaseModel):
@@ -86,10 +98,24 @@ class UnitContext(BaseModel):
             by_type.setdefault(type(node), []).append(node)
         return by_type
 
+    @cached_property
+    def _statements_by_type(self) -> dict[type, list[ast.AST]]:
+        by_type: dict[type, list[ast.AST]] = {}
+        for node in walk_statements(self.body):
+            by_type.setdefault(type(node), []).append(node)
+        return by_type
+
     def nodes_of[NodeType: ast.AST](self, kind: type[NodeType]) -> list[NodeType]:
-        """The unit's nodes of one type (in walk order), from an index built once per unit."""
+        """The unit's nodes of one type (in walk order), from an index built once per unit
+        (of its statements alone when a statement type is asked for: most rules look for
+        imports, classes or returns, and need no walk of the expressions)."""
         if kind.__subclasses__():  # an abstract node type (`ast.expr`): filter by it
             return [node for node in self.nodes if isinstance(node, kind)]
+        keyword = _STATEMENT_KEYWORDS.get(kind)
+        if keyword is not None and keyword not in self.unit.text:
+            return []  # such a statement spells its keyword (never an identifier's NFKC form)
+        if issubclass(kind, ast.stmt):
+            return cast("list[NodeType]", self._statements_by_type.get(kind, []))
         return cast("list[NodeType]", self._nodes_by_type.get(kind, []))
 
     def position_of(self, lineno: int, col_offset: int) -> Position:
@@ -268,6 +294,15 @@ class SuppressionContext(BaseModel):
     settings: FileSettings
     known_codes: frozenset[str]
     path: str | None = None
+    # the text's noqa comments, when the engine found them already (one tokenize of
+    # the units that have any, shared by STD901 and STD902 and cached by unit text)
+    found_comments: list[NoqaComment] | None = None
+
+    def comments(self) -> list[NoqaComment]:
+        """The text's `# noqa:` comments that are comments (not text in a string)."""
+        if self.found_comments is not None:
+            return self.found_comments
+        return noqa_comments(self.text, self.lines)
 
 
 class SuppressionRule(Rule):

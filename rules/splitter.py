@@ -28,11 +28,13 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from rules.parsing import (
+    CLEAN,
     ParseError,
     ParseFunction,
     ParseOutcome,
     Unit,
     UnitKind,
+    built,
     indentation,
     parse_unit,
     prefix_lines,
@@ -70,9 +72,7 @@ MEMO_SLACK = 64
 # least the next candidate's lines).
 MIN_MERGED_CANDIDATES = 2
 # A class verified through its members: clean, its tree never needed (its members are parsed).
-_CLEAN = ParseOutcome.model_construct(
-    tree=None, error=None, set_aside=frozenset(), lost=False, bounded=False
-)
+_CLEAN = CLEAN
 
 _Matcher = Callable[[str], object]  # a compiled pattern's `match`
 
@@ -142,15 +142,16 @@ class _Splitter:
 
     def units(
         self, starts: list[int], end_of_block: int, stop: Callable[[int], bool] | None = None
-    ) -> list[Span]:
-        """Verified spans from candidate start lines; `stop(line)` may end the walk at a span
-        start (the caller knows the rest)."""
+    ) -> Iterator[Span]:
+        """Verified spans from candidate start lines, one at a time (a caller that analyses
+        each as it comes holds one span's tree at once, and can stop after any); `stop(line)`
+        may end the walk at a span start (the caller knows the rest)."""
         bounds = [*starts, end_of_block]
-        spans: list[Span] = []
+        found = False
         index = 0
         while index < len(starts):
             start = bounds[index]
-            if spans and stop is not None and stop(start):
+            if found and stop is not None and stop(start):
                 break
             self.reach = self.start = start
             outcome = self.parse(self.text(start, bounds[index + 1]), self.kind)
@@ -163,11 +164,9 @@ class _Splitter:
                 merged = self._merge(bounds, index, outcome)
                 if merged is not None:
                     next_index, outcome = merged
-            spans.append(
-                Span(start=start, end=bounds[next_index], outcome=outcome, reach=self.reach)
-            )
+            found = True
+            yield Span(start=start, end=bounds[next_index], outcome=outcome, reach=self.reach)
             index = next_index
-        return spans
 
     def _merge(
         self, bounds: list[int], index: int, outcome: ParseOutcome
@@ -522,7 +521,8 @@ def _moved_span(span: PlacedSpan, shift: int) -> PlacedSpan:
 def _without_tree(unit: Unit) -> Unit:
     if unit.outcome.tree is None:
         return unit
-    return Unit.model_construct(
+    return built(
+        Unit,
         kind=unit.kind,
         start_line=unit.start_line,
         text=unit.text,
@@ -534,7 +534,8 @@ def _without_tree(unit: Unit) -> Unit:
 def _moved(unit: Unit, lines: int) -> Unit:
     if lines == 0:
         return unit
-    return Unit.model_construct(
+    return built(
+        Unit,
         kind=unit.kind,
         start_line=unit.start_line + lines,
         text=unit.text,
@@ -622,7 +623,14 @@ def _segment_units(
         return members
     # every field given: validation would only cost time
     return [
-        Unit.model_construct(kind=UnitKind.STATEMENT, start_line=start, text=text, outcome=outcome)
+        built(
+            Unit,
+            kind=UnitKind.STATEMENT,
+            start_line=start,
+            text=text,
+            outcome=outcome,
+            class_header="",
+        )
     ]
 
 
@@ -658,7 +666,8 @@ def _split_class(
     if starts[0] != 0:
         starts.insert(0, 0)
     units = [
-        Unit.model_construct(
+        built(
+            Unit,
             kind=UnitKind.CLASS_HEADER,
             start_line=first_line,
             text=header_text,
@@ -675,7 +684,8 @@ def _split_class(
             units.append(known)
             continue
         units.append(
-            Unit.model_construct(
+            built(
+                Unit,
                 kind=UnitKind.MEMBER,
                 start_line=body_start + span.start,
                 text=text,

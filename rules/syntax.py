@@ -86,6 +86,41 @@ def walk_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
     return nodes
 
 
+# The fields of a statement (or an `except` / `case` clause) that hold statements or clauses.
+_BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_BLOCK_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+_BLOCK_NODES = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _block_fields(kind: type) -> tuple[str, ...]:
+    fields = _BLOCK_FIELDS_OF.get(kind)
+    if fields is None:
+        fields = tuple(f for f in getattr(kind, "_fields", ()) if f in _BLOCK_FIELDS)
+        _BLOCK_FIELDS_OF[kind] = fields
+    return fields
+
+
+def walk_statements(statements: list[ast.stmt]) -> list[ast.stmt]:
+    """Every statement under `statements` (nested blocks, functions and classes included), in
+    the order `walk_nodes` lists them: statements are only ever held by the blocks of
+    statements and clauses, so walking those alone, breadth first with fields in order,
+    meets the statements in the same order without visiting a single expression."""
+    found: list[ast.stmt] = []
+    for statement in statements:
+        pending: list[ast.AST] = [statement]
+        index = 0
+        while index < len(pending):
+            node = pending[index]
+            index += 1
+            if isinstance(node, ast.stmt):
+                found.append(node)
+            for field in _block_fields(type(node)):
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    pending.extend(item for item in value if isinstance(item, _BLOCK_NODES))
+    return found
+
+
 # The scope model: the nodes that define a function (its parameters are its own names), the
 # definitions that open a named scope, and every node that opens a scope of its own.
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)

@@ -310,8 +310,8 @@ class Batch:
             path=path, display_path=display_path(path, self.base), findings=cached
         )
 
-    def check_file(self, path: Path) -> FileReport:
-        """The findings of one file."""
+    def check_file(self, path: Path, interrupt: Callable[[], bool] | None = None) -> FileReport:
+        """The findings of one file (`interrupt`: as `Engine.check`'s, for a Python file)."""
         text, unreadable = read_source(path)
         shown = display_path(path, self.base)
         if unreadable is not None:
@@ -324,7 +324,7 @@ class Batch:
             cached = self.results.load(directory, source)
             if cached is not None:  # only checks without rule failures are stored
                 return FileReport(path=path, display_path=shown, findings=cached)
-        analysis: Analysis = self.engine.check(source)
+        analysis: Analysis = self.engine.check(source, interrupt=interrupt)
         if directory is not None and self.results is not None:
             self.results.store(directory, source, analysis)
         return FileReport(

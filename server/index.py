@@ -3,10 +3,12 @@ checked in the background and its findings written to the result cache, so that 
 later is a cache hit (its diagnostics shown at once, see `server.scheduling`).
 
 The index has the lowest priority. It hands the analysis thread one file at a time, and only
-while no open document is being analysed or waits for an analysis: an edit, an open or a
-request is queued behind at most the one file being indexed. Files above `MAX_INDEXED_BYTES`
-are left for when they are opened (one of them would hold an edit up for seconds). Files the
-cache already knows are not checked again, so a restart costs a walk and a read per file.
+while no open document is being analysed or waits for an analysis; the file's check gives up
+before its next unit as soon as an edit, an open or a request wants the thread (the file is
+checked again when all is idle), so these wait for at most one unit of the file being
+indexed. Files above `MAX_INDEXED_BYTES` are left for when they are opened (the split of
+one, before its first unit, would still hold an edit up). Files the cache already knows are
+not checked again, so a restart costs a walk and a read per file.
 
 Progress is reported with `$/progress` when the client supports it. The editor setting
 `workspaceIndex: false` turns the index off; without a result cache
@@ -18,12 +20,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from rules.engine import is_python
+from rules.engine import CheckInterrupted, is_python
 from server.result_cache import CacheOptions
 
 if TYPE_CHECKING:
@@ -86,9 +90,7 @@ class WorkspaceIndex:
         token = await self._begin_progress(len(files))
         try:
             for done, path in enumerate(files):
-                await self._wait_until_idle()
-                if not self._is_open(path):
-                    await self.server.scheduler.run_in_thread(lambda path=path: _index(batch, path))
+                if await self._index_when_idle(batch, path):
                     self.indexed += 1
                 if token is not None and done % REPORT_EVERY == 0:
                     self._report(token, done, len(files))
@@ -98,6 +100,23 @@ class WorkspaceIndex:
                     token, types.WorkDoneProgressEnd(message=f"{self.indexed} files indexed")
                 )
         return self.indexed
+
+    async def _index_when_idle(self, batch: Batch, path: Path) -> bool:
+        """Check one file (unless it is open) while no document needs the analysis thread;
+        the check gives up as soon as one does (an edit, an open, a request) and is made again
+        when all is idle. False when the file was open."""
+        scheduler = self.server.scheduler
+        while True:
+            await self._wait_until_idle()
+            if self._is_open(path):
+                return False
+            wanted = scheduler.scheduled
+
+            def interrupt(wanted: int = wanted) -> bool:
+                return scheduler.scheduled != wanted or scheduler.thread.waiting()
+
+            if await scheduler.run_in_thread(partial(_index, batch, path, interrupt)):
+                return True
 
     async def _wait_until_idle(self) -> None:
         while self.server.scheduler.busy():
@@ -133,12 +152,16 @@ class WorkspaceIndex:
         )
 
 
-def _index(batch: Batch, path: Path) -> None:
-    """On the analysis thread: check one file into the cache (a cached file is only read)."""
+def _index(batch: Batch, path: Path, interrupt: Callable[[], bool]) -> bool:
+    """On the analysis thread: check one file into the cache (a cached file is only read);
+    False when `interrupt` gave the check up (nothing was written)."""
     try:
-        batch.check_file(path)
+        batch.check_file(path, interrupt)
+    except CheckInterrupted:
+        return False
     except Exception:  # one file the engine trips on must not stop the index
         logger.exception("indexing %s failed", path)
+    return True
 
 
 def register(server: StandardsServer) -> WorkspaceIndex:

@@ -105,6 +105,10 @@ class AnalysisThread:
         self._jobs.put((work, future))
         return future
 
+    def waiting(self) -> bool:
+        """Whether work is queued behind the job running now (callable from any thread)."""
+        return not self._jobs.empty()
+
     def _work(self) -> None:
         while True:
             work, future = self._jobs.get()
@@ -144,6 +148,9 @@ class Scheduler:
         if self.results is not None:  # while the client initializes, before any document opens
             self.thread.submit(self.results.warm_up)
         self._states: dict[str, _DocumentState] = {}
+        # how many times an analysis was asked for: read from the analysis thread, where the
+        # workspace index gives up the file it checks as soon as this moves
+        self.scheduled = 0
         self.ids = ResultIds()
         self.collector = IdleCollector(self.busy)
 
@@ -160,6 +167,7 @@ class Scheduler:
         if state is None:
             state = _DocumentState(self.renderer())
             self._states[uri] = state
+        self.scheduled += 1
         state.dirty = True
         state.look_up = state.look_up or opened
         if not opened:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.engine import SYNTAX_ERROR_CODE, Engine, SourceFile
+from rules.engine import SYNTAX_ERROR_CODE, CheckInterrupted, Engine, SourceFile, _PythonCheck
 from rules.models import Finding, Severity, TierSeverities
+from rules.noqa import noqa_comments
 from rules.registry import Registry, default_registry
 from rules.rule import UnitContext, UnitRule
 from rules.settings import FileSettings
+from rules.source import split_lines
 from tests.support.engine import settings_for
 
 ENGINE = Engine()
@@ -107,3 +109,49 @@ def test_non_python_files_get_only_file_rules() -> None:
         SourceFile(text="import openai\n", settings=settings_for(), path="/project/notes.txt")
     )
     assert analysis.findings == []
+
+
+def test_an_interrupted_check_gives_up_and_a_later_one_is_whole() -> None:
+    text = "import openai\n\n\ndef f():\n    return 42\n\n\nclass A:\n    def g(self):\n        import anthropic\n"
+    asked: list[int] = []
+
+    def interrupt() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # give up before the third unit
+
+    source = SourceFile(text=text, settings=settings_for(), path="/project/m.py")
+    try:
+        ENGINE.check(source, interrupt=interrupt)
+    except CheckInterrupted:
+        pass
+    else:
+        raise AssertionError("the check went on after its interrupt said stop")
+    assert len(asked) == 3
+    assert ENGINE.check(source, interrupt=lambda: False).findings == _check(text).findings
+
+
+def test_noqa_comments_found_unit_by_unit_are_those_of_the_whole_text() -> None:
+    text = (
+        'HELP = "# noqa: STD201 in a string"\n'
+        "PAGE = 100  # noqa: STD201\n\n\n"
+        "class A:\n"
+        '    DOC = """\n'
+        "    # noqa: STD202 inside a string\n"
+        '    """\n'
+        "    def g(self):  # noqa: STD201 -- a reason\n"
+        "        return 7  # noqa: STD201\n"
+    )
+    first = _check(text)
+    edited = text.replace("return 7", "return 8")
+    incremental = ENGINE.check(
+        SourceFile(text=edited, settings=settings_for(), path="/project/m.py"), cache=first.cache
+    )
+    assert incremental.findings == _check(edited).findings
+    lines = split_lines(text)
+    by_units = _PythonCheck(
+        default_registry(), SourceFile(text=text, settings=settings_for()), first.cache
+    )
+    by_units.cache.splits = first.cache.splits if first.cache is not None else None
+    found = by_units._noqa_comments(text, lines)
+    assert found == noqa_comments(text, lines)
+    assert [comment.line for comment in found] == [1, 8, 9]  # not the ones inside strings

@@ -366,12 +366,29 @@ def _in_data_table(literal: Literal) -> bool:
     return False
 
 
+# Options with `flag_default_arguments` set, by the id of the options they copy (held, so the
+# id stays theirs): a copy per literal cost more than the rest of the test.
+_FLAGGING_DEFAULTS: dict[int, tuple[Options, Options]] = {}
+MAX_FLAGGING_DEFAULTS = 64
+
+
+def _flagging_defaults(options: Options) -> Options:
+    known = _FLAGGING_DEFAULTS.get(id(options))
+    if known is not None and known[0] is options:
+        return known[1]
+    copy = options.model_copy(update={"flag_default_arguments": True})
+    if len(_FLAGGING_DEFAULTS) >= MAX_FLAGGING_DEFAULTS:
+        _FLAGGING_DEFAULTS.clear()
+    _FLAGGING_DEFAULTS[id(options)] = (options, copy)
+    return copy
+
+
 def is_repeat_candidate(literal: Literal, options: Options) -> bool:
     """Whether a literal counts towards STD203's repetitions."""
     if literal.is_fstring or not is_extractable(literal) or _in_data_table(literal):
         return False
     # a default repeated across signatures is a repeated value, even where one is not flagged
-    options = options.model_copy(update={"flag_default_arguments": True})
+    options = _flagging_defaults(options)
     if literal.is_number:
         # a status code is STD201's (`HTTPStatus.X`): a protocol value, never a constant
         return number_exemption(literal, options) is None and not status_member_of(literal)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -74,6 +75,10 @@ def same_role_copies(module: ModuleLiterals, literal: Literal) -> list[Literal]:
 FIX_TITLE = "Extract to module constant"
 
 
+# What every number literal (a digit) and every string literal (a quote) is spelled with.
+_NUMBER_OR_STRING = re.compile(r"[0-9'\"]")
+
+
 class _LastWalk:
     """The literals of the unit walked last: STD201, STD202 and STD203 look at the same unit one
     after the other, so one walk serves all three (the tree's identity is the key; the tree is
@@ -93,6 +98,8 @@ def unit_literals(context: UnitContext) -> list[Literal]:
 
 
 def _walk_unit(context: UnitContext) -> list[Literal]:
+    if _NUMBER_OR_STRING.search(context.unit.text) is None:
+        return []  # a number is spelled with a digit, a string with a quote: nothing to walk for
     scope = Scope()
     if context.unit.kind is UnitKind.MEMBER:
         info = context.class_info

@@ -27,6 +27,15 @@ _QUOTED = re.compile(r"""(["'])([^"'\\\n]{1,64})\1""")
 _SKIPPED = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist"})
 
 
+NONE: frozenset[str] = frozenset()
+
+
+def may_name_literal(text: str) -> bool:
+    """Whether source text can hold a `Literal[...]` subscript: it spells `Literal`, or it is
+    not ASCII (an identifier is read in its NFKC form, which other letters may spell)."""
+    return "Literal" in text or not text.isascii()
+
+
 def literal_words_of(tree: ast.AST) -> frozenset[str]:
     """The strings listed in the `Literal[...]` subscripts of a syntax tree."""
     words: set[str] = set()

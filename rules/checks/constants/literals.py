@@ -296,12 +296,24 @@ class _Walker:
             if isinstance(value, list):
                 if value:
                     parents[-1] = (node, field)
-                    for item in value:
-                        self.visit(item, scope)
+                    self.items(value, scope)
             elif value is not None:
                 parents[-1] = (node, field)
                 self.visit(value, scope)
         parents.pop()
+
+    def items(self, values: list[object], scope: Scope) -> None:
+        """Visit the items of a list field: `visit` inlined, a call less per item."""
+        handlers = _HANDLERS
+        for item in values:
+            kind = type(item)
+            if kind is ast.Name:
+                continue
+            handler = handlers.get(kind)
+            if handler is not None:
+                handler(self, item, scope)
+            elif isinstance(item, ast.AST):
+                self.generic(item, scope)
 
     def record(self, node: ast.expr, value: object, scope: Scope) -> None:
         self.found.append(Literal(node, value, scope, tuple(self.parents)))

@@ -9,7 +9,12 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.checks.constants.exemptions import is_repeat_candidate
 from rules.checks.constants.extracting import ExtractingRule, unit_literals
-from rules.checks.constants.literal_types import literal_words_of, package_literal_words
+from rules.checks.constants.literal_types import (
+    NONE,
+    literal_words_of,
+    may_name_literal,
+    package_literal_words,
+)
 from rules.checks.constants.naming import VALUE_ROLE, extract_title, group_name
 from rules.checks.constants.roles import describe_role, repetition_role, role_of
 from rules.models import (
@@ -38,7 +43,7 @@ class Occurrence(BaseModel):
     role: str
     word: str | None = None  # the value, for a string
     display: str
-    name: str
+    name: str  # the constant it would be: given only by the first of its group in the unit
     line: int  # unit-relative
     start: int
     end_line: int
@@ -220,25 +225,31 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
             return None
         options = context.settings.options
         occurrences = []
+        named: set[tuple[str, str]] = set()
         for literal in unit_literals(context):
             if not is_repeat_candidate(literal, options) or context.is_set_aside(literal.node):
                 continue
             where = context.range_of(literal.node)
             role = repetition_role(literal)
+            group = (literal.key, role)
+            # only a group's first occurrence names it (`_group_findings`), and that is the
+            # first of its unit: the others are not named (naming is a good part of the walk)
+            name = "" if group in named else group_name(literal, role_of(literal))
+            named.add(group)
             occurrences.append(
                 Occurrence(
                     key=literal.key,
                     role=role,
                     word=literal.value if isinstance(literal.value, str) else None,
                     display=literal.display,
-                    name=group_name(literal, role_of(literal)),
+                    name=name,
                     line=where.start.line,
                     start=where.start.character,
                     end_line=where.end.line,
                     end=where.end.character,
                 )
             )
-        words = literal_words_of(context.tree)
+        words = literal_words_of(context.tree) if may_name_literal(context.unit.text) else NONE
         if not occurrences and not words:
             return None
         return LiteralSummary(occurrences=tuple(occurrences), literal_words=words)

@@ -248,6 +248,17 @@ def constant_key(node: ast.expr | None) -> str | None:
     return None
 
 
+# What every annotation `dict_type_of` accepts spells (`dict`, `Dict`, `Mapping`, qualified).
+_DICT_TYPE_WORD = re.compile(r"dict|Dict|Mapping")
+
+
+def may_name_a_dict_type(text: str) -> bool:
+    """Whether source text can hold an annotation `dict_type_of` accepts: it spells one of
+    the dict types, or it is not ASCII (an identifier is read in its NFKC form, which other
+    letters may spell)."""
+    return _DICT_TYPE_WORD.search(text) is not None or not text.isascii()
+
+
 def dict_type_of(annotation: ast.expr | None) -> tuple[ast.expr, bool] | None:
     """The `dict`-of-anything part of an annotation and whether `None` is allowed beside it."""
     if annotation is None:

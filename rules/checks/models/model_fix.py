@@ -7,7 +7,6 @@ import ast
 import re
 from collections.abc import Iterator
 from functools import partial
-from typing import cast
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
@@ -36,7 +35,7 @@ from rules.checks.models.external_shapes import (
 )
 from rules.checks.models.model_names import free_name, parameter_model_name, return_model_name
 from rules.models import Finding, Fix, Range, Safety
-from rules.parsing import ParseOutcome, UnitKind, parse_unit, unit_body
+from rules.parsing import ParseOutcome, UnitKind, built, parse_unit, unit_body
 from rules.rule import (
     FixRequest,
     ModuleContext,
@@ -46,7 +45,7 @@ from rules.rule import (
     UnitContext,
 )
 from rules.source import lines_between, split_lines
-from rules.syntax import DEFINITION_NODES, first_lineno, named_arguments
+from rules.syntax import first_lineno, named_arguments
 
 STUB_SUFFIX = ".pyi"
 REWRITE_KIND = "refactor.rewrite"
@@ -54,11 +53,8 @@ MAX_KEYS_SHOWN = 4
 LINENO_OFFSET = 2
 
 
-# The per-unit memo key under which STD101 and STD102 share the names a unit mentions.
-SHARED_NAMES_KEY = "mentioned-names"
-# ... and the functions both look at.
+# The per-unit memo key under which STD101 and STD102 share the functions both look at.
 SHARED_FUNCTIONS_KEY = "checked-functions"
-_DEFINITIONS = frozenset(DEFINITION_NODES)
 # What a parameter's finding carries from its unit to the module pass (removed there).
 READS_KEY = "_reads"
 FIRST_KEY = "_first_line"
@@ -172,24 +168,28 @@ class UnitUses(BaseModel):
 
 
 class DictSummary(BaseModel):
-    """One unit's candidate findings, every name it mentions, and its text.
+    """One unit's candidate findings and its text.
 
     How a unit uses other functions' results takes a walk with parent links; most modules have
-    no candidate at all, so that walk is done only for a unit that mentions a candidate's
+    no candidate at all, so that walk is done only for a unit whose text spells a candidate's
     function or model, from its text, once (the summary is cached with the unit).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     findings: list[Finding]
-    mentioned: frozenset[str]
     source: str
     kind: UnitKind
     _uses: UnitUses | None = PrivateAttr(default=None)
+    _ascii: bool | None = PrivateAttr(default=None)
 
     def may_use(self, name: str) -> bool:
-        """Whether the unit mentions `name` at all (cheap; `uses` tells how)."""
-        return name in self.mentioned
+        """Whether the unit may mention `name` at all (cheap, a test of its text; `uses`
+        tells how). A name is spelled in the text as it is, unless the text is not ASCII
+        (an identifier is read in its NFKC form, which other letters may spell)."""
+        if self._ascii is None:
+            self._ascii = self.source.isascii()
+        return name in self.source or not self._ascii
 
     def uses(self) -> UnitUses:
         """How the unit uses names (parsed again from its text the first time it is asked)."""
@@ -264,24 +264,6 @@ def _without_ownership(finding: Finding) -> Finding:
     return finding.model_copy(update={"data": data})
 
 
-def mentioned_names(nodes: list[ast.AST]) -> frozenset[str]:
-    """Every name a unit's nodes mention: names, attribute names, definitions, imports."""
-    names: set[str] = set()
-    add = names.add
-    for node in nodes:
-        kind = type(node)
-        if kind is ast.Name:
-            add(cast("ast.Name", node).id)
-        elif kind is ast.Attribute:
-            add(cast("ast.Attribute", node).attr)
-        elif kind is ast.alias:
-            alias = cast("ast.alias", node)
-            add((alias.asname or alias.name).split(".")[0])
-        elif kind in _DEFINITIONS:
-            add(cast("FunctionNode | ast.ClassDef", node).name)
-    return frozenset(names)
-
-
 def _used_elsewhere(found: Finding, summaries: list[DictSummary]) -> bool:
     """Whether module code uses a candidate return's result as a dict, or hands a candidate
     parameter's function to someone else (who calls it with whatever they call it with)."""
@@ -312,10 +294,13 @@ class ConvertsToModel(ModuleRule):
 
     def summarize(self, context: UnitContext) -> DictSummary | None:
         findings = list(self.candidates_in(context))
-        mentioned = context.shared(SHARED_NAMES_KEY, partial(mentioned_names, context.nodes))
-        # every field is built here: validation would copy the names for nothing
-        return DictSummary.model_construct(
-            findings=findings, mentioned=mentioned, source=context.unit.text, kind=context.unit.kind
+        # two per unit, every field known valid: built, not validated
+        return built(
+            DictSummary,
+            private={"_uses": None, "_ascii": None},
+            findings=findings,
+            source=context.unit.text,
+            kind=context.unit.kind,
         )
 
     def check_module(self, context: ModuleContext) -> Iterator[Finding]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rules.checks.models.dict_shapes import may_name_a_dict_type
 from rules.checks.models.model_fix import (
     ConvertsToModel,
     checked_functions,
@@ -221,6 +222,8 @@ class DictParameter(ConvertsToModel):
     )
 
     def candidates_in(self, context: UnitContext) -> Iterator[Finding]:
+        if not may_name_a_dict_type(context.unit.text):
+            return  # every candidate is annotated with a dict type: none is spelled here
         for function in checked_functions(context):
             for candidate in parameter_candidates(function):
                 if candidate.external is not None:

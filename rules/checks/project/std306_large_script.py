@@ -26,7 +26,10 @@ MAIN_BLOCK = 'if __name__ == "__main__":\n    main()\n'
 
 def is_script(text: str) -> bool:
     """Whether a module is written to be run: a `__main__` guard or a shebang line."""
-    return text.startswith(SHEBANG) or _MAIN_GUARD.search(text) is not None
+    if text.startswith(SHEBANG):
+        return True
+    # the guard's pattern is tried at every line of the text: look for its name first (in C)
+    return "__main__" in text and _MAIN_GUARD.search(text) is not None
 
 
 def _long_script(lines: int) -> str:

@@ -43,6 +43,8 @@ _QUOTED_STYLES = frozenset({'"', "'"})
 _BLOCK_STYLES = frozenset({"|", ">"})
 _SUBPROCESS_FUNCTIONS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
 _OS_FUNCTIONS = frozenset({"system", "popen"})
+# The modules whose calls `_runs_a_command` accepts, as words of source text.
+_COMMAND_MODULE = re.compile(r"\b(?:os|subprocess)\b")
 _SHELL_SAFE = re.compile(r"^[\w@%+=:,./<>~^-]+$")
 MAX_SHOWN_COMMAND = 60
 STD402 = "STD402"
@@ -148,6 +150,8 @@ class NonUvDependencyCommand(UnitRule, FileRule):
         return self.finding(f"`{_shown(command.command)}`: {command.message}", command.range, fix)
 
     def check_unit(self, context: UnitContext) -> Iterator[Finding]:
+        if not _may_run_a_command(context.unit.text):
+            return  # no `subprocess.` or `os.` call can be in it: no walk of its expressions
         for call in context.nodes_of(ast.Call):
             if not call.args or not _runs_a_command(call.func):
                 continue
@@ -235,6 +239,13 @@ def _scalar_fragments(node: yaml.ScalarNode, lines: list[str]) -> list[Fragment]
     if node.style in _QUOTED_STYLES:
         column, stop = column + 1, stop - 1
     return [Fragment(line=start.line, column=column, text=lines[start.line][column:stop])]
+
+
+def _may_run_a_command(text: str) -> bool:
+    """Whether source text can hold a call `_runs_a_command` accepts: it spells `os` or
+    `subprocess` as a word, or it is not ASCII (an identifier is read in its NFKC form,
+    which other letters may spell)."""
+    return _COMMAND_MODULE.search(text) is not None or not text.isascii()
 
 
 def _runs_a_command(function: ast.expr) -> bool:

@@ -16,7 +16,7 @@ from rules.models import (
     Severity,
     TierSeverities,
 )
-from rules.noqa import STANDARDS_CODE, noqa_comments, removal_edit
+from rules.noqa import STANDARDS_CODE, removal_edit
 from rules.registry import register
 from rules.rule import SuppressionContext, SuppressionRule
 
@@ -67,7 +67,7 @@ class UnusedNoqa(SuppressionRule):
     )
 
     def check_suppressions(self, context: SuppressionContext) -> Iterator[Finding]:
-        for comment in noqa_comments(context.text, context.lines):
+        for comment in context.comments():
             for code in comment.codes:
                 if not STANDARDS_CODE.fullmatch(code.code):
                     continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.models import Finding, Position, Range, RuleDoc, RuleExample, Severity, TierSeverities
-from rules.noqa import STANDARDS_CODE, noqa_comments
+from rules.noqa import STANDARDS_CODE
 from rules.registry import register
 from rules.rule import SuppressionContext, SuppressionRule
 
@@ -38,7 +38,7 @@ class NoqaWithoutReason(SuppressionRule):
     )
 
     def check_suppressions(self, context: SuppressionContext) -> Iterator[Finding]:
-        for comment in noqa_comments(context.text, context.lines):
+        for comment in context.comments():
             codes = [code for code in comment.codes if STANDARDS_CODE.fullmatch(code.code)]
             if not codes or comment.reason:
                 continue

@@ -229,3 +229,21 @@ def test_the_command_line_and_the_server_share_entries(
     cache = ResultCache(default_registry())
     assert cache.key(batch.source(relative, TEXT)) == cache.key(in_editor)
     assert batch.cache_directory(relative) == configuration.cache_directory(document)
+
+
+def test_an_index_step_given_up_for_an_edit_writes_nothing_and_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server.index import _index
+
+    project = tmp_path.resolve()
+    (project / "standards.toml").write_text('[standards]\nruleset = "python-production"\n')
+    (project / "app.py").write_text(TEXT)
+    monkeypatch.chdir(project)
+    batch = Batch(ConfigResolver(), cache=CacheOptions(enabled=True))
+    directory = batch.cache_directory(Path("app.py"))
+    assert directory is not None
+    assert _index(batch, project / "app.py", lambda: True) is False
+    assert cache_entries(directory) == []
+    assert _index(batch, project / "app.py", lambda: False) is True
+    assert len(cache_entries(directory)) == 1
