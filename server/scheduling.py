@@ -42,7 +42,7 @@ from rules.engine import Analysis, Engine, SourceFile, UnitCache
 from rules.models import Finding
 from rules.registry import Registry, default_registry
 from server.child import in_child
-from server.collection import IdleCollector
+from server.collection import IdleCollector, MemoryReleaser
 from server.configuration import Configuration, FindingView
 from server.documents import Document, DocumentStore, engine_lines
 from server.plugins import load_test_plugins
@@ -160,6 +160,7 @@ class Scheduler:
         self._states: dict[str, _DocumentState] = {}
         self.ids = ResultIds()
         self.collector = IdleCollector(self.busy)
+        self.releaser = MemoryReleaser()
 
     def busy(self) -> bool:
         """Whether any document is being analysed or waits for an analysis."""
@@ -352,7 +353,9 @@ class Scheduler:
         source = snapshot.source
         analysis = self.engine.check(source, cache=state.cache, lines=engine_lines(snapshot.lines))
         state.cache = analysis.cache
-        return self._rendered(snapshot, state, analysis)
+        result = self._rendered(snapshot, state, analysis)
+        self.releaser.maybe_release()  # what the check freed, back to the system
+        return result
 
     def _rendered(
         self, snapshot: Snapshot, state: _DocumentState, analysis: Analysis
