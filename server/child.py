@@ -8,18 +8,23 @@ it; in a child process it stops neither.
 A child per call, not a process pool: a pool's idle worker outlives a server that is killed (it
 holds its own queue's writing end) and, holding the server's output, keeps a client waiting for
 its end. The child gets the pickled call on its stdin and writes the pickled outcome to its
-stdout (a pipe of its own, never the server's); its stderr goes nowhere.
+stdout (a pipe of its own, never the server's); its stderr goes nowhere. It runs at a lower
+priority (`CHILD_NICENESS`): on a machine with fewer free cores than busy processes, the
+server's own requests come first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import pickle
 import sys
 from collections.abc import Callable
 
 # The child: reads a pickled call on stdin, writes the pickled outcome on stdout.
 CHILD_COMMAND = (sys.executable, "-m", __name__)
+# How much lower than the server the child's scheduling priority is (`os.nice`).
+CHILD_NICENESS = 10
 
 
 class ChildFailedError(RuntimeError):
@@ -52,6 +57,8 @@ async def in_child[T](call: Callable[[], T]) -> T:
 
 def serve_one_call() -> None:
     """The child's side: one call from stdin, its result (or exception) to stdout."""
+    if hasattr(os, "nice"):  # POSIX
+        os.nice(CHILD_NICENESS)
     call = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - sent by our own server
     try:
         outcome: tuple[bool, object] = (True, call())
