@@ -28,7 +28,8 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def _peak_of(pid: int) -> int | None:
+def peak_rss_of(pid: int) -> int | None:
+    """The peak resident set size (VmHWM) of one process, in KiB (None once it has ended)."""
     try:
         status = (PROC / str(pid) / "status").read_text()
     except OSError:
@@ -45,5 +46,5 @@ def peak_rss_kib(pid: int) -> int | None:
     A sum of peaks over-states when children peaked at different moments; for one process it is
     exact, and with children it is the bound that matters for a memory budget.
     """
-    peaks = [peak for peak in map(_peak_of, descendants(pid)) if peak is not None]
+    peaks = [peak for peak in map(peak_rss_of, descendants(pid)) if peak is not None]
     return sum(peaks) if peaks else None

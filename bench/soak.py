@@ -13,6 +13,11 @@ compares them with a fresh in-process check of the same text: every difference i
 Printed: RSS after open, after the first 100 edits, at half and at the end (goal: the end
 at most 1.3 times after 100), latency median and p95 per tenth of the run, and the differences (goal:
 none). Timings are the machine's: compare runs of one machine only.
+
+`--rounds 2` then puts the original text back (one full-text change) and makes the same seeded
+edits again, printing the RSS at the same points: what a second run of the same edits adds is
+what grows with the number of edits; what it does not is the heap settling at the size the
+texts of the run need (live data and the allocator's free space).
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ REQUEST_TIMEOUT = 120.0
 SECONDS_TO_MS = 1000.0
 P95 = 0.95
 MAX_DIFFERENCES_SHOWN = 20
+DID_CHANGE = "textDocument/didChange"
 # The issue's run: 5,000 seeded edits, the diagnostics compared every 50.
 DEFAULT_EDITS = 5000
 DEFAULT_SEED = 13
@@ -61,6 +67,15 @@ class Edit(BaseModel):
     start: tuple[int, int]
     end: tuple[int, int]
     text: str
+
+
+class Plan(BaseModel):
+    """What one soak run does: how many seeded edits, how often it compares, how many rounds."""
+
+    edits: int = DEFAULT_EDITS
+    seed: int = DEFAULT_SEED
+    wait_every: int = DEFAULT_WAIT_EVERY
+    rounds: int = 1
 
 
 class SoakResult(BaseModel):
@@ -165,7 +180,7 @@ class Soak:
         self.version += 1
         start, end = change.start, change.end
         await self.client.notify(
-            "textDocument/didChange",
+            DID_CHANGE,
             {
                 "textDocument": {"uri": self.uri, "version": self.version},
                 "contentChanges": [
@@ -189,6 +204,20 @@ class Soak:
         )
         return latency
 
+    async def restore(self, text: str) -> None:
+        """Put `text` back with one full-text change, and wait for its diagnostics."""
+        mark = self.client.published_count()
+        self.text = text
+        self.version += 1
+        await self.client.notify(
+            DID_CHANGE,
+            {
+                "textDocument": {"uri": self.uri, "version": self.version},
+                "contentChanges": [{"text": text}],
+            },
+        )
+        await self.client.wait_for_published(self.uri, mark, self.version, REQUEST_TIMEOUT)
+
     async def differences(self, mark: int) -> list[str]:
         """How the published diagnostics of the current version differ from a fresh check."""
         published = await self.client.wait_for_published(
@@ -203,7 +232,7 @@ class Soak:
         ] + [f"v{self.version}: only fresh {key}" for key in sorted(fresh - served, key=str)]
 
 
-async def soak(edits: int, seed: int, wait_every: int) -> SoakResult:
+async def soak(plan: Plan) -> SoakResult:
     """Run the session in a fresh project holding a copy of typing.py."""
     source = Path(sysconfig.get_paths()["stdlib"]) / "typing.py"
     directory = Path(tempfile.mkdtemp(prefix="soak-"))
@@ -215,40 +244,53 @@ async def soak(edits: int, seed: int, wait_every: int) -> SoakResult:
         client = await LspClient.start(command, Path.cwd(), directory / "server.log")
         session = Soak(client, path, path.read_text())
         try:
-            return await _run(session, edits, seed, wait_every)
+            return await _run(session, plan)
         finally:
             await client.shutdown()
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-async def _run(session: Soak, edits: int, seed: int, wait_every: int) -> SoakResult:
-    rng = Random(seed)  # noqa: S311 - reproducible edits, not secrets
+async def _run(session: Soak, plan: Plan) -> SoakResult:
+    edits = plan.edits
+    original = session.text
     await session.open()
     pid = session.client.pid
     rss = {"after open": rss_kib(pid) / KIB_PER_MIB}
     latencies: list[float] = []
     differences: list[str] = []
-    for count in range(1, edits + 1):
-        mark = session.client.published_count()
-        latencies.append(await session.edit(rng) * SECONDS_TO_MS)
-        if count % wait_every == 0:
-            differences.extend(await session.differences(mark))
-        if count == FIRST_EDITS:
-            rss[f"after {FIRST_EDITS} edits"] = rss_kib(pid) / KIB_PER_MIB
-        if count in {edits // 2, edits}:
-            rss[f"at {count} edits"] = rss_kib(pid) / KIB_PER_MIB
+    for round_number in range(1, plan.rounds + 1):
+        rng = Random(plan.seed)  # noqa: S311 - reproducible edits, not secrets
+        prefix = "" if round_number == 1 else f"round {round_number}: "
+        if round_number > 1:
+            await session.restore(original)
+        for count in range(1, edits + 1):
+            mark = session.client.published_count()
+            latency = await session.edit(rng) * SECONDS_TO_MS
+            if round_number == 1:
+                latencies.append(latency)
+            if count % plan.wait_every == 0:
+                differences.extend(await session.differences(mark))
+            if count == FIRST_EDITS:
+                rss[f"{prefix}after {FIRST_EDITS} edits"] = rss_kib(pid) / KIB_PER_MIB
+            if count in {edits // 2, edits}:
+                rss[f"{prefix}at {count} edits"] = rss_kib(pid) / KIB_PER_MIB
     return SoakResult(rss_mib=rss, latencies_ms=latencies, differences=differences, edits=edits)
 
 
 def report(result: SoakResult) -> str:
     """The figures, as the issue asks for them."""
     lines = ["RSS (MiB):"]
-    lines += [f"  {name:<20} {value:8.1f}" for name, value in result.rss_mib.items()]
+    lines += [f"  {name:<30} {value:8.1f}" for name, value in result.rss_mib.items()]
     first = result.rss_mib.get(f"after {FIRST_EDITS} edits")
     last = result.rss_mib.get(f"at {result.edits} edits")
     if first and last:
         lines.append(f"  end / after {FIRST_EDITS}: {last / first:.2f} (goal <= 1.30)")
+    again = result.rss_mib.get(f"round 2: at {result.edits} edits")
+    if again and last:
+        lines.append(
+            f"  round 2 end / round 1 end: {again / last:.2f} (what the edits' number adds)"
+        )
     lines.append("Latency per tenth (edit -> hover answered from its analysis), ms:")
     size = max(1, len(result.latencies_ms) // TENTHS)
     for tenth in range(TENTHS):
@@ -268,9 +310,18 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=DEFAULT_EDITS)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--wait-every", type=int, default=DEFAULT_WAIT_EVERY)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="the same edits again, from the start"
+    )
     arguments = parser.parse_args()
     started = time.perf_counter()
-    result = asyncio.run(soak(arguments.edits, arguments.seed, arguments.wait_every))
+    plan = Plan(
+        edits=arguments.edits,
+        seed=arguments.seed,
+        wait_every=arguments.wait_every,
+        rounds=arguments.rounds,
+    )
+    result = asyncio.run(soak(plan))
     print(report(result))
     print(f"({time.perf_counter() - started:.0f} s)")
 

@@ -72,6 +72,11 @@ logger = logging.getLogger(__name__)
 # Parse outcomes are carried from check to check; beyond this many per unit they are rebuilt.
 OUTCOME_SLACK_FACTOR = 3
 OUTCOME_SLACK = 256
+# ... and beyond this many characters of parsed text per character of the module (plus the
+# slack): the merges a broken statement tries parse ever longer texts, and counted only by
+# entries, the outcomes of a soak's drifting typing.py held 20 times its text (2.3 MB).
+OUTCOME_TEXT_FACTOR = 4
+OUTCOME_TEXT_SLACK = 256_000
 
 type UnitKey = tuple[UnitKind, str, str, bool, str]
 
@@ -319,7 +324,7 @@ class _PythonCheck:
             for code, entries in result.summaries.items():
                 summaries.setdefault(code, []).extend(entries)
             syntax_error = syntax_error or result.syntax_error
-        self._trim(memo, unit_count)
+        self._trim(memo, unit_count, len(text))
         findings.extend(self._module_findings(summaries, lines, suppressed))
         file_findings, file_failures = _file_findings(self.registry, self.source, lines, suppressed)
         findings.extend(file_findings)
@@ -385,11 +390,18 @@ class _PythonCheck:
             suppressed=suppressed,
         )
 
-    def _trim(self, memo: SplitMemo, unit_count: int) -> None:
-        """Rebuild the carried caches from this check when they outgrow the document."""
+    def _trim(self, memo: SplitMemo, unit_count: int, characters: int) -> None:
+        """Rebuild the carried caches from this check when they outgrow the document (in
+        entries, or for the parse outcomes in the characters of their texts)."""
         limit = OUTCOME_SLACK_FACTOR * unit_count + OUTCOME_SLACK
         cache = self.cache
-        if len(cache.outcomes) > limit:
+        # counted here, not as outcomes are added: the parse function holding the cache (to
+        # count) would make a reference cycle through the memo that holds the parse function
+        held = sum(len(text) for text, _kind in cache.outcomes)  # ~0.1 ms on typing.py
+        if (
+            len(cache.outcomes) > limit
+            or held > OUTCOME_TEXT_FACTOR * characters + OUTCOME_TEXT_SLACK
+        ):
             cache.outcomes = {
                 (unit.text, unit.kind): unit.outcome.without_tree() for unit in memo.units()
             }

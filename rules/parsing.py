@@ -211,7 +211,9 @@ def _recover(text: str, kind: UnitKind, first: ParseError) -> ParseOutcome:
         if tree is not None:
             return _outcome(tree, error, frozenset(set_aside))
         latest = _clamped(again, len(lines))
-    return _outcome(None, error, frozenset(range(len(lines))), lost=True)
+    # every line is lost; `set_aside` is not listed: it is read only beside a tree, and a
+    # frozenset of every line of each lost text was most of what the carried outcomes held
+    return _outcome(None, error, lost=True)
 
 
 def _outcome(

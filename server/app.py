@@ -16,9 +16,7 @@ the engine.
 
 from __future__ import annotations
 
-import importlib
 import logging
-import os
 import sys
 from functools import partial
 
@@ -36,21 +34,14 @@ from server import (
     workspace_diagnostics,
 )
 from server.language_server import StandardsServer
+from server.plugins import load_test_plugins
 
-# Test-only: comma-separated modules imported before the rule registry is built, so a test can
-# add a rule (for instance one that raises). Never set in normal use.
-TEST_PLUGINS_VARIABLE = "STANDARDS_LSP_TEST_PLUGINS"
 logger = logging.getLogger(__name__)
-
-
-def _load_test_plugins() -> None:
-    for name in filter(None, os.environ.get(TEST_PLUGINS_VARIABLE, "").split(",")):
-        importlib.import_module(name.strip())
 
 
 def create_server() -> StandardsServer:
     """A server with every feature registered."""
-    _load_test_plugins()
+    load_test_plugins()
     server = StandardsServer()
 
     @server.feature(types.INITIALIZE)

@@ -15,12 +15,23 @@ measurement has shown a gain from turning it off that comes without growth.
   when the user has clearly stopped typing);
 - a server that is never idle still collects its young generations every
   `MAX_SECONDS_WITHOUT_COLLECTION`.
+
+Memory freed is also handed back to the system (`MemoryReleaser`, glibc's `malloc_trim`, at
+most every `RELEASE_INTERVAL_SECONDS`, on the analysis thread after an analysis). Each check
+allocates and frees large transient structures (syntax trees of the texts a broken statement's
+merges try, the joined texts themselves) between the long-lived cache entries it adds; the
+allocator keeps the free holes they leave, and over 5,000 edits of typing.py the holes
+(15 MB, glibc's `fordblks`) grew the server's RSS as much as its live data did. A trim costs
+under a millisecond there. Elsewhere than glibc it does nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import gc
+import logging
 import time
 from collections.abc import Callable
 
@@ -33,6 +44,47 @@ MAX_SECONDS_WITHOUT_COLLECTION = 60.0
 # `gc.collect` generations: 1 collects the two young ones, 2 all three.
 YOUNG_GENERATIONS = 1
 ALL_GENERATIONS = 2
+# Freed memory is handed back to the system at most this often.
+RELEASE_INTERVAL_SECONDS = 1.0
+# `malloc_trim(pad)`: keep no extra free memory at the top of the heap.
+TRIM_PAD = 0
+logger = logging.getLogger(__name__)
+
+
+class MemoryReleaser:
+    """Hands memory the process has freed back to the system (glibc's `malloc_trim`), now and
+    then; a no-op where the C library has no `malloc_trim`."""
+
+    def __init__(self, interval: float = RELEASE_INTERVAL_SECONDS) -> None:
+        self.interval = interval
+        self._trim = _malloc_trim()
+        self._last = time.monotonic()
+        self.releases = 0
+
+    @property
+    def available(self) -> bool:
+        """Whether this C library can hand freed memory back."""
+        return self._trim is not None
+
+    def maybe_release(self) -> None:
+        """Release now if the last release is `interval` seconds old."""
+        now = time.monotonic()
+        if self._trim is None or now - self._last < self.interval:
+            return
+        self._last = now
+        self._trim(TRIM_PAD)
+        self.releases += 1
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        return ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
+        logger.debug("no malloc_trim in %s: freed memory stays with the allocator", name)
+        return None
 
 
 class IdleCollector:

@@ -8,9 +8,6 @@ carrying the reason, which editors show to the user.
 
 from __future__ import annotations
 
-import asyncio
-import pickle
-import sys
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -21,6 +18,7 @@ from pygls.exceptions import JsonRpcException
 from rules.checks.constants.rename import RenameError, prepare_rename, rename
 from rules.models import TextEdit
 from rules.notebooks import NotebookError
+from server.child import in_child
 from server.documents import lsp_lines
 from server.notebook_documents import NotebookLayout, notebook_of
 from server.rendering import client_range, server_position
@@ -39,13 +37,11 @@ class RenameRefusedError(JsonRpcException):
     MESSAGE = "Rename refused"
 
 
-# Above this many characters a whole-module parse runs in a child process: `ast.parse` holds
-# the interpreter lock for all of its run (12 s on a 5 MB file, measured), so even on the
-# analysis thread it stopped the event loop and every other request; below it (~0.6 s at most)
-# the analysis thread does, sparing the process start.
+# Above this many characters a whole-module parse runs in a child process (`server.child`):
+# `ast.parse` holds the interpreter lock for all of its run (12 s on a 5 MB file, measured), so
+# even on the analysis thread it stopped the event loop and every other request; below it
+# (~0.6 s at most) the analysis thread does, sparing the process start.
 LARGE_TEXT_CHARACTERS = 256_000
-# The child: reads a pickled (function, arguments) on stdin, writes the pickled outcome.
-CHILD_COMMAND = (sys.executable, "-m", __name__)
 
 
 async def _parsing_whole[**P, T](
@@ -55,34 +51,7 @@ async def _parsing_whole[**P, T](
     call = partial(work, *args, **kwargs)
     if len(text) < LARGE_TEXT_CHARACTERS:
         return await server.scheduler.run_in_thread(call)
-    return await _in_child(call)
-
-
-async def _in_child[T](call: Callable[[], T]) -> T:
-    """`call()` in a process of its own, started for it and ended with it: not a process
-    pool, whose idle worker outlives a server that is killed (it holds its own queue's
-    writing end) and, holding the server's output, keeps a client waiting for its end."""
-    child = await asyncio.create_subprocess_exec(
-        *CHILD_COMMAND,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    output, _ = await child.communicate(pickle.dumps(call))
-    succeeded, value = pickle.loads(output)  # noqa: S301 - our own child's answer
-    if not succeeded:
-        raise value
-    return value
-
-
-def _serve_one_call() -> None:
-    """The child's side: one call from stdin, its result (or exception) to stdout."""
-    call = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - sent by our own server
-    try:
-        outcome: tuple[bool, object] = (True, call())
-    except Exception as error:  # handed back to the server, which raises it there
-        outcome = (False, error)
-    sys.stdout.buffer.write(pickle.dumps(outcome))
+    return await in_child(call)
 
 
 def register(server: StandardsServer) -> None:
@@ -184,7 +153,3 @@ def _cell_changes(
             for cell in changed
         }
     )
-
-
-if __name__ == "__main__":
-    _serve_one_call()

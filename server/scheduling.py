@@ -16,6 +16,14 @@ version still runs, as the only source of what code actions and hover need (`res
 answers with cached diagnostics: a fix is only offered from the analysis of its exact text);
 its result is marked `already_published` when its diagnostics are the cached ones. On a miss,
 and after a `didSave`, the analysis's findings are written to the cache on the analysis thread.
+
+A huge document (`HUGE_TEXT_CHARACTERS` and more) is checked in a child process
+(`server.child`), fresh each time: its parse holds the interpreter lock for seconds, and on the
+analysis thread it stopped the event loop and queued every other document's hover, code
+actions and pulls behind it (18 s on a 5 MB file, measured). Only the short rendering of its
+findings runs on the analysis thread. What it costs: no unit cache (each version is a fresh
+check, the latest version still winning) and no refactorings (`Analysis.statement_lines` is
+empty without the split).
 """
 
 from __future__ import annotations
@@ -32,10 +40,13 @@ from typing import Any, Protocol
 
 from rules.engine import Analysis, Engine, SourceFile, UnitCache
 from rules.models import Finding
-from server.collection import IdleCollector
+from rules.registry import Registry, default_registry
+from server.child import in_child
+from server.collection import IdleCollector, MemoryReleaser
 from server.configuration import Configuration, FindingView
 from server.documents import Document, DocumentStore, engine_lines
 from server.notebook_documents import NotebookDocument
+from server.plugins import load_test_plugins
 from server.result_cache import ResultCache, disabled_by_environment
 from server.results import AnalysisResult, DiagnosticsResult, ResultIds, Snapshot
 
@@ -45,6 +56,10 @@ ANALYSIS_THREAD_NAME = "standards-analysis"
 # (building and writing the report) needs the event loop, and an analysis that holds the GIL
 # would make it wait for the interpreter's thread switches, doubling the reopen latency.
 CACHED_ANSWER_GRACE_SECONDS = 0.01
+# From this many characters a document is checked in a child process, fresh each time. A first
+# check holds the interpreter lock ~6 s per MB (measured: 5 MB, 30 s), so a smaller threshold
+# would give up the unit cache, and with it keystroke-speed re-checks, where they still pay.
+HUGE_TEXT_CHARACTERS = 1_000_000
 
 
 class _DocumentState:
@@ -153,6 +168,7 @@ class Scheduler:
         self.scheduled = 0
         self.ids = ResultIds()
         self.collector = IdleCollector(self.busy)
+        self.releaser = MemoryReleaser()
 
     def busy(self) -> bool:
         """Whether any document is being analysed or waits for an analysis."""
@@ -265,7 +281,7 @@ class Scheduler:
                     if state.dirty or state.closed:
                         continue  # a newer version came in meanwhile
                 try:
-                    result = await self.run_in_thread(partial(self._analyse, snapshot, state))
+                    result = await self._analysis_of(snapshot, state)
                 except Exception as error:  # an engine bug: answer waiters, keep serving
                     logger.exception("analysing %s failed", uri)
                     self._fail_waiters(state, error)
@@ -336,11 +352,27 @@ class Scheduler:
         except Exception:  # the cache is an optimisation: never worth a failed analysis
             logger.exception("writing %s to the result cache failed", source.path)
 
+    async def _analysis_of(self, snapshot: Snapshot, state: _DocumentState) -> AnalysisResult:
+        """The snapshot's analysis and diagnostics: a huge text checked in a child process."""
+        if len(snapshot.text) < HUGE_TEXT_CHARACTERS:
+            return await self.run_in_thread(partial(self._analyse, snapshot, state))
+        state.cache = None
+        analysis = await in_child(partial(check_apart, snapshot.source))
+        return await self.run_in_thread(partial(self._rendered, snapshot, state, analysis))
+
     def _analyse(self, snapshot: Snapshot, state: _DocumentState) -> AnalysisResult:
         """On the analysis thread: check the text, render its diagnostics."""
         source = snapshot.source
         analysis = self.engine.check(source, cache=state.cache, lines=engine_lines(snapshot.lines))
         state.cache = analysis.cache
+        result = self._rendered(snapshot, state, analysis)
+        self.releaser.maybe_release()  # what the check freed, back to the system
+        return result
+
+    def _rendered(
+        self, snapshot: Snapshot, state: _DocumentState, analysis: Analysis
+    ) -> AnalysisResult:
+        """On the analysis thread: the result of an analysis, its diagnostics rendered."""
         shown = state.view.shown(analysis.findings, engine_lines(snapshot.lines))
         fragments, cells = _rendered(state.renderer, snapshot, shown)
         result = AnalysisResult(
@@ -399,6 +431,21 @@ def _rendered(
     placed = notebook.placed(shown)
     cells = {cell.uri: renderer.render(placed[cell.uri], cell.lines) for cell in notebook.cells}
     return [fragment for fragments in cells.values() for fragment in fragments], cells
+
+
+def check_apart(source: SourceFile) -> Analysis:
+    """In a child process: a fresh check of `source`, without the cache (it is not sent back:
+    it would cost more to pickle than it saves, and its cache keys are object ids)."""
+    analysis = Engine(_child_registry()).check(source)
+    return Analysis.model_construct(
+        findings=analysis.findings, failures=analysis.failures, unit_count=analysis.unit_count
+    )
+
+
+def _child_registry() -> Registry:
+    """The registry the server built, test plugins included (imported before it is built)."""
+    load_test_plugins()
+    return default_registry()
 
 
 async def _next_answer[Answer](waiters: list[asyncio.Future[Answer]]) -> Answer:

@@ -8,14 +8,21 @@ import random
 
 import pytest
 
-from rules.engine import Engine, SourceFile, UnitCache
-from rules.parsing import Unit
+from rules import engine
+from rules.engine import (
+    OUTCOME_TEXT_FACTOR,
+    Engine,
+    SourceFile,
+    UnitCache,
+)
+from rules.parsing import Unit, UnitKind, parse_unit
 from rules.source import split_lines
 from rules.splitter import SplitMemo, split_module
 from tests.support.engine import settings_for
 from tests.support.paths import STDLIB
 
 ENGINE = Engine()
+EDITS_OF_A_BROKEN_MODULE = 60
 PATH = "/project/m.py"
 # Small pieces of Python an editor sees typed or deleted: brackets, quotes, blocks, breaks.
 SNIPPETS = [
@@ -212,3 +219,38 @@ def test_valid_modules_with_column_0_strings_in_methods_split_clean(module: str)
     text = (STDLIB / f"{module}.py").read_text(encoding="utf-8")
     ast.parse(text)
     assert [unit.start_line for unit in split_module(text) if not unit.outcome.clean] == []
+
+
+def test_carried_parse_outcomes_stay_bounded_in_characters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A broken statement's merges parse long texts, new with each edit: the outcomes carried
+    from check to check stay within a few times the module's text, not only within a number
+    of entries (bounded by entries alone they held 60 times this module's text)."""
+    monkeypatch.setattr(engine, "OUTCOME_TEXT_SLACK", 0)  # a small module: no slack to hide in
+    body = "".join(f"def f{index}():\n    return {index} * 1000\n\n\n" for index in range(60))
+    # a string never closed: each edit below makes the rest of the module a new text to parse
+    text = 'x = """\n' + body
+    settings = settings_for()
+    cache: UnitCache | None = None
+    for edit in range(EDITS_OF_A_BROKEN_MODULE):
+        edited = text.replace("return 59 * 1000", f"return 59 * {edit + 2000}")
+        analysis = ENGINE.check(SourceFile(text=edited, settings=settings, path=PATH), cache)
+        assert (
+            analysis.findings
+            == ENGINE.check(SourceFile(text=edited, settings=settings, path=PATH)).findings
+        )
+        cache = analysis.cache
+    assert cache is not None
+    held = sum(len(key) for key, _kind in cache.outcomes)
+    assert held <= OUTCOME_TEXT_FACTOR * len(text) + len(edited) - len(text)
+
+
+def test_a_lost_unit_lists_no_set_aside_lines() -> None:
+    """A unit beyond repair keeps its error, not a set of every one of its lines (it is read
+    only beside a tree; the carried outcomes of lost texts held megabytes of them)."""
+    outcome = parse_unit("".join(f"x{index} = )\n" for index in range(200)), UnitKind.STATEMENT)
+    assert outcome.lost
+    assert outcome.tree is None
+    assert outcome.error is not None
+    assert outcome.set_aside == frozenset()

@@ -60,13 +60,34 @@ class LiteralSummary(BaseModel):
 
 
 MIN_REPETITIONS = 2
-MAX_MEMOISED_GROUPS = 4096
+# The modules (by path) whose groups' findings are kept from their last check.
+MAX_MEMOISED_MODULES = 64
+
+type _GroupKey = tuple[tuple[int, int], ...]
+type _GroupEntries = dict[_GroupKey, tuple[object, list[Finding]]]
 
 
 class _GroupMemo:
-    """Findings of recently seen groups of occurrences (see `RepeatedLiteral._memoised`)."""
+    """The findings of the groups of each module's last check (see `RepeatedLiteral._memoised`),
+    for the `MAX_MEMOISED_MODULES` modules checked last.
 
-    entries: ClassVar[dict[tuple[tuple[int, int], ...], tuple[object, list[Finding]]]] = {}
+    Only the last check's groups are kept: a keystroke moves the groups below it, so keeping
+    every group seen (up to 4,096, then all dropped) held thousands of findings and the
+    summaries they came from, long gone from the engine's cache (megabytes over a soak)."""
+
+    modules: ClassVar[dict[str | None, _GroupEntries]] = {}  # oldest first
+
+    @classmethod
+    def take(cls, path: str | None) -> _GroupEntries:
+        """The entries of `path`'s last check, taken out (a new check replaces them)."""
+        return cls.modules.pop(path, {})
+
+    @classmethod
+    def keep(cls, path: str | None, entries: _GroupEntries) -> None:
+        """Keep the entries of `path`'s check just made (the oldest module's go past the limit)."""
+        cls.modules[path] = entries
+        while len(cls.modules) > MAX_MEMOISED_MODULES:
+            del cls.modules[next(iter(cls.modules))]
 
 
 @register
@@ -266,27 +287,29 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
         minimum = max(context.settings.options.repeated_literal_min_count, MIN_REPETITIONS)
         if any(role != VALUE_ROLE for _, role in groups):
             typed.update(package_literal_words(context.path))
+        last, kept = _GroupMemo.take(context.path), {}
         for (_, role), group in groups.items():
             first = group[0][1]
             if role != VALUE_ROLE and first.word is not None and first.word in typed:
                 continue  # a member of a `Literal` type: the type checker guards its spelling
             if len(group) >= minimum:
-                yield from self._memoised(group)
+                yield from self._memoised(group, last, kept)
+        _GroupMemo.keep(context.path, kept)
 
-    def _memoised(self, group: list[tuple[int, Occurrence]]) -> list[Finding]:
-        """A group's findings, reused while its occurrences (the very summary objects, which the
-        engine's cache keeps for unchanged units) stand at the same lines: a keystroke rebuilds
-        only the groups it touched."""
+    def _memoised(
+        self, group: list[tuple[int, Occurrence]], last: _GroupEntries, kept: _GroupEntries
+    ) -> list[Finding]:
+        """A group's findings, reused from the module's last check while its occurrences (the
+        very summary objects, which the engine's cache keeps for unchanged units) stand at the
+        same lines: a keystroke rebuilds only the groups it touched. Each is `kept` for the
+        next check."""
         key = tuple((start, id(occurrence)) for start, occurrence in group)
-        memo = _GroupMemo.entries
-        known = memo.get(key)
-        if known is not None:
-            return known[1]
-        findings = list(self._group_findings(group))
-        if len(memo) >= MAX_MEMOISED_GROUPS:
-            memo.clear()
-        memo[key] = (group, findings)  # the group is held so that its ids stay unique
-        return findings
+        known = last.get(key)
+        if known is None:
+            # the group is held so that its ids stay unique
+            known = (group, list(self._group_findings(group)))
+        kept[key] = known
+        return known[1]
 
     def _group_findings(self, group: list[tuple[int, Occurrence]]) -> Iterator[Finding]:
         first = group[0][1]

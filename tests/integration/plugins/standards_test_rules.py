@@ -36,6 +36,11 @@ CRASH_MARKER = "boom"
 SLOW_MARKER = "take_your_time"
 # Long enough that a request made while the analysis runs is still pending a moment later.
 SLOW_SECONDS = 1.5
+# `# wait_for_gate PATH` on a line: the analysis of its unit waits until PATH exists.
+GATE_MARKER = "# wait_for_gate "
+# A gate that never opens cannot hold an analysis longer than this (a test's hang guard).
+GATE_LIMIT_SECONDS = 120.0
+GATE_POLL_SECONDS = 0.02
 
 
 @register
@@ -158,4 +163,25 @@ class Slow(UnitRule):
     def check_unit(self, context: UnitContext) -> Iterable[Finding]:
         if any(SLOW_MARKER in line for line in context.lines):
             time.sleep(SLOW_SECONDS)
+        return []
+
+
+@register
+class Gated(UnitRule):
+    """Holds the analysis of a unit with a `# wait_for_gate PATH` comment until the test
+    creates PATH: an analysis certainly still running while the test makes its requests."""
+
+    code = "STD997"
+    name = "test-gated"
+    summary = "gated"
+    severities = ON
+    doc = DOC
+
+    def check_unit(self, context: UnitContext) -> Iterable[Finding]:
+        for line in context.lines:
+            if GATE_MARKER in line:
+                gate = Path(line.split(GATE_MARKER, 1)[1].strip())
+                deadline = time.monotonic() + GATE_LIMIT_SECONDS
+                while not gate.exists() and time.monotonic() < deadline:
+                    time.sleep(GATE_POLL_SECONDS)
         return []

@@ -101,3 +101,18 @@ def test_checks_of_edited_text_leave_no_reference_cycles() -> None:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_freed_memory_is_released_at_most_once_an_interval() -> None:
+    calls: list[int] = []
+    releaser = collection.MemoryReleaser(interval=0.0)
+    if not releaser.available:
+        pytest.skip("this C library has no malloc_trim")
+    releaser.maybe_release()
+    assert releaser.releases == 1
+    patient = collection.MemoryReleaser(interval=3600.0)  # its last release: when it was made
+    patient._trim = lambda pad: calls.append(pad) or 0  # observe the trim
+    patient.maybe_release()
+    patient.maybe_release()
+    assert calls == []
+    assert patient.releases == 0

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from rules.checks.constants import std203_repeated_literal as std203
 from rules.engine import Engine, SourceFile
 from rules.settings import Options
 from tests.support.engine import flagged, rule_settings
 from tests.support.paths import STDLIB
+
+EDITS_MOVING_GROUPS = 30
+MEMO_PATH = "/project/memo.py"
 
 
 @pytest.mark.parametrize(
@@ -300,3 +304,23 @@ def test_incremental_check_of_a_statement_merged_by_parsing_the_rest() -> None:
 def test_command_words_of_call_protocols_are_not_repeated_values() -> None:
     source = 'def f(tk):\n    tk.call("winfo", "x")\n    tk.call("winfo", "y")\n'
     assert flagged("STD203", source) == []
+
+
+def test_repeated_literal_memo_keeps_only_each_modules_last_check() -> None:
+    """Edits that move the groups (a line inserted above them) make new groups every time: the
+    memo keeps the groups of the last check of each module, not every group ever seen, and
+    a bounded number of modules."""
+    engine = Engine()
+    settings = rule_settings("STD203")
+    body = "".join(f"def f{index}():\n    return 'token-{index % 5}'\n\n\n" for index in range(40))
+    cache = None
+    for edit in range(EDITS_MOVING_GROUPS):
+        text = "x = 1\n" * edit + body
+        analysis = engine.check(SourceFile(text=text, settings=settings, path=MEMO_PATH), cache)
+        cache = analysis.cache
+    groups = {finding.message for finding in analysis.findings}
+    assert len(std203._GroupMemo.modules[MEMO_PATH]) == len(groups)
+    for index in range(std203.MAX_MEMOISED_MODULES + 1):
+        engine.check(SourceFile(text=body, settings=settings, path=f"/project/m{index}.py"))
+    assert len(std203._GroupMemo.modules) == std203.MAX_MEMOISED_MODULES
+    assert MEMO_PATH not in std203._GroupMemo.modules  # the oldest went first
