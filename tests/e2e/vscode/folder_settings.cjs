@@ -20,6 +20,9 @@ const { values: args } = parseArgs({
   },
 });
 
+// How long a folder row's click is given to expand it before it is clicked again.
+const EXPAND_GRACE_MS = 1000;
+
 const result = { problems: null, error: null };
 
 /** Opens `file` from the Explorer, expanding its workspace folder first if needed. */
@@ -28,10 +31,20 @@ async function openInFolder(page, file) {
   const folder = path.basename(path.dirname(file));
   const rows = '.explorer-folders-view .monaco-list-row';
   const row = page.locator(rows, { hasText: name }).first();
-  await page.locator(rows, { hasText: folder }).first().waitFor({ timeout: STARTUP_TIMEOUT_MS });
-  if (!(await row.isVisible())) {
-    await page.locator(rows, { hasText: folder }).first().click();
-  }
+  const folderRow = page.locator(rows, { hasText: folder }).first();
+  await folderRow.waitFor({ timeout: STARTUP_TIMEOUT_MS });
+  // Expand it only when it is collapsed: while the Explorer redraws after the last open, the
+  // file's row can be missing from an expanded folder, and a click would collapse it.
+  // A click can land while the view takes the focus and select the row without expanding it:
+  // clicked again until it is expanded.
+  await until(`${folder} expanded`, async () => {
+    if ((await folderRow.getAttribute('aria-expanded')) !== 'false') {
+      return true;
+    }
+    await folderRow.click();
+    await page.waitForTimeout(EXPAND_GRACE_MS);
+    return (await folderRow.getAttribute('aria-expanded')) !== 'false';
+  });
   await row.waitFor();
   await row.dblclick();
   await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor();
