@@ -70,3 +70,10 @@ def rule_modules() -> list[str]:
         for module in pkgutil.walk_packages(checks.__path__, prefix=f"{checks.__name__}.")
         if not module.ispkg and RULE_MODULE_PATTERN.fullmatch(module.name.rpartition(".")[2])
     ]
+
+
+def load_families() -> None:
+    """Import every module of the family packages: the fix builders a rule otherwise loads on
+    its first fix (libcst among them), for a caller that has time now and will not later."""
+    for module in pkgutil.walk_packages(checks.__path__, prefix=f"{checks.__name__}."):
+        importlib.import_module(module.name)

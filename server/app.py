@@ -30,6 +30,7 @@ from server import (
     notebooks,
     rename,
     standards_editing,
+    warm_up,
     workspace,
     workspace_diagnostics,
 )
@@ -67,6 +68,7 @@ def create_server() -> StandardsServer:
     standards_editing.register(server)
     workspace_diagnostics.register(server)
     rename.register(server)
+    warm_up.register(server)
     return server
 
 

@@ -16,6 +16,11 @@ measurement has shown a gain from turning it off that comes without growth.
 - a server that is never idle still collects its young generations every
   `MAX_SECONDS_WITHOUT_COLLECTION`.
 
+While many long-lived objects are built at once (a huge file's findings unpickled from its
+child), automatic collection is paused (`collection_paused`): each full collection started
+meanwhile scans the whole heap holding the interpreter lock, and the event loop stopped for up
+to 150 ms at a time (12 ms with collection paused, measured on a 5 MB file's 7,588 findings).
+
 Memory freed is also handed back to the system (`MemoryReleaser`, glibc's `malloc_trim`, at
 most every `RELEASE_INTERVAL_SECONDS`, on the analysis thread after an analysis). Each check
 allocates and frees large transient structures (syntax trees of the texts a broken statement's
@@ -32,8 +37,10 @@ import ctypes
 import ctypes.util
 import gc
 import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from contextlib import contextmanager
 
 # Seconds without a new analysis after which the young generations are collected.
 YOUNG_IDLE_SECONDS = 2.0
@@ -125,3 +132,40 @@ class IdleCollector:
         gc.collect(generation)
         self.collections.append(generation)
         self._last_collection = time.monotonic()
+
+
+class _CollectionPauses:
+    """Counts the blocks that pause automatic collection, on any thread: it is back on when the
+    last one ends, if it was on when the first began."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active = 0
+        self._was_enabled = False
+
+    def begin(self) -> None:
+        with self._lock:
+            if self._active == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._active += 1
+
+    def end(self) -> None:
+        with self._lock:
+            self._active -= 1
+            if self._active == 0 and self._was_enabled:
+                gc.enable()
+
+
+_PAUSES = _CollectionPauses()
+
+
+@contextmanager
+def collection_paused() -> Generator[None]:
+    """Automatic collection off while the block runs (for building many long-lived objects at
+    once: see the module's documentation)."""
+    _PAUSES.begin()
+    try:
+        yield
+    finally:
+        _PAUSES.end()

@@ -29,7 +29,6 @@ from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
-from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from rules.engine import Engine
@@ -38,7 +37,7 @@ from server.documents import Document, DocumentStore, Encoding, PositionCodec
 from server.protocol import StandardsProtocol
 from server.rendering import DiagnosticRenderer, server_range
 from server.scheduling import Scheduler
-from server.stdio import ThreadedReader, serve, stdin_reader
+from server.stdio import ThreadedReader, ThreadedWriter, serve, stdin_reader
 
 SERVER_NAME = "standards-lsp"
 JUPYTER_NOTEBOOK = "jupyter-notebook"
@@ -116,9 +115,11 @@ class StandardsServer(LanguageServer):
     ) -> None:
         """pygls' stdio loop, with stdin read on the event loop when it is a pipe or a socket
         (`server.stdio`: pygls reads it through its thread pool) and cut into messages by
-        `server.framing`."""
+        `server.framing`, and stdout written on a thread of its own (a message of megabytes
+        does not stop the loop)."""
         self._stop_event = threading.Event()
-        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        writer = ThreadedWriter(stdout or sys.stdout.buffer)
+        self.protocol.set_writer(writer)
         try:
             asyncio.run(self._serve_io(stdin or sys.stdin.buffer))
         except BrokenPipeError:
@@ -128,6 +129,7 @@ class StandardsServer(LanguageServer):
         except KeyboardInterrupt:
             pass
         finally:
+            writer.close()  # what was answered before the end reaches the client
             self.shutdown()
 
     async def _serve_io(self, stdin: BinaryIO) -> None:

@@ -102,9 +102,17 @@ class _Target:
     """The text a rename parses: a document's, or for a notebook cell its notebook's module
     (the cell's positions shifted by the lines above it there; the columns stand)."""
 
-    def __init__(self, text: str, notebook: NotebookLayout | None = None, shift: int = 0) -> None:
+    def __init__(
+        self,
+        text: str,
+        notebook: NotebookLayout | None = None,
+        shift: int = 0,
+        lines: list[str] | None = None,
+    ) -> None:
         self.text = text
-        self.lines = lsp_lines(text)
+        # a document's own lines, copied (edits change them in place), save splitting it again:
+        # 30 ms on the event loop for a 5 MB text
+        self.lines = list(lines) if lines is not None else lsp_lines(text)
         self.notebook = notebook
         self.shift = shift
 
@@ -121,7 +129,7 @@ class _Target:
 def _target(server: StandardsServer, uri: str) -> _Target | None:
     document = server.documents.get(uri)
     if document is not None:
-        return _Target(document.text)
+        return _Target(document.text, lines=document.lines)
     notebook = notebook_of(server.documents, uri)
     if notebook is None:
         return None

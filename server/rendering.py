@@ -99,13 +99,13 @@ def diagnostic_json(
 def lsp_diagnostic(finding: Finding, lines: list[str], codec: PositionCodec) -> types.Diagnostic:
     """A finding's diagnostic as an lsprotocol object: the very diagnostic `diagnostic_json`
     writes (the one conversion; the JSON is the fast path, written per keystroke)."""
-    return _converter().structure(
+    return diagnostic_converter().structure(
         json.loads(diagnostic_json(finding, lines, codec)), types.Diagnostic
     )
 
 
 @cache
-def _converter() -> Converter:
+def diagnostic_converter() -> Converter:
     """pygls' converter, built when first needed (not before the first diagnostics)."""
     return default_converter()
 

@@ -8,6 +8,7 @@ an "unchanged" report.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from rules.engine import Analysis, SourceFile
@@ -129,12 +130,13 @@ class ResultIds:
     """Hands out result ids and carries them over to results with the same diagnostics."""
 
     def __init__(self) -> None:
-        self._sequence = 0
+        # taken on the analysis thread and on the event loop (a huge file's result): `next` of
+        # a count is one step under the interpreter lock, `+= 1` is not
+        self._sequence = itertools.count(1)
 
     def next(self) -> int:
         """A new sequence number for a result's id."""
-        self._sequence += 1
-        return self._sequence
+        return next(self._sequence)
 
     @staticmethod
     def carry_over(

@@ -44,8 +44,8 @@ from rules.registry import Registry, default_registry
 from server.child import in_child
 from server.collection import IdleCollector, MemoryReleaser
 from server.configuration import Configuration, FindingView
-from server.documents import Document, DocumentStore, engine_lines
-from server.notebook_documents import NotebookDocument
+from server.documents import Document, DocumentStore, engine_lines, lsp_lines
+from server.notebook_documents import NotebookDocument, NotebookLayout
 from server.plugins import load_test_plugins
 from server.result_cache import ResultCache, disabled_by_environment
 from server.results import AnalysisResult, DiagnosticsResult, ResultIds, Snapshot
@@ -333,7 +333,7 @@ class Scheduler:
         if findings is None:
             return None
         shown = state.view.shown(findings, engine_lines(snapshot.lines))
-        fragments, cells = _rendered(state.renderer, snapshot, shown)
+        fragments, cells = _rendered(state.renderer, snapshot.notebook, snapshot.lines, shown)
         return DiagnosticsResult(
             uri=snapshot.uri,
             version=snapshot.version,
@@ -357,8 +357,13 @@ class Scheduler:
         if len(snapshot.text) < HUGE_TEXT_CHARACTERS:
             return await self.run_in_thread(partial(self._analyse, snapshot, state))
         state.cache = None
-        analysis = await in_child(partial(check_apart, snapshot.source))
-        return await self.run_in_thread(partial(self._rendered, snapshot, state, analysis))
+        # checked and rendered there: rendering a huge file's findings here took the analysis
+        # thread for 90-170 ms, which every other document's request waited for
+        apart = partial(
+            check_apart, snapshot.source, state.view, self.renderer(), snapshot.notebook
+        )
+        analysis, fragments, cells = await in_child(apart)
+        return self._result(snapshot, analysis, fragments, cells)
 
     def _analyse(self, snapshot: Snapshot, state: _DocumentState) -> AnalysisResult:
         """On the analysis thread: check the text, render its diagnostics."""
@@ -374,7 +379,16 @@ class Scheduler:
     ) -> AnalysisResult:
         """On the analysis thread: the result of an analysis, its diagnostics rendered."""
         shown = state.view.shown(analysis.findings, engine_lines(snapshot.lines))
-        fragments, cells = _rendered(state.renderer, snapshot, shown)
+        fragments, cells = _rendered(state.renderer, snapshot.notebook, snapshot.lines, shown)
+        return self._result(snapshot, analysis, fragments, cells)
+
+    def _result(
+        self,
+        snapshot: Snapshot,
+        analysis: Analysis,
+        fragments: list[str],
+        cells: dict[str, list[str]] | None,
+    ) -> AnalysisResult:
         result = AnalysisResult(
             uri=snapshot.uri,
             path=snapshot.path,
@@ -419,27 +433,36 @@ class Scheduler:
                 waiter.set_result(result)
 
 
+type Rendered = tuple[list[str], dict[str, list[str]] | None]
+
+
 def _rendered(
-    renderer: Renderer, snapshot: Snapshot, shown: list[Finding]
-) -> tuple[list[str], dict[str, list[str]] | None]:
+    renderer: Renderer, notebook: NotebookLayout | None, lines: list[str], shown: list[Finding]
+) -> Rendered:
     """The diagnostics of the shown findings, and for a notebook each cell's, by cell URI (a
     notebook's findings are new objects per run, placed in their cells: the renderer's reuse
     does not apply, and a notebook is small)."""
-    notebook = snapshot.notebook
     if notebook is None:
-        return renderer.render(shown, snapshot.lines), None
+        return renderer.render(shown, lines), None
     placed = notebook.placed(shown)
     cells = {cell.uri: renderer.render(placed[cell.uri], cell.lines) for cell in notebook.cells}
     return [fragment for fragments in cells.values() for fragment in fragments], cells
 
 
-def check_apart(source: SourceFile) -> Analysis:
-    """In a child process: a fresh check of `source`, without the cache (it is not sent back:
-    it would cost more to pickle than it saves, and its cache keys are object ids)."""
+def check_apart(
+    source: SourceFile, view: FindingView, renderer: Renderer, notebook: NotebookLayout | None
+) -> tuple[Analysis, list[str], dict[str, list[str]] | None]:
+    """In a child process: a fresh check of `source` and its diagnostics, rendered as the
+    server would. The engine's cache is not sent back: it would cost more to pickle than it
+    saves, and its cache keys are object ids."""
     analysis = Engine(_child_registry()).check(source)
-    return Analysis.model_construct(
+    lines = lsp_lines(source.text or "")
+    shown = view.shown(analysis.findings, engine_lines(lines))
+    fragments, cells = _rendered(renderer, notebook, lines, shown)
+    kept = Analysis.model_construct(
         findings=analysis.findings, failures=analysis.failures, unit_count=analysis.unit_count
     )
+    return kept, fragments, cells
 
 
 def _child_registry() -> Registry:

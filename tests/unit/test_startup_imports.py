@@ -60,3 +60,24 @@ def test_the_command_hands_serve_to_the_server_alone() -> None:
     )
     done = _run(code)
     assert done.returncode == 0, done.stderr
+
+
+WARM_UP = """
+import sys
+from server.warm_up import WarmUpOnce
+starter = WarmUpOnce()
+assert 'libcst' not in sys.modules
+starter(None)
+first = starter.thread
+starter(None)
+assert starter.thread is first, 'started twice'
+first.join()
+for module in ('libcst', 'rules.fixer', 'rules.checks.constants.extract',
+               'rules.checks.models.rewriter'):
+    assert module in sys.modules, module
+"""
+
+
+def test_the_first_result_loads_what_the_first_code_action_needs_once_in_the_background() -> None:
+    done = _run(WARM_UP)
+    assert done.returncode == 0, done.stderr

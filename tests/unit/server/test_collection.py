@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 from collections.abc import Iterator
 from random import Random
 
@@ -116,3 +117,27 @@ def test_freed_memory_is_released_at_most_once_an_interval() -> None:
     patient.maybe_release()
     assert calls == []
     assert patient.releases == 0
+
+
+def test_collection_paused_nests_across_threads_and_restores_what_was_there() -> None:
+    gc.enable()
+    inner_started, release = threading.Event(), threading.Event()
+
+    def pause_on_a_thread() -> None:
+        with collection.collection_paused():
+            inner_started.set()
+            release.wait()
+
+    with collection.collection_paused():
+        assert not gc.isenabled()
+        thread = threading.Thread(target=pause_on_a_thread)
+        thread.start()
+        inner_started.wait()
+    assert not gc.isenabled()  # the thread's pause is still on
+    release.set()
+    thread.join()
+    assert gc.isenabled()
+    gc.disable()
+    with collection.collection_paused():
+        pass
+    assert not gc.isenabled()  # off before: left off

@@ -1,13 +1,23 @@
-"""stdin read on the event loop: pipes and sockets are, anything else keeps pygls' reader."""
+"""stdin read on the event loop: pipes and sockets are, anything else keeps pygls' reader;
+stdout written on a thread of its own."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import socket
+import threading
 from pathlib import Path
 
-from server.stdio import EventLoopReader, ThreadedReader, is_pipe_or_socket, stdin_reader
+import pytest
+
+from server.stdio import (
+    EventLoopReader,
+    ThreadedReader,
+    ThreadedWriter,
+    is_pipe_or_socket,
+    stdin_reader,
+)
 
 MESSAGE = b'{"jsonrpc":"2.0","method":"exit"}'
 FRAMED = b"Content-Length: %d\r\n\r\n%s" % (len(MESSAGE), MESSAGE)
@@ -68,3 +78,27 @@ def test_a_regular_file_keeps_the_thread_pool_reader(tmp_path: Path) -> None:
             return await reader.read_chunk()
 
     assert asyncio.run(reader_of_file()) == FRAMED
+
+
+def test_the_writer_thread_keeps_the_order_and_close_waits_for_what_is_queued() -> None:
+    read_end, write_end = os.pipe()
+    messages = [b"%d:" % number + b"x" * (number * 1000) for number in range(200)]
+    with os.fdopen(read_end, "rb") as pipe:
+        writer = ThreadedWriter(os.fdopen(write_end, "wb"))
+        for message in messages:
+            writer.write(message)  # never blocks: the pipe holds 64 KiB, these are 20 MB
+        closing = threading.Thread(target=writer.close)
+        closing.start()
+        received = pipe.read()
+        closing.join()
+    assert received == b"".join(messages)
+
+
+def test_a_write_after_the_client_went_away_raises_broken_pipe() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    writer = ThreadedWriter(os.fdopen(write_end, "wb"))
+    writer.write(MESSAGE)  # fails on the writer thread
+    writer.close()
+    with pytest.raises(BrokenPipeError):
+        writer.write(MESSAGE)
