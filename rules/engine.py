@@ -181,19 +181,44 @@ class Analysis(BaseModel):
         return splits.statement_lines() if splits is not None else []
 
 
-@contextmanager
-def _collector_paused() -> Generator[None]:
-    """Pause the cyclic garbage collector while a check allocates syntax trees.
+class _CollectorPauses:
+    """Counts the blocks that pause the cyclic garbage collector, on any thread (a check on the
+    server's analysis thread, an answer unpickled on another): it is back on when the last one
+    ends, if it was on when the first began."""
 
-    Trees hold no reference cycles (reference counting frees them), yet their allocation
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active = 0
+        self._was_enabled = False
+
+    def begin(self) -> None:
+        with self._lock:
+            if self._active == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._active += 1
+
+    def end(self) -> None:
+        with self._lock:
+            self._active -= 1
+            if self._active == 0 and self._was_enabled:
+                gc.enable()
+
+
+_PAUSES = _CollectorPauses()
+
+
+@contextmanager
+def collector_paused() -> Generator[None]:
+    """Pause the cyclic garbage collector while many objects that hold no cycle are built.
+
+    Syntax trees hold no reference cycles (reference counting frees them), yet their allocation
     triggers full collections that doubled the time of a first check of a large file."""
-    enabled = gc.isenabled()
-    gc.disable()
+    _PAUSES.begin()
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        _PAUSES.end()
 
 
 def is_python(path: str | None) -> bool:
@@ -241,7 +266,7 @@ class Engine:
         `interrupt`, asked before each unit is analysed, may give the check up: it raises
         `CheckInterrupted` (the workspace index yields so to an edit)."""
         if source.text is not None and (is_python(source.path) or is_notebook(source.path)):
-            with _collector_paused():
+            with collector_paused():
                 check = _PythonCheck(self.registry, source, cache or UnitCache(), interrupt)
                 return check.run(source.text, lines)
         findings, failures = _file_findings(self.registry, source, split_lines(source.text or ""))

@@ -10,9 +10,9 @@ holds its own queue's writing end) and, holding the server's output, keeps a cli
 its end. The child gets the pickled call on its stdin and writes the pickled outcome to its
 stdout (a pipe of its own, never the server's); its stderr goes nowhere. It runs at a lower
 priority (`CHILD_NICENESS`): on a machine with fewer free cores than busy processes, the
-server's own requests come first. The answer is unpickled on a worker thread with automatic
-collection paused (`server.collection`): a huge file's findings, unpickled on the event loop,
-stopped it for 200-300 ms.
+server's own requests come first. The answer is unpickled on a worker thread with the garbage
+collector paused: a huge file's findings, unpickled on the event loop, stopped it for
+200-300 ms; a long-lived answer (`long_lived`) is then frozen (`server.collection`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from server.collection import collection_paused
+from rules.engine import collector_paused
+from server.collection import freeze_long_lived
 
 # The child: reads a pickled call on stdin, writes the pickled outcome on stdout.
 CHILD_COMMAND = (sys.executable, "-m", __name__)
@@ -36,9 +37,9 @@ class ChildFailedError(RuntimeError):
     """The child ended without an answer (killed, out of memory)."""
 
 
-async def in_child[T](call: Callable[[], T]) -> T:
+async def in_child[T](call: Callable[[], T], *, long_lived: bool = False) -> T:
     """`call()` in a process of its own, started for it and ended with it; its exception is
-    raised here."""
+    raised here. `long_lived`: the answer is kept (a huge file's findings) and frozen."""
     child = await asyncio.create_subprocess_exec(
         *CHILD_COMMAND,
         stdin=asyncio.subprocess.PIPE,
@@ -54,15 +55,19 @@ async def in_child[T](call: Callable[[], T]) -> T:
     if not output:
         message = f"the child process ended with code {child.returncode} and no answer"
         raise ChildFailedError(message)
-    succeeded, value = await asyncio.to_thread(_unpickled, output)
+    succeeded, value = await asyncio.to_thread(_unpickled, output, long_lived=long_lived)
     if not succeeded:
         raise value
     return value
 
 
-def _unpickled(output: bytes) -> tuple[bool, Any]:  # what the child sent: a result, or its error
-    with collection_paused():
-        return pickle.loads(output)  # noqa: S301 - our own child's answer
+def _unpickled(output: bytes, *, long_lived: bool) -> tuple[bool, Any]:
+    """The child's outcome: a result, or its error."""
+    with collector_paused():
+        outcome = pickle.loads(output)  # noqa: S301 - our own child's answer
+        if long_lived:
+            freeze_long_lived()
+        return outcome
 
 
 def serve_one_call() -> None:

@@ -16,10 +16,16 @@ measurement has shown a gain from turning it off that comes without growth.
 - a server that is never idle still collects its young generations every
   `MAX_SECONDS_WITHOUT_COLLECTION`.
 
-While many long-lived objects are built at once (a huge file's findings unpickled from its
-child), automatic collection is paused (`collection_paused`): each full collection started
-meanwhile scans the whole heap holding the interpreter lock, and the event loop stopped for up
-to 150 ms at a time (12 ms with collection paused, measured on a 5 MB file's 7,588 findings).
+A huge file's findings, unpickled from its child (`server.child`), are many long-lived objects
+built at once (7,588 findings, ~150,000 objects on a 5 MB file). Unpickled with collection on,
+each full collection started meanwhile scanned the whole heap holding the interpreter lock: the
+event loop stopped for up to 150 ms at a time (12 ms with collection paused, measured). And
+once collection is back on, the young collections and then a full one scan them all again, up
+to 250 ms on a loaded machine. So they are unpickled with collection paused and then frozen
+(`freeze_long_lived`), out of reach of automatic collections; from then on the idle full
+collection unfreezes everything first and freezes what survives, so whatever of it becomes
+garbage (a cycle, after the file is edited or closed) is still collected, when the user has
+stopped typing.
 
 Memory freed is also handed back to the system (`MemoryReleaser`, glibc's `malloc_trim`, at
 most every `RELEASE_INTERVAL_SECONDS`, on the analysis thread after an analysis). Each check
@@ -39,8 +45,7 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Generator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 # Seconds without a new analysis after which the young generations are collected.
 YOUNG_IDLE_SECONDS = 2.0
@@ -129,43 +134,36 @@ class IdleCollector:
         self._collect(generation)
 
     def _collect(self, generation: int) -> None:
-        gc.collect(generation)
+        if generation == ALL_GENERATIONS and _FROZEN.since_start:
+            # what `freeze_long_lived` froze is collected too (with the imports frozen at start:
+            # ~50 ms more, and only in a session that has had a huge file)
+            gc.unfreeze()
+            gc.collect(generation)
+            gc.freeze()
+        else:
+            gc.collect(generation)
         self.collections.append(generation)
         self._last_collection = time.monotonic()
 
 
-class _CollectionPauses:
-    """Counts the blocks that pause automatic collection, on any thread: it is back on when the
-    last one ends, if it was on when the first began."""
+class _LongLivedFreezes:
+    """Whether `freeze_long_lived` has frozen anything since the start (the idle full collection
+    then looks at frozen objects too)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._active = 0
-        self._was_enabled = False
+        self.since_start = False
 
-    def begin(self) -> None:
+    def freeze(self) -> None:
         with self._lock:
-            if self._active == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._active += 1
-
-    def end(self) -> None:
-        with self._lock:
-            self._active -= 1
-            if self._active == 0 and self._was_enabled:
-                gc.enable()
+            gc.freeze()
+            self.since_start = True
 
 
-_PAUSES = _CollectionPauses()
+_FROZEN = _LongLivedFreezes()
 
 
-@contextmanager
-def collection_paused() -> Generator[None]:
-    """Automatic collection off while the block runs (for building many long-lived objects at
-    once: see the module's documentation)."""
-    _PAUSES.begin()
-    try:
-        yield
-    finally:
-        _PAUSES.end()
+def freeze_long_lived() -> None:
+    """Keep what is alive now out of automatic collections (call it with the collector paused,
+    right after building many long-lived objects: see the module's documentation)."""
+    _FROZEN.freeze()

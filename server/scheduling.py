@@ -362,7 +362,7 @@ class Scheduler:
         apart = partial(
             check_apart, snapshot.source, state.view, self.renderer(), snapshot.notebook
         )
-        analysis, fragments, cells = await in_child(apart)
+        analysis, fragments, cells = await in_child(apart, long_lived=True)
         return self._result(snapshot, analysis, fragments, cells)
 
     def _analyse(self, snapshot: Snapshot, state: _DocumentState) -> AnalysisResult:

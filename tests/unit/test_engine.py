@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import Iterator
 
-from rules.engine import SYNTAX_ERROR_CODE, CheckInterrupted, Engine, SourceFile, _PythonCheck
+from rules.engine import (
+    SYNTAX_ERROR_CODE,
+    CheckInterrupted,
+    Engine,
+    SourceFile,
+    _PythonCheck,
+    collector_paused,
+)
 from rules.models import Finding, Severity, TierSeverities
 from rules.noqa import noqa_comments
 from rules.registry import Registry, default_registry
@@ -155,3 +164,30 @@ def test_noqa_comments_found_unit_by_unit_are_those_of_the_whole_text() -> None:
     found = by_units._noqa_comments(text, lines)
     assert found == noqa_comments(text, lines)
     assert [comment.line for comment in found] == [1, 8, 9]  # not the ones inside strings
+
+
+def test_the_collector_pause_nests_across_threads_and_restores_what_was_there() -> None:
+    gc.enable()
+    inner_started, release = threading.Event(), threading.Event()
+
+    def pause_on_a_thread() -> None:
+        with collector_paused():
+            inner_started.set()
+            release.wait()
+
+    with collector_paused():
+        assert not gc.isenabled()
+        thread = threading.Thread(target=pause_on_a_thread)
+        thread.start()
+        inner_started.wait()
+    assert not gc.isenabled()  # the thread's pause is still on
+    release.set()
+    thread.join()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import threading
+import weakref
 from collections.abc import Iterator
 from random import Random
 
@@ -119,25 +119,21 @@ def test_freed_memory_is_released_at_most_once_an_interval() -> None:
     assert patient.releases == 0
 
 
-def test_collection_paused_nests_across_threads_and_restores_what_was_there() -> None:
-    gc.enable()
-    inner_started, release = threading.Event(), threading.Event()
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
 
-    def pause_on_a_thread() -> None:
-        with collection.collection_paused():
-            inner_started.set()
-            release.wait()
 
-    with collection.collection_paused():
-        assert not gc.isenabled()
-        thread = threading.Thread(target=pause_on_a_thread)
-        thread.start()
-        inner_started.wait()
-    assert not gc.isenabled()  # the thread's pause is still on
-    release.set()
-    thread.join()
-    assert gc.isenabled()
-    gc.disable()
-    with collection.collection_paused():
-        pass
-    assert not gc.isenabled()  # off before: left off
+async def test_what_a_long_lived_freeze_kept_is_still_collected_once_idle() -> None:
+    collector = IdleCollector(busy=lambda: False)
+    collector.take_over()
+    cycle = _Cycle()
+    gone = weakref.ref(cycle)
+    collection.freeze_long_lived()  # as after a huge file's findings were unpickled
+    del cycle  # garbage now, but frozen: no automatic collection looks at it
+    gc.collect()
+    assert gone() is not None
+    collector.activity()
+    await asyncio.sleep(SETTLE_SECONDS)
+    assert gone() is None  # the idle full collection unfroze it first
+    assert gc.get_freeze_count() > 0  # and froze what survived again
