@@ -66,6 +66,7 @@ EXTRACT_KIND = "refactor.extract"
 # A module-level definition at the start of a line: `NAME = ...` or `NAME: type = ...`.
 _DEFINITION = re.compile(r"^[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
 _MARK = "\x00"
+_NAME = re.compile(r"[A-Za-z_]\w*")
 
 
 class ActionKind(StrEnum):
@@ -453,11 +454,23 @@ def _rename_after(
     if result.notebook is not None:  # the name is in a cell: its URI, its place there
         uri, position = result.notebook.position_after(edits, position)
         new_text = result.notebook.cell_text_after(edits, uri)
-    where = client_position(position, lsp_lines(new_text), server.codec)
+    lines = lsp_lines(new_text)
+    where = client_position(position, lines, server.codec)
+    # the name too: a client may run the command before the edit reaches its editor, and can
+    # wait until the name is there (renaming from a position in the old text renames nothing)
+    name = (
+        _NAME.match(lines[position.line], position.character)
+        if position.line < len(lines)
+        else None
+    )
     return types.Command(
         title=RENAME_AT_TITLE,
         command=RENAME_AT_COMMAND,
-        arguments=[uri, {"line": where.line, "character": where.character}],
+        arguments=[
+            uri,
+            {"line": where.line, "character": where.character},
+            *([name.group()] if name is not None else []),
+        ],
     )
 
 

@@ -48,6 +48,7 @@ def _renamed_at(text: str, action: types.CodeAction, uri: str) -> tuple[str, str
     new_text = apply_text_edits(text, edits_of(action.edit, uri))
     line = new_text.splitlines()[position["line"]]
     word = line[position["character"] :].split(" ", 1)[0]
+    assert list(arguments[2:]) == [word]  # the name, for a client to wait for the edit to land
     return new_text, word
 
 

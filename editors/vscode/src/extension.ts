@@ -23,6 +23,8 @@ const RESTART = 'Restart';
 const SHOW_OUTPUT_COMMAND = 'standardsLsp.showOutput';
 /** Run by the client after an extraction (the server attaches it, see below). */
 const RENAME_AT_COMMAND = 'standardsLsp.renameAt';
+// How long the rename after an extraction waits for the extraction's edit to reach the editor.
+const NAME_WAIT_MS = 5000;
 /** How many times in a row the connection may fail to be read or written before giving up. */
 const MAX_CONNECTION_ERRORS = 3;
 
@@ -334,9 +336,12 @@ function isPosition(value: unknown): value is { line: number; character: number 
 /**
  * After "Extract to module constant" (the server sends this command with the action, because
  * `initializationOptions.renameAfterExtract` said we have it): the cursor onto the new
- * constant's name, and VS Code's rename, so the user types the name once.
+ * constant's name, and VS Code's rename, so the user types the name once. The command can run
+ * before the action's edit reaches the editor (seen on a loaded machine: the rename started in
+ * the old text, and the edit then moved the cursor and cancelled it), so when the server names
+ * the constant, the rename waits until the document holds that name at the position.
  */
-async function renameAt(uri: unknown, position: unknown): Promise<void> {
+async function renameAt(uri: unknown, position: unknown, name?: unknown): Promise<void> {
   if (typeof uri !== 'string' || !isPosition(position)) {
     return;
   }
@@ -344,6 +349,9 @@ async function renameAt(uri: unknown, position: unknown): Promise<void> {
   const at = new vscode.Position(position.line, position.character);
   const shown = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.toString() === target.toString());
   const document = shown?.document ?? (await vscode.workspace.openTextDocument(target));
+  if (typeof name === 'string' && !(await nameLands(document, at, name))) {
+    return; // the edit never came (undone, or refused): nothing to rename
+  }
   const editor = await vscode.window.showTextDocument(document, {
     viewColumn: shown?.viewColumn,
     selection: new vscode.Range(at, at),
@@ -351,6 +359,27 @@ async function renameAt(uri: unknown, position: unknown): Promise<void> {
   });
   editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   await vscode.commands.executeCommand('editor.action.rename');
+}
+
+/** Whether `document` holds `name` at `at`, now or within `NAME_WAIT_MS` of changes. */
+function nameLands(document: vscode.TextDocument, at: vscode.Position, name: string): Promise<boolean> {
+  const holds = (): boolean => document.getText(new vscode.Range(at, at.translate(0, name.length))) === name;
+  if (holds()) {
+    return Promise.resolve(true);
+  }
+  return new Promise((resolve) => {
+    const done = (landed: boolean): void => {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(landed);
+    };
+    const timer = setTimeout(() => done(false), NAME_WAIT_MS);
+    const listener = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.document === document && holds()) {
+        done(true);
+      }
+    });
+  });
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
