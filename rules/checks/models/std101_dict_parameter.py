@@ -122,6 +122,9 @@ PROXY_RESPONSE = """def encode_body(response: dict) -> None:
     response["body"] = response["body"].encode()
     response["isBase64Encoded"] = True
 """
+HEADER_MAP = """def default_headers() -> dict:
+    return {"Content-Type": "application/json", "Cache-Control": "no-store"}
+"""
 RUNNABLE_CONFIG = """def run_config(thread: str) -> dict:
     return {"configurable": {"thread_id": thread}, "recursion_limit": 50}
 """
@@ -165,7 +168,10 @@ class DictParameter(ConvertsToModel):
             "`*_params`, `*_body`), a return with one key that no larger returned shape "
             "of the module has (an envelope); a dict with an API Gateway proxy key "
             "(`statusCode`, `isBase64Encoded`, `multiValueHeaders`: the runtime serialises "
-            "AWS's format, and cannot serialise a model); the keys of a framework's own "
+            "AWS's format, and cannot serialise a model); a dict keyed only by HTTP header "
+            "names (`Content-Type`, `Cache-Control`, `Range`, `X-…`: an open, "
+            "case-insensitive map that callers extend and hand to an HTTP library); the keys "
+            "of a framework's own "
             "config type (LangChain's `RunnableConfig`: `configurable`, `recursion_limit`, "
             "...). A Lambda handler's `event` parameter is reported even so: the event "
             "source's shape is documented (an S3 or SQS event) and a reviewer asks for a "
@@ -218,6 +224,7 @@ class DictParameter(ConvertsToModel):
             RuleExample(source=CALL_PAYLOAD),
             RuleExample(source=PROXY_RESPONSE),
             RuleExample(source=RUNNABLE_CONFIG),
+            RuleExample(source=HEADER_MAP),
         ],
     )
 

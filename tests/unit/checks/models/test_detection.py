@@ -324,3 +324,35 @@ def test_the_title_names_the_model_apart_from_names_the_module_uses() -> None:
     (found,) = findings(text)
     assert found.fix is not None
     assert found.fix.title == "Convert `user` to Pydantic model `UserModel`"
+
+
+HEADER_RETURN = """\
+def default_headers():
+    return {"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def reply(body):
+    headers = default_headers()
+    headers.update({"Access-Control-Allow-Origin": "*"})
+    return headers, body
+"""
+HEADER_PARAMETER = """\
+def pre_request(request_headers: dict) -> None:
+    request_headers["Accept-Encoding"] = "identity"
+    request_headers["Range"] = f"bytes={request_headers['X-Resume-From']}-"
+
+
+pre_request({"Accept-Encoding": "gzip", "Range": "", "X-Resume-From": "0"})
+"""
+
+
+def test_http_header_maps_are_not_records() -> None:
+    """oauthlib's `_get_default_headers`, httpie's `pre_request(request_headers)`: a dict
+    keyed by HTTP header names is an open, case-insensitive map that callers extend and hand
+    to an HTTP library; a reviewer does not ask for a model of it."""
+    assert findings(HEADER_RETURN) == []
+    assert findings(HEADER_PARAMETER) == []
+    alone = HEADER_RETURN.split("\n\n\n")[0] + "\n"
+    assert findings(alone) == []
+    record = alone.replace('"Pragma"', '"pragma_note"')  # one key that is no header name
+    assert [finding.code for finding in findings(record)] == ["STD102"]
