@@ -19,6 +19,9 @@ documents:
 - a function named as a conversion (`to_x`, `x_to_y`), a schema builder (`*_schema`) or a
   payload builder (`*_payload`, `*_kwargs`, `*_params`, `*_body`) returns that format;
 - the keys of a framework's own config type (LangChain's `RunnableConfig`);
+- a parameter the function only writes into (`d["k"] = v`, never a read) is the caller's dict
+  being filled in: its shape is whatever the caller builds (atlassian's `_ser_scalar_fields(f,
+  fields)` adds three of the Jira payload's keys, beside custom-field ids set by computed key);
 - a dict whose every key is an HTTP header name (`Content-Type`, `Cache-Control`, `Range`,
   `X-Request-Id`) is a header map: an open, case-insensitive set of names that the caller
   extends (`headers.update(...)`) and hands to an HTTP library, not a record.
@@ -143,6 +146,15 @@ def header_map(keys: Iterable[str]) -> str | None:
     names = [key.lower() for key in keys]
     if names and all(name in HEADER_NAMES or name.startswith(HEADER_PREFIXES) for name in names):
         return "HTTP headers: an open, case-insensitive map of header names, not a record"
+    return None
+
+
+def fills_callers_dict(read_keys: list[str]) -> str | None:
+    """Why a parameter that is only written into is not a record of this function's: it fills
+    in the caller's dict, whose shape the caller decides (and the conversion would be refused:
+    the caller would not see the writes)."""
+    if not read_keys:
+        return "only written into: it fills in the caller's dict, whose shape is the caller's"
     return None
 
 

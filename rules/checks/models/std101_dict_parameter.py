@@ -122,6 +122,10 @@ PROXY_RESPONSE = """def encode_body(response: dict) -> None:
     response["body"] = response["body"].encode()
     response["isBase64Encoded"] = True
 """
+FILLS_IN = """def add_due_date(issue, fields: dict) -> None:
+    fields["duedate"] = issue.due.isoformat()
+    fields["summary"] = issue.summary
+"""
 HEADER_MAP = """def default_headers() -> dict:
     return {"Content-Type": "application/json", "Cache-Control": "no-store"}
 """
@@ -162,7 +166,10 @@ class DictParameter(ConvertsToModel):
             "`json.loads`, JWT claims, an IAM policy, a dataset's rows, a LangChain payload, "
             "a dict built in another module). Also not reported: a parameter read by one "
             "key (a look-up into a larger document), or whose key's value is tested with "
-            "`isinstance` (its type is not known); a return of a conversion into another "
+            "`isinstance` (its type is not known); a parameter only written into "
+            '(`d["k"] = v` and no read: it fills in the caller\'s dict, whose shape the '
+            "caller decides, and the caller would not see a model's writes); "
+            "a return of a conversion into another "
             "format (`to_x`, `x_to_y`: OpenAI or Bedrock content parts), of a JSON Schema "
             "builder (`*_schema`), of a payload builder (`*_payload`, `*_kwargs`, "
             "`*_params`, `*_body`), a return with one key that no larger returned shape "
@@ -225,6 +232,7 @@ class DictParameter(ConvertsToModel):
             RuleExample(source=PROXY_RESPONSE),
             RuleExample(source=RUNNABLE_CONFIG),
             RuleExample(source=HEADER_MAP),
+            RuleExample(source=FILLS_IN),
         ],
     )
 

@@ -51,7 +51,9 @@ class DictReturn(ConvertsToModel):
             "passing it on, binding it to a global). "
             "Not flagged: generators, functions that may return something else, dunder and "
             "serialisation methods (`to_dict`, `as_dict`, `model_dump`), `@override`s and "
-            "members of classes with a base class, test files."
+            "members of classes with a base class, test files; and dicts whose shape is "
+            "someone else's, as STD101's page says (a map of HTTP headers, an API Gateway "
+            "response, a conversion into another format, a payload builder)."
         ),
         why=(
             "The dict's shape is known where it is built, so it should have a name and a "

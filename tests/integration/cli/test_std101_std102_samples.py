@@ -62,7 +62,8 @@ PROJECT = PYDANTIC_SAMPLES.parent / "pydantic_project"
 def test_a_project_behaves_the_same_when_callers_are_in_other_modules(tmp_path: Path) -> None:
     """A caller in another module passes a dict held in a variable (validated where it is
     passed) whose `"sub"` is present with None (stays present); a result is merged into a dict
-    with `dict.update` (dumped there); pydantic is added to the project's dependencies."""
+    with `dict.update` (dumped there); pydantic is added to the project's dependencies. A map
+    of HTTP headers (`cors_headers`) is no record: left as it is."""
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)
     (project / "standards.toml").write_text(PRODUCTION_STANDARDS, encoding="utf-8")
@@ -77,6 +78,8 @@ def test_a_project_behaves_the_same_when_callers_are_in_other_modules(tmp_path: 
     assert "(BaseModel):" in tokens
     assert "model_validate(payload)" in main
     assert ".model_dump(by_alias=True)" in main
+    assert "def cors_headers(origin: str) -> dict:" in tokens
+    assert 'cors_headers("https://example.org"))' in main
     assert "from app.tokens import " in main
     assert '"pydantic>=2"' in (project / "pyproject.toml").read_text(encoding="utf-8")
 

@@ -2,7 +2,7 @@
 
 import json
 
-from app.tokens import cors_headers, guest, subject
+from app.tokens import cors_headers, guest, log_fields, subject
 
 
 def run() -> None:
@@ -14,3 +14,6 @@ def run() -> None:
     headers = {"Content-Type": "text/plain"}
     headers.update(cors_headers("https://example.org"))
     print(json.dumps(headers, sort_keys=True))
+    record = {"level": "info"}
+    record.update(log_fields("r-1"))
+    print(json.dumps(record, sort_keys=True))

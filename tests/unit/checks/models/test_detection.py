@@ -356,3 +356,32 @@ def test_http_header_maps_are_not_records() -> None:
     assert findings(alone) == []
     record = alone.replace('"Pragma"', '"pragma_note"')  # one key that is no header name
     assert [finding.code for finding in findings(record)] == ["STD102"]
+
+
+FILLS_IN = """\
+def add_scalars(issue, fields: dict) -> None:
+    if issue.summary is not None:
+        fields["summary"] = issue.summary
+    if issue.due is not None:
+        fields["duedate"] = issue.due.isoformat()
+
+
+def serialize(issue) -> dict:
+    fields = {"summary": None, "duedate": None}
+    add_scalars(issue, fields)
+    for custom in issue.custom_fields:
+        fields[custom.field_id] = custom.value
+    return {"fields": fields}
+"""
+
+
+def test_a_parameter_only_written_into_is_the_callers_dict() -> None:
+    """atlassian's `_ser_scalar_fields(f, fields)`: a function that only fills in the dict it
+    is given does not own its shape (here the caller adds custom-field ids by computed key);
+    and the conversion could never be made (the caller would not see the writes)."""
+    assert findings(FILLS_IN) == []
+    reads_too = FILLS_IN.replace(
+        "    if issue.summary is not None:\n",
+        '    if fields["summary"] is None and issue.summary is not None:\n',
+    )
+    assert [finding.code for finding in findings(reads_too)] == ["STD101"]
