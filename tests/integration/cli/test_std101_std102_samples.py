@@ -63,7 +63,9 @@ def test_a_project_behaves_the_same_when_callers_are_in_other_modules(tmp_path: 
     """A caller in another module passes a dict held in a variable (validated where it is
     passed) whose `"sub"` is present with None (stays present); a result is merged into a dict
     with `dict.update` (dumped there); pydantic is added to the project's dependencies. A map
-    of HTTP headers (`cors_headers`) is no record: left as it is."""
+    of HTTP headers (`cors_headers`) is no record: left as it is. A method's parameter is
+    converted with the calls of subclasses in another module (`self._store(...)` there is the
+    base class's method): a display becomes the constructor, a name is validated."""
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)
     (project / "standards.toml").write_text(PRODUCTION_STANDARDS, encoding="utf-8")
@@ -81,6 +83,10 @@ def test_a_project_behaves_the_same_when_callers_are_in_other_modules(tmp_path: 
     assert "def cors_headers(origin: str) -> dict:" in tokens
     assert 'cors_headers("https://example.org"))' in main
     assert "from app.tokens import " in main
+    certificates = (project / "app" / "certificates.py").read_text(encoding="utf-8")
+    assert "from app.auth import TokenAuth, TokenData" in certificates, certificates
+    assert "self._store(TokenData.model_validate(token_data))" in certificates
+    assert "self._store(TokenData(access_token=token, expires_in=3600.0))" in certificates
     assert '"pydantic>=2"' in (project / "pyproject.toml").read_text(encoding="utf-8")
 
     after = _run_sample(project / "run.py")

@@ -2,6 +2,7 @@
 
 import json
 
+from app.certificates import CertificateAuth, PinnedCertificateAuth
 from app.tokens import cors_headers, guest, log_fields, subject
 
 
@@ -17,3 +18,11 @@ def run() -> None:
     record = {"level": "info"}
     record.update(log_fields("r-1"))
     print(json.dumps(record, sort_keys=True))
+    auth = CertificateAuth()
+    auth.refresh("60:base")
+    print(auth.token, auth.lifetime)
+    auth.exchange('{"access_token": "exchanged", "expires_in": 30}')
+    print(auth.token, auth.lifetime)
+    pinned = PinnedCertificateAuth()
+    pinned.pin("pinned")
+    print(pinned.token, pinned.lifetime)
