@@ -58,8 +58,9 @@ class DictReturn(ConvertsToModel):
         why=(
             "The dict's shape is known where it is built, so it should have a name and a "
             "type: a Pydantic model. The fix generates the model, annotates the function, "
-            'turns each returned display into a construction and `f(...)["k"]` in this '
-            "module into `f(...).k`; other uses of the result are listed (unsafe fix)."
+            'turns each returned display into a construction and `f(...)["k"]` or '
+            '`f(...).get("k")` anywhere in the project into `f(...).k`; any other use of the '
+            "result gets `.model_dump()` there, so it receives the same dict (unsafe fix)."
         ),
         refusals=refusals_markdown(),
         bad=[

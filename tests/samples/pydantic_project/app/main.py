@@ -4,6 +4,7 @@ import json
 
 from app.certificates import CertificateAuth, PinnedCertificateAuth
 from app.tokens import cors_headers, guest, log_fields, subject
+from app.uploads import upload
 
 
 def run() -> None:
@@ -26,3 +27,6 @@ def run() -> None:
     pinned = PinnedCertificateAuth()
     pinned.pin("pinned")
     print(pinned.token, pinned.lifetime)
+    outcome = upload(3)
+    print(outcome.get("status"), outcome.get("body"))
+    print(upload(0).get("status"))

@@ -249,3 +249,42 @@ def test_other_receivers_of_the_name_are_still_refused(tmp_path: Path) -> None:
         root = write_files(tmp_path / str(index), files)
         refused = _refusals(root, "app/auth.py")
         assert len(refused) == 1 and refused[0].startswith(reason), refused
+
+
+UPLOADS = (
+    "def upload(size: int) -> dict:\n"
+    '    return {"status": 200 if size else 400, "body": "stored"}\n'
+)
+
+
+def _caller_after(root: Path, relative: str, caller: str) -> str:
+    """The caller module at `caller` after the fix of the first finding of `relative`."""
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    source = SourceFile(text=text, settings=settings(), path=str(path), project_root=str(root))
+    finding = next(found for found in ENGINE.check(source).findings if found.fix)
+    request = FixRequest(
+        text=text, finding=finding, settings=settings(), path=str(path), project_root=str(root)
+    )
+    fix = ENGINE.resolve_fix(request)
+    assert fix is not None and fix.edits, fix
+    other = next(edits for edits in fix.other_files if edits.path == str(root / caller))
+    return apply_edits((root / caller).read_text(encoding="utf-8"), other.edits)
+
+
+def test_a_result_read_with_get_reads_the_field_and_a_default_is_dumped(tmp_path: Path) -> None:
+    """slack_sdk's `result.get("status")`: a one-argument `.get` of a returned dict is its
+    field (None where a return leaves the key out, as the optional field is). A default makes
+    it differ for a missing key: that caller gets the dict back (`.model_dump()`). The
+    executed program: tests/samples/pydantic_project."""
+    reads = (
+        'from app.uploads import upload\n\n\ndef status():\n    return upload(1).get("status")\n'
+    )
+    defaults = reads.replace('.get("status")', '.get("status", 0)')
+    for name, caller, expected in (
+        ("get", reads, "upload(1).status"),
+        ("default", defaults, 'upload(1).model_dump().get("status", 0)'),
+    ):
+        files = {"app/__init__.py": "", "app/uploads.py": UPLOADS, "app/calls.py": caller}
+        root = write_files(tmp_path / name, files)
+        assert f"    return {expected}\n" in _caller_after(root, "app/uploads.py", "app/calls.py")
