@@ -87,6 +87,8 @@ class ProjectResult(BaseModel):
     pydantic_importers: list[str] = Field(default_factory=list)
     pydantic_declared: bool | None = None
     import_error: str | None = None
+    optional_modules: list[str] = Field(default_factory=list)
+    """Changed modules that do not import before the fix either (an optional dependency)."""
     gettext_lost: list[list[str]] = Field(default_factory=list)
     gettext_before: int = 0
     control: SuiteRun | None = None
@@ -168,11 +170,24 @@ def _inspect(result: ProjectResult, project: Project, old: dict, new: dict) -> N
 
 
 def _declared_import(result: ProjectResult, project: Project, copy: Path, tools: Tools) -> None:
-    """Install the fixed copy alone (its declared dependencies only) and import it."""
+    """Install the fixed copy alone (its declared dependencies only) and import it, with each
+    changed module. A changed module that needs an optional dependency (`structlog.twisted`
+    imports twisted) does not import before the fix either: it is tried in the pristine
+    package, and left out of the check when it fails there too."""
     python = make_venv(copy.parent / "venv-declared", [str(copy)], tools)
     result.pydantic_declared = "pydantic" in installed(python, tools)
     modules = module_names(project, result.changed)
-    result.import_error = import_error(python, modules, copy.parent, tools)
+    error = import_error(python, modules, copy.parent, tools)
+    if error is not None:
+        pristine = copy.parent / "pristine"
+        _copy(unpacked(project), pristine)
+        before = make_venv(copy.parent / "venv-pristine", [str(pristine)], tools)
+        result.optional_modules = [
+            module for module in modules if import_error(before, [module], copy.parent, tools)
+        ]
+        kept = [module for module in modules if module not in result.optional_modules]
+        error = import_error(python, kept, copy.parent, tools) if kept else None
+    result.import_error = error
 
 
 def _fix_and_inspect(
@@ -337,6 +352,9 @@ def details(result: ProjectResult) -> list[str]:
     lines.append(f"- changed: {', '.join(result.changed) or 'nothing'}")
     if result.changed_outside:
         lines.append(f"- changed outside the source: {', '.join(result.changed_outside)}")
+    if result.optional_modules:
+        shown = ", ".join(result.optional_modules)
+        lines.append(f"- not imported (no import before the fix either, optional deps): {shown}")
     lines += [f"- fix printed: {line}" for line in result.fix_output.strip().splitlines()[:-1]]
     lines += [f"- DEFECT: {defect}" for defect in result.defects]
     lines += [f"  - lost msgid {message}" for message in result.gettext_lost]

@@ -3,7 +3,7 @@
 For a parameter: a dict display passed becomes the model's constructor, any other argument
 `Model.model_validate(arg)` (so every caller keeps working), unless the function changes the
 dict and that caller would not see the change any more. For a return: a constant-key read of the
-result (`f()["k"]`, or of a local name bound to it) becomes an attribute read; any other use of
+result (`f()["k"]`, `f().get("k")`, or of a local name bound to it) becomes an attribute read; any other use of
 the result (passed on, iterated, `**`, `json.dumps`) gets `.model_dump()` there, so it still
 receives the same dict.
 """
@@ -14,7 +14,7 @@ import ast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rules.checks.models.dict_shapes import constant_key
+from rules.checks.models.dict_shapes import constant_key, key_read, read_key
 from rules.checks.models.project_uses import (
     BOUND_RECEIVERS,
     ProjectView,
@@ -199,8 +199,7 @@ def return_sites(
             continue
         result.read += 1
         for read in reads:
-            key = constant_key(read.slice)
-            sites.subscripts[place.span(read)] = fields[key or ""]
+            sites.subscripts[place.span(read)] = fields[read_key(read) or ""]
     return result
 
 
@@ -267,21 +266,21 @@ def _may_bind(call: ast.Call) -> bool:
     return starred or any(keyword_argument.arg is None for keyword_argument in call.keywords)
 
 
-def _is_key_read(node: ast.AST, parent: ast.AST | None, known: set[str]) -> bool:
-    return (
-        isinstance(parent, ast.Subscript)
-        and parent.value is node
-        and isinstance(parent.ctx, ast.Load)
-        and constant_key(parent.slice) in known
-    )
+def _known_read(
+    node: ast.AST, parents: dict[ast.AST, ast.AST], known: set[str]
+) -> ast.Subscript | ast.Call | None:
+    read = key_read(node, parents)
+    return read if read is not None and read_key(read) in known else None
 
 
 def _key_reads(
     value: ast.AST, parent: ast.AST | None, parents: dict[ast.AST, ast.AST], known: set[str]
-) -> list[ast.Subscript] | None:
-    """The constant-key reads of a call's result, or None if it is used in another way."""
-    if isinstance(parent, ast.Subscript) and _is_key_read(value, parent, known):
-        return [parent]
+) -> list[ast.Subscript | ast.Call] | None:
+    """The constant-key reads of a call's result (`["k"]`, `.get("k")`), or None if it is
+    used in another way."""
+    read = _known_read(value, parents, known)
+    if read is not None:
+        return [read]
     if not (
         isinstance(parent, ast.Assign)
         and len(parent.targets) == 1
@@ -294,15 +293,15 @@ def _key_reads(
         scope = parents.get(scope)
     if scope is None:
         return None
-    reads: list[ast.Subscript] = []
+    reads: list[ast.Subscript | ast.Call] = []
     for node in ast.walk(scope):
         if isinstance(node, ast.Name) and node.id == name:
             if not isinstance(node.ctx, ast.Load):
                 if node is not parent.targets[0]:
                     return None  # the name is bound again: other values flow through it
                 continue
-            read = parents.get(node)
-            if not isinstance(read, ast.Subscript) or not _is_key_read(node, read, known):
+            read = _known_read(node, parents, known)
+            if read is None:
                 return None
             reads.append(read)
     return reads

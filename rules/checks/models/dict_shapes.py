@@ -721,13 +721,43 @@ def _result_escapes(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
         value, parent = parent, parents.get(parent)
     if parent is None or isinstance(parent, ast.Expr):
         return False
+    if isinstance(parent, ast.Subscript | ast.Attribute) and key_read(value, parents) is not None:
+        return False
     if isinstance(parent, ast.Subscript) and parent.value is value:
-        return constant_key(parent.slice) is None
+        return True
     if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
         target = parent.targets[0]
         if isinstance(target, ast.Name):
             return not _only_key_reads(target.id, parent, parents)
     return True
+
+
+def key_read(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> ast.Subscript | ast.Call | None:
+    """The read of one constant key of `node`'s value that `node` is the object of: `x["k"]`,
+    or `x.get("k")` (the same value, or None for a key the dict may lack: what an optional
+    field gives). A `.get` with a default differs for a missing key: not a read of a field."""
+    parent = parents.get(node)
+    if isinstance(parent, ast.Subscript):
+        if parent.value is node and isinstance(parent.ctx, ast.Load):
+            return parent if constant_key(parent.slice) is not None else None
+        return None
+    call = parents.get(parent) if isinstance(parent, ast.Attribute) else None
+    if (
+        isinstance(parent, ast.Attribute)
+        and parent.attr == AccessKind.GET.value
+        and isinstance(call, ast.Call)
+        and call.func is parent
+        and len(call.args) == 1
+        and not call.keywords
+        and constant_key(call.args[0]) is not None
+    ):
+        return call
+    return None
+
+
+def read_key(read: ast.Subscript | ast.Call) -> str | None:
+    """The key a `key_read` reads."""
+    return constant_key(read.slice if isinstance(read, ast.Subscript) else read.args[0])
 
 
 def _only_key_reads(name: str, assignment: ast.Assign, parents: dict[ast.AST, ast.AST]) -> bool:
@@ -738,15 +768,9 @@ def _only_key_reads(name: str, assignment: ast.Assign, parents: dict[ast.AST, as
     if scope is None:
         return False  # a module-level name: its readers may be anywhere
     for node in ast.walk(scope):
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
-            parent = parents.get(node)
-            if not (
-                isinstance(parent, ast.Subscript)
-                and parent.value is node
-                and constant_key(parent.slice) is not None
-                and isinstance(parent.ctx, ast.Load)
-            ):
-                return False
+        is_load = isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+        if is_load and node.id == name and key_read(node, parents) is None:
+            return False
     return True
 
 

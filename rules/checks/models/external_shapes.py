@@ -18,7 +18,13 @@ documents:
 - a key whose value the function tests with `isinstance` holds data of unknown type;
 - a function named as a conversion (`to_x`, `x_to_y`), a schema builder (`*_schema`) or a
   payload builder (`*_payload`, `*_kwargs`, `*_params`, `*_body`) returns that format;
-- the keys of a framework's own config type (LangChain's `RunnableConfig`).
+- the keys of a framework's own config type (LangChain's `RunnableConfig`);
+- a parameter the function only writes into (`d["k"] = v`, never a read) is the caller's dict
+  being filled in: its shape is whatever the caller builds (atlassian's `_ser_scalar_fields(f,
+  fields)` adds three of the Jira payload's keys, beside custom-field ids set by computed key);
+- a dict whose every key is an HTTP header name (`Content-Type`, `Cache-Control`, `Range`,
+  `X-Request-Id`) is a header map: an open, case-insensitive set of names that the caller
+  extends (`headers.update(...)`) and hands to an HTTP library, not a record.
 
 A Lambda handler's `event` parameter is the exception to the first point: the event source's
 shape is documented (an S3 or SQS event), so a reviewer asks for a model of it.
@@ -64,6 +70,48 @@ FRAMEWORK_CONFIGS: dict[str, frozenset[str]] = {
 # A framework config is recognised by its one key no record of ours would have.
 FRAMEWORK_MARKERS = frozenset({"configurable", "recursion_limit", "max_concurrency"})
 
+# HTTP header names (RFC 9110 and the common extensions), lower-cased: a dict keyed only by
+# them is a header map. A name with one of the prefixes is a header too (`X-Request-Id`,
+# `Access-Control-Allow-Origin`, `Content-Language`, `If-Unmodified-Since`, `Sec-Fetch-Mode`).
+HEADER_NAMES = frozenset(
+    {
+        "accept",
+        "age",
+        "allow",
+        "authorization",
+        "cache-control",
+        "connection",
+        "cookie",
+        "date",
+        "etag",
+        "expect",
+        "expires",
+        "forwarded",
+        "host",
+        "keep-alive",
+        "last-modified",
+        "link",
+        "location",
+        "origin",
+        "pragma",
+        "proxy-authorization",
+        "range",
+        "referer",
+        "retry-after",
+        "server",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "user-agent",
+        "vary",
+        "via",
+        "www-authenticate",
+    }
+)
+HEADER_PREFIXES = ("x-", "accept-", "access-control-", "content-", "if-", "sec-")
+
 type FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 type KeyWrite = tuple[str, int]  # a key and the line (1-based) where it is written
 
@@ -93,6 +141,23 @@ def proxy_format(keys: Iterable[str]) -> str | None:
     return None
 
 
+def header_map(keys: Iterable[str]) -> str | None:
+    """Why a dict with these keys is not a record, when every key is an HTTP header name."""
+    names = [key.lower() for key in keys]
+    if names and all(name in HEADER_NAMES or name.startswith(HEADER_PREFIXES) for name in names):
+        return "HTTP headers: an open, case-insensitive map of header names, not a record"
+    return None
+
+
+def fills_callers_dict(read_keys: list[str]) -> str | None:
+    """Why a parameter that is only written into is not a record of this function's: it fills
+    in the caller's dict, whose shape the caller decides (and the conversion would be refused:
+    the caller would not see the writes)."""
+    if not read_keys:
+        return "only written into: it fills in the caller's dict, whose shape is the caller's"
+    return None
+
+
 def is_handler_event(function: FunctionNode, name: str) -> bool:
     """Whether `name` is the event a Lambda handler is invoked with: its keys are the event
     source's documented shape (an S3 or SQS event), which a reviewer asks to model."""
@@ -101,7 +166,7 @@ def is_handler_event(function: FunctionNode, name: str) -> bool:
 
 def external_return(function: FunctionNode, keys: list[str]) -> str | None:
     """Why the dicts a function returns are someone else's shape, if they are."""
-    proxy = proxy_format(keys)
+    proxy = proxy_format(keys) or header_map(keys)
     if proxy is not None:
         return proxy
     name = function.name.lower()
@@ -119,7 +184,7 @@ def external_return(function: FunctionNode, keys: list[str]) -> str | None:
 
 def external_parameter(function: FunctionNode, name: str, keys: list[str]) -> str | None:
     """Why a dict parameter's shape is someone else's, as far as its function tells."""
-    proxy = proxy_format(keys)
+    proxy = proxy_format(keys) or header_map(keys)
     if proxy is not None:
         return proxy
     config = framework_config(keys)

@@ -30,6 +30,7 @@ from rules.checks.models.external_shapes import (
     KeyWrite,
     external_parameter,
     external_return,
+    fills_callers_dict,
     is_handler_event,
     written_keys,
 )
@@ -114,7 +115,8 @@ def parameter_candidates(function: FunctionNode) -> Iterator[Candidate]:
                 keys=shape.keys,
                 blockers=shape.blockers,
                 parameter=argument.arg,
-                external=external_parameter(function, argument.arg, shape.keys),
+                external=fills_callers_dict(reads)
+                or external_parameter(function, argument.arg, shape.keys),
                 read_keys=list(dict.fromkeys(reads)),
             )
 

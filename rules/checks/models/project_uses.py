@@ -4,7 +4,8 @@ The project is every Python file below its root (the CLI's project root of the f
 server's workspace folder). A file is only parsed when its text mentions the function's name.
 A module-level function is found through the imports of each module (`from pkg.mod import f`,
 `from pkg import mod` then `mod.f(...)`, `import pkg.mod`, relative imports); a method through
-`self.f(...)` / `cls.f(...)` inside its class. Every other mention (handed on uncalled, called on
+`self.f(...)` / `cls.f(...)` inside its class, or inside a class of any module deriving from it.
+Every other mention (handed on uncalled, called on
 an object of unknown class, re-exported, patched by name) is a reason not to convert: code we
 cannot update would still pass or expect a dict.
 """
@@ -302,7 +303,11 @@ def _called(module: SourceModule, node: ast.expr) -> ast.Call | None:
 def _method_uses(
     project: ProjectView, module: SourceModule, place: FunctionPlace, uses: Uses
 ) -> str | None:
+    """The calls of a method: `self.f(...)`/`cls.f(...)` inside its class, or inside a class of
+    the project deriving from it (whose `self` is then an instance of the method's class: an
+    override anywhere is refused first). Any other mention is a reason not to convert."""
     first, last = place.statement_span
+    subclasses: dict[str, _Naming] | None = None  # found on the first call outside the class
     for node in ast.walk(module.tree):
         if (
             isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
@@ -318,12 +323,88 @@ def _method_uses(
         inside = module.path == place.path and first <= node.lineno <= last
         call = _called(module, node)
         receiver = dotted_name(node.value)
-        if inside and receiver in BOUND_RECEIVERS and call is not None:
-            uses.references.append(Reference(path=module.path, node=node, call=call))
-            continue
+        if receiver in BOUND_RECEIVERS and call is not None:
+            if inside:
+                uses.references.append(Reference(path=module.path, node=node, call=call))
+                continue
+            if subclasses is None:
+                subclasses = _subclasses(project, module, place)
+            owner = _enclosing_class(module, node)
+            if owner is not None and owner.name in subclasses:
+                prefix, statement = subclasses[owner.name]
+                reference = Reference(
+                    path=module.path,
+                    node=node,
+                    call=call,
+                    model_prefix=prefix,
+                    import_from=statement,
+                )
+                uses.references.append(reference)
+                continue
         return f"`{ast.unparse(node)}` in {_where(project, module, node)} " + (
             "is not a call of this class's method" if call is not None else "hands it on uncalled"
         )
+    return None
+
+
+def _enclosing_class(module: SourceModule, node: ast.AST) -> ast.ClassDef | None:
+    parent = module.parents.get(node)
+    while parent is not None and not isinstance(parent, ast.ClassDef):
+        parent = module.parents.get(parent)
+    return parent
+
+
+# How a module names the model: a prefix (`mod.`) and the import it joins (None: none needed).
+type _Naming = tuple[str, ast.ImportFrom | None]
+
+
+def _subclasses(
+    project: ProjectView, module: SourceModule, place: FunctionPlace
+) -> dict[str, _Naming]:
+    """The module's classes deriving from the method's class, directly or through another such
+    class of the module (`class Sync(Base)`, `class Base(auth.Auth[T])`), each with how the
+    module names the model: through the import of the method's class (the model is imported
+    beside it), a module alias (`auth.Model`), or nothing in the method's own module."""
+    own_module = project.module_name(place.path) if place.path is not None else None
+    if own_module is None or place.class_name is None:
+        return {}
+    roots: dict[str, _Naming] = {}
+    if module.path == place.path:
+        roots[place.class_name] = ("", None)
+    else:
+        bindings = _bindings(project, module, place.class_name, own_module)
+        if bindings.refusal is not None:
+            return {}  # a star import or a re-export: its classes stay unresolved (refused)
+        for local, statement in bindings.names.items():
+            roots[local] = ("", statement)
+        for alias in bindings.module_aliases:
+            roots[f"{alias}.{place.class_name}"] = (f"{alias}.", None)
+    classes = [node for node in ast.walk(module.tree) if isinstance(node, ast.ClassDef)]
+    found: dict[str, _Naming] = {}
+    grown = True
+    while grown:
+        grown = False
+        for cls in classes:
+            if cls.name in found or (module.path == place.path and cls.name == place.class_name):
+                continue
+            naming = _derived_naming(cls, roots, found)
+            if naming is not None:
+                found[cls.name] = naming
+                grown = True
+    return found
+
+
+def _derived_naming(
+    cls: ast.ClassDef, roots: dict[str, _Naming], found: dict[str, _Naming]
+) -> _Naming | None:
+    """How the model is named in `cls`'s module when one of its bases is the method's class
+    (as `roots` names it) or a class already found deriving from it."""
+    for base in cls.bases:
+        named = dotted_name(base.value if isinstance(base, ast.Subscript) else base)
+        if named in roots:
+            return roots[named]
+        if named in found:
+            return found[named]
     return None
 
 

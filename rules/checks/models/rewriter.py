@@ -52,7 +52,8 @@ class Plan(BaseModel):
         default_factory=dict, description="calls whose result is dumped, with the arguments"
     )
     subscripts: dict[Span, str] = Field(
-        default_factory=dict, description='`f(...)["k"]` reads to make attribute reads'
+        default_factory=dict,
+        description='`f(...)["k"]` and `f(...).get("k")` reads to make attribute reads',
     )
     imports: list[tuple[str, str]] = Field(default_factory=list)
     import_beside: dict[Position, str] = Field(
@@ -209,6 +210,15 @@ class _Rewriter(cst.CSTTransformer):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = updated_node.func
         result: cst.BaseExpression = updated_node
+        field = self.plan.subscripts.get(self._span(original_node))
+        if field is not None and isinstance(func, cst.Attribute):
+            # `f(...).get("k")` of a returned model: the field (None where the return omits it)
+            return cst.Attribute(
+                value=func.value,
+                attr=cst.Name(field),
+                lpar=updated_node.lpar,
+                rpar=updated_node.rpar,
+            )
         if (
             isinstance(func, cst.Attribute)
             and func.attr.value == "get"

@@ -122,6 +122,13 @@ PROXY_RESPONSE = """def encode_body(response: dict) -> None:
     response["body"] = response["body"].encode()
     response["isBase64Encoded"] = True
 """
+FILLS_IN = """def add_due_date(issue, fields: dict) -> None:
+    fields["duedate"] = issue.due.isoformat()
+    fields["summary"] = issue.summary
+"""
+HEADER_MAP = """def default_headers() -> dict:
+    return {"Content-Type": "application/json", "Cache-Control": "no-store"}
+"""
 RUNNABLE_CONFIG = """def run_config(thread: str) -> dict:
     return {"configurable": {"thread_id": thread}, "recursion_limit": 50}
 """
@@ -159,13 +166,19 @@ class DictParameter(ConvertsToModel):
             "`json.loads`, JWT claims, an IAM policy, a dataset's rows, a LangChain payload, "
             "a dict built in another module). Also not reported: a parameter read by one "
             "key (a look-up into a larger document), or whose key's value is tested with "
-            "`isinstance` (its type is not known); a return of a conversion into another "
+            "`isinstance` (its type is not known); a parameter only written into "
+            '(`d["k"] = v` and no read: it fills in the caller\'s dict, whose shape the '
+            "caller decides, and the caller would not see a model's writes); "
+            "a return of a conversion into another "
             "format (`to_x`, `x_to_y`: OpenAI or Bedrock content parts), of a JSON Schema "
             "builder (`*_schema`), of a payload builder (`*_payload`, `*_kwargs`, "
             "`*_params`, `*_body`), a return with one key that no larger returned shape "
             "of the module has (an envelope); a dict with an API Gateway proxy key "
             "(`statusCode`, `isBase64Encoded`, `multiValueHeaders`: the runtime serialises "
-            "AWS's format, and cannot serialise a model); the keys of a framework's own "
+            "AWS's format, and cannot serialise a model); a dict keyed only by HTTP header "
+            "names (`Content-Type`, `Cache-Control`, `Range`, `X-…`: an open, "
+            "case-insensitive map that callers extend and hand to an HTTP library); the keys "
+            "of a framework's own "
             "config type (LangChain's `RunnableConfig`: `configurable`, `recursion_limit`, "
             "...). A Lambda handler's `event` parameter is reported even so: the event "
             "source's shape is documented (an S3 or SQS event) and a reviewer asks for a "
@@ -218,6 +231,8 @@ class DictParameter(ConvertsToModel):
             RuleExample(source=CALL_PAYLOAD),
             RuleExample(source=PROXY_RESPONSE),
             RuleExample(source=RUNNABLE_CONFIG),
+            RuleExample(source=HEADER_MAP),
+            RuleExample(source=FILLS_IN),
         ],
     )
 

@@ -51,13 +51,16 @@ class DictReturn(ConvertsToModel):
             "passing it on, binding it to a global). "
             "Not flagged: generators, functions that may return something else, dunder and "
             "serialisation methods (`to_dict`, `as_dict`, `model_dump`), `@override`s and "
-            "members of classes with a base class, test files."
+            "members of classes with a base class, test files; and dicts whose shape is "
+            "someone else's, as STD101's page says (a map of HTTP headers, an API Gateway "
+            "response, a conversion into another format, a payload builder)."
         ),
         why=(
             "The dict's shape is known where it is built, so it should have a name and a "
             "type: a Pydantic model. The fix generates the model, annotates the function, "
-            'turns each returned display into a construction and `f(...)["k"]` in this '
-            "module into `f(...).k`; other uses of the result are listed (unsafe fix)."
+            'turns each returned display into a construction and `f(...)["k"]` or '
+            '`f(...).get("k")` anywhere in the project into `f(...).k`; any other use of the '
+            "result gets `.model_dump()` there, so it receives the same dict (unsafe fix)."
         ),
         refusals=refusals_markdown(),
         bad=[

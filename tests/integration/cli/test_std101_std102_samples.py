@@ -62,7 +62,11 @@ PROJECT = PYDANTIC_SAMPLES.parent / "pydantic_project"
 def test_a_project_behaves_the_same_when_callers_are_in_other_modules(tmp_path: Path) -> None:
     """A caller in another module passes a dict held in a variable (validated where it is
     passed) whose `"sub"` is present with None (stays present); a result is merged into a dict
-    with `dict.update` (dumped there); pydantic is added to the project's dependencies."""
+    with `dict.update` (dumped there); pydantic is added to the project's dependencies. A map
+    of HTTP headers (`cors_headers`) is no record: left as it is. A method's parameter is
+    converted with the calls of subclasses in another module (`self._store(...)` there is the
+    base class's method): a display becomes the constructor, a name is validated. A result
+    read with `.get("k")` in another module reads the field."""
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)
     (project / "standards.toml").write_text(PRODUCTION_STANDARDS, encoding="utf-8")
@@ -77,7 +81,15 @@ def test_a_project_behaves_the_same_when_callers_are_in_other_modules(tmp_path: 
     assert "(BaseModel):" in tokens
     assert "model_validate(payload)" in main
     assert ".model_dump(by_alias=True)" in main
+    assert "def cors_headers(origin: str) -> dict:" in tokens
+    assert 'cors_headers("https://example.org"))' in main
     assert "from app.tokens import " in main
+    assert "print(outcome.status, outcome.body)" in main
+    assert "print(upload(0).status)" in main
+    certificates = (project / "app" / "certificates.py").read_text(encoding="utf-8")
+    assert "from app.auth import TokenAuth, TokenData" in certificates, certificates
+    assert "self._store(TokenData.model_validate(token_data))" in certificates
+    assert "self._store(TokenData(access_token=token, expires_in=3600.0))" in certificates
     assert '"pydantic>=2"' in (project / "pyproject.toml").read_text(encoding="utf-8")
 
     after = _run_sample(project / "run.py")

@@ -1,4 +1,4 @@
-"""Claims and headers."""
+"""Claims, log fields and headers."""
 
 
 def subject(payload: dict) -> str:
@@ -13,3 +13,7 @@ def guest() -> str:
 
 def cors_headers(origin: str) -> dict:
     return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+
+
+def log_fields(request_id: str) -> dict:
+    return {"request-id": request_id, "service": "api"}

@@ -324,3 +324,64 @@ def test_the_title_names_the_model_apart_from_names_the_module_uses() -> None:
     (found,) = findings(text)
     assert found.fix is not None
     assert found.fix.title == "Convert `user` to Pydantic model `UserModel`"
+
+
+HEADER_RETURN = """\
+def default_headers():
+    return {"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def reply(body):
+    headers = default_headers()
+    headers.update({"Access-Control-Allow-Origin": "*"})
+    return headers, body
+"""
+HEADER_PARAMETER = """\
+def pre_request(request_headers: dict) -> None:
+    request_headers["Accept-Encoding"] = "identity"
+    request_headers["Range"] = f"bytes={request_headers['X-Resume-From']}-"
+
+
+pre_request({"Accept-Encoding": "gzip", "Range": "", "X-Resume-From": "0"})
+"""
+
+
+def test_http_header_maps_are_not_records() -> None:
+    """oauthlib's `_get_default_headers`, httpie's `pre_request(request_headers)`: a dict
+    keyed by HTTP header names is an open, case-insensitive map that callers extend and hand
+    to an HTTP library; a reviewer does not ask for a model of it."""
+    assert findings(HEADER_RETURN) == []
+    assert findings(HEADER_PARAMETER) == []
+    alone = HEADER_RETURN.split("\n\n\n")[0] + "\n"
+    assert findings(alone) == []
+    record = alone.replace('"Pragma"', '"pragma_note"')  # one key that is no header name
+    assert [finding.code for finding in findings(record)] == ["STD102"]
+
+
+FILLS_IN = """\
+def add_scalars(issue, fields: dict) -> None:
+    if issue.summary is not None:
+        fields["summary"] = issue.summary
+    if issue.due is not None:
+        fields["duedate"] = issue.due.isoformat()
+
+
+def serialize(issue) -> dict:
+    fields = {"summary": None, "duedate": None}
+    add_scalars(issue, fields)
+    for custom in issue.custom_fields:
+        fields[custom.field_id] = custom.value
+    return {"fields": fields}
+"""
+
+
+def test_a_parameter_only_written_into_is_the_callers_dict() -> None:
+    """atlassian's `_ser_scalar_fields(f, fields)`: a function that only fills in the dict it
+    is given does not own its shape (here the caller adds custom-field ids by computed key);
+    and the conversion could never be made (the caller would not see the writes)."""
+    assert findings(FILLS_IN) == []
+    reads_too = FILLS_IN.replace(
+        "    if issue.summary is not None:\n",
+        '    if fields["summary"] is None and issue.summary is not None:\n',
+    )
+    assert [finding.code for finding in findings(reads_too)] == ["STD101"]

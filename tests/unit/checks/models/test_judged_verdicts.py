@@ -132,3 +132,82 @@ def test_every_reported_finding_is_judged_and_precision_meets_the_goal(
         ]
         assert mine
         assert len(true) / len(mine) >= GOAL, code
+
+
+# The bench's suites (`std101-std102-suites.toml`): the corpus's, and the bench's own sdists,
+# which only `python -m bench.refactor_suites` downloads (a project not there is not checked).
+SUITES_VERDICTS = VERDICTS / "std101-std102-suites.toml"
+SUITE_ROOTS = {
+    "corpus": CORPUS / "suites",
+    "extra": Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    / "standards-lsp-bench-suites",
+}
+# Judged false on the suites and still reported, and why.
+KEPT_FALSE_SUITES = {
+    ("atlassian/models/jira/adf.py", "build"): (
+        "a builder's product in a vendor's format: nothing in the keys or the names tells"
+    ),
+}
+
+
+def _suite_verdicts() -> tuple[dict[str, dict[str, str]], list[dict[str, str | int]]]:
+    data = tomllib.loads(SUITES_VERDICTS.read_text(encoding="utf-8"))
+    return data["folders"], data["finding"]
+
+
+def _suite_folders() -> dict[Path, str]:
+    """Each downloaded suite's unpacked sdist, with its source folder."""
+    folders, _verdicts = _suite_verdicts()
+    return {
+        SUITE_ROOTS[source] / package: folder
+        for source, packages in folders.items()
+        for package, folder in packages.items()
+        if (SUITE_ROOTS[source] / package).is_dir()
+    }
+
+
+def _suite_reported() -> list[Reported]:
+    engine = Engine(Registry([rule for rule in default_registry().rules if rule.code in CODES]))
+    resolver = ConfigResolver()
+    reported: list[Reported] = []
+    roots = _suite_folders()
+    if not roots:
+        pytest.skip("no suite of the bench is downloaded (../shared/corpora/get, bench)")
+    for root, folder in sorted(roots.items()):
+        for path in iter_files([root / folder], lambda candidate: is_python(str(candidate))):
+            source = SourceFile(
+                text=path.read_text(encoding="utf-8", errors="replace"),
+                settings=resolver.settings_for(str(path)),
+                path=str(path),
+                project_root=str(root),
+            )
+            relative = path.relative_to(root).as_posix()
+            for finding in engine.check(source).findings:
+                named = _NAMED.match(finding.message)
+                literal = named.group(1) if named else ""
+                line = finding.range.start.line + 1
+                reported.append((root.name, relative, line, finding.code, literal))
+    return reported
+
+
+def test_the_suites_verdicts_hold() -> None:
+    """On each suite present: judged true still reported, judged false not (but for those
+    kept knowingly), every finding judged."""
+    _folders, verdicts = _suite_verdicts()
+    reported = _suite_reported()
+    present = {root.name for root in _suite_folders()}
+    lost = [
+        verdict
+        for verdict in verdicts
+        if verdict["package"] in present
+        and verdict["verdict"] == "true"
+        and not any(_matches(verdict, found) for found in reported)
+    ]
+    still = [
+        found
+        for found in reported
+        if any(v["verdict"] == "false" and _matches(v, found) for v in verdicts)
+        and (found[1], found[4]) not in KEPT_FALSE_SUITES
+    ]
+    unjudged = [found for found in reported if not any(_matches(v, found) for v in verdicts)]
+    assert (lost, still, unjudged) == ([], [], [])

@@ -203,3 +203,88 @@ def test_a_result_one_caller_reads_by_key_is_converted(tmp_path: Path) -> None:
     )
     fixed = _converted(root, "app/nodes.py")
     assert "def leaf(value: int) -> LeafResult:" in fixed
+
+
+AUTH = (
+    "class TokenAuth:\n"
+    "    def refresh(self, reply: str) -> None:\n"
+    '        self._store({"access_token": reply, "expires_in": 60.0})\n'
+    "\n"
+    "    def _store(self, token_data: dict) -> None:\n"
+    '        self.token = token_data["access_token"]\n'
+    '        self.lifetime = token_data["expires_in"]\n'
+)
+SUBCLASS = (
+    "from app.auth import TokenAuth\n"
+    "\n\n"
+    "class Certificate(TokenAuth):\n"
+    "    def exchange(self, token_data: object) -> None:\n"
+    "        self._store(token_data)\n"
+)
+
+
+def test_a_subclass_calling_the_method_on_self_is_a_call_site(tmp_path: Path) -> None:
+    """openai's `_store_token`, called as `self._store_token(token_data)` in a subclass of
+    another module: that `self` is an instance of the method's class, so the call is converted
+    (validated there) with the method. The executed program: tests/samples/pydantic_project."""
+    root = write_files(
+        tmp_path, {"app/__init__.py": "", "app/auth.py": AUTH, "app/certificates.py": SUBCLASS}
+    )
+    assert "def _store(self, token_data: TokenData) -> None:" in _converted(root, "app/auth.py")
+
+
+def test_other_receivers_of_the_name_are_still_refused(tmp_path: Path) -> None:
+    """A mixin (not derived from the class) whose `self` may be anything, `super()._store`,
+    and an override in a subclass: each keeps the conversion from being made."""
+    mixin = SUBCLASS.replace("class Certificate(TokenAuth):", "class Certificate:")
+    override = SUBCLASS + "\n    def _store(self, token_data: dict) -> None:\n        pass\n"
+    through_super = SUBCLASS.replace("self._store(token_data)", "super()._store(token_data)")
+    expected = {
+        mixin: "`self._store` in app/certificates.py:6 is not a call of this class's method",
+        override: "another `_store` is defined in app/certificates.py:8",
+        through_super: "`super()._store` in app/certificates.py:6 is not a call of this class's",
+    }
+    for index, (subclass, reason) in enumerate(expected.items()):
+        files = {"app/__init__.py": "", "app/auth.py": AUTH, "app/certificates.py": subclass}
+        root = write_files(tmp_path / str(index), files)
+        refused = _refusals(root, "app/auth.py")
+        assert len(refused) == 1 and refused[0].startswith(reason), refused
+
+
+UPLOADS = (
+    "def upload(size: int) -> dict:\n"
+    '    return {"status": 200 if size else 400, "body": "stored"}\n'
+)
+
+
+def _caller_after(root: Path, relative: str, caller: str) -> str:
+    """The caller module at `caller` after the fix of the first finding of `relative`."""
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    source = SourceFile(text=text, settings=settings(), path=str(path), project_root=str(root))
+    finding = next(found for found in ENGINE.check(source).findings if found.fix)
+    request = FixRequest(
+        text=text, finding=finding, settings=settings(), path=str(path), project_root=str(root)
+    )
+    fix = ENGINE.resolve_fix(request)
+    assert fix is not None and fix.edits, fix
+    other = next(edits for edits in fix.other_files if edits.path == str(root / caller))
+    return apply_edits((root / caller).read_text(encoding="utf-8"), other.edits)
+
+
+def test_a_result_read_with_get_reads_the_field_and_a_default_is_dumped(tmp_path: Path) -> None:
+    """slack_sdk's `result.get("status")`: a one-argument `.get` of a returned dict is its
+    field (None where a return leaves the key out, as the optional field is). A default makes
+    it differ for a missing key: that caller gets the dict back (`.model_dump()`). The
+    executed program: tests/samples/pydantic_project."""
+    reads = (
+        'from app.uploads import upload\n\n\ndef status():\n    return upload(1).get("status")\n'
+    )
+    defaults = reads.replace('.get("status")', '.get("status", 0)')
+    for name, caller, expected in (
+        ("get", reads, "upload(1).status"),
+        ("default", defaults, 'upload(1).model_dump().get("status", 0)'),
+    ):
+        files = {"app/__init__.py": "", "app/uploads.py": UPLOADS, "app/calls.py": caller}
+        root = write_files(tmp_path / name, files)
+        assert f"    return {expected}\n" in _caller_after(root, "app/uploads.py", "app/calls.py")
