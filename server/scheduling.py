@@ -280,12 +280,15 @@ class Scheduler:
                         await asyncio.sleep(CACHED_ANSWER_GRACE_SECONDS)
                     if state.dirty or state.closed:
                         continue  # a newer version came in meanwhile
+                self.collector.pause()  # resumed once the result is handed out below
                 try:
                     result = await self._analysis_of(snapshot, state)
                 except Exception as error:  # an engine bug: answer waiters, keep serving
                     logger.exception("analysing %s failed", uri)
                     self._fail_waiters(state, error)
                     continue
+                finally:
+                    self.collector.resume_soon()
                 if state.dirty or state.closed:
                     continue  # stale: a newer version is waiting
                 self._publish(state, result)
