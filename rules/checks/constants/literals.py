@@ -291,15 +291,21 @@ class _Walker:
         only those that may hold nodes."""
         parents = self.parents
         parents.append((node, ""))
+        handlers = _HANDLERS
         for field in node_fields(type(node)):
             value = getattr(node, field, None)
-            if isinstance(value, list):
+            kind = type(value)
+            if kind is list:
                 if value:
                     parents[-1] = (node, field)
                     self.items(value, scope)
-            elif value is not None:
+            elif value is not None and kind is not ast.Name:
                 parents[-1] = (node, field)
-                self.visit(value, scope)
+                handler = handlers.get(kind)
+                if handler is not None:
+                    handler(self, value, scope)
+                elif isinstance(value, ast.AST):
+                    self.generic(value, scope)
         parents.pop()
 
     def items(self, values: list[object], scope: Scope) -> None:
