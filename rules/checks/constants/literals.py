@@ -228,8 +228,16 @@ def is_endpoint(value: str) -> bool:
 
 
 def last_name(node: ast.AST) -> str:
-    """The last component of a dotted name (`b` of `a.b`)."""
-    return name_chain(node).rpartition(".")[2]
+    """The last component of a dotted name (`b` of `a.b`): `name_chain`'s last part, read
+    off the node itself (building the whole chain to keep its tail was a good part of the
+    literal rules' time: they ask this of every call around every literal)."""
+    while isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""
 
 
 def is_enum_class(bases: Sequence[str]) -> bool:

@@ -19,6 +19,7 @@ import ast
 import builtins
 import keyword
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from rules.checks.constants.literals import ARGS, RIGHT, Literal, is_url, last_name
@@ -67,6 +68,12 @@ def extract_title(display: str, name: str, count: int = 1) -> str:
     return f"Extract `{display}` to module constant `{name}`"
 
 
+# Names the naming strategies spell again and again (each strategy of `propose_name` reads the
+# same value): remembered, they are pure functions of a string.
+NAME_MEMO_SIZE = 4096
+
+
+@lru_cache(maxsize=NAME_MEMO_SIZE)
 def upper_snake(name: str) -> str:
     """`maxAttempts`, `max-attempts`, `_max_attempts` -> `MAX_ATTEMPTS` ("" if no word)."""
     spaced = _CAMEL_BOUNDARY.sub("_", name)
@@ -730,6 +737,7 @@ def group_name(literal: Literal, role: str) -> str:
     return propose_name(literal, prefer_value=plain or role == VALUE_ROLE)
 
 
+@lru_cache(maxsize=NAME_MEMO_SIZE)
 def valid_constant_name(name: str) -> str:
     """`name` as a valid UPPER_SNAKE identifier (bounded length), or "" if nothing is left."""
     upper = upper_snake(name)
