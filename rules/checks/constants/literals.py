@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from rules.models import Position, Range
@@ -87,8 +88,14 @@ _DEEP_EXEMPT_CALLS = {
 _GETTEXT_NAME = re.compile(r"_*\w*gettext\w*|[NP]S?_")
 
 
+# Called names seen by `translation_reason` (asked of every call the literal walk meets).
+CALL_NAME_MEMO_SIZE = 4096
+
+
+@lru_cache(maxsize=CALL_NAME_MEMO_SIZE)
 def translation_reason(name: str) -> str | None:
-    """Why a call's arguments stay literals: `_DEEP_EXEMPT_CALLS`, or a gettext function's name."""
+    """Why a call's arguments stay literals: `_DEEP_EXEMPT_CALLS`, or a gettext function's name
+    (remembered by name: a regex match per call was the walk's costliest test)."""
     reason = _DEEP_EXEMPT_CALLS.get(name)
     if reason is None and _GETTEXT_NAME.fullmatch(name):
         return TRANSLATION
