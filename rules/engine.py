@@ -61,6 +61,7 @@ from rules.rule import (
     Rule,
     SuppressionContext,
     UnitContext,
+    UnitRule,
 )
 from rules.settings import FileSettings
 from rules.source import split_lines
@@ -322,6 +323,10 @@ class _PythonCheck:
         self.previous = previous
         self.cache = UnitCache(previous)
         self.failures: list[RuleFailure] = []
+        # the rules this file's settings turn on, looked up once a check, not once a unit
+        active = self.settings.is_active
+        self.unit_rules = [rule for rule in registry.unit_rules if active(rule.code)]
+        self.summarizing_rules = [rule for rule in registry.module_rules if active(rule.code)]
 
     def run(self, text: str, lines: list[str] | None = None) -> Analysis:
         memo = SplitMemo(self.previous.splits)
@@ -462,24 +467,24 @@ class _PythonCheck:
         )
         failures: list[RuleFailure] = []
         findings: list[Finding] = []
-        for rule in self.registry.unit_rules:
-            if self.settings.is_active(rule.code):
-                findings.extend(_guarded(rule, failures, partial(rule.check_unit, context)))
+        for rule in self.unit_rules:
+            findings.extend(_unit_findings(rule, failures, context))
         summaries: dict[str, BaseModel] = {}
-        for rule in self.registry.module_rules:
-            if self.settings.is_active(rule.code):
-                summary = _guarded_summary(rule, failures, context)
-                if summary is not None:
-                    summaries[rule.code] = summary
-        lines = context.lines
+        for rule in self.summarizing_rules:
+            summary = _guarded_summary(rule, failures, context)
+            if summary is not None:
+                summaries[rule.code] = summary
         suppressed: list[tuple[int, str]] = []
-        kept = [
-            _with_severity(finding, self.settings)
-            for finding in findings
-            if not _suppressed(finding, lines, suppressed)
-            and not _on_set_aside_line(finding, outcome)
-        ]
-        kept.sort(key=_order)
+        kept: list[Finding] = []
+        if findings:  # most units have none: their lines are never split
+            lines = context.lines
+            kept = [
+                _with_severity(finding, self.settings)
+                for finding in findings
+                if not _suppressed(finding, lines, suppressed)
+                and not _on_set_aside_line(finding, outcome)
+            ]
+            kept.sort(key=_order)
         return built(
             UnitResult, findings=kept, summaries=summaries, failures=failures, suppressed=suppressed
         )
@@ -690,10 +695,28 @@ def _guarded_summary(
     rule: ModuleRule, failures: list[RuleFailure], context: UnitContext
 ) -> BaseModel | None:
     try:
-        return _with_room_for_deep_trees(partial(rule.summarize, context))
+        try:
+            return rule.summarize(context)
+        except RecursionError:  # as in _with_room_for_deep_trees (inlined: once per unit)
+            return _with_room_for_deep_trees(partial(rule.summarize, context))
     except Exception as exc:  # isolation, as in _guarded
         failures.append(_failure(rule, exc))
         return None
+
+
+def _unit_findings(
+    rule: UnitRule, failures: list[RuleFailure], context: UnitContext
+) -> list[Finding]:
+    """`_guarded` of a unit rule's check, with its wrapping inlined: it runs for every rule
+    on every unit of a first check."""
+    try:
+        try:
+            return list(rule.check_unit(context))
+        except RecursionError:
+            return _with_room_for_deep_trees(lambda: list(rule.check_unit(context)))
+    except Exception as exc:  # isolation, as in _guarded
+        failures.append(_failure(rule, exc))
+        return []
 
 
 def _failure(rule: Rule, exc: Exception) -> RuleFailure:

@@ -83,12 +83,21 @@ def built[Model: BaseModel](
     """A model of values known valid, every field given (and every private attribute, in
     `private`): what `model_construct` builds, at a fraction of its cost (a check builds units,
     outcomes, contexts and results by the thousand)."""
-    model = model_class.__new__(model_class)
-    object.__setattr__(model, "__dict__", values)
-    object.__setattr__(model, "__pydantic_fields_set__", set(values))
-    object.__setattr__(model, "__pydantic_extra__", None)
-    object.__setattr__(model, "__pydantic_private__", private)
+    model = _new_object(model_class)
+    _set_attribute(model, "__dict__", values)
+    _set_fields_set(model, set(values))
+    _set_extra(model, None)
+    _set_private(model, private)
     return model
+
+
+# `built`'s steps, looked up once: BaseModel's slots set through their descriptors, not by
+# name (2.1 instead of 3.5 us a model; a first check of typing.py builds ~2,200).
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 # A clean outcome without its tree: what the caches keep of most parses.

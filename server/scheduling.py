@@ -60,6 +60,9 @@ CACHED_ANSWER_GRACE_SECONDS = 0.01
 # check holds the interpreter lock ~6 s per MB (measured: 5 MB, 30 s), so a smaller threshold
 # would give up the unit cache, and with it keystroke-speed re-checks, where they still pay.
 HUGE_TEXT_CHARACTERS = 1_000_000
+# An opened text's analysis is written to the result cache this long after its diagnostics are
+# handed out (a push, or the answer to a pull a few turns of the event loop later).
+STORE_DELAY_SECONDS = 0.02
 
 
 class _DocumentState:
@@ -280,12 +283,15 @@ class Scheduler:
                         await asyncio.sleep(CACHED_ANSWER_GRACE_SECONDS)
                     if state.dirty or state.closed:
                         continue  # a newer version came in meanwhile
+                self.collector.pause()  # resumed once the result is handed out below
                 try:
                     result = await self._analysis_of(snapshot, state)
                 except Exception as error:  # an engine bug: answer waiters, keep serving
                     logger.exception("analysing %s failed", uri)
                     self._fail_waiters(state, error)
                     continue
+                finally:
+                    self.collector.resume_soon()
                 if state.dirty or state.closed:
                     continue  # stale: a newer version is waiting
                 self._publish(state, result)
@@ -419,9 +425,10 @@ class Scheduler:
             # decided here, on the event loop, as `saved` is: a save that came in while this
             # version was being analysed is not missed
             state.store_version = None
-            self.thread.submit(
-                partial(self._store, result.cache_directory, result.source, result.analysis)
-            )
+            store = partial(self._store, result.cache_directory, result.source, result.analysis)
+            # a little later: writing the entry holds the interpreter lock (its JSON is built
+            # in one call), which the event loop needs to write these very diagnostics
+            asyncio.get_running_loop().call_later(STORE_DELAY_SECONDS, self.thread.submit, store)
         self.collector.activity()
         for callback in self.on_result:
             try:

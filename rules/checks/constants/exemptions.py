@@ -360,10 +360,27 @@ def in_configured_translation(literal: Literal, options: Options) -> bool:
 def _in_data_table(literal: Literal) -> bool:
     parent, _, _ = _direct_parent(literal)
     if isinstance(parent, ast.List | ast.Tuple | ast.Set):
-        return len(parent.elts) >= MIN_TABLE_SIZE and is_data_display(parent)
+        return len(parent.elts) >= MIN_TABLE_SIZE and _is_table(parent)
     if isinstance(parent, ast.Dict):
-        return len(parent.keys) >= MIN_TABLE_SIZE and is_data_display(parent)
+        return len(parent.keys) >= MIN_TABLE_SIZE and _is_table(parent)
     return False
+
+
+class _LastTable:
+    """The display `_is_table` looked at last, and its verdict: the literals of a display come
+    one after the other, and reading the whole display again for each of them made a function
+    with a table of 2,000 strings take 0.7 s (the display is held: its id is the key)."""
+
+    entry: tuple[ast.AST, bool] | None = None
+
+
+def _is_table(display: ast.AST) -> bool:
+    entry = _LastTable.entry
+    if entry is not None and entry[0] is display:
+        return entry[1]
+    verdict = is_data_display(display)
+    _LastTable.entry = (display, verdict)
+    return verdict
 
 
 # Options with `flag_default_arguments` set, by the id of the options they copy (held, so the

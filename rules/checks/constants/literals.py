@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from rules.models import Position, Range
@@ -87,8 +88,14 @@ _DEEP_EXEMPT_CALLS = {
 _GETTEXT_NAME = re.compile(r"_*\w*gettext\w*|[NP]S?_")
 
 
+# Called names seen by `translation_reason` (asked of every call the literal walk meets).
+CALL_NAME_MEMO_SIZE = 4096
+
+
+@lru_cache(maxsize=CALL_NAME_MEMO_SIZE)
 def translation_reason(name: str) -> str | None:
-    """Why a call's arguments stay literals: `_DEEP_EXEMPT_CALLS`, or a gettext function's name."""
+    """Why a call's arguments stay literals: `_DEEP_EXEMPT_CALLS`, or a gettext function's name
+    (remembered by name: a regex match per call was the walk's costliest test)."""
     reason = _DEEP_EXEMPT_CALLS.get(name)
     if reason is None and _GETTEXT_NAME.fullmatch(name):
         return TRANSLATION
@@ -228,8 +235,16 @@ def is_endpoint(value: str) -> bool:
 
 
 def last_name(node: ast.AST) -> str:
-    """The last component of a dotted name (`b` of `a.b`)."""
-    return name_chain(node).rpartition(".")[2]
+    """The last component of a dotted name (`b` of `a.b`): `name_chain`'s last part, read
+    off the node itself (building the whole chain to keep its tail was a good part of the
+    literal rules' time: they ask this of every call around every literal)."""
+    while isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""
 
 
 def is_enum_class(bases: Sequence[str]) -> bool:
@@ -291,15 +306,21 @@ class _Walker:
         only those that may hold nodes."""
         parents = self.parents
         parents.append((node, ""))
+        handlers = _HANDLERS
         for field in node_fields(type(node)):
             value = getattr(node, field, None)
-            if isinstance(value, list):
+            kind = type(value)
+            if kind is list:
                 if value:
                     parents[-1] = (node, field)
                     self.items(value, scope)
-            elif value is not None:
+            elif value is not None and kind is not ast.Name:
                 parents[-1] = (node, field)
-                self.visit(value, scope)
+                handler = handlers.get(kind)
+                if handler is not None:
+                    handler(self, value, scope)
+                elif isinstance(value, ast.AST):
+                    self.generic(value, scope)
         parents.pop()
 
     def items(self, values: list[object], scope: Scope) -> None:

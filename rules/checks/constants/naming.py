@@ -19,6 +19,7 @@ import ast
 import builtins
 import keyword
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from rules.checks.constants.literals import ARGS, RIGHT, Literal, is_url, last_name
@@ -67,11 +68,27 @@ def extract_title(display: str, name: str, count: int = 1) -> str:
     return f"Extract `{display}` to module constant `{name}`"
 
 
+# Names the naming strategies spell again and again (each strategy of `propose_name` reads the
+# same value): remembered, they are pure functions of a string. Only short ones: a memo of
+# every string literal's value could hold megabytes of text no check needs any more.
+NAME_MEMO_SIZE = 4096
+MAX_MEMOISED_NAME = 120
+
+
 def upper_snake(name: str) -> str:
     """`maxAttempts`, `max-attempts`, `_max_attempts` -> `MAX_ATTEMPTS` ("" if no word)."""
+    if len(name) > MAX_MEMOISED_NAME:
+        return _upper_snake(name)
+    return _memoised_upper_snake(name)
+
+
+def _upper_snake(name: str) -> str:
     spaced = _CAMEL_BOUNDARY.sub("_", name)
     words = [word for word in _NON_WORD.split(spaced) if word]
     return "_".join(words).upper()
+
+
+_memoised_upper_snake = lru_cache(maxsize=NAME_MEMO_SIZE)(_upper_snake)
 
 
 def _words(name: str, limit: int = MAX_NAME_WORDS) -> str:
@@ -732,6 +749,12 @@ def group_name(literal: Literal, role: str) -> str:
 
 def valid_constant_name(name: str) -> str:
     """`name` as a valid UPPER_SNAKE identifier (bounded length), or "" if nothing is left."""
+    if len(name) > MAX_MEMOISED_NAME:
+        return _valid_constant_name(name)
+    return _memoised_valid_constant_name(name)
+
+
+def _valid_constant_name(name: str) -> str:
     upper = upper_snake(name)
     if not upper:
         return ""
@@ -743,6 +766,9 @@ def valid_constant_name(name: str) -> str:
     if keyword.iskeyword(upper) or upper in _BUILTIN_NAMES:
         upper = f"{upper}_VALUE"
     return upper if upper.isidentifier() else ""
+
+
+_memoised_valid_constant_name = lru_cache(maxsize=NAME_MEMO_SIZE)(_valid_constant_name)
 
 
 def unique_name(base: str, taken: set[str]) -> str:

@@ -78,8 +78,13 @@ def is_message(value: object) -> bool:
     """Whether a string reads as a message to a person: two words or more, not a URL."""
     if not isinstance(value, str) or is_url(value):
         return False
-    words = [word for word in value.split() if any(char.isalpha() for char in word)]
-    return len(words) >= MIN_WORDS
+    words = 0
+    for word in value.split():  # counted up to the second word only
+        if any(char.isalpha() for char in word):
+            words += 1
+            if words >= MIN_WORDS:
+                return True
+    return False
 
 
 def _is_route(function: ast.AST) -> bool:

@@ -44,7 +44,9 @@ _BLOCK_STYLES = frozenset({"|", ">"})
 _SUBPROCESS_FUNCTIONS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
 _OS_FUNCTIONS = frozenset({"system", "popen"})
 # The modules whose calls `_runs_a_command` accepts, as words of source text.
-_COMMAND_MODULE = re.compile(r"\b(?:os|subprocess)\b")
+# The module names, ending a word; where the word starts is tested apart (see
+# `_may_run_a_command`).
+_COMMAND_MODULE_END = re.compile(r"(?:os|subprocess)\b")
 _SHELL_SAFE = re.compile(r"^[\w@%+=:,./<>~^-]+$")
 MAX_SHOWN_COMMAND = 60
 STD402 = "STD402"
@@ -245,7 +247,21 @@ def _may_run_a_command(text: str) -> bool:
     """Whether source text can hold a call `_runs_a_command` accepts: it spells `os` or
     `subprocess` as a word, or it is not ASCII (an identifier is read in its NFKC form,
     which other letters may spell)."""
-    return _COMMAND_MODULE.search(text) is not None or not text.isascii()
+    if not text.isascii():
+        return True
+    # `\b(?:os|subprocess)\b` in one search, but a pattern that starts with `\b` makes the
+    # regex engine try every character (2.2 ms a search of typing.py); one that starts with the
+    # names jumps from one `o` or `s` to the next (0.6 ms)
+    for match in _COMMAND_MODULE_END.finditer(text):
+        start = match.start()
+        if start == 0 or not _is_word_character(text[start - 1]):
+            return True
+    return False
+
+
+def _is_word_character(character: str) -> bool:
+    """Whether a regex word class (`\\w` of a str pattern) matches `character`."""
+    return character.isalnum() or character == "_"
 
 
 def _runs_a_command(function: ast.expr) -> bool:

@@ -75,6 +75,32 @@ async def test_a_server_that_is_never_idle_still_collects_its_young(
     assert collector.collections == [YOUNG_GENERATIONS]
 
 
+async def test_an_analysis_pauses_collection_until_shortly_after_its_result() -> None:
+    """Paused through the check and the writing of its diagnostics, then on again: nested
+    pauses (several documents) resume only with the last of them."""
+    collector = IdleCollector(busy=lambda: False)
+    gc.enable()
+    collector.pause()
+    collector.pause()
+    assert not gc.isenabled()
+    collector.resume_soon()
+    await asyncio.sleep(collection.RESUME_SECONDS * 2)
+    assert not gc.isenabled()  # the other analysis has not resumed yet
+    collector.resume_soon()
+    assert not gc.isenabled()  # not at once: its diagnostics are still to be written
+    await asyncio.sleep(collection.RESUME_SECONDS * 2)
+    assert gc.isenabled()
+
+
+async def test_a_pause_leaves_collection_off_when_it_was_off() -> None:
+    collector = IdleCollector(busy=lambda: False)
+    gc.disable()
+    collector.pause()
+    collector.resume_soon()
+    await asyncio.sleep(collection.RESUME_SECONDS * 2)
+    assert not gc.isenabled()
+
+
 # Edits of a module with classes: enough to re-split top-level statements and class members.
 EDIT_COUNT = 30
 EDIT_SEED = 13
