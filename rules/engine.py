@@ -209,6 +209,16 @@ class _CollectorPauses:
 _PAUSES = _CollectorPauses()
 
 
+def pause_collector() -> None:
+    """Stop automatic collection until the matching `resume_collector` (from any thread)."""
+    _PAUSES.begin()
+
+
+def resume_collector() -> None:
+    """Undo one `pause_collector`: collection is back on after the last one, if it was on."""
+    _PAUSES.end()
+
+
 @contextmanager
 def collector_paused() -> Generator[None]:
     """Pause the cyclic garbage collector while many objects that hold no cycle are built.

@@ -52,6 +52,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from rules.engine import pause_collector, resume_collector
+
 # Seconds without a new analysis after which the young generations are collected.
 YOUNG_IDLE_SECONDS = 2.0
 # Seconds without a new analysis after which every generation is collected.
@@ -115,8 +117,6 @@ class IdleCollector:
         self._timers: dict[int, asyncio.TimerHandle] = {}  # by the generation it collects
         self._last_collection = time.monotonic()
         self.collections: list[int] = []  # the generation of each collection made
-        self._pauses = 0  # analyses that paused automatic collection and have not resumed it
-        self._resume_to = True  # whether automatic collection was on before the first pause
 
     def take_over(self) -> None:
         """Freeze what exists now (automatic collection stays on)."""
@@ -124,20 +124,13 @@ class IdleCollector:
         gc.freeze()
 
     def pause(self) -> None:
-        """Stop automatic collection until the matching `resume_soon` has taken effect."""
-        if self._pauses == 0:
-            self._resume_to = gc.isenabled()
-            gc.disable()
-        self._pauses += 1
+        """Stop automatic collection until the matching `resume_soon` has taken effect (the
+        engine's pause, `rules.engine.pause_collector`, counted with its checks' own)."""
+        pause_collector()
 
     def resume_soon(self) -> None:
         """Undo one `pause`, `RESUME_SECONDS` from now (on the running event loop)."""
-        asyncio.get_running_loop().call_later(RESUME_SECONDS, self._resume)
-
-    def _resume(self) -> None:
-        self._pauses -= 1
-        if self._pauses == 0 and self._resume_to:
-            gc.enable()
+        asyncio.get_running_loop().call_later(RESUME_SECONDS, resume_collector)
 
     def activity(self) -> None:
         """Something was analysed: collect once things have been quiet for a while."""
