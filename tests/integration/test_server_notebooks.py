@@ -162,10 +162,11 @@ async def test_extracting_a_constant_in_a_cell_puts_it_in_the_first_cell(
     # the new constant goes straight into rename mode, in its cell
     assert resolved.command is not None
     assert resolved.command.arguments is not None
-    where, position = resolved.command.arguments
+    where, position, name = resolved.command.arguments
     assert where == cells[0]
     assert isinstance(position, dict)
     assert first.splitlines()[position["line"]].startswith("FEE_RATE")
+    assert name == "FEE_RATE"
     seen = published_count(client, cells[3])
     edit_cell(client, notebook, 2, cells[0], 2, [(None, first)])
     edit_cell(client, notebook, 3, cells[3], 2, [(None, fee)])
