@@ -72,8 +72,11 @@ def rule_modules() -> list[str]:
     ]
 
 
-def load_families() -> None:
-    """Import every module of the family packages: the fix builders a rule otherwise loads on
-    its first fix (libcst among them), for a caller that has time now and will not later."""
-    for module in pkgutil.walk_packages(checks.__path__, prefix=f"{checks.__name__}."):
-        importlib.import_module(module.name)
+def family_modules() -> list[str]:
+    """Every module of the family packages: the rule modules and the fix builders a rule loads
+    on its first fix (libcst among them), for a caller that has time to import them now."""
+    return [
+        module.name
+        for module in pkgutil.walk_packages(checks.__path__, prefix=f"{checks.__name__}.")
+        if not module.ispkg
+    ]

@@ -13,8 +13,9 @@ wrong `Content-Length`.
 
 pygls writes each message with a blocking write on the event loop: a message of megabytes (a
 5 MB file's 7,588 diagnostics are 4.5 MB) stopped the loop for as long as the client took to read
-it, 76 ms measured. `ThreadedWriter` hands each message to a writer thread instead, in order;
-`close` (pygls calls it on `exit`, the server on any other end) waits for what is queued.
+it, 76 ms measured. `ThreadedWriter` hands such a message to a writer thread instead, and every
+message after it until the thread has written them, in order; `close` (pygls calls it on `exit`,
+the server on any other end) waits for what is queued.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ CHUNK_BYTES = 64 * 1024
 # must not keep the server from exiting).
 CLOSE_TIMEOUT_SECONDS = 10.0
 WRITER_THREAD_NAME = "standards-stdout"
+# A message smaller than a pipe's buffer (64 KiB on Linux) is written at once when nothing is
+# queued: a client that keeps reading takes it whole, so the write does not wait.
+DIRECT_WRITE_BYTES = 64 * 1024
 
 
 class ChunkReader(Protocol):
@@ -132,22 +136,35 @@ async def serve(reader: ChunkReader, protocol: StandardsProtocol, stop: threadin
 
 
 class ThreadedWriter:
-    """pygls' writer interface over a blocking stream, written on a thread of its own."""
+    """pygls' writer interface over a blocking stream: a big message is written on a thread of
+    its own; a small one, when nothing is queued, at once (a keystroke's answer does not wait
+    for a thread switch)."""
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
         self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._error: OSError | None = None
+        self._lock = threading.Lock()
+        self._queued = 0  # messages handed to the thread and not yet written
         self._thread = threading.Thread(
             target=self._write_all, name=WRITER_THREAD_NAME, daemon=True
         )
         self._thread.start()
 
     def write(self, data: bytes) -> None:
-        """Queue one message; the error of an earlier write (the client went away) is raised."""
+        """Write or queue one message; the error of an earlier write (the client went away) is
+        raised."""
         if self._error is not None:
             raise self._error
-        self._queue.put(data)
+        with self._lock:
+            direct = self._queued == 0 and len(data) < DIRECT_WRITE_BYTES
+            if not direct:
+                self._queued += 1
+        if direct:  # nothing is being written meanwhile: the order is kept
+            self.stream.write(data)
+            self.stream.flush()
+        else:
+            self._queue.put(data)
 
     def close(self) -> None:
         """Write what is queued (for at most `CLOSE_TIMEOUT_SECONDS`), then close the stream."""
@@ -170,3 +187,6 @@ class ThreadedWriter:
             except OSError as error:  # BrokenPipeError mostly: raised by the next `write`
                 self._error = error
                 return
+            finally:
+                with self._lock:
+                    self._queued -= 1

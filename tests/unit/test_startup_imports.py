@@ -63,21 +63,25 @@ def test_the_command_hands_serve_to_the_server_alone() -> None:
 
 
 WARM_UP = """
-import sys
-from server.warm_up import WarmUpOnce
-starter = WarmUpOnce()
-assert 'libcst' not in sys.modules
-starter(None)
-first = starter.thread
-starter(None)
-assert starter.thread is first, 'started twice'
-first.join()
+import asyncio, sys
+from server import warm_up
+warm_up.IDLE_SECONDS = 0.01
+busy = [True]
+async def main():
+    starter = warm_up.WarmUp(lambda: busy[0])
+    starter(None)
+    await asyncio.sleep(0.1)
+    assert 'libcst' not in sys.modules, 'a step ran while the server was busy'
+    busy[0] = False
+    starter(None)
+    await asyncio.wait_for(starter.finished.wait(), 60)
+asyncio.run(main())
 for module in ('libcst', 'rules.fixer', 'rules.checks.constants.extract',
                'rules.checks.models.rewriter'):
     assert module in sys.modules, module
 """
 
 
-def test_the_first_result_loads_what_the_first_code_action_needs_once_in_the_background() -> None:
+def test_what_the_first_code_action_needs_is_loaded_once_the_server_is_idle() -> None:
     done = _run(WARM_UP)
     assert done.returncode == 0, done.stderr

@@ -80,25 +80,44 @@ def test_a_regular_file_keeps_the_thread_pool_reader(tmp_path: Path) -> None:
     assert asyncio.run(reader_of_file()) == FRAMED
 
 
-def test_the_writer_thread_keeps_the_order_and_close_waits_for_what_is_queued() -> None:
+def test_a_big_message_does_not_wait_for_the_client_and_the_order_is_kept() -> None:
     read_end, write_end = os.pipe()
-    messages = [b"%d:" % number + b"x" * (number * 1000) for number in range(200)]
+    big = b"big:" + b"x" * 10_000_000  # far more than a pipe holds
+    smalls = [b"small %d;" % number for number in range(100)]
     with os.fdopen(read_end, "rb") as pipe:
         writer = ThreadedWriter(os.fdopen(write_end, "wb"))
-        for message in messages:
-            writer.write(message)  # never blocks: the pipe holds 64 KiB, these are 20 MB
+        writer.write(big)  # nobody reads yet: it is queued, not waited for
+        for message in smalls:
+            writer.write(message)  # queued behind it, though small
         closing = threading.Thread(target=writer.close)
         closing.start()
         received = pipe.read()
         closing.join()
-    assert received == b"".join(messages)
+    assert received == big + b"".join(smalls)
+
+
+def test_small_messages_are_written_in_order_while_the_client_reads() -> None:
+    read_end, write_end = os.pipe()
+    messages = [b"%d:" % number + b"y" * (number * 700) for number in range(200)]
+    received: list[bytes] = []
+    with os.fdopen(read_end, "rb") as pipe:
+        reading = threading.Thread(target=lambda: received.append(pipe.read()))
+        reading.start()
+        writer = ThreadedWriter(os.fdopen(write_end, "wb"))
+        for message in messages:
+            writer.write(message)
+        writer.close()
+        reading.join()
+    assert received == [b"".join(messages)]
 
 
 def test_a_write_after_the_client_went_away_raises_broken_pipe() -> None:
     read_end, write_end = os.pipe()
     os.close(read_end)
     writer = ThreadedWriter(os.fdopen(write_end, "wb"))
-    writer.write(MESSAGE)  # fails on the writer thread
+    with pytest.raises(BrokenPipeError):
+        writer.write(MESSAGE)  # small, and nothing queued: written at once
+    writer.write(b"x" * 1_000_000)  # big: fails on the writer thread
     writer.close()
     with pytest.raises(BrokenPipeError):
-        writer.write(MESSAGE)
+        writer.write(MESSAGE)  # the thread's error, raised by the next write
