@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
+from rules.models import Fix
 from rules.rule import FixRequest
 from tests.support.models import settings
 from tests.support.projects import write_files
@@ -20,8 +21,8 @@ ORIGIN = 'def origin():\n    return {"x": 0, "y": 0}\n'
 ENGINE = Engine()
 
 
-def _converted(root: Path, relative: str) -> str:
-    """The module at `relative` after the fix of its first fixable finding."""
+def _first_fix(root: Path, relative: str) -> tuple[str, Fix]:
+    """The text of the module at `relative` and the fix of its first fixable finding."""
     path = root / relative
     text = path.read_text(encoding="utf-8")
     source = SourceFile(text=text, settings=settings(), path=str(path), project_root=str(root))
@@ -31,7 +32,13 @@ def _converted(root: Path, relative: str) -> str:
     )
     fix = ENGINE.resolve_fix(request)
     assert fix is not None and fix.edits, fix
-    return apply_edits(text, fix.edits)
+    return text, fix
+
+
+def _converted(root: Path, relative: str) -> str:
+    """The module at `relative` after the fix of its first fixable finding."""
+    text, fix = _first_fix(root, relative)
+    return apply_edits(text, fix.edits or [])
 
 
 def test_an_identical_model_of_another_module_is_imported(tmp_path: Path) -> None:
@@ -259,15 +266,7 @@ UPLOADS = (
 
 def _caller_after(root: Path, relative: str, caller: str) -> str:
     """The caller module at `caller` after the fix of the first finding of `relative`."""
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    source = SourceFile(text=text, settings=settings(), path=str(path), project_root=str(root))
-    finding = next(found for found in ENGINE.check(source).findings if found.fix)
-    request = FixRequest(
-        text=text, finding=finding, settings=settings(), path=str(path), project_root=str(root)
-    )
-    fix = ENGINE.resolve_fix(request)
-    assert fix is not None and fix.edits, fix
+    _text, fix = _first_fix(root, relative)
     other = next(edits for edits in fix.other_files if edits.path == str(root / caller))
     return apply_edits((root / caller).read_text(encoding="utf-8"), other.edits)
 
