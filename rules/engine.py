@@ -102,7 +102,7 @@ class UnitResult(BaseModel):
     findings: list[Finding]
     summaries: dict[str, BaseModel]
     failures: list[RuleFailure]
-    # (line, code) of each finding a `# noqa:` comment silenced, in unit coordinates
+    # (line, code) of each finding a noqa comment silenced, in unit coordinates
     suppressed: list[tuple[int, str]] = []
 
 
