@@ -256,14 +256,22 @@ def _calls_scope(node: ast.AST) -> bool:
     )
 
 
-def _module_level_nodes(tree: ast.Module) -> list[ast.AST]:
-    """The nodes evaluated in the module's own scope: function, lambda, class and
-    comprehension bodies left out."""
+def nodes_outside(
+    body: list[ast.stmt], nested: tuple[type[ast.AST], ...] = SCOPE_NODES
+) -> list[ast.AST]:
+    """The nodes of `body` and below, without descending into the `nested` scopes (whose own
+    nodes, the definitions, are listed)."""
     found: list[ast.AST] = []
-    pending: list[ast.AST] = list(tree.body)
+    pending: list[ast.AST] = list(body)
     while pending:
         node = pending.pop()
         found.append(node)
-        if not isinstance(node, SCOPE_NODES):
+        if not isinstance(node, nested):
             pending.extend(child_nodes(node))
     return found
+
+
+def _module_level_nodes(tree: ast.Module) -> list[ast.AST]:
+    """The nodes evaluated in the module's own scope: function, lambda, class and
+    comprehension bodies left out."""
+    return nodes_outside(tree.body)

@@ -21,9 +21,9 @@ from rules.lambda_handlers import is_proxy_response
 from rules.syntax import (
     DEFINITION_NODES,
     FUNCTION_NODES,
-    child_nodes,
     dotted_name,
     function_arguments,
+    nodes_outside,
     parent_map,
 )
 
@@ -323,15 +323,8 @@ def has_transparent_decorators(function: FunctionNode) -> bool:
 
 
 def own_nodes(function: FunctionNode) -> list[ast.AST]:
-    """The nodes of a function's body, not descending into nested scopes."""
-    found: list[ast.AST] = []
-    pending: list[ast.AST] = list(function.body)
-    while pending:
-        node = pending.pop()
-        found.append(node)
-        if not isinstance(node, SCOPES):
-            pending.extend(child_nodes(node))
-    return found
+    """The nodes of a function's body, not descending into nested functions and classes."""
+    return nodes_outside(function.body, SCOPES)
 
 
 def parents_of(function: FunctionNode) -> dict[ast.AST, ast.AST]:
