@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rules.config import is_test_path
 from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
@@ -48,3 +50,25 @@ def fix_all(text: str, *codes: str, path: str = "module.py") -> str:
             return text
         text, _fix = fix_first(text, *codes, path=path)
     raise AssertionError("fixes did not converge")
+
+
+def project_fixes(root: Path, path: Path, text: str) -> list[tuple[Finding, Fix | None]]:
+    """Each finding of the module at `path` (holding `text`) in the project at `root`, with
+    its resolved fix."""
+    root_name, path_name = str(root), str(path)
+    source = SourceFile(text=text, settings=settings(), path=path_name, project_root=root_name)
+    return [
+        (
+            finding,
+            ENGINE.resolve_fix(
+                FixRequest(
+                    text=text,
+                    finding=finding,
+                    settings=settings(),
+                    path=path_name,
+                    project_root=root_name,
+                )
+            ),
+        )
+        for finding in ENGINE.check(source).findings
+    ]

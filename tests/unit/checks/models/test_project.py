@@ -7,30 +7,22 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
 from rules.models import Fix
-from rules.rule import FixRequest
-from tests.support.models import settings
+from tests.support.models import project_fixes
 from tests.support.projects import write_files
 
 POINT_MODEL = (
     "from pydantic import BaseModel\n\n\nclass Point(BaseModel):\n    x: int\n    y: int\n"
 )
 ORIGIN = 'def origin():\n    return {"x": 0, "y": 0}\n'
-ENGINE = Engine()
 
 
 def _first_fix(root: Path, relative: str) -> tuple[str, Fix]:
     """The text of the module at `relative` and the fix of its first fixable finding."""
     path = root / relative
     text = path.read_text(encoding="utf-8")
-    source = SourceFile(text=text, settings=settings(), path=str(path), project_root=str(root))
-    finding = next(found for found in ENGINE.check(source).findings if found.fix)
-    request = FixRequest(
-        text=text, finding=finding, settings=settings(), path=str(path), project_root=str(root)
-    )
-    fix = ENGINE.resolve_fix(request)
+    fix = next(fix for finding, fix in project_fixes(root, path, text) if finding.fix)
     assert fix is not None and fix.edits, fix
     return text, fix
 
@@ -155,14 +147,8 @@ RUN_TIMEOUT = 60
 def _refusals(root: Path, relative: str) -> list[str]:
     """Every refusal the fixes of the module's findings give."""
     path = root / relative
-    text = path.read_text(encoding="utf-8")
-    source = SourceFile(text=text, settings=settings(), path=str(path), project_root=str(root))
     reasons = []
-    for finding in ENGINE.check(source).findings:
-        request = FixRequest(
-            text=text, finding=finding, settings=settings(), path=str(path), project_root=str(root)
-        )
-        fix = ENGINE.resolve_fix(request)
+    for _finding, fix in project_fixes(root, path, path.read_text(encoding="utf-8")):
         assert fix is not None
         assert not fix.edits
         reasons.append(fix.refused or "")

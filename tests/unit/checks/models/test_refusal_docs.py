@@ -10,14 +10,11 @@ import pytest
 
 from rules.checks.models.dependencies import pydantic_dependency
 from rules.checks.models.refusal_docs import REFUSALS
-from rules.engine import Engine, SourceFile
-from rules.rule import FixRequest
-from tests.support.models import settings
+from tests.support.models import project_fixes
 from tests.support.paths import PRODUCTION_STANDARDS, PYDANTIC_REFUSED
 from tests.support.projects import write_files
 from tests.unit.checks.models.test_dependencies import REFUSED
 
-ENGINE = Engine()
 PATTERNS = [
     re.compile(".+".join(re.escape(part) for part in doc.reason.split("…"))) for doc in REFUSALS
 ]
@@ -31,13 +28,8 @@ def _sample_refusals(sample: Path, root: Path) -> list[str]:
     path = root / sample.name
     text = sample.read_text(encoding="utf-8")
     write_files(root, {sample.name: text, "standards.toml": PRODUCTION_STANDARDS})
-    source = SourceFile(text=text, settings=settings(), path=str(path), project_root=str(root))
     reasons = []
-    for finding in ENGINE.check(source).findings:
-        request = FixRequest(
-            text=text, finding=finding, settings=settings(), path=str(path), project_root=str(root)
-        )
-        fix = ENGINE.resolve_fix(request)
+    for _finding, fix in project_fixes(root, path, text):
         if fix is not None and fix.refused:
             reasons.extend(fix.refused.split("; "))
     return reasons
