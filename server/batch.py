@@ -17,6 +17,7 @@ from rules.models import Finding, Position, Range, Severity
 from rules.notebooks import NotebookError, cell_findings, from_module, is_notebook, to_module
 from rules.source_bytes import SourceEncoding, decode_python, decode_utf8
 from rules.walk import iter_files, reason_of
+from server.plugins import load_test_plugins
 from server.result_cache import CacheOptions, ResultCache, project_cache_directory
 
 DECODE_ERROR_CODE = "syntax-error"
@@ -310,6 +311,10 @@ class Batch:
             path=path, display_path=display_path(path, self.base), findings=cached
         )
 
+    def knows(self, path: Path) -> bool:
+        """Whether the result cache holds the file's findings (its text as it is now)."""
+        return self._cached_report(path) is not None
+
     def check_file(self, path: Path, interrupt: Callable[[], bool] | None = None) -> FileReport:
         """The findings of one file (`interrupt`: as `Engine.check`'s, for a Python file)."""
         text, unreadable = read_source(path)
@@ -409,3 +414,10 @@ def _start_worker(overrides: Overrides, cache: CacheOptions) -> None:
 
 def _check_in_worker(path: Path) -> FileReport:
     return _WORKER["batch"].check_file(path)
+
+
+def check_into_cache(overrides: Overrides, path: Path) -> None:
+    """In a child process: check one file into the result cache, as the server's workspace
+    index would on its analysis thread (the same settings, registry and cache key)."""
+    load_test_plugins()
+    Batch(ConfigResolver(overrides), cache=CacheOptions(enabled=True)).check_file(path)

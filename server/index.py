@@ -6,9 +6,11 @@ The index has the lowest priority. It hands the analysis thread one file at a ti
 while no open document is being analysed or waits for an analysis; the file's check gives up
 before its next unit as soon as an edit, an open or a request wants the thread (the file is
 checked again when all is idle), so these wait for at most one unit of the file being
-indexed. Files above `MAX_INDEXED_BYTES` are left for when they are opened (the split of
-one, before its first unit, would still hold an edit up). Files the cache already knows are
-not checked again, so a restart costs a walk and a read per file.
+indexed. A file above `MAX_IN_PROCESS_BYTES` is checked in a child process instead
+(`server.child`): its split, before its first unit, would hold an edit up, while the child
+holds up nothing (it writes the cache itself and sends back no findings). Files above
+`MAX_INDEXED_BYTES` wait until they are opened. Files the cache already knows are not checked
+again, so a restart costs a walk and a read per file.
 
 Progress is reported with `$/progress` when the client supports it. The editor setting
 `workspaceIndex: false` turns the index off; without a result cache
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from rules.engine import CheckInterrupted, is_python
+from server.child import in_child
 from server.result_cache import CacheOptions
 
 if TYPE_CHECKING:
@@ -36,8 +39,11 @@ if TYPE_CHECKING:
 
 PROGRESS_TITLE = "Indexing the workspace"
 PERCENT = 100
-# Larger files wait until they are opened: checking one would hold an edit up for seconds.
-MAX_INDEXED_BYTES = 512 * 1024
+# Larger files are checked in a child process: on the analysis thread, the split of one
+# before its first unit would hold an edit up.
+MAX_IN_PROCESS_BYTES = 512 * 1024
+# Larger files wait until they are opened: a child checking one needs hundreds of MiB.
+MAX_INDEXED_BYTES = 2 * 1024 * 1024
 # How often the index looks again whether the open documents' analyses are done.
 IDLE_POLL_SECONDS = 0.05
 # How many files between two progress reports.
@@ -45,11 +51,13 @@ REPORT_EVERY = 20
 logger = logging.getLogger(__name__)
 
 
-def _indexable(path: Path) -> bool:
+def _size(path: Path) -> int | None:
+    """The size of a Python file to index (None: not one, or gone)."""
     try:
-        return is_python(str(path)) and path.stat().st_size <= MAX_INDEXED_BYTES
+        size = path.stat().st_size
     except OSError:
-        return False
+        return None
+    return size if is_python(str(path)) and size <= MAX_INDEXED_BYTES else None
 
 
 class WorkspaceIndex:
@@ -85,12 +93,18 @@ class WorkspaceIndex:
         batch = self._batch()
         folders = [Path(folder) for folder in self.server.configuration.folders]
         files = await asyncio.to_thread(
-            lambda: [path for path in batch.files(folders) if _indexable(path)]
+            lambda: [
+                (path, size) for path in batch.files(folders) if (size := _size(path)) is not None
+            ]
         )
         token = await self._begin_progress(len(files))
         try:
-            for done, path in enumerate(files):
-                if await self._index_when_idle(batch, path):
+            for done, (path, size) in enumerate(files):
+                if size > MAX_IN_PROCESS_BYTES:
+                    indexed = await self._index_apart(batch, path)
+                else:
+                    indexed = await self._index_when_idle(batch, path)
+                if indexed:
                     self.indexed += 1
                 if token is not None and done % REPORT_EVERY == 0:
                     self._report(token, done, len(files))
@@ -117,6 +131,23 @@ class WorkspaceIndex:
 
             if await scheduler.run_in_thread(partial(_index, batch, path, interrupt)):
                 return True
+
+    async def _index_apart(self, batch: Batch, path: Path) -> bool:
+        """Check one big file (unless it is open or cached) in a child process once all is
+        idle; the child writes the result cache itself. False when the file was open."""
+        await self._wait_until_idle()
+        if self._is_open(path):
+            return False
+        if await asyncio.to_thread(batch.knows, path):
+            return True  # a child costs a start-up: only for a file the cache lacks
+        from server.batch import check_into_cache  # not before the first diagnostics
+
+        overrides = self.server.configuration.resolver.overrides
+        try:
+            await in_child(partial(check_into_cache, overrides, path))
+        except Exception:  # one file the engine or the child trips on must not stop the index
+            logger.exception("indexing %s in a child process failed", path)
+        return True
 
     async def _wait_until_idle(self) -> None:
         while self.server.scheduler.busy():
