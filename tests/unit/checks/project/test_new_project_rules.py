@@ -7,6 +7,7 @@ import tomllib
 
 import pytest
 
+from rules.checks.project.std306_large_script import is_script
 from rules.checks.project.std407_ruff_settings import disagreements, fixed_text
 from rules.lambda_handlers import (
     is_http_handler,
@@ -182,3 +183,22 @@ def test_a_proxy_handler_is_std304_and_not_std101_or_std102() -> None:
     assert [f.code for f in findings(annotated, "STD101", "STD102", "STD304", path="app.py")] == [
         "STD304"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('def main():\n    pass\n\nif __name__ == "__main__":\n    main()\n', True),
+        ("#!/usr/bin/env python3\nprint(1)\n", True),
+        ("x = 1\nif  __name__=='__main__' :\n    x = 2\n", True),
+        # the name elsewhere first, the guard after it
+        ('NAME = "__main__"\nif __name__ == "__main__":\n    pass\n', True),
+        ('caller = frame.f_globals.get("__name__", "__main__")\n', False),
+        ('def f():\n    if __name__ == "__main__":\n        pass\n', False),
+        ("x = 1\n", False),
+    ],
+)
+def test_a_script_is_a_module_with_a_top_level_main_guard_or_a_shebang(
+    text: str, expected: bool
+) -> None:
+    assert is_script(text) is expected
