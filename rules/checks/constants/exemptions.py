@@ -163,11 +163,15 @@ def _number_call_exemption(literal: Literal, value: float) -> str | None:
     if not isinstance(parent, ast.Call) or field != ARGS:
         return None
     name = last_name(parent.func)
+    exemptions = [
+        (applies, reason) for names, applies, reason in _ARGUMENT_EXEMPTIONS if name in names
+    ]
+    if not exemptions:
+        # the index is found by a scan of the arguments: for each literal of a call with
+        # thousands of them (a data table), that scan made the check quadratic
+        return None
     index = _argument_index(parent, node)
-    for names, applies, reason in _ARGUMENT_EXEMPTIONS:
-        if name in names and applies(index, value):
-            return reason
-    return None
+    return next((reason for applies, reason in exemptions if applies(index, value)), None)
 
 
 def _length_pair_check(literal: Literal, value: float) -> str | None:
@@ -295,12 +299,11 @@ def _is_field_name(literal: Literal) -> bool:
 def _is_name_argument(call: ast.Call, node: ast.AST) -> bool:
     """An argument that names something: an attribute, a key, a protocol's command word."""
     name = last_name(call.func)
-    index = _argument_index(call, node)
     if name in _COMMAND_METHODS and isinstance(call.func, ast.Attribute):
         return True
     if name in _ATTRIBUTE_FUNCTIONS:
-        return index == 1
-    return name in _KEY_METHODS and index == 0
+        return _argument_index(call, node) == 1
+    return name in _KEY_METHODS and _argument_index(call, node) == 0
 
 
 def string_repeat_exempt(literal: Literal, options: Options) -> bool:

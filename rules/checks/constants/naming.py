@@ -256,9 +256,16 @@ def _from_keyword(literal: Literal) -> str:
     if called in _SLEEPERS:
         in_loop = any(isinstance(node, ast.While) for node, _ in literal.parents)
         return "POLL_INTERVAL_SECONDS" if in_loop else f"{called}_SECONDS"
-    names = _POSITIONAL_PARAMETERS.get(called, ())
-    index = next((i for i, argument in enumerate(parent.args) if argument is below), -1)
-    return names[index] if field == ARGS and 0 <= index < len(names) else ""
+    return _positional_parameter(called, parent, field, below)
+
+
+def _positional_parameter(called: str | None, call: ast.Call, field: str, below: ast.AST) -> str:
+    """The name of the parameter a positional argument fills, for the functions known."""
+    names = _POSITIONAL_PARAMETERS.get(called or "", ())
+    if not names or field != ARGS:
+        return ""  # no scan of the arguments for nothing: quadratic on a call with thousands
+    index = next((i for i, argument in enumerate(call.args) if argument is below), -1)
+    return names[index] if 0 <= index < len(names) else ""
 
 
 def _operand_name(node: ast.AST) -> str:
