@@ -328,15 +328,26 @@ def run_fix(arguments: argparse.Namespace) -> int:
     for error in errors:
         print(f"standards-lsp: error: {error}", file=sys.stderr)
     verb = "Would fix" if arguments.diff else "Fixed"
-    print(f"{verb} {fixed_findings} findings in {written} files.", file=sys.stderr)
+    print(
+        f"{verb} {_counted(fixed_findings, 'finding')} in {_counted(written, 'file')}.",
+        file=sys.stderr,
+    )
     remaining = batch.check(arguments.paths) if not arguments.diff else None
     if errors:
-        print(f"{len(errors)} paths could not be fixed.", file=sys.stderr)
+        print(f"{_counted(len(errors), 'path')} could not be fixed.", file=sys.stderr)
         return EXIT_ERROR
     if remaining is not None and remaining.findings:
-        print(f"{len(remaining.findings)} findings remain.", file=sys.stderr)
+        left = len(remaining.findings)
+        print(
+            f"{_counted(left, 'finding')} {'remains' if left == 1 else 'remain'}.", file=sys.stderr
+        )
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _counted(count: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 class _FixRun:

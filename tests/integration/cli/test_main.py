@@ -142,6 +142,18 @@ def test_fix_diff_and_fix_in_place(tmp_path: Path) -> None:
     assert "Would fix 0 findings" in result.stderr
 
 
+def test_fix_counts_one_finding_and_one_file_in_the_singular(tmp_path: Path) -> None:
+    project = write_files(
+        tmp_path,
+        {
+            "standards.toml": PRODUCTION_STANDARDS,
+            "app.py": "def fee(amount):\n    return amount * 0.025\n",
+        },
+    )
+    result = run("fix", "--unsafe", ".", cwd=project)
+    assert "Fixed 1 finding in 1 file." in result.stderr
+
+
 @pytest.mark.corpus
 def test_check_over_a_stdlib_sample_never_crashes(tmp_path: Path) -> None:
     files = [str(path) for path in stdlib_sample()]
