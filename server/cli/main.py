@@ -35,7 +35,7 @@ from server.cli.formats import (
     render_rdjson,
     render_statistics,
 )
-from server.cli.report import render_json, render_sarif, render_text
+from server.cli.report import counted, render_json, render_sarif, render_text
 from server.result_cache import NO_CACHE_VARIABLE, CacheOptions, disabled_by_environment
 
 EXIT_CLEAN = 0
@@ -48,6 +48,8 @@ TEXT_FORMAT = "text"  # the default, for people; the others are for machines
 FORMATS = (TEXT_FORMAT, "json", "sarif", "github", "gitlab", "junit", "rdjson")
 TIER_NAMES = tuple(tier.value for tier in Tier)
 FILE_METAVAR = "FILE"
+# The noun of the counts `fix` prints.
+FINDING = "finding"
 CACHE_HELP = (
     "Findings of Python files are cached in .standards-lsp-cache/ beside the project's "
     f"standards.toml; --no-cache or {NO_CACHE_VARIABLE}=1 turns that off."
@@ -329,25 +331,18 @@ def run_fix(arguments: argparse.Namespace) -> int:
         print(f"standards-lsp: error: {error}", file=sys.stderr)
     verb = "Would fix" if arguments.diff else "Fixed"
     print(
-        f"{verb} {_counted(fixed_findings, 'finding')} in {_counted(written, 'file')}.",
+        f"{verb} {counted(fixed_findings, FINDING)} in {counted(written, 'file')}.",
         file=sys.stderr,
     )
     remaining = batch.check(arguments.paths) if not arguments.diff else None
     if errors:
-        print(f"{_counted(len(errors), 'path')} could not be fixed.", file=sys.stderr)
+        print(f"{counted(len(errors), 'path')} could not be fixed.", file=sys.stderr)
         return EXIT_ERROR
     if remaining is not None and remaining.findings:
         left = len(remaining.findings)
-        print(
-            f"{_counted(left, 'finding')} {'remains' if left == 1 else 'remain'}.", file=sys.stderr
-        )
+        print(f"{counted(left, FINDING)} {'remains' if left == 1 else 'remain'}.", file=sys.stderr)
         return EXIT_FINDINGS
     return EXIT_CLEAN
-
-
-def _counted(count: int, noun: str) -> str:
-    """`1 file`, `2 files`."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 class _FixRun:

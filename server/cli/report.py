@@ -127,13 +127,11 @@ def render_text(batch: BatchReport, colour: bool) -> str:
     count = len(lines)
     if count == 0 and batch.path_errors:
         unchecked = len(batch.path_errors)
-        noun = "path" if unchecked == 1 else "paths"
-        lines.append(f"No findings, but {unchecked} {noun} could not be checked.")
+        lines.append(f"No findings, but {counted(unchecked, 'path')} could not be checked.")
     elif count == 0:
         lines.append("All checks passed!")
     else:
-        noun = "finding" if count == 1 else "findings"
-        summary = f"Found {count} {noun} in {batch.file_count} files."
+        summary = f"Found {counted(count, 'finding')} in {counted(batch.file_count, 'file')}."
         if fixable:
             summary += f" {fixable} fixable with `standards-lsp fix` (add --unsafe for all)."
         lines.append(f"{_DIM}{summary}{_RESET}" if colour else summary)
@@ -351,3 +349,8 @@ def _sarif_result(item: Located, resolve: FixResolver) -> SarifResult:
         partial_fingerprints={SARIF_FINGERPRINT: item.fingerprint},
         fixes=_sarif_fix(item, resolve),
     )
+
+
+def counted(count: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
