@@ -130,7 +130,9 @@ class UnitEntry(NamedTuple):
     """One unit of a re-split span, as last analysed: a split that hands on the very same unit
     object (a member the edit did not touch) gets this back without building its key."""
 
-    unit: Unit  # held: the entries are keyed by its id, which must stay unique
+    # held: the entries are keyed by its id, which must stay unique; the unit as the split
+    # keeps it, without its tree
+    unit: Unit
     first: bool
     key: UnitKey
     result: UnitResult
@@ -147,7 +149,13 @@ class UnitCache:
     spans when they outgrow the document.
     """
 
-    def __init__(self, previous: UnitCache | None = None) -> None:
+    def __init__(
+        self, previous: UnitCache | None = None, *, free_trees_later: bool = False
+    ) -> None:
+        # hold the trees a check parses until `free_trees()` (carried from check to check):
+        # freeing a first check's trees (~2 ms of typing.py's) then need not come before the
+        # caller hands out the findings (the server's diagnostics of an opened file)
+        self.free_trees_later = free_trees_later or bool(previous and previous.free_trees_later)
         self.outcomes: dict[tuple[str, UnitKind], ParseOutcome] = (
             previous.outcomes if previous else {}
         )
@@ -163,6 +171,12 @@ class UnitCache:
         # units of the spans this check analysed (a span reused whole needs none of them)
         self.units: dict[int, UnitEntry] = {}
         self.splits: SplitMemo | None = None
+        # the units the check parsed, trees and all, with `free_trees_later`: never carried
+        self.spent: list[list[Unit]] = []
+
+    def free_trees(self) -> None:
+        """Let go of the syntax trees of the check that made this cache (see `spent`)."""
+        self.spent = []
 
 
 class Analysis(BaseModel):
@@ -356,6 +370,8 @@ class _PythonCheck:
             result = self.previous.spans.get(id(span))
             if result is None or not result.fits(span, index == 0, self.settings.fingerprint):
                 result = self._span_result(span, units, index == 0)
+                if self.cache.free_trees_later and units is not span.units:  # parsed: trees
+                    self.cache.spent.append(units)
             self.cache.spans[id(span)] = result
             unit_count += len(span.units)
             findings.extend(result.findings)
@@ -385,24 +401,29 @@ class _PythonCheck:
         result = SpanResult(span=span, first=first_span, fingerprint=self.settings.fingerprint)
         header: Unit | None = None
         previous_unit: Unit | None = None
-        for unit in units:
+        # each unit as analysed (fresh from the split, with its tree) and as the split keeps it
+        # (the same but for the tree, the object a later split hands on): the entry is held by
+        # the kept one, so no tree outlives the span's analysis (held by the fresh units, the
+        # entries kept every tree of a first check until the next check, 377 of typing.py's)
+        for unit, kept in zip(units, span.units, strict=True):
             if unit.kind is UnitKind.CLASS_HEADER:
                 header = unit
+                _remember_class_info(unit, self.cache)
             first = (first_span and previous_unit is None) or (
                 unit.kind is UnitKind.MEMBER and previous_unit is header
             )
             previous_unit = unit
             if self.interrupt is not None and self.interrupt():
                 raise CheckInterrupted
-            entry = self.previous.units.get(id(unit))
+            entry = self.previous.units.get(id(kept))
             if not (
                 entry is not None
-                and entry.unit is unit
+                and entry.unit is kept
                 and entry.first == first
                 and entry.key[-1] == self.settings.fingerprint
             ):
-                entry = self._unit_entry(unit, first)
-            self.cache.units[id(unit)] = entry
+                entry = self._unit_entry(unit, kept, first)
+            self.cache.units[id(kept)] = entry
             unit_result = entry.result
             result.keys.append((entry.key, unit.start_line))
             result.findings.extend(entry.placed)
@@ -414,15 +435,16 @@ class _PythonCheck:
                 result.syntax_error = _syntax_error_finding(unit)
         return result
 
-    def _unit_entry(self, unit: Unit, first: bool) -> UnitEntry:
-        """A unit's result (cached by its text) placed at its line."""
+    def _unit_entry(self, unit: Unit, kept: Unit, first: bool) -> UnitEntry:
+        """A unit's result (cached by its text) placed at its line, held by `kept` (the unit
+        as the split keeps it)."""
         key: UnitKey = (unit.kind, unit.text, unit.class_header, first, self.settings.fingerprint)
         unit_result = self.cache.results.get(key) or self._analyse_unit(unit, first)
         self.cache.results[key] = unit_result
         placed = self._placed(key, unit_result, unit.start_line)
         suppressed = [(line + unit.start_line, code) for line, code in unit_result.suppressed]
         return UnitEntry(
-            unit=unit,
+            unit=kept,
             first=first,
             key=key,
             result=unit_result,
@@ -646,20 +668,35 @@ def _carrying_parse(cache: UnitCache) -> ParseFunction:
 def _class_info(header: str, cache: UnitCache) -> ClassInfo | None:
     info = cache.classes.get(header)
     if info is None:
-        outcome = parse_unit(header, UnitKind.CLASS_HEADER)
-        if outcome.tree is None or not outcome.tree.body:
+        info = _class_info_of(parse_unit(header, UnitKind.CLASS_HEADER).tree)
+        if info is None:
             return None
-        node = outcome.tree.body[0]
-        if not isinstance(node, ast.ClassDef):
-            return None
-        info = ClassInfo(
-            name=node.name,
-            bases=tuple(ast.unparse(base) for base in node.bases),
-            decorators=tuple(ast.unparse(decorator) for decorator in node.decorator_list),
-            keywords=tuple(ast.unparse(keyword) for keyword in node.keywords),
-        )
     cache.classes[header] = info
     return info
+
+
+def _remember_class_info(unit: Unit, cache: UnitCache) -> None:
+    """Read a split class's header from the tree its unit was just parsed to, before its
+    members ask for it (`_class_info` would parse the header's text again for each class)."""
+    tree = unit.outcome.tree
+    if tree is not None and unit.text not in cache.classes:
+        info = _class_info_of(tree)
+        if info is not None:
+            cache.classes[unit.text] = info
+
+
+def _class_info_of(tree: ast.Module | None) -> ClassInfo | None:
+    if tree is None or not tree.body:
+        return None
+    node = tree.body[0]
+    if not isinstance(node, ast.ClassDef):
+        return None
+    return ClassInfo(
+        name=node.name,
+        bases=tuple(ast.unparse(base) for base in node.bases),
+        decorators=tuple(ast.unparse(decorator) for decorator in node.decorator_list),
+        keywords=tuple(ast.unparse(keyword) for keyword in node.keywords),
+    )
 
 
 # The deepest syntax tree CPython 3.12's parser builds (measured: 2,988 levels of `a + a + ...`,

@@ -22,6 +22,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
 from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import ClassVar, cast
@@ -45,6 +46,29 @@ _STATEMENT_KEYWORDS: dict[type, str] = {
     ast.FunctionDef: "def",
     ast.AsyncFunctionDef: "def",
 }
+
+
+class _LookUp(Enum):
+    """Which index of a unit's nodes answers `nodes_of` for a node type."""
+
+    ABSTRACT = "abstract"  # a type with subtypes: every node, filtered
+    STATEMENT = "statement"  # the statements' index (no walk of the expressions)
+    NODE = "node"  # the index of every node
+
+
+# each node type's look-up, found once (`nodes_of` is asked ~6 times a unit)
+_LOOK_UPS: dict[type, _LookUp] = {}
+
+
+def _look_up_of(kind: type) -> _LookUp:
+    if kind.__subclasses__():
+        look_up = _LookUp.ABSTRACT
+    elif issubclass(kind, ast.stmt):
+        look_up = _LookUp.STATEMENT
+    else:
+        look_up = _LookUp.NODE
+    _LOOK_UPS[kind] = look_up
+    return look_up
 
 
 class ClassInfo(BaseModel):
@@ -111,12 +135,13 @@ class UnitContext(BaseModel):
         """The unit's nodes of one type (in walk order), from an index built once per unit
         (of its statements alone when a statement type is asked for: most rules look for
         imports, classes or returns, and need no walk of the expressions)."""
-        if kind.__subclasses__():  # an abstract node type (`ast.expr`): filter by it
+        look_up = _LOOK_UPS.get(kind) or _look_up_of(kind)
+        if look_up is _LookUp.ABSTRACT:  # an abstract node type (`ast.expr`): filter by it
             return [node for node in self.nodes if isinstance(node, kind)]
         keyword = _STATEMENT_KEYWORDS.get(kind)
         if keyword is not None and keyword not in self.unit.text:
             return []  # such a statement spells its keyword (never an identifier's NFKC form)
-        if issubclass(kind, ast.stmt):
+        if look_up is _LookUp.STATEMENT:
             return cast("list[NodeType]", self._statements_by_type.get(kind, []))
         return cast("list[NodeType]", self._nodes_by_type.get(kind, []))
 

@@ -273,14 +273,30 @@ def _last_opening_quote(line: str, column: int) -> re.Match[str] | None:
     return found or _TRIPLE_QUOTE.search(line)
 
 
-def _matching_lines(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
-    """The lines `pattern` matches at their start (before the decorator rule).
+# Characters `_STATEMENT_START`'s lookahead refuses right after the indentation: a line with one
+# of them there cannot start a statement, whatever its indentation (the other whitespace of
+# `\s` is left to the pattern).
+_NEVER_AFTER_INDENT = frozenset(" \t\n\r\f\v#)]}")
+
+
+def _matching_lines(lines: list[str], pattern: re.Pattern[str], indent: str = "") -> list[int]:
+    """The lines `pattern` (`_STATEMENT_START` at `indent`) matches at their start (before the
+    decorator rule).
 
     One anchored match per line: scanning the joined text with a multi-line pattern costs a
-    regex attempt per character, which dominated re-checks of big files.
+    regex attempt per character, which dominated re-checks of big files. A line whose
+    character after `indent` is one the pattern refuses is passed over without the regex:
+    most lines are indented deeper than the statements sought, and a first check of a module
+    matched every one (1.5 ms of typing.py's 3,400 lines).
     """
     match = pattern.match
-    return [index for index, line in enumerate(lines) if match(line)]
+    width = len(indent)
+    never = _NEVER_AFTER_INDENT
+    return [
+        index
+        for index, line in enumerate(lines)
+        if line[width : width + 1] not in never and match(line)
+    ]
 
 
 class SplitMemo:
@@ -712,7 +728,8 @@ def _body_matches(
     the old members of a class that no longer parsed: stale findings, no syntax error)."""
     known = memo.bodies.get(key) if memo is not None else None
     if known is None:
-        matches = _matching_lines(body, pattern)
+        _header, indent = key
+        matches = _matching_lines(body, pattern, indent)
     else:
         old_body, old_matches = known
         prefix = _common_prefix(old_body, body)

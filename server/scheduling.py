@@ -295,8 +295,19 @@ class Scheduler:
                 if state.dirty or state.closed:
                     continue  # stale: a newer version is waiting
                 self._publish(state, result)
+                self._free_trees(result)
         finally:
             state.task = None
+
+    def _free_trees(self, result: AnalysisResult) -> None:
+        """Free the analysis's syntax trees on the analysis thread once its diagnostics are
+        out (freed during the check, they came before them), a little later for the reason
+        the result-cache write waits: freeing holds the interpreter lock the event loop needs
+        to write those diagnostics."""
+        cache = result.analysis.cache
+        if cache is not None and cache.spent:
+            loop = asyncio.get_running_loop()
+            loop.call_later(STORE_DELAY_SECONDS, self.thread.submit, cache.free_trees)
 
     def _cache_directory(self, document: Document) -> Path | None:
         if self.results is None or isinstance(document, NotebookDocument):
@@ -374,7 +385,9 @@ class Scheduler:
     def _analyse(self, snapshot: Snapshot, state: _DocumentState) -> AnalysisResult:
         """On the analysis thread: check the text, render its diagnostics."""
         source = snapshot.source
-        analysis = self.engine.check(source, cache=state.cache, lines=engine_lines(snapshot.lines))
+        # the trees are freed once the diagnostics are out (`_free_trees`)
+        cache = state.cache or UnitCache(free_trees_later=True)
+        analysis = self.engine.check(source, cache=cache, lines=engine_lines(snapshot.lines))
         state.cache = analysis.cache
         result = self._rendered(snapshot, state, analysis)
         self.releaser.maybe_release()  # what the check freed, back to the system

@@ -108,6 +108,45 @@ def test_the_memo_keeps_no_syntax_trees() -> None:
     assert all(unit.outcome.tree is None for unit in memo.units())
 
 
+def test_no_syntax_tree_outlives_a_check() -> None:
+    text = (
+        "import os\n\n\nclass A:\n    def f(self):\n        return 1\n\n"
+        "    def g(self):\n        return 2\n\n\nx = [1, 2]\n"
+    )
+    settings = settings_for()
+    analysis = ENGINE.check(SourceFile(text=text, settings=settings, path=PATH))
+    assert analysis.cache is not None
+    entries = list(analysis.cache.units.values())
+    assert len(entries) == len(split_module(text))
+    assert all(entry.unit.outcome.tree is None for entry in entries)
+    # a recheck that re-splits the class finds the entry of the member it hands on unchanged
+    edited = text.replace("return 2", "return 2  # two")
+    again = ENGINE.check(SourceFile(text=edited, settings=settings, path=PATH), analysis.cache)
+    assert again.cache is not None
+    method_f = next(entry for entry in entries if "def f" in entry.unit.text)
+    assert again.cache.units[id(method_f.unit)] is method_f
+
+
+def test_a_check_asked_to_free_its_trees_later_holds_them_until_told() -> None:
+    text = "import os\n\n\nclass A:\n    def f(self):\n        return 1\n"
+    source = SourceFile(text=text, settings=settings_for(), path=PATH)
+    plain = ENGINE.check(source).cache
+    assert plain is not None
+    assert plain.spent == []
+    analysis = ENGINE.check(source, UnitCache(free_trees_later=True))
+    cache = analysis.cache
+    assert cache is not None
+    held = [unit for units in cache.spent for unit in units]
+    assert len(held) == len(split_module(text))
+    assert all(unit.outcome.tree is not None for unit in held)
+    cache.free_trees()
+    assert cache.spent == []
+    again = ENGINE.check(source, cache)
+    assert again.cache is not None
+    assert again.cache.free_trees_later  # carried from check to check
+    assert again.cache.spent == []  # nothing parsed anew: every span reused
+
+
 def test_a_method_mid_edit_does_not_swallow_the_rest_of_its_class() -> None:
     text = (
         "class A:\n"

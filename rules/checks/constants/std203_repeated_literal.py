@@ -28,6 +28,7 @@ from rules.models import (
     Severity,
     TierSeverities,
 )
+from rules.parsing import built
 from rules.registry import register
 from rules.rule import ModuleContext, ModuleRule, UnitContext
 
@@ -257,8 +258,10 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
             # first of its unit: the others are not named (naming is a good part of the walk)
             name = "" if group in named else group_name(literal, role_of(literal))
             named.add(group)
+            # one per counted literal, every field known valid: built, not validated
             occurrences.append(
-                Occurrence(
+                built(
+                    Occurrence,
                     key=literal.key,
                     role=role,
                     word=literal.value if isinstance(literal.value, str) else None,
