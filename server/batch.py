@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -289,6 +288,10 @@ class Batch:
         if len(files) < PARALLEL_THRESHOLD or workers < MIN_PARALLEL_WORKERS:
             yield from map(self.check_file, files)
             return
+        # imported here: a warm run, every file cached, starts no process (multiprocessing's
+        # imports were 3% of it)
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(
             max_workers=workers,
             initializer=_start_worker,
