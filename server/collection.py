@@ -124,10 +124,12 @@ class IdleCollector:
         self._imports_unswept = False
 
     def take_over(self) -> None:
-        """Freeze what exists now (automatic collection stays on); its garbage is collected by
-        the first idle full collection."""
+        """Freeze what exists now and turn automatic collection on (the entry points turn it
+        off for the imports: `server.cli.serve`); its garbage is collected by the first idle
+        full collection."""
         gc.freeze()
         self._imports_unswept = True
+        gc.enable()
 
     def pause(self) -> None:
         """Stop automatic collection until the matching `resume_soon` has taken effect (the
