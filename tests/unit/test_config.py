@@ -171,6 +171,9 @@ def test_invalidate_rereads_changed_files(tmp_path: Path) -> None:
         ("/p/pkg/x_test.py", True),
         ("/p/conftest.py", True),
         ("/p/pkg/contest.py", False),
+        ("C:\\p\\testing\\x.py", True),
+        ("tests.py", False),
+        ("/p/tests_helpers/x.py", False),
         (None, False),
     ],
 )
