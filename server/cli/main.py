@@ -248,7 +248,9 @@ def run_check(arguments: argparse.Namespace) -> int:
         return EXIT_ERROR
     if arguments.exit_zero:
         return EXIT_CLEAN
-    return EXIT_FINDINGS if report.findings else EXIT_CLEAN
+    # any file's findings: `report.findings` sorts all of them again (the rendering did)
+    found = any(file_report.findings for file_report in report.files)
+    return EXIT_FINDINGS if found else EXIT_CLEAN
 
 
 def _rendered(arguments: argparse.Namespace, report: BatchReport, batch: Batch) -> str:
