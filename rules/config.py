@@ -464,11 +464,12 @@ def is_test_path(path: str | None) -> bool:
     """Whether a file is test code (tests directories, `test_*.py`, `*_test.py`, conftest)."""
     if path is None:
         return False
-    posix = PurePosixPath(path.replace("\\", "/"))
-    name = posix.name
+    # by string, as PurePosixPath would split it (a batch run asks once per file: the path
+    # objects cost a warm check of the standard library 3%)
+    *folders, name = path.replace("\\", "/").rstrip("/").split("/")
     if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
         return True
-    return any(part in _TEST_DIRECTORIES for part in posix.parts[:-1])
+    return any(part in _TEST_DIRECTORIES for part in folders)
 
 
 def _matches(code: str, prefixes: tuple[str, ...]) -> bool:
@@ -542,6 +543,7 @@ class ConfigResolver:
         self._directories: dict[str, Path] = {}
         # resolved settings by what decides them besides the project: per-file ignores, test-ness
         self._settings: dict[tuple[int, tuple[str, ...], bool, Overrides], FileSettings] = {}
+        self._lookups = _Lookups()
 
     @property
     def overrides(self) -> Overrides:
@@ -558,6 +560,7 @@ class ConfigResolver:
         self._projects.clear()
         self._directories.clear()
         self._settings.clear()
+        self._lookups = _Lookups()
 
     def project_for(self, path: str | Path) -> ProjectConfig:
         """The configuration in force for the file (or directory) at `path`."""
@@ -565,7 +568,8 @@ class ConfigResolver:
         directory = self._directories.get(key)
         if directory is None:
             target = Path(path).absolute()
-            directory = target if directory_exists(target) else target.parent
+            # by string: os.path.isdir is directory_exists without pathlib's cost per file
+            directory = target if os.path.isdir(target) else target.parent
             self._directories[key] = directory
         cached = self._projects.get(directory)
         if cached is None:
@@ -595,21 +599,24 @@ class ConfigResolver:
         return settings
 
     def _read_project(self, directory: Path) -> ProjectConfig:
-        standards_path = _nearest(directory, STANDARDS_FILE)
-        standards = None
-        if standards_path is not None:
-            standards = parse_standards_toml(_read_text(standards_path), str(standards_path))
-        pyproject = self._nearest_tool_table(
+        lookups = self._lookups
+        standards_path = lookups.nearest(directory, STANDARDS_FILE)
+        standards = lookups.standards(standards_path) if standards_path is not None else None
+        pyproject = lookups.nearest_tool_table(
             directory, standards_path.parent if standards_path else None
         )
-        root = standards_path.parent if standards_path else _project_root(directory, pyproject)
+        nearest_pyproject = lookups.nearest(directory, PYPROJECT_FILE)
+        if standards_path is not None:
+            root = standards_path.parent
+        else:
+            root = _project_root(directory, pyproject, nearest_pyproject)
         tier = standards.tier if standards is not None and standards.tier else DEFAULT_TIER
         return ProjectConfig(
             root=str(root),
             tier=tier,
             standards=standards,
             pyproject=pyproject,
-            project_name=_project_name(_nearest(directory, PYPROJECT_FILE)),
+            project_name=lookups.project_name(nearest_pyproject),
         )
 
     def is_excluded(self, path: Path) -> bool:
@@ -626,35 +633,81 @@ class ConfigResolver:
             relative += "/"
         return _exclude_spec(tuple(pyproject.tool.exclude)).match_file(relative)
 
-    def _nearest_tool_table(
+
+class _Lookups:
+    """What one resolver's configuration look-ups found on disk, each asked of the disk once:
+    the nearest file of a name above each folder, and every configuration file read (a check of
+    the standard library resolves 128 directories of one tree, which asked the same parents for
+    the same files again for each: a fifth of a warm run)."""
+
+    def __init__(self) -> None:
+        self._nearest: dict[tuple[Path, str], Path | None] = {}
+        self._standards: dict[Path, StandardsFile] = {}
+        self._tool_tables: dict[Path, PyprojectFile | None] = {}
+        self._names: dict[Path | None, str | None] = {}
+
+    def nearest(self, directory: Path, name: str) -> Path | None:
+        """The file `name` in `directory` or the closest of its parents (None: in none)."""
+        walked: list[tuple[Path, str]] = []
+        found: Path | None = None
+        for folder in (directory, *directory.parents):
+            key = (folder, name)
+            if key in self._nearest:
+                found = self._nearest[key]
+                break
+            walked.append(key)
+            candidate = folder / name
+            # a folder that cannot be looked into (another user's) holds no configuration we
+            # can use
+            if file_exists(candidate):
+                found = candidate
+                break
+        for key in walked:  # every folder walked through has the same answer
+            self._nearest[key] = found
+        return found
+
+    def nearest_tool_table(
         self, directory: Path, project_root: Path | None
     ) -> PyprojectFile | None:
         """The nearest `[tool.standards-lsp]` table, not above the project's `standards.toml`."""
-        for folder in (directory, *directory.parents):
-            candidate = folder / PYPROJECT_FILE
-            if file_exists(candidate):
-                parsed = parse_tool_settings(_read_text(candidate), str(candidate))
-                if parsed is not None:
-                    return parsed
-            if folder == project_root:
-                break
+        folder = directory
+        while (candidate := self.nearest(folder, PYPROJECT_FILE)) is not None:
+            holder = candidate.parent
+            if project_root is not None and len(holder.parts) < len(project_root.parts):
+                return None  # above the project: both are on the same chain of parents
+            parsed = self.tool_table(candidate)
+            if parsed is not None:
+                return parsed
+            if holder.parent == holder:  # the file system's root
+                return None
+            folder = holder.parent
         return None
 
+    def standards(self, path: Path) -> StandardsFile:
+        """A `standards.toml`, read once."""
+        if path not in self._standards:
+            self._standards[path] = parse_standards_toml(_read_text(path), str(path))
+        return self._standards[path]
 
-def _nearest(directory: Path, name: str) -> Path | None:
-    for folder in (directory, *directory.parents):
-        candidate = folder / name
-        # a folder that cannot be looked into (another user's) holds no configuration we can use
-        if file_exists(candidate):
-            return candidate
-    return None
+    def tool_table(self, path: Path) -> PyprojectFile | None:
+        """The `[tool.standards-lsp]` table of a `pyproject.toml`, read once."""
+        if path not in self._tool_tables:
+            self._tool_tables[path] = parse_tool_settings(_read_text(path), str(path))
+        return self._tool_tables[path]
+
+    def project_name(self, pyproject: Path | None) -> str | None:
+        """The project name a `pyproject.toml` declares, read once."""
+        if pyproject not in self._names:
+            self._names[pyproject] = _project_name(pyproject)
+        return self._names[pyproject]
 
 
-def _project_root(directory: Path, pyproject: PyprojectFile | None) -> Path:
+def _project_root(
+    directory: Path, pyproject: PyprojectFile | None, nearest_pyproject: Path | None
+) -> Path:
     if pyproject is not None:
         return Path(pyproject.path).parent
-    nearest = _nearest(directory, PYPROJECT_FILE)
-    return nearest.parent if nearest is not None else directory
+    return nearest_pyproject.parent if nearest_pyproject is not None else directory
 
 
 def _project_name(pyproject: Path | None) -> str | None:

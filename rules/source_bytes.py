@@ -26,15 +26,45 @@ class SourceEncoding(BaseModel):
     codec: str = UTF8
 
 
+_UTF8_ENCODING = SourceEncoding()
+
+
 class UnencodableTextError(ValueError):
     """The text holds characters the file's encoding cannot store."""
+
+
+# Where PEP 263 looks for a `coding` cookie: the first two lines.
+COOKIE_LINES = 2
+COOKIE_WORD = b"coding"
+UTF8_MARK = b"\xef\xbb\xbf"
 
 
 def decode_python(data: bytes) -> tuple[str, SourceEncoding]:
     """A Python file's text and encoding; raises SyntaxError (a bad cookie), LookupError (an
     unknown codec) or UnicodeDecodeError (bytes that are not in the codec)."""
+    if not data.startswith(UTF8_MARK) and COOKIE_WORD not in _first_lines(data):
+        # no mark, no cookie: UTF-8, as `tokenize.detect_encoding` would say, without its
+        # Python-level reading of the first lines (a batch run decodes every file); bytes that
+        # are not UTF-8 go the long way, for its error
+        try:
+            return data.decode(UTF8), _UTF8_ENCODING
+        except UnicodeDecodeError:
+            pass
     codec, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode(codec), SourceEncoding(codec=codec)
+
+
+def _first_lines(data: bytes) -> bytes:
+    """The bytes `tokenize.detect_encoding` reads a cookie from: up to the end of the second
+    line as `readline` splits them (at `\n` only: a file ending its lines in `\r` alone is one
+    line)."""
+    end = 0
+    for _ in range(COOKIE_LINES):
+        found = data.find(b"\n", end)
+        if found < 0:
+            return data
+        end = found + 1
+    return data[:end]
 
 
 def decode_utf8(data: bytes) -> tuple[str, SourceEncoding]:

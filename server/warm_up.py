@@ -44,14 +44,15 @@ class WarmUp:
 
     def __init__(self, busy: Callable[[], bool]) -> None:
         self._busy = busy
-        self._steps = warm_up_steps()
+        # listed at the first step (walking the family packages is no work for the start-up)
+        self._steps: list[Callable[[], object]] | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._running = False
         self.finished = asyncio.Event()
 
     def __call__(self, _result: AnalysisResult) -> None:
         """A result was published: the quiet time starts again."""
-        if self._steps:
+        if self._steps is None or self._steps:
             self._arm()
 
     def _arm(self) -> None:
@@ -61,6 +62,8 @@ class WarmUp:
 
     def _next(self) -> None:
         self._timer = None
+        if self._steps is None:
+            self._steps = warm_up_steps()
         if self._running or not self._steps:
             return
         if self._busy():

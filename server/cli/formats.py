@@ -13,7 +13,6 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from xml.etree import ElementTree
 
 from rules.docs import rule_url
 from rules.fingerprint import fingerprints
@@ -175,6 +174,8 @@ def _digest(path: str, fingerprint: str) -> str:
 def render_junit(batch: BatchReport, located: list[Located]) -> str:
     """JUnit XML: a test case per checked file (a failure per finding), so each file shows once
     in a CI's test report however its findings move."""
+    from xml.etree import ElementTree  # here: only this format writes XML
+
     by_file: dict[str, list[Located]] = {report.display_path: [] for report in batch.files}
     for item in located:
         by_file.setdefault(item.path, []).append(item)

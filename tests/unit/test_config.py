@@ -171,6 +171,9 @@ def test_invalidate_rereads_changed_files(tmp_path: Path) -> None:
         ("/p/pkg/x_test.py", True),
         ("/p/conftest.py", True),
         ("/p/pkg/contest.py", False),
+        ("C:\\p\\testing\\x.py", True),
+        ("tests.py", False),
+        ("/p/tests_helpers/x.py", False),
         (None, False),
     ],
 )
@@ -189,6 +192,36 @@ def test_tool_table_above_the_project_root_does_not_apply(tmp_path: Path) -> Non
     )
     settings = ConfigResolver().settings_for(str(tmp_path / "inner/m.py"))
     assert "STD301" in settings.severities
+
+
+def test_directories_of_one_tree_each_get_their_nearest_files(tmp_path: Path) -> None:
+    """The look-ups are remembered per folder: a directory resolved after its siblings and its
+    children still gets its own nearest files (a pyproject without the tool table is passed
+    over for the one above it, which also names the project only where it is the nearest)."""
+    _write(
+        tmp_path,
+        {
+            "standards.toml": '[standards]\nruleset = "python-production"\n',
+            "pyproject.toml": '[project]\nname = "outer"\n[tool.standards-lsp]\nignore = ["STD301"]\n',
+            "a/pyproject.toml": '[project]\nname = "inner"\n',
+            "a/deep/er/m.py": "",
+            "a/m.py": "",
+            "b/standards.toml": '[standards]\nruleset = "python-prototype"\n',
+            "b/m.py": "",
+            "c/m.py": "",
+        },
+    )
+    resolver = ConfigResolver(registry=IMPORT_RULES_ONLY)
+    deep = resolver.settings_for(str(tmp_path / "a/deep/er/m.py"))
+    shallow = resolver.settings_for(str(tmp_path / "a/m.py"))
+    for settings in (deep, shallow):
+        assert settings.tier is Tier.PRODUCTION
+        assert "STD301" not in settings.severities
+        assert settings.project_name == "inner"
+    assert resolver.project_for(tmp_path / "a/m.py").root == str(tmp_path)
+    assert resolver.settings_for(str(tmp_path / "b/m.py")).tier is Tier.PROTOTYPE
+    assert "STD301" in resolver.settings_for(str(tmp_path / "b/m.py")).severities
+    assert resolver.settings_for(str(tmp_path / "c/m.py")).project_name == "outer"
 
 
 def test_excluded_paths_are_not_walked_unless_named(tmp_path: Path) -> None:

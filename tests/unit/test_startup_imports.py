@@ -85,3 +85,40 @@ for module in ('libcst', 'rules.fixer', 'rules.checks.constants.extract',
 def test_what_the_first_code_action_needs_is_loaded_once_the_server_is_idle() -> None:
     done = _run(WARM_UP)
     assert done.returncode == 0, done.stderr
+
+
+COLLECTION_AROUND_IMPORTS = """
+import gc, sys
+from unittest import mock
+from server.cli import serve
+seen = []
+def start_io(self):
+    seen.append(gc.isenabled())
+with mock.patch('server.language_server.StandardsServer.start_io', start_io):
+    assert serve.main([]) == 0
+assert 'server.app' in sys.modules
+assert seen == [True], seen
+assert gc.get_freeze_count() > 0
+"""
+
+
+def test_collection_is_off_for_the_imports_and_on_before_the_server_reads_a_message() -> None:
+    """The entry point turns automatic collection off for the server's imports (their
+    collections were ~100 ms of a start-up); `run_server` freezes what they built and turns it
+    back on before serving."""
+    done = _run(COLLECTION_AROUND_IMPORTS)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_entry_point_imports_the_server_with_collection_off() -> None:
+    code = (
+        "import gc\n"
+        "from unittest import mock\n"
+        "seen = []\n"
+        "with mock.patch('server.app.run_server', lambda tcp: seen.append(gc.isenabled())):\n"
+        "    from server.cli import serve\n"
+        "    assert serve.main([]) == 0\n"
+        "assert seen == [False], seen\n"
+    )
+    done = _run(code)
+    assert done.returncode == 0, done.stderr

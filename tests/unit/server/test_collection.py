@@ -163,3 +163,20 @@ async def test_what_a_long_lived_freeze_kept_is_still_collected_once_idle() -> N
     await asyncio.sleep(SETTLE_SECONDS)
     assert gone() is None  # the idle full collection unfroze it first
     assert gc.get_freeze_count() > 0  # and froze what survived again
+
+
+async def test_what_was_frozen_at_start_is_collected_by_the_first_idle_full_collection() -> None:
+    """`take_over` freezes without collecting (that collection delayed the first message): the
+    imports' garbage is still freed, once idle."""
+    collector = IdleCollector(busy=lambda: False)
+    cycle = _Cycle()
+    gone = weakref.ref(cycle)
+    del cycle  # garbage built before the start, as the imports' cycles are
+    collector.take_over()
+    assert gone() is not None  # frozen, not collected, at start
+    gc.collect()
+    assert gone() is not None  # out of reach of automatic (and explicit) collections
+    collector.activity()
+    await asyncio.sleep(SETTLE_SECONDS)
+    assert gone() is None
+    assert gc.get_freeze_count() > 0

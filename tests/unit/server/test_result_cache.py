@@ -188,6 +188,19 @@ def test_pruning_keeps_the_entries_used_last(directory: Path) -> None:
     assert (directory / GITIGNORE_NAME).exists() and (directory / CACHEDIR_TAG_NAME).exists()
 
 
+def test_an_entry_leaves_out_defaults_and_one_that_spells_them_out_reads_the_same(
+    cache: ResultCache, directory: Path
+) -> None:
+    """Entries are written without the fields that hold their defaults (quicker to read back);
+    an entry with every field written, as earlier versions wrote them, is read the same."""
+    analysis = stored(cache, directory, source())
+    (entry,) = directory.glob(f"*{ENTRY_SUFFIX}")
+    assert b'"edits"' not in entry.read_bytes()  # a cached fix has no edits: left out
+    entry.write_bytes(result_cache._FINDINGS.dump_json(analysis.findings))
+    assert b'"edits":null' in entry.read_bytes()
+    assert cache.load(directory, source()) == analysis.findings
+
+
 def test_findings_survive_the_round_trip(cache: ResultCache, directory: Path) -> None:
     for path in stdlib_sample(ROUND_TRIP_STRIDE):
         file = source(text=path.read_text(encoding="utf-8"), path=f"/project/{path.name}")
