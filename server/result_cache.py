@@ -262,6 +262,13 @@ class ResultCache:
             logger.debug("cannot touch the cache entry %s: %s", entry, error)
         return findings
 
+    def prepare(self, directory: Path) -> None:
+        """Create the cache directory now if it is missing (a read-only place stays without)."""
+        try:
+            _prepare_directory(directory)
+        except OSError as error:
+            logger.debug("cannot create the result cache %s: %s", directory, error)
+
     def store(self, directory: Path, source: SourceFile, analysis: Analysis) -> bool:
         """Remember the findings of a check that went right; True when an entry was written.
 

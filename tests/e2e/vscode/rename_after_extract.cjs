@@ -51,9 +51,12 @@ async function renameAfterExtract(page) {
   await input.waitFor({ state: 'visible' });
   result.proposed_name = await until('the proposed name in the rename box', async () => (await input.inputValue()) || null);
   step(`rename box: ${result.proposed_name}`);
+  // as a user does: type once the cursor is in the box (typed before, the keys edit the file)
+  await until('the rename box focused', async () => (await input.evaluate((element) => element === document.activeElement)) || null);
   await screenshot(page, args.artifacts, 'vscode-rename-after-extract.png');
   await page.keyboard.press('Control+A');
   await page.keyboard.type(args['new-name']);
+  await until('the new name in the rename box', async () => (await input.inputValue()) === args['new-name'] || null);
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
   // The rename's edit comes from the server after Enter: wait for the editor to show it.
