@@ -577,6 +577,14 @@ class ConfigResolver:
             self._projects[directory] = cached
         return cached
 
+    def project_for_file(self, path: str | Path) -> ProjectConfig:
+        """As `project_for`, for a path known not to be a directory (a file a walk found):
+        without the look at the disk that tells a directory from a file."""
+        key = os.fspath(path)
+        if key not in self._directories:
+            self._directories[key] = Path(path).absolute().parent
+        return self.project_for(path)
+
     def settings_for(
         self, path: str | None, default_root: str | None = None, overrides: Overrides | None = None
     ) -> FileSettings:

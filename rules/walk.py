@@ -9,7 +9,9 @@ says the run went wrong, instead of a traceback or a false "All checks passed!".
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -106,17 +108,16 @@ def iter_files(
     seen: set[Path] = set()
     for path in paths:
         try:
-            is_directory = path.is_dir()
-            exists = is_directory or path.exists()
+            mode = _mode_of(path)
         except OSError as error:
             on_error(path, reason_of(error))
             continue
-        if is_directory:
+        if mode is not None and stat.S_ISDIR(mode):
             skip = _never if excluded(path) else excluded
             candidates: Iterator[Path] = _walk(
                 path, _IgnoreRules().entering(path), _Filters(wanted, skip, on_error)
             )
-        elif exists:
+        elif mode is not None:
             candidates = iter([path])
         else:
             on_error(path, _missing_reason(path))
@@ -126,6 +127,22 @@ def iter_files(
             if key not in seen:
                 seen.add(key)
                 yield candidate
+
+
+# What `Path.exists()` reads as "not there" rather than as an error.
+_ABSENT_ERRORS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def _mode_of(path: Path) -> int | None:
+    """The file mode of a given path, following links (None: nothing there, or a dangling
+    link); other errors are raised. One stat: `is_dir()` then `exists()` made two for each of
+    the 1,740 files a check of the standard library is given."""
+    try:
+        return os.stat(path).st_mode
+    except OSError as error:
+        if error.errno in _ABSENT_ERRORS:
+            return None
+        raise
 
 
 class _Filters:

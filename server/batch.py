@@ -212,7 +212,7 @@ class Batch:
             return None
         if self.cache_options.directory is not None:
             return self.cache_options.directory
-        return project_cache_directory(self.resolver.project_for(path))
+        return project_cache_directory(self.resolver.project_for_file(path))
 
     def wanted(self, path: Path) -> bool:
         """Whether some rule looks at this file (every Python file; others by rule patterns)."""
@@ -233,7 +233,7 @@ class Batch:
     def source(self, path: Path, text: str | None) -> SourceFile:
         """The engine's view of one file, by its absolute path as the editor names it: the
         path is part of a result cache key, so `check` fills the cache the server reads."""
-        project = self.resolver.project_for(path)
+        project = self.resolver.project_for_file(path)
         return SourceFile(
             text=text,
             settings=self.resolver.settings_for(str(path)),
@@ -249,7 +249,7 @@ class Batch:
         unconfigured: set[str] = set()
         cache_directories: set[Path] = set()
         for path in files:
-            project = self.resolver.project_for(path)
+            project = self.resolver.project_for_file(path)
             for problem in project.problems:
                 problems[(problem.path, problem.message)] = problem
             if project.standards is None:

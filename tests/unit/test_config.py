@@ -102,6 +102,21 @@ def test_nearest_standards_toml_decides(tmp_path: Path) -> None:
     assert resolver.settings_for(str(tmp_path / "other/mod.py")).tier is Tier.PRODUCTION
 
 
+def test_a_file_s_project_is_the_same_known_as_a_file_or_looked_up(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "standards.toml": '[standards]\nruleset = "python-production"\n',
+            "sub/standards.toml": '[standards]\nruleset = "python-prototype"\n',
+            "sub/mod.py": "",
+        },
+    )
+    looked_up = ConfigResolver().project_for(tmp_path / "sub/mod.py")
+    known = ConfigResolver().project_for_file(tmp_path / "sub/mod.py")
+    assert known.root == looked_up.root == str(tmp_path / "sub")
+    assert known.tier is looked_up.tier is Tier.PROTOTYPE
+
+
 def test_no_standards_toml_means_internal(tmp_path: Path) -> None:
     _write(tmp_path, {"mod.py": ""})
     project = ConfigResolver().project_for(tmp_path / "mod.py")
