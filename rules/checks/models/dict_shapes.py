@@ -14,6 +14,7 @@ import keyword
 import re
 from collections.abc import Mapping
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,6 +58,11 @@ class TargetKind(StrEnum):
 _SCOPES = frozenset(DEFINITION_NODES)
 # The fields of a statement (or an `except` / `case` clause) that hold statements.
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+# A builder's `build()` hands out the builder's product in the format it is built for (a
+# vendor's document, a request body): the builder is the typed interface, its product the wire
+# form (atlassian's `ADFBuilder.build`, judged false on the bench's suites).
+BUILDER_SUFFIX = "Builder"
+BUILD_METHOD = "build"
 # Methods whose signature is fixed by a protocol or a base class: their dicts are the contract.
 PROTOCOL_METHODS = frozenset(
     {
@@ -291,12 +297,24 @@ def _is_any_dict(node: ast.expr) -> bool:
     return dotted_name(key) == STR and dotted_name(value) in ANY_NAMES
 
 
-def is_exempt_function(function: FunctionNode, class_bases: tuple[str, ...] | None) -> bool:
+class Member(NamedTuple):
+    """A function, with the bases and the name of the class it is directly a member of (None
+    for a plain function)."""
+
+    function: FunctionNode
+    class_bases: tuple[str, ...] | None
+    class_name: str | None = None
+
+
+def is_exempt_function(member: Member) -> bool:
     """Whether the function's signature belongs to a protocol or a base class (not ours to
-    change): dunders, well-known serialisation methods, `@override`, setters, and members of
-    classes with a base whose methods they may override."""
+    change): dunders, well-known serialisation methods, a builder's `build`, `@override`,
+    setters, and members of classes with a base whose methods they may override."""
+    function, class_bases = member.function, member.class_bases
     name = function.name
     if is_dunder(name) or name in PROTOCOL_METHODS or SERIALISATION_NAME.search(name):
+        return True
+    if name == BUILD_METHOD and (member.class_name or "").endswith(BUILDER_SUFFIX):
         return True
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -631,18 +649,18 @@ def is_identifier_key(key: str) -> bool:
 
 
 def functions_with_classes(
-    statements: list[ast.stmt], bases: tuple[str, ...] | None = None
-) -> list[tuple[FunctionNode, tuple[str, ...] | None]]:
-    """Every function under `statements` (nested ones too) with the bases of the class it is
-    directly a member of (None for a plain function)."""
-    found: list[tuple[FunctionNode, tuple[str, ...] | None]] = []
+    statements: list[ast.stmt], bases: tuple[str, ...] | None = None, class_name: str | None = None
+) -> list[Member]:
+    """Every function under `statements` (nested ones too), as a member of the class it is
+    directly in (`bases` and `class_name`: the class `statements` are the body of)."""
+    found: list[Member] = []
     for statement in statements:
         for node in _direct_scopes(statement):
             if isinstance(node, ast.ClassDef):
                 class_bases = tuple(ast.unparse(base) for base in node.bases)
-                found.extend(functions_with_classes(node.body, class_bases))
+                found.extend(functions_with_classes(node.body, class_bases, node.name))
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                found.append((node, bases))
+                found.append(Member(node, bases, class_name))
                 found.extend(functions_with_classes(node.body))
     return found
 

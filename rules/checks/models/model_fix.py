@@ -150,11 +150,13 @@ def checked_functions(context: UnitContext) -> Iterator[FunctionNode]:
 
 
 def _checked_functions(context: UnitContext) -> list[FunctionNode]:
-    bases = context.class_info.bases if context.class_info is not None else None
+    own_class = context.class_info
+    bases = own_class.bases if own_class is not None else None
+    name = own_class.name if own_class is not None else None
     return [
-        function
-        for function, class_bases in functions_with_classes(context.body, bases)
-        if not is_exempt_function(function, class_bases)
+        member.function
+        for member in functions_with_classes(context.body, bases, name)
+        if not is_exempt_function(member)
     ]
 
 
@@ -390,7 +392,8 @@ class ConvertsToModel(ModuleRule):
             return []
         offers: list[RefactorOffer] = []
         first, last = request.range.start.line, request.range.end.line
-        for function, _bases in functions_with_classes(body):
+        for member in functions_with_classes(body):
+            function = member.function
             start = first_lineno(function) - 1
             end = max(function.lineno - 1, function.body[0].lineno - LINENO_OFFSET)
             if last < start or first > end:

@@ -53,7 +53,8 @@ class DictReturn(ConvertsToModel):
             "serialisation methods (`to_dict`, `as_dict`, `model_dump`), `@override`s and "
             "members of classes with a base class, test files; and dicts whose shape is "
             "someone else's, as STD101's page says (a map of HTTP headers, an API Gateway "
-            "response, a conversion into another format, a payload builder)."
+            "response, a conversion into another format, a payload builder, a builder "
+            "class's `build()`)."
         ),
         why=(
             "The dict's shape is known where it is built, so it should have a name and a "

@@ -385,3 +385,24 @@ def test_a_parameter_only_written_into_is_the_callers_dict() -> None:
         '    if fields["summary"] is None and issue.summary is not None:\n',
     )
     assert [finding.code for finding in findings(reads_too)] == ["STD101"]
+
+
+BUILDER = """\
+from typing import Any
+
+
+class DocumentBuilder:
+    def __init__(self) -> None:
+        self._content: list[dict[str, Any]] = []
+
+    def build(self) -> dict[str, Any]:
+        return {"version": 1, "type": "doc", "content": list(self._content)}
+"""
+
+
+def test_a_builders_product_is_its_wire_format_not_a_record() -> None:
+    """atlassian's `ADFBuilder.build`: the builder is the typed interface, what `build` hands
+    out is the document format it builds for a REST body."""
+    assert findings(BUILDER) == []
+    assembled = BUILDER.replace("class DocumentBuilder", "class DocumentAssembler")
+    assert [finding.code for finding in findings(assembled)] == ["STD101"]
