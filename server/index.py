@@ -52,12 +52,14 @@ logger = logging.getLogger(__name__)
 
 
 def _size(path: Path) -> int | None:
-    """The size of a Python file to index (None: not one, or gone)."""
+    """The size of a Python file to index (None: not one, too big, or gone)."""
+    if not is_python(str(path)):
+        return None
     try:
         size = path.stat().st_size
     except OSError:
         return None
-    return size if is_python(str(path)) and size <= MAX_INDEXED_BYTES else None
+    return size if size <= MAX_INDEXED_BYTES else None
 
 
 class WorkspaceIndex:
