@@ -35,8 +35,8 @@ from rules.noqa import (
     NoqaComment,
     comment_columns,
     comments_at,
-    is_suppressed,
     noqa_candidates,
+    suppressed_codes,
 )
 from rules.notebooks import is_notebook
 from rules.parsing import (
@@ -509,12 +509,11 @@ class _PythonCheck:
         suppressed: list[tuple[int, str]] = []
         kept: list[Finding] = []
         if findings:  # most units have none: their lines are never split
-            lines = context.lines
+            suppressions = _Suppressions(context.lines, suppressed)
             kept = [
                 _with_severity(finding, self.settings)
                 for finding in findings
-                if not _suppressed(finding, lines, suppressed)
-                and not _on_set_aside_line(finding, outcome)
+                if not suppressions.silence(finding) and not _on_set_aside_line(finding, outcome)
             ]
             kept.sort(key=_order)
         return built(
@@ -778,10 +777,11 @@ def _kept(
     lines: list[str],
     suppressed: list[tuple[int, str]] | None = None,
 ) -> list[Finding]:
+    suppressions = _Suppressions(lines, suppressed)
     return [
         _with_severity(finding, settings)
         for finding in findings
-        if not _suppressed(finding, lines, suppressed)
+        if not suppressions.silence(finding)
     ]
 
 
@@ -792,15 +792,26 @@ def _with_severity(finding: Finding, settings: FileSettings) -> Finding:
     return finding.model_copy(update={"severity": severity})
 
 
-def _suppressed(
-    finding: Finding, lines: list[str], record: list[tuple[int, str]] | None = None
-) -> bool:
-    """Whether a `# noqa:` on the finding's line silences it (recorded in `record` if so)."""
-    line = finding.range.start.line
-    silenced = 0 <= line < len(lines) and is_suppressed(finding.code, lines[line])
-    if silenced and record is not None:
-        record.append((line, finding.code))
-    return silenced
+class _Suppressions:
+    """Which findings a `# noqa:` on their line silences (recorded in `record`), each line's
+    comment read once: the line of a data table can hold thousands of findings."""
+
+    def __init__(self, lines: list[str], record: list[tuple[int, str]] | None) -> None:
+        self.lines = lines
+        self.record = record
+        self._codes: dict[int, frozenset[str]] = {}
+
+    def silence(self, finding: Finding) -> bool:
+        line = finding.range.start.line
+        if not 0 <= line < len(self.lines):
+            return False
+        codes = self._codes.get(line)
+        if codes is None:
+            codes = self._codes[line] = suppressed_codes(self.lines[line])
+        silenced = finding.code in codes
+        if silenced and self.record is not None:
+            self.record.append((line, finding.code))
+        return silenced
 
 
 def _on_set_aside_line(finding: Finding, outcome: ParseOutcome) -> bool:

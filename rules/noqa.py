@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from functools import lru_cache
 from typing import NamedTuple
 
 from rules.models import Position, Range, TextEdit
@@ -22,14 +21,9 @@ NOQA_COMMENT = re.compile(
 )
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
 CODES = "codes"
-# How many distinct lines `suppressed_codes` remembers.
-SUPPRESSION_LINES_KEPT = 256
 REASON = "reason"
 
 
-# Every finding on a line asks again: a line holding thousands of them (a data table) was
-# searched once per finding.
-@lru_cache(maxsize=SUPPRESSION_LINES_KEPT)
 def suppressed_codes(line: str) -> frozenset[str]:
     """The codes a line's `# noqa:` comment names, upper-cased (empty when there is none)."""
     if "noqa" not in line and "NOQA" not in line:
