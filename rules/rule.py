@@ -23,7 +23,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import ClassVar, cast
 
@@ -57,18 +57,13 @@ class _LookUp(Enum):
 
 
 # each node type's look-up, found once (`nodes_of` is asked ~6 times a unit)
-_LOOK_UPS: dict[type, _LookUp] = {}
-
-
+@cache
 def _look_up_of(kind: type) -> _LookUp:
     if kind.__subclasses__():
-        look_up = _LookUp.ABSTRACT
-    elif issubclass(kind, ast.stmt):
-        look_up = _LookUp.STATEMENT
-    else:
-        look_up = _LookUp.NODE
-    _LOOK_UPS[kind] = look_up
-    return look_up
+        return _LookUp.ABSTRACT
+    if issubclass(kind, ast.stmt):
+        return _LookUp.STATEMENT
+    return _LookUp.NODE
 
 
 class ClassInfo(BaseModel):
@@ -135,7 +130,7 @@ class UnitContext(BaseModel):
         """The unit's nodes of one type (in walk order), from an index built once per unit
         (of its statements alone when a statement type is asked for: most rules look for
         imports, classes or returns, and need no walk of the expressions)."""
-        look_up = _LOOK_UPS.get(kind) or _look_up_of(kind)
+        look_up = _look_up_of(kind)
         if look_up is _LookUp.ABSTRACT:  # an abstract node type (`ast.expr`): filter by it
             return [node for node in self.nodes if isinstance(node, kind)]
         keyword = _STATEMENT_KEYWORDS.get(kind)
