@@ -11,11 +11,14 @@ from __future__ import annotations
 import ast
 import warnings
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from rules.project_files import read_text_file
+
+if TYPE_CHECKING:
+    import yaml
 
 HANDLER_NAMES = frozenset({"handler", "lambda_handler"})
 HANDLER_PARAMETERS = ("event", "context")
@@ -138,6 +141,9 @@ def is_http_handler(function: Function) -> bool:
 
 
 def _mapping(node: object) -> dict[str, yaml.Node]:
+    # imported where a template is read: at the top, yaml cost every start-up 11 ms
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return {}
     return {
@@ -149,6 +155,8 @@ def _mapping(node: object) -> dict[str, yaml.Node]:
 
 def _scalar(node: object) -> str | None:
     """A plain scalar's text (a tagged one, CloudFormation's `!Sub "..."`, is not plain text)."""
+    import yaml
+
     if not isinstance(node, yaml.ScalarNode) or node.tag.startswith("!"):
         return None
     return node.value
@@ -167,6 +175,8 @@ def _event(kind: str, node: yaml.Node) -> TemplateEvent:
 
 def _compose(text: str) -> yaml.Node | None:
     """The YAML node graph (tags such as CloudFormation's `!Ref` need no constructor)."""
+    import yaml
+
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
@@ -187,6 +197,8 @@ def handler_module(handler: str, code_uri: str | None = None) -> tuple[str, str]
 
 def sam_functions(text: str) -> list[TemplateFunction]:
     """The functions of a SAM template with the HTTP events (API, HTTP API, function URL)."""
+    import yaml
+
     root = _mapping(_compose(text))
     globals_function = _mapping(_mapping(root.get("Globals")).get("Function"))
     functions = []
@@ -224,6 +236,8 @@ def sam_functions(text: str) -> list[TemplateFunction]:
 
 def serverless_functions(text: str) -> list[TemplateFunction]:
     """The functions of a `serverless.yml` with their `http` / `httpApi` events."""
+    import yaml
+
     root = _mapping(_compose(text))
     functions = []
     for name, function in _mapping(root.get("functions")).items():

@@ -40,7 +40,7 @@ create_server().engine.registry
 
 @pytest.mark.parametrize(
     "module",
-    ["libcst", "pathspec", "packaging", "rules.fixer", "server.batch", "server.cli.report"],
+    ["libcst", "pathspec", "packaging", "yaml", "rules.fixer", "server.batch", "server.cli.report"],
 )
 def test_starting_the_server_does_not_import(module: str) -> None:
     done = _run(f"{SERVER_START}assert {module!r} not in sys.modules, {module!r}")

@@ -10,8 +10,7 @@ import re
 import shlex
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-
-import yaml
+from typing import TYPE_CHECKING
 
 from rules.checks.project.shell import CommandFinding, Fragment, Token, find_commands, judge
 from rules.models import (
@@ -27,6 +26,9 @@ from rules.models import (
 from rules.registry import register
 from rules.rule import FileContext, FileRule, UnitContext, UnitRule
 from rules.source import split_lines, strip_line_break
+
+if TYPE_CHECKING:
+    import yaml
 
 DOCKERFILE_PATTERNS = (
     "Dockerfile",
@@ -206,6 +208,9 @@ def _dockerfile_fragments(text: str) -> Iterator[Fragment]:
 def _workflow_fragments(text: str) -> list[Fragment]:
     """The shell text of every `run:` value of a workflow (nothing if it is not valid YAML:
     the workflow is then skipped rather than guessed at)."""
+    # imported where a workflow is read: at the top, yaml cost every start-up 11 ms
+    import yaml
+
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
