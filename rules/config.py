@@ -541,6 +541,7 @@ class ConfigResolver:
         # the directory whose configuration applies to each path asked about (a batch run asks
         # several times per file)
         self._directories: dict[str, Path] = {}
+        self._folders: dict[str, Path] = {}  # a file path's folder part, made absolute
         # resolved settings by what decides them besides the project: per-file ignores, test-ness
         self._settings: dict[tuple[int, tuple[str, ...], bool, Overrides], FileSettings] = {}
         self._lookups = _Lookups()
@@ -559,6 +560,7 @@ class ConfigResolver:
         """Forget every configuration read so far."""
         self._projects.clear()
         self._directories.clear()
+        self._folders.clear()
         self._settings.clear()
         self._lookups = _Lookups()
 
@@ -582,7 +584,13 @@ class ConfigResolver:
         without the look at the disk that tells a directory from a file."""
         key = os.fspath(path)
         if key not in self._directories:
-            self._directories[key] = Path(path).absolute().parent
+            # one path object per folder, not per file: `Path(folder)` drops `.` parts and
+            # doubled separators as `Path(key).parent` would
+            folder = os.path.dirname(key)
+            directory = self._folders.get(folder)
+            if directory is None:
+                directory = self._folders[folder] = Path(folder).absolute()
+            self._directories[key] = directory
         return self.project_for(path)
 
     def settings_for(

@@ -57,8 +57,13 @@ class BatchReport(BaseModel):
     @property
     def findings(self) -> list[tuple[FileReport, Finding]]:
         """Every finding with its file, sorted by path, line, column and code."""
-        pairs = [(report, finding) for report in self.files for finding in report.findings]
-        return sorted(pairs, key=_sort_key)
+        # the files by path, then each file's findings: the order one sort of all the pairs
+        # gives, with the path compared once per file rather than once per finding
+        return [
+            (report, finding)
+            for report in sorted(self.files, key=_display_path_of)
+            for finding in sorted(report.findings, key=_position_key)
+        ]
 
     @property
     def went_wrong(self) -> bool:
@@ -73,10 +78,13 @@ class BatchReport(BaseModel):
         return [problem for problem in self.problems if problem.fatal]
 
 
-def _sort_key(pair: tuple[FileReport, Finding]) -> tuple[str, int, int, str]:
-    report, finding = pair
+def _display_path_of(report: FileReport) -> str:
+    return report.display_path
+
+
+def _position_key(finding: Finding) -> tuple[int, int, str]:
     start = finding.range.start
-    return (report.display_path, start.line, start.character, finding.code)
+    return (start.line, start.character, finding.code)
 
 
 def available_cores() -> int:

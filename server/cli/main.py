@@ -243,7 +243,9 @@ def run_check(arguments: argparse.Namespace) -> int:
                 f"standards-lsp: {hidden} baselined findings hidden (--show-baselined shows them)",
                 file=sys.stderr,
             )
-    print(_rendered(arguments, report, batch))
+    with collector_paused():  # the output's ~50,000 dicts and strings hold no cycle either
+        rendered = _rendered(arguments, report, batch)
+    print(rendered)
     if arguments.show_fixes and arguments.format == TEXT_FORMAT:
         print(render_fixes(report))
     if report.fatal_problems or report.went_wrong:

@@ -117,6 +117,20 @@ def test_a_file_s_project_is_the_same_known_as_a_file_or_looked_up(tmp_path: Pat
     assert known.tier is looked_up.tier is Tier.PROTOTYPE
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    ["sub/./mod.py", "sub//mod.py", "./sub/mod.py", "{root}/sub/mod.py", "{root}//sub/./mod.py"],
+)
+def test_a_file_s_project_does_not_depend_on_how_its_path_is_spelt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spelling: str
+) -> None:
+    _write(tmp_path, {"sub/standards.toml": '[standards]\nruleset = "python-prototype"\n'})
+    monkeypatch.chdir(tmp_path)
+    known = ConfigResolver().project_for_file(spelling.format(root=tmp_path))
+    assert known.root == str(tmp_path / "sub")
+    assert known.tier is Tier.PROTOTYPE
+
+
 def test_no_standards_toml_means_internal(tmp_path: Path) -> None:
     _write(tmp_path, {"mod.py": ""})
     project = ConfigResolver().project_for(tmp_path / "mod.py")
