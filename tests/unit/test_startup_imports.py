@@ -21,13 +21,14 @@ assert found == sorted(_REGISTERED), (found, sorted(_REGISTERED))
 """
 
 
-def _run(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+def _assert_runs(code: str) -> None:
+    """Run `code` in a fresh interpreter; its assertions must hold there."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
 
 
 def test_the_registry_finds_every_rule_that_any_module_registers() -> None:
-    done = _run(EVERY_RULE)
-    assert done.returncode == 0, done.stderr
+    _assert_runs(EVERY_RULE)
 
 
 SERVER_START = """
@@ -43,8 +44,7 @@ create_server().engine.registry
     ["libcst", "pathspec", "packaging", "yaml", "rules.fixer", "server.batch", "server.cli.report"],
 )
 def test_starting_the_server_does_not_import(module: str) -> None:
-    done = _run(f"{SERVER_START}assert {module!r} not in sys.modules, {module!r}")
-    assert done.returncode == 0, done.stderr
+    _assert_runs(f"{SERVER_START}assert {module!r} not in sys.modules, {module!r}")
 
 
 def test_the_command_hands_serve_to_the_server_alone() -> None:
@@ -58,8 +58,7 @@ def test_the_command_hands_serve_to_the_server_alone() -> None:
         "run.assert_called_once_with(tcp='localhost:0')\n"
         "assert 'server.cli.main' not in sys.modules\n"
     )
-    done = _run(code)
-    assert done.returncode == 0, done.stderr
+    _assert_runs(code)
 
 
 WARM_UP = """
@@ -83,8 +82,7 @@ for module in ('libcst', 'rules.fixer', 'rules.checks.constants.extract',
 
 
 def test_what_the_first_code_action_needs_is_loaded_once_the_server_is_idle() -> None:
-    done = _run(WARM_UP)
-    assert done.returncode == 0, done.stderr
+    _assert_runs(WARM_UP)
 
 
 COLLECTION_AROUND_IMPORTS = """
@@ -106,8 +104,7 @@ def test_collection_is_off_for_the_imports_and_on_before_the_server_reads_a_mess
     """The entry point turns automatic collection off for the server's imports (their
     collections were ~100 ms of a start-up); `run_server` freezes what they built and turns it
     back on before serving."""
-    done = _run(COLLECTION_AROUND_IMPORTS)
-    assert done.returncode == 0, done.stderr
+    _assert_runs(COLLECTION_AROUND_IMPORTS)
 
 
 def test_the_entry_point_imports_the_server_with_collection_off() -> None:
@@ -120,5 +117,4 @@ def test_the_entry_point_imports_the_server_with_collection_off() -> None:
         "    assert serve.main([]) == 0\n"
         "assert seen == [False], seen\n"
     )
-    done = _run(code)
-    assert done.returncode == 0, done.stderr
+    _assert_runs(code)
