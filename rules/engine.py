@@ -47,6 +47,7 @@ from rules.parsing import (
     built,
     parse_unit,
     prefix_lines,
+    unit_body,
     wrapping,
 )
 from rules.registry import Registry, default_registry
@@ -66,6 +67,11 @@ from rules.rule import (
 from rules.settings import FileSettings
 from rules.source import split_lines
 from rules.splitter import PlacedSpan, SplitMemo, iter_spans
+from rules.syntax import (
+    LISTS_MODULE_NAMES,
+    may_read_own_namespace,
+    statements_read_own_namespace,
+)
 
 SYNTAX_ERROR_CODE = "syntax-error"
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -104,6 +110,8 @@ class UnitResult(BaseModel):
     failures: list[RuleFailure]
     # (line, code) of each finding a noqa comment silenced, in unit coordinates
     suppressed: list[tuple[int, str]] = []
+    # the unit enumerates the module's names (`inspect.getmembers(sys.modules[__name__])`)
+    lists_module_names: bool = False
 
 
 class SpanResult:
@@ -120,6 +128,7 @@ class SpanResult:
         self.failures: list[RuleFailure] = []
         self.syntax_error: Finding | None = None
         self.suppressed: list[tuple[int, str]] = []
+        self.lists_module_names = False
 
     def fits(self, span: PlacedSpan, first: bool, fingerprint: str) -> bool:
         """Whether this result is the one of `span` in that position and settings."""
@@ -362,6 +371,7 @@ class _PythonCheck:
         syntax_error: Finding | None = None
         unit_count = 0
         suppressed: list[tuple[int, str]] = []
+        lists_module_names = False
         # spans come one at a time, each analysed (and its trees dropped) in turn; a span the
         # edit left standing is the same object as last time, and so is its result
         for index, (span, units) in enumerate(
@@ -380,6 +390,7 @@ class _PythonCheck:
             for code, entries in result.summaries.items():
                 summaries.setdefault(code, []).extend(entries)
             syntax_error = syntax_error or result.syntax_error
+            lists_module_names = lists_module_names or result.lists_module_names
         self._trim(memo, unit_count, len(text))
         findings.extend(self._module_findings(summaries, lines, suppressed))
         file_findings, file_failures = _file_findings(self.registry, self.source, lines, suppressed)
@@ -388,6 +399,8 @@ class _PythonCheck:
         findings.extend(self._suppression_findings(text, lines, suppressed))
         if syntax_error is not None and self.settings.syntax_errors:
             findings.append(syntax_error)
+        if lists_module_names:
+            findings = [_without_module_level_fix(finding) for finding in findings]
         findings.sort(key=_order)
         # built, not validated: the findings are the rules' own validated objects, and
         # validating thousands again held the interpreter lock for 1.5 s on a 5 MB file (the
@@ -431,6 +444,7 @@ class _PythonCheck:
             result.failures.extend(unit_result.failures)
             for code, summary in unit_result.summaries.items():
                 result.summaries.setdefault(code, []).append((unit.start_line, summary))
+            result.lists_module_names = result.lists_module_names or unit_result.lists_module_names
             if result.syntax_error is None and unit.outcome.error is not None:
                 result.syntax_error = _syntax_error_finding(unit)
         return result
@@ -517,7 +531,12 @@ class _PythonCheck:
             ]
             kept.sort(key=_order)
         return built(
-            UnitResult, findings=kept, summaries=summaries, failures=failures, suppressed=suppressed
+            UnitResult,
+            findings=kept,
+            summaries=summaries,
+            failures=failures,
+            suppressed=suppressed,
+            lists_module_names=_lists_module_names(unit, outcome.tree),
         )
 
     def _placed(self, key: UnitKey, result: UnitResult, start_line: int) -> list[Finding]:
@@ -630,6 +649,26 @@ class _PythonCheck:
             found = _guarded(rule, self.failures, partial(rule.check_module, context))
             findings.extend(_kept(found, self.settings, lines, suppressed))
         return findings
+
+
+def _lists_module_names(unit: Unit, tree: ast.Module) -> bool:
+    """Whether a unit enumerates its module's names (a top-level statement's bare `vars()`
+    lists them; a class member's lists its class's)."""
+    if not may_read_own_namespace(unit.text):
+        return False
+    return statements_read_own_namespace(
+        unit_body(tree, unit.kind), at_module_level=unit.kind is not UnitKind.MEMBER
+    )
+
+
+def _without_module_level_fix(finding: Finding) -> Finding:
+    """The finding with its fix refused when that fix adds a module-level name (the module
+    lists its own names: the new import, constant or class would change what it finds)."""
+    fix = finding.fix
+    if fix is None or not fix.adds_module_names or not fix.applicable:
+        return finding
+    refused = fix.model_copy(update={"edits": [], "other_files": [], "refused": LISTS_MODULE_NAMES})
+    return finding.model_copy(update={"fix": refused})
 
 
 def _file_findings(

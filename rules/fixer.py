@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from rules.engine import SYNTAX_ERROR_CODE, Engine, SourceFile, UnitCache
 from rules.fixes import OverlappingEditsError, apply_edits
 from rules.models import Finding, Fix, Safety, TextEdit
-from rules.rule import FixRequest
+from rules.rule import FixRequest, Rule
 from rules.source_bytes import SourceEncoding, decode_python, encode
 
 # A fix that keeps producing new findings of its own kind must not loop forever.
@@ -47,6 +47,18 @@ class RefusedFix(BaseModel):
     code: str
     line: int
     reason: str
+    verb: str = Rule.refusal_verb
+
+    @property
+    def announcement(self) -> str:
+        """`STD201 not fixed: why`, as `fix` prints it after the file and line."""
+        return f"{self.code} {self.verb}: {self.reason}"
+
+
+# Why a fix was not kept, when the rule gave no reason of its own.
+NOTHING_BUILT = "no fix could be built from the file as it is now"
+NOTHING_CHANGED = "the fix changes nothing"
+BREAKS_SYNTAX = "the fix would leave the file with a syntax error (a bug: please report it)"
 
 
 class ProjectTexts:
@@ -137,19 +149,20 @@ def fix_with(engine: Engine, source: SourceFile, options: FixOptions) -> FixOutc
             break
         tried.add(_finding_key(candidate))
         fix = _complete_fix(engine, source.model_copy(update={"text": text}), candidate, project)
-        if fix is not None and fix.refused:
-            line = candidate.range.start.line
-            refused.append(RefusedFix(code=candidate.code, line=line, reason=fix.refused))
-            continue
         new_text = _applied(text, fix)
-        if fix is None or new_text is None or new_text == text:
+        if fix is None or fix.refused or new_text is None:
+            reason = fix.refused if fix is not None and fix.refused else NOTHING_BUILT
+            refused.append(_refusal(engine, candidate, reason))
+            continue
+        if new_text == text:
+            refused.append(_refusal(engine, candidate, NOTHING_CHANGED))
             continue
         if not broken_before and _breaks_syntax(engine, source, new_text):
+            refused.append(_refusal(engine, candidate, BREAKS_SYNTAX))
             continue
         others = _other_texts(fix, project, source.path)
         if isinstance(others, str):
-            line = candidate.range.start.line
-            refused.append(RefusedFix(code=candidate.code, line=line, reason=others))
+            refused.append(_refusal(engine, candidate, others))
             continue
         for path, (before, after) in others.items():
             assert project is not None  # noqa: S101 - _other_texts gives None without one
@@ -164,6 +177,16 @@ def fix_with(engine: Engine, source: SourceFile, options: FixOptions) -> FixOutc
         )
         text = new_text
     return FixOutcome(text=text, applied=applied, refused=refused)
+
+
+def _refusal(engine: Engine, finding: Finding, reason: str) -> RefusedFix:
+    rule = engine.registry.get(finding.code)
+    return RefusedFix(
+        code=finding.code,
+        line=finding.range.start.line,
+        reason=reason,
+        verb=rule.refusal_verb if rule is not None else Rule.refusal_verb,
+    )
 
 
 def _other_texts(

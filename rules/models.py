@@ -120,6 +120,16 @@ class Fix(BaseModel):
     file_operations: list[FileOperation] = Field(default_factory=list)
     description: str = ""
     refused: str | None = Field(default=None, description="why the fix is not made, if it is not")
+    adds_module_names: bool = Field(
+        default=False,
+        description="it adds a name at module level (an import, a constant, a class), which a "
+        "module listing its own names would find among them",
+    )
+
+    @property
+    def applicable(self) -> bool:
+        """Whether the fix can be made (it is not known to be refused)."""
+        return self.refused is None
 
     @property
     def touched_files(self) -> int:
@@ -145,6 +155,12 @@ class Finding(BaseModel):
     severity_cap: Severity | None = None
     # In a notebook: the 1-based cell the range is in, its lines counted from the cell's start.
     cell: int | None = None
+
+    @property
+    def offered_fix(self) -> Fix | None:
+        """The fix to offer: none when there is none, or when it is known to be refused (the
+        finding then says why through `fix.refused`)."""
+        return self.fix if self.fix is not None and self.fix.applicable else None
 
     def shifted(self, lines: int) -> Finding:
         """The same finding moved down by `lines` lines; its fix edits move with it."""

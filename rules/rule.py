@@ -251,6 +251,7 @@ class Rule:
     severities: ClassVar[TierSeverities]
     doc: ClassVar[RuleDoc]
     fix_title: ClassVar[str | None] = None  # what the fix does, for `rules` and the docs
+    refusal_verb: ClassVar[str] = "not fixed"  # how a refused fix is announced: "not fixed: why"
 
     def build_fix(self, request: FixRequest) -> Fix | None:
         """The complete fix for `request.finding`, built on demand; None if it cannot be made."""

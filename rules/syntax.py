@@ -193,6 +193,13 @@ _ENTRY_METHODS = frozenset({"get", "setdefault", "pop", "update", "__getitem__",
 _CODE_RUNNERS = frozenset({"exec", "eval"})
 _ATTRIBUTE_CALLS = frozenset({"getattr", "setattr", "hasattr", "delattr"})
 _NAMESPACE_ATTRIBUTE = "__dict__"
+# Why a fix adding a module-level name is not made in a module that lists its names.
+LISTS_MODULE_NAMES = (
+    "the module lists its own names (`globals()`, `dir()`, `sys.modules[__name__]`): a new "
+    "module-level name would be among them"
+)
+# Every namespace `statements_read_own_namespace` finds is named by one of these.
+_NAMESPACE_MARKERS = (_GLOBALS_CALL, _MODULE_NAME, *_SCOPE_CALLS)
 
 
 def reads_own_namespace(tree: ast.Module) -> bool:
@@ -201,12 +208,27 @@ def reads_own_namespace(tree: ast.Module) -> bool:
     `inspect.getmembers`): a name a fix adds at module level (an import, a constant, a class)
     then changes what it finds. Looking one entry up (`globals()[name]`,
     `getattr(sys.modules[__name__], name)`) does not count."""
-    namespaces = [node for node in ast.walk(tree) if _names_the_module(node)]
-    namespaces += [node for node in _module_level_nodes(tree) if _calls_scope(node)]
+    return statements_read_own_namespace(tree.body, at_module_level=True)
+
+
+def statements_read_own_namespace(body: list[ast.stmt], *, at_module_level: bool) -> bool:
+    """`reads_own_namespace` for some of a module's statements: its top-level ones
+    (`at_module_level`, where a bare `vars()` is the module's), or a class's (where it is the
+    class's own)."""
+    namespaces = [node for statement in body for node in ast.walk(statement)]
+    namespaces = [node for node in namespaces if _names_the_module(node)]
+    if at_module_level:
+        namespaces += [node for node in nodes_outside(body) if _calls_scope(node)]
     if not namespaces:
         return False
-    parents = parent_map([tree])
+    parents = parent_map(list(body))
     return any(not _looks_one_entry_up(node, parents.get(node)) for node in namespaces)
+
+
+def may_read_own_namespace(text: str) -> bool:
+    """A cheap test of a text before `statements_read_own_namespace`: False when no call or
+    name it looks for is in it."""
+    return any(marker in text for marker in _NAMESPACE_MARKERS)
 
 
 def _names_the_module(node: ast.AST) -> bool:
@@ -269,9 +291,3 @@ def nodes_outside(
         if not isinstance(node, nested):
             pending.extend(child_nodes(node))
     return found
-
-
-def _module_level_nodes(tree: ast.Module) -> list[ast.AST]:
-    """The nodes evaluated in the module's own scope: function, lambda, class and
-    comprehension bodies left out."""
-    return nodes_outside(tree.body)

@@ -30,7 +30,7 @@ from rules.fixes import apply_edits, edits_between
 from rules.models import FileOperation, Finding, Fix, Position, Range, Safety, TextEdit
 from rules.noqa import noqa_edit
 from rules.notebooks import NotebookError
-from rules.rule import FixRequest, RefactorOffer, RefactorRequest
+from rules.rule import FixRequest, RefactorOffer, RefactorRequest, Rule
 from server.documents import lsp_lines
 from server.notebook_documents import CellLayout, NotebookLayout, notebook_of
 from server.project_edits import (
@@ -147,23 +147,25 @@ class _Lister:
     def quick_fixes(self, findings: list[Finding]) -> list[types.CodeAction]:
         actions = []
         for finding in findings:
-            if finding.fix is None:
+            fix = finding.fix
+            if fix is None:
                 continue
-            actions.append(
-                types.CodeAction(
-                    title=finding.fix.title,
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[self.diagnostic(finding)],
-                    is_preferred=finding.fix.safety is Safety.SAFE,
-                    data=self.data(ActionKind.FIX, code=finding.code, finding=finding),
-                )
+            action = types.CodeAction(
+                title=fix.title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[self.diagnostic(finding)],
+                is_preferred=fix.safety is Safety.SAFE and fix.applicable,
+                data=self.data(ActionKind.FIX, code=finding.code, finding=finding),
             )
+            if fix.refused is not None:  # known when the file was checked: shown, not applied
+                action.disabled = _disabled(self.server, finding.code, fix.refused)
+            actions.append(action)
         return actions
 
     def fix_code_actions(self, findings: list[Finding]) -> list[types.CodeAction]:
-        fixable = [f for f in self.result.analysis.findings if f.fix is not None]
+        fixable = [f for f in self.result.analysis.findings if f.offered_fix is not None]
         actions = []
-        for code in sorted({f.code for f in findings if f.fix is not None}):
+        for code in sorted({f.code for f in findings if f.offered_fix is not None}):
             count = sum(1 for f in fixable if f.code == code)
             if count >= MIN_FINDINGS_FOR_FIX_ALL:
                 actions.append(
@@ -177,7 +179,9 @@ class _Lister:
 
     def fix_all_safe(self) -> list[types.CodeAction]:
         findings = self.result.analysis.findings
-        if not any(f.fix is not None and f.fix.safety is Safety.SAFE for f in findings):
+        if not any(
+            f.offered_fix is not None and f.offered_fix.safety is Safety.SAFE for f in findings
+        ):
             return []
         return [
             types.CodeAction(
@@ -485,17 +489,27 @@ async def resolve_action(server: StandardsServer, action: types.CodeAction) -> t
     if result is None or result.version != data.version:
         return action  # stale: no edit for a text the action was not computed from
     built = data.finding.fix if data.action is ActionKind.FIX and data.finding else None
-    if built is not None and built.edits is not None:
+    if built is not None and built.edits is not None and built.refused is None:
         _fill(action, server, result, data=data, fix=built)
         return action
     opened = open_documents(server, result.uri)
-    fix = await server.scheduler.run_in_thread(lambda: build_fix(server, result, data, opened))
+    fix = built if built is not None and built.refused is not None else None
+    if fix is None:
+        fix = await server.scheduler.run_in_thread(lambda: build_fix(server, result, data, opened))
     if fix is not None and fix.refused is not None:
         # nothing to apply; the reason names the use that cannot keep its behaviour
-        action.disabled = types.CodeActionDisabled(reason=f"not converted: {fix.refused}")
+        action.disabled = _disabled(server, data.code or "", fix.refused)
     elif fix is not None and (fix.edits or fix.file_operations or fix.other_files):
         _fill(action, server, result, data=data, fix=fix, opened=opened)
     return action
+
+
+def _disabled(server: StandardsServer, code: str, reason: str) -> types.CodeActionDisabled:
+    """Why an action cannot be applied, as `fix` says it (`not converted: ...` for a model
+    conversion, `not fixed: ...` otherwise)."""
+    rule = server.engine.registry.get(code)
+    verb = rule.refusal_verb if rule is not None else Rule.refusal_verb
+    return types.CodeActionDisabled(reason=f"{verb}: {reason}")
 
 
 def _fill(  # noqa: PLR0913 - the action and everything its edit is built from

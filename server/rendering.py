@@ -83,8 +83,8 @@ def diagnostic_json(
     start = _position_json(finding.range.start, lines, codec)
     end = _position_json(finding.range.end, lines, codec)
     fix = None
-    if finding.fix is not None:
-        fix = {"title": finding.fix.title, "safety": finding.fix.safety.value}
+    if finding.offered_fix is not None:
+        fix = {"title": finding.offered_fix.title, "safety": finding.offered_fix.safety.value}
     data = json.dumps({"finding": finding.data, "fix": fix})
     href = ""
     if code_description and CODE_PATTERN.fullmatch(finding.code):

@@ -67,7 +67,7 @@ def locate(batch: BatchReport) -> list[Located]:
 def safe_edits(item: Located, resolve: FixResolver) -> list[TextEdit]:
     """The text edits of a finding's safe fix within its own file (empty when there is none,
     or when the fix also creates or renames files)."""
-    fix = item.finding.fix
+    fix = item.finding.offered_fix
     if fix is None or fix.safety is not Safety.SAFE:
         return []
     if fix.edits is None:
@@ -266,7 +266,7 @@ def render_statistics(batch: BatchReport, registry: Registry) -> str:
     fixable = Counter(
         finding.code
         for _report, finding in batch.findings
-        if finding.fix is not None and finding.fix.safety is Safety.SAFE
+        if finding.offered_fix is not None and finding.offered_fix.safety is Safety.SAFE
     )
     lines = []
     for code, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])):
@@ -282,10 +282,11 @@ def render_fixes(batch: BatchReport) -> str:
     safe: Counter[tuple[str, str]] = Counter()
     unsafe: Counter[tuple[str, str]] = Counter()
     for _report, finding in batch.findings:
-        if finding.fix is None:
+        fix = finding.offered_fix
+        if fix is None:
             continue
-        target = safe if finding.fix.safety is Safety.SAFE else unsafe
-        target[(finding.code, finding.fix.title)] += 1
+        target = safe if fix.safety is Safety.SAFE else unsafe
+        target[(finding.code, fix.title)] += 1
     lines = []
     for heading, counts in (("Safe fixes", safe), ("Unsafe fixes (--unsafe)", unsafe)):
         if counts:

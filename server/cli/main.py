@@ -372,7 +372,7 @@ class _FixRun:
         shown = display_path(path, batch.base)
         for refused in outcome.refused:
             print(
-                f"{shown}:{refused.line + 1}: {refused.code} not converted: {refused.reason}",
+                f"{shown}:{refused.line + 1}: {refused.announcement}",
                 file=sys.stderr,
             )
         if not outcome.changed:

@@ -91,7 +91,7 @@ def _json_finding(report: FileReport, finding: Finding) -> dict[str, object]:
     finding, and building models only to dump them cost a CI run of the stdlib's findings
     half a second."""
     start, end = finding.range.start, finding.range.end
-    fix = finding.fix
+    fix = finding.offered_fix
     return {
         "path": report.display_path,
         **({"cell": finding.cell} if finding.cell is not None else {}),
@@ -128,9 +128,9 @@ def render_text(batch: BatchReport, colour: bool) -> str:
     for report, finding in batch.findings:
         start = finding.range.start
         mark = ""
-        if finding.fix is not None:
+        if finding.offered_fix is not None:
             fixable += 1
-            mark = f" {FIXABLE_MARK}" if finding.fix.safety.value == "safe" else ""
+            mark = f" {FIXABLE_MARK}" if finding.offered_fix.safety.value == "safe" else ""
         cell = f"cell {finding.cell}:" if finding.cell is not None else ""
         location = f"{report.display_path}:{cell}{start.line + 1}:{start.character + 1}:"
         code = finding.code

@@ -114,3 +114,26 @@ async def test_rename_module_constant(client: RecordingClient, project: Path) ->
         )
     change_document(client, uri, 2, [(None, renamed)])
     await diagnostics_for(client, uri, 2)
+
+
+LISTS_ITS_CLASSES = (
+    "import inspect\nimport sys\n\n\nclass NotFound(Exception):\n    status_code = 404\n\n\n"
+    "class Gone(Exception):\n    status_code = 410\n\n\n"
+    "def error_classes():\n    return inspect.getmembers(sys.modules[__name__], inspect.isclass)\n"
+)
+
+
+async def test_a_fix_the_module_cannot_take_is_shown_disabled_with_the_reason(
+    client: RecordingClient, project: Path
+) -> None:
+    await initialize(client, project)
+    uri = open_document(client, project / "errors.py", LISTS_ITS_CLASSES)
+    assert "STD201" in codes(await diagnostics_for(client, uri, 1))
+    actions = await code_actions(client, uri, span(5, 18, 5, 18))
+    fix = titled(actions, "Use `HTTPStatus.NOT_FOUND`")
+    assert fix.disabled is not None and fix.is_preferred is False
+    assert fix.disabled.reason.startswith("not fixed: the module lists its own names")
+    resolved = await client.code_action_resolve_async(fix)
+    assert resolved.edit is None and resolved.disabled is not None
+    # two findings of the rule, neither fixable: no "Fix all" to offer
+    assert not [action for action in actions if action.title.startswith("Fix all STD201")]

@@ -191,3 +191,36 @@ def test_the_collector_pause_nests_across_threads_and_restores_what_was_there() 
         assert not gc.isenabled()  # off before: left off
     finally:
         gc.enable()
+
+
+def _status_fix_applicable(text: str) -> bool:
+    (finding,) = [f for f in _check(text).findings if f.code == "STD201"]
+    assert finding.fix is not None and finding.fix.adds_module_names
+    return finding.fix.applicable
+
+
+def test_a_fix_adding_a_module_name_is_refused_where_the_module_lists_its_names() -> None:
+    status = "class NotFound(Exception):\n    status_code = 404\n"
+    assert _status_fix_applicable(status)
+    # the module's names, listed at its top level or in a function: `HTTPStatus` would be one
+    for listing in (
+        "NAMES = sorted(vars())\n",
+        "def names():\n    return list(globals())\n",
+        "import sys\nMEMBERS = dir(sys.modules[__name__])\n",
+    ):
+        assert not _status_fix_applicable(status + "\n\n" + listing), listing
+        # an edit that drops the listing gives the fix back (the units are checked again)
+        first = _check(status + "\n\n" + listing)
+        again = ENGINE.check(
+            SourceFile(text=status, settings=settings_for(), path="/project/m.py"),
+            cache=first.cache,
+        )
+        (finding,) = [f for f in again.findings if f.code == "STD201"]
+        assert finding.fix is not None and finding.fix.applicable
+    # a class's own names, or one name looked up, leave the module's list as it is
+    for lookup in (
+        "class Registry:\n    KINDS = vars()\n",
+        "def named(name):\n    return globals()[name]\n",
+        "import sys\nSELF = getattr(sys.modules[__name__], 'NotFound')\n",
+    ):
+        assert _status_fix_applicable(status + "\n\n" + lookup), lookup

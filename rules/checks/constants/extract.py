@@ -431,6 +431,7 @@ def build_extract_fix(
         title=extract_title(targets[0].display, plan.name, count),
         safety=Safety.SAFE if count == 1 or same_setting else Safety.UNSAFE,
         edits=edits,
+        adds_module_names=True,
     )
 
 

@@ -26,7 +26,7 @@ from rules.parsing import UnitKind
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest, Rule, UnitContext
 from rules.settings import Options
 from rules.source import lines_between, literal_near, split_lines
-from rules.syntax import first_lineno, reads_own_namespace
+from rules.syntax import LISTS_MODULE_NAMES, first_lineno, reads_own_namespace
 
 EXTRACT_KIND = "refactor.extract"
 
@@ -244,7 +244,9 @@ def single_fix(literal: Literal, name: str) -> Fix | None:
     """The cheap, lazy "extract this occurrence" fix attached to a finding."""
     if not is_extractable(literal):
         return None
-    return Fix(title=extract_title(literal.display, name), safety=Safety.SAFE)
+    return Fix(
+        title=extract_title(literal.display, name), safety=Safety.SAFE, adds_module_names=True
+    )
 
 
 class ExtractingRule(Rule):
@@ -271,9 +273,10 @@ class ExtractingRule(Rule):
             return finding.fix
         module = parse_module(request.text)
         literal = module.at(finding.range) if module is not None else None
-        if module is None or literal is None or reads_own_namespace(module.tree):
-            # a module that enumerates its names would find the new constant among them
+        if module is None or literal is None:
             return None
+        if reads_own_namespace(module.tree):  # it would find the new constant among them
+            return finding.fix.model_copy(update={"edits": [], "refused": LISTS_MODULE_NAMES})
         proposed = str(finding.data.get("name") or propose_name(literal))
         if finding.data.get("all"):
             targets = repeated_group(module, literal, request.settings.options)

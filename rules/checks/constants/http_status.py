@@ -25,7 +25,7 @@ from http import HTTPStatus
 
 from rules.checks.constants.literals import ModuleLiterals, last_name
 from rules.models import Fix, Position, Range, Safety, TextEdit
-from rules.syntax import first_lineno, reads_own_namespace
+from rules.syntax import LISTS_MODULE_NAMES, first_lineno, reads_own_namespace
 
 
 class Role(StrEnum):
@@ -197,8 +197,9 @@ def build_status_fix(module: ModuleLiterals, where: Range, member: str) -> Fix |
     if literal is None or reference is None:
         return None
     name, needs_import = reference
-    if needs_import and reads_own_namespace(module.tree):
-        return None  # the module enumerates its names: `HTTPStatus` would be found among them
+    title = status_title(member, name)
+    if needs_import and reads_own_namespace(module.tree):  # `HTTPStatus` would be among them
+        return Fix(title=title, safety=Safety.SAFE, edits=[], refused=LISTS_MODULE_NAMES)
     edits = [TextEdit(range=where, new_text=f"{name}.{member}")]
     if needs_import:
         line, blank_after = _import_position(module.tree)
@@ -210,7 +211,7 @@ def build_status_fix(module: ModuleLiterals, where: Range, member: str) -> Fix |
         text = before + IMPORT_LINE + newline + newline * max(blank_after - existing, 0)
         at = Position(line=line, character=0)
         edits.insert(0, TextEdit(range=Range(start=at, end=at), new_text=text))
-    return Fix(title=status_title(member, name), safety=Safety.SAFE, edits=edits)
+    return Fix(title=title, safety=Safety.SAFE, edits=edits, adds_module_names=needs_import)
 
 
 def status_title(member: str, name: str = HTTP_STATUS) -> str:

@@ -61,7 +61,8 @@ class MagicNumber(ExtractingRule, UnitRule):
             "No fix adds a name to a module that enumerates its own names (`globals()`, a "
             "module-level `dir()`/`vars()`, `sys.modules[__name__]`): the new constant or "
             "import would be found among them (a module that looks its error classes up by "
-            "enumeration would find `HTTPStatus`); the finding stays, to fix by hand."
+            "enumeration would find `HTTPStatus`); the finding stays, to fix by hand, without "
+            "the fixable mark, its quick fix shown disabled and `fix` saying why."
         ),
         why=(
             "The standard: never hard-code values that may need to change; define constants at "
@@ -180,7 +181,7 @@ class MagicNumber(ExtractingRule, UnitRule):
                     code=self.code,
                     message=(f"HTTP status code `{literal.display}`: use `HTTPStatus.{member}`"),
                     range=context.range_of(literal.node),
-                    fix=Fix(title=status_title(member), safety=Safety.SAFE),
+                    fix=Fix(title=status_title(member), safety=Safety.SAFE, adds_module_names=True),
                     data={"status": member},
                 )
             else:

@@ -320,7 +320,11 @@ class RepeatedLiteral(ExtractingRule, ModuleRule):
         lines = ", ".join(str(start + occurrence.line + 1) for start, occurrence in group)
         role = describe_role(first.role)
         message = f"`{first.display}` appears {count} times in this module{role} (lines {lines})"
-        fix = Fix(title=extract_title(first.display, first.name, count), safety=Safety.UNSAFE)
+        fix = Fix(
+            title=extract_title(first.display, first.name, count),
+            safety=Safety.UNSAFE,
+            adds_module_names=True,
+        )
         data: dict[str, str | int | float | bool | None] = {"name": first.name, "all": True}
         for start, occurrence in group:
             yield Finding.model_construct(

@@ -363,7 +363,9 @@ class UserFacingMessage(ExtractingRule, ModuleRule):
                     message=message,
                     range=candidate.where.shifted(start),
                     fix=Fix(
-                        title=extract_title(candidate.display, candidate.name), safety=Safety.SAFE
+                        title=extract_title(candidate.display, candidate.name),
+                        safety=Safety.SAFE,
+                        adds_module_names=True,
                     )
                     if candidate.fixable
                     else None,

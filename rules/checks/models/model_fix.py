@@ -291,6 +291,8 @@ class ConvertsToModel(ModuleRule):
     candidates and dict uses are summarised, and the module pass drops returns used so.
     """
 
+    refusal_verb = "not converted"
+
     fix_title = "Convert to a generated Pydantic model (unsafe: callers change)"
 
     def candidates_in(self, context: UnitContext) -> Iterator[Finding]:
@@ -343,7 +345,7 @@ class ConvertsToModel(ModuleRule):
         if candidate.blockers:
             message += " (no automatic fix: " + "; ".join(candidate.blockers) + ")"
         else:
-            fix = Fix(title=candidate.title, safety=Safety.UNSAFE, edits=None)
+            fix = Fix(title=candidate.title, safety=Safety.UNSAFE, adds_module_names=True)
         found = self.finding(message, self._range(context, candidate), fix)
         found.data.update(
             kind=candidate.kind.value,

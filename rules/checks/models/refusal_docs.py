@@ -62,6 +62,11 @@ SHAPE = (
         "define the model in another module and convert by hand, or stop enumerating the module",
     ),
     _doc(
+        "the module lists its own names (`globals()`, `dir()`, `sys.modules[__name__]`): a new "
+        "module-level name would be among them",
+        "as above (found by the check, before the conversion is asked for)",
+    ),
+    _doc(
         "… is typed by a type comment (…): turn it into annotations first",
         "rewrite the `# type:` comments as annotations (e.g. with `com2ann`), then fix again",
     ),

@@ -162,3 +162,33 @@ def test_check_over_a_stdlib_sample_never_crashes(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     document = json.loads(result.stdout)
     assert document["summary"]["files"] == len(files)
+
+
+# A module that lists its own classes: a new module-level import would be among them.
+LISTS_ITS_CLASSES = """import inspect
+import sys
+
+
+class NotFound(Exception):
+    status_code = 404
+
+
+def error_classes():
+    return inspect.getmembers(sys.modules[__name__], inspect.isclass)
+"""
+
+
+def test_a_fix_the_module_cannot_take_is_not_counted_and_fix_says_why(tmp_path: Path) -> None:
+    project = write_files(
+        tmp_path, {"standards.toml": PRODUCTION_STANDARDS, "errors.py": LISTS_ITS_CLASSES}
+    )
+    checked = run("check", "--select", "STD201", ".", cwd=project)
+    assert "HTTPStatus.NOT_FOUND" in checked.stdout
+    assert "[*]" not in checked.stdout and "fixable" not in checked.stdout, checked.stdout
+    fixed = run("fix", "--select", "STD201", ".", cwd=project)
+    assert "errors.py:6: STD201 not fixed: the module lists its own names" in fixed.stderr
+    assert "Fixed 0 findings" in fixed.stderr and "1 finding remains." in fixed.stderr
+    assert (project / "errors.py").read_text(encoding="utf-8") == LISTS_ITS_CLASSES
+    listed = LISTS_ITS_CLASSES.replace("inspect.getmembers(sys.modules[__name__]", "(NotFound")
+    (project / "errors.py").write_text(listed, encoding="utf-8")
+    assert "[*]" in run("check", "--select", "STD201", ".", cwd=project).stdout

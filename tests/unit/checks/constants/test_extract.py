@@ -15,6 +15,7 @@ from rules.engine import Engine, SourceFile
 from rules.fixes import apply_edits
 from rules.models import Position, Range
 from rules.rule import FixRequest, RefactorRequest
+from rules.syntax import LISTS_MODULE_NAMES
 from tests.support.engine import CONSTANTS_SETTINGS
 from tests.support.paths import STDLIB
 
@@ -521,8 +522,10 @@ def test_no_constant_added_to_a_module_that_enumerates_its_names(enumeration: st
         for f in engine.check(SourceFile(text=source, settings=CONSTANTS_SETTINGS)).findings
         if f.code == "STD201"
     ]
+    assert finding.fix is not None and finding.fix.refused == LISTS_MODULE_NAMES  # no [*] mark
     request = FixRequest(text=source, finding=finding, settings=CONSTANTS_SETTINGS)
-    assert engine.resolve_fix(request) is None
+    resolved = engine.resolve_fix(request)
+    assert resolved is not None and resolved.refused == LISTS_MODULE_NAMES and not resolved.edits
 
 
 def test_a_function_s_own_dir_and_vars_do_not_block_the_constant() -> None:
