@@ -67,11 +67,7 @@ from rules.rule import (
 from rules.settings import FileSettings
 from rules.source import split_lines
 from rules.splitter import PlacedSpan, SplitMemo, iter_spans
-from rules.syntax import (
-    LISTS_MODULE_NAMES,
-    may_read_own_namespace,
-    statements_read_own_namespace,
-)
+from rules.syntax import lists_module_names, may_read_own_namespace, own_namespace_listing
 
 SYNTAX_ERROR_CODE = "syntax-error"
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -110,8 +106,9 @@ class UnitResult(BaseModel):
     failures: list[RuleFailure]
     # (line, code) of each finding a noqa comment silenced, in unit coordinates
     suppressed: list[tuple[int, str]] = []
-    # the unit enumerates the module's names (`inspect.getmembers(sys.modules[__name__])`)
-    lists_module_names: bool = False
+    # where the unit lists the module's names (`inspect.getmembers(sys.modules[__name__])`):
+    # the 0-based line in the unit's text, and the code
+    module_listing: tuple[int, str] | None = None
 
 
 class SpanResult:
@@ -128,7 +125,7 @@ class SpanResult:
         self.failures: list[RuleFailure] = []
         self.syntax_error: Finding | None = None
         self.suppressed: list[tuple[int, str]] = []
-        self.lists_module_names = False
+        self.module_listing: tuple[int, str] | None = None  # the first, placed
 
     def fits(self, span: PlacedSpan, first: bool, fingerprint: str) -> bool:
         """Whether this result is the one of `span` in that position and settings."""
@@ -371,7 +368,7 @@ class _PythonCheck:
         syntax_error: Finding | None = None
         unit_count = 0
         suppressed: list[tuple[int, str]] = []
-        lists_module_names = False
+        module_listing: tuple[int, str] | None = None
         # spans come one at a time, each analysed (and its trees dropped) in turn; a span the
         # edit left standing is the same object as last time, and so is its result
         for index, (span, units) in enumerate(
@@ -390,7 +387,7 @@ class _PythonCheck:
             for code, entries in result.summaries.items():
                 summaries.setdefault(code, []).extend(entries)
             syntax_error = syntax_error or result.syntax_error
-            lists_module_names = lists_module_names or result.lists_module_names
+            module_listing = module_listing or result.module_listing
         self._trim(memo, unit_count, len(text))
         findings.extend(self._module_findings(summaries, lines, suppressed))
         file_findings, file_failures = _file_findings(self.registry, self.source, lines, suppressed)
@@ -399,8 +396,9 @@ class _PythonCheck:
         findings.extend(self._suppression_findings(text, lines, suppressed))
         if syntax_error is not None and self.settings.syntax_errors:
             findings.append(syntax_error)
-        if lists_module_names:
-            findings = [_without_module_level_fix(finding) for finding in findings]
+        if module_listing is not None:
+            listing = lists_module_names(module_listing[0] + 1, module_listing[1])
+            findings = [_without_module_level_fix(finding, listing) for finding in findings]
         findings.sort(key=_order)
         # built, not validated: the findings are the rules' own validated objects, and
         # validating thousands again held the interpreter lock for 1.5 s on a 5 MB file (the
@@ -444,7 +442,9 @@ class _PythonCheck:
             result.failures.extend(unit_result.failures)
             for code, summary in unit_result.summaries.items():
                 result.summaries.setdefault(code, []).append((unit.start_line, summary))
-            result.lists_module_names = result.lists_module_names or unit_result.lists_module_names
+            if result.module_listing is None and unit_result.module_listing is not None:
+                line, code = unit_result.module_listing
+                result.module_listing = (line + unit.start_line, code)
             if result.syntax_error is None and unit.outcome.error is not None:
                 result.syntax_error = _syntax_error_finding(unit)
         return result
@@ -536,7 +536,7 @@ class _PythonCheck:
             summaries=summaries,
             failures=failures,
             suppressed=suppressed,
-            lists_module_names=_lists_module_names(unit, outcome.tree),
+            module_listing=_module_listing(unit, outcome.tree),
         )
 
     def _placed(self, key: UnitKey, result: UnitResult, start_line: int) -> list[Finding]:
@@ -651,23 +651,26 @@ class _PythonCheck:
         return findings
 
 
-def _lists_module_names(unit: Unit, tree: ast.Module) -> bool:
-    """Whether a unit enumerates its module's names (a top-level statement's bare `vars()`
-    lists them; a class member's lists its class's)."""
+def _module_listing(unit: Unit, tree: ast.Module) -> tuple[int, str] | None:
+    """Where a unit lists its module's names, in its own lines (a top-level statement's bare
+    `vars()` lists them; a class member's lists its class's)."""
     if not may_read_own_namespace(unit.text):
-        return False
-    return statements_read_own_namespace(
+        return None
+    node = own_namespace_listing(
         unit_body(tree, unit.kind), at_module_level=unit.kind is not UnitKind.MEMBER
     )
+    if node is None:
+        return None
+    return node.lineno - 1 - prefix_lines(unit.kind), ast.unparse(node)
 
 
-def _without_module_level_fix(finding: Finding) -> Finding:
+def _without_module_level_fix(finding: Finding, listing: str) -> Finding:
     """The finding with its fix refused when that fix adds a module-level name (the module
     lists its own names: the new import, constant or class would change what it finds)."""
     fix = finding.fix
     if fix is None or not fix.adds_module_names or not fix.applicable:
         return finding
-    refused = fix.model_copy(update={"edits": [], "other_files": [], "refused": LISTS_MODULE_NAMES})
+    refused = fix.model_copy(update={"edits": [], "other_files": [], "refused": listing})
     return finding.model_copy(update={"fix": refused})
 
 

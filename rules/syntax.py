@@ -193,11 +193,6 @@ _ENTRY_METHODS = frozenset({"get", "setdefault", "pop", "update", "__getitem__",
 _CODE_RUNNERS = frozenset({"exec", "eval"})
 _ATTRIBUTE_CALLS = frozenset({"getattr", "setattr", "hasattr", "delattr"})
 _NAMESPACE_ATTRIBUTE = "__dict__"
-# Why a fix adding a module-level name is not made in a module that lists its names.
-LISTS_MODULE_NAMES = (
-    "the module lists its own names (`globals()`, `dir()`, `sys.modules[__name__]`): a new "
-    "module-level name would be among them"
-)
 # Every namespace `statements_read_own_namespace` finds is named by one of these.
 _NAMESPACE_MARKERS = (_GLOBALS_CALL, _MODULE_NAME, *_SCOPE_CALLS)
 
@@ -208,21 +203,45 @@ def reads_own_namespace(tree: ast.Module) -> bool:
     `inspect.getmembers`): a name a fix adds at module level (an import, a constant, a class)
     then changes what it finds. Looking one entry up (`globals()[name]`,
     `getattr(sys.modules[__name__], name)`) does not count."""
-    return statements_read_own_namespace(tree.body, at_module_level=True)
+    return own_namespace_listing(tree.body, at_module_level=True) is not None
 
 
-def statements_read_own_namespace(body: list[ast.stmt], *, at_module_level: bool) -> bool:
-    """`reads_own_namespace` for some of a module's statements: its top-level ones
-    (`at_module_level`, where a bare `vars()` is the module's), or a class's (where it is the
-    class's own)."""
-    namespaces = [node for statement in body for node in ast.walk(statement)]
-    namespaces = [node for node in namespaces if _names_the_module(node)]
+def own_namespace_listing(body: list[ast.stmt], *, at_module_level: bool) -> ast.expr | None:
+    """Where some of a module's statements list its names (None: nowhere), as
+    `reads_own_namespace` tells: its top-level statements (`at_module_level`, where a bare
+    `vars()` is the module's), or a class's (where it is the class's own)."""
+    namespaces = [
+        node
+        for statement in body
+        for node in ast.walk(statement)
+        if isinstance(node, ast.expr) and _names_the_module(node)
+    ]
     if at_module_level:
-        namespaces += [node for node in nodes_outside(body) if _calls_scope(node)]
+        namespaces += [
+            node
+            for node in nodes_outside(body)
+            if isinstance(node, ast.expr) and _calls_scope(node)
+        ]
     if not namespaces:
-        return False
+        return None
     parents = parent_map(list(body))
-    return any(not _looks_one_entry_up(node, parents.get(node)) for node in namespaces)
+    listing = [node for node in namespaces if not _looks_one_entry_up(node, parents.get(node))]
+    return min(listing, key=lambda node: (node.lineno, node.col_offset), default=None)
+
+
+def lists_module_names(line: int, code: str) -> str:
+    """Why a fix adding a module-level name is not made where the module lists its names
+    (`line` 1-based, `code` what lists them)."""
+    return (
+        f"the module lists its own names (line {line}: `{code}`): a new module-level name "
+        "would be among them"
+    )
+
+
+def listing_reason(tree: ast.Module) -> str | None:
+    """`lists_module_names` for a whole module (None: it does not list its names)."""
+    node = own_namespace_listing(tree.body, at_module_level=True)
+    return lists_module_names(node.lineno, ast.unparse(node)) if node is not None else None
 
 
 def may_read_own_namespace(text: str) -> bool:

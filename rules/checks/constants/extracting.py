@@ -26,7 +26,7 @@ from rules.parsing import UnitKind
 from rules.rule import FixRequest, RefactorOffer, RefactorRequest, Rule, UnitContext
 from rules.settings import Options
 from rules.source import lines_between, literal_near, split_lines
-from rules.syntax import LISTS_MODULE_NAMES, first_lineno, reads_own_namespace
+from rules.syntax import first_lineno, listing_reason
 
 EXTRACT_KIND = "refactor.extract"
 
@@ -275,8 +275,9 @@ class ExtractingRule(Rule):
         literal = module.at(finding.range) if module is not None else None
         if module is None or literal is None:
             return None
-        if reads_own_namespace(module.tree):  # it would find the new constant among them
-            return finding.fix.model_copy(update={"edits": [], "refused": LISTS_MODULE_NAMES})
+        listing = listing_reason(module.tree)  # it would find the new constant among them
+        if listing is not None:
+            return finding.fix.model_copy(update={"edits": [], "refused": listing})
         proposed = str(finding.data.get("name") or propose_name(literal))
         if finding.data.get("all"):
             targets = repeated_group(module, literal, request.settings.options)

@@ -25,7 +25,7 @@ from http import HTTPStatus
 
 from rules.checks.constants.literals import ModuleLiterals, last_name
 from rules.models import Fix, Position, Range, Safety, TextEdit
-from rules.syntax import LISTS_MODULE_NAMES, first_lineno, reads_own_namespace
+from rules.syntax import first_lineno, listing_reason
 
 
 class Role(StrEnum):
@@ -198,8 +198,9 @@ def build_status_fix(module: ModuleLiterals, where: Range, member: str) -> Fix |
         return None
     name, needs_import = reference
     title = status_title(member, name)
-    if needs_import and reads_own_namespace(module.tree):  # `HTTPStatus` would be among them
-        return Fix(title=title, safety=Safety.SAFE, edits=[], refused=LISTS_MODULE_NAMES)
+    listing = listing_reason(module.tree) if needs_import else None
+    if listing is not None:  # `HTTPStatus` would be among the names it lists
+        return Fix(title=title, safety=Safety.SAFE, edits=[], refused=listing)
     edits = [TextEdit(range=where, new_text=f"{name}.{member}")]
     if needs_import:
         line, blank_after = _import_position(module.tree)

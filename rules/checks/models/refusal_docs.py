@@ -62,8 +62,7 @@ SHAPE = (
         "define the model in another module and convert by hand, or stop enumerating the module",
     ),
     _doc(
-        "the module lists its own names (`globals()`, `dir()`, `sys.modules[__name__]`): a new "
-        "module-level name would be among them",
+        "the module lists its own names (line …: `…`): a new module-level name would be among them",
         "as above (found by the check, before the conversion is asked for)",
     ),
     _doc(
