@@ -31,11 +31,12 @@ PASSED, FAILED, SKIPPED, MISSING = "passed", "failed", "skipped", "not run"
 SUMMARY_TIME = re.compile(r"\s+in\s+[\d.]+s(\s+\(.*\))?$")
 QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 BLOCKERS = re.compile(r"\(no automatic fix: (.*)\)$")
-# `fix` prints each refused conversion as `path:line: CODE not converted: reason`.
-NOT_CONVERTED = re.compile(r"^\S+:\d+: (STD\d+) not converted: (.*)$")
+# `fix` prints each refused fix as `path:line: CODE not converted: reason` (a model
+# conversion) or `path:line: CODE not fixed: reason`.
+NOT_CONVERTED = re.compile(r"^\S+:\d+: (STD\d+) not (?:converted|fixed): (.*)$")
 # What differs between two refusals of one kind: the names and places they quote.
 QUOTED_NAME = re.compile(r"`[^`]*`")
-PLACE = re.compile(r"\b[\w./-]+\.py:\d+\b|\(\S+:\d+( and \d+ more)?\)")
+PLACE = re.compile(r"\b[\w./-]+\.py:\d+\b|\(\S+:\d+( and \d+ more)?\)|\bline \d+\b")
 KEEP_TAIL = 3000
 # How much of a collection error a regression row quotes.
 MAX_MESSAGE_LENGTH = 500
@@ -232,7 +233,7 @@ def refusals(findings: list[dict]) -> Counter[str]:
 
 
 def fix_refusals(printed: str) -> Counter[str]:
-    """The conversions `fix` refused, by code and reason (names and places made `…`)."""
+    """The fixes `fix` refused, by code and reason (names and places made `…`)."""
     reasons: Counter[str] = Counter()
     for line in printed.splitlines():
         match = NOT_CONVERTED.match(line.strip())

@@ -59,6 +59,10 @@ class RefusedFix(BaseModel):
 NOTHING_BUILT = "no fix could be built from the file as it is now"
 NOTHING_CHANGED = "the fix changes nothing"
 BREAKS_SYNTAX = "the fix would leave the file with a syntax error (a bug: please report it)"
+RENAMES_FILES = (
+    "it renames or creates files, which `fix` does not do: use the editor's code action, or "
+    "rename by hand"
+)
 
 
 class ProjectTexts:
@@ -150,9 +154,8 @@ def fix_with(engine: Engine, source: SourceFile, options: FixOptions) -> FixOutc
         tried.add(_finding_key(candidate))
         fix = _complete_fix(engine, source.model_copy(update={"text": text}), candidate, project)
         new_text = _applied(text, fix)
-        if fix is None or fix.refused or new_text is None:
-            reason = fix.refused if fix is not None and fix.refused else NOTHING_BUILT
-            refused.append(_refusal(engine, candidate, reason))
+        if fix is None or fix.refused or fix.file_operations or new_text is None:
+            refused.append(_refusal(engine, candidate, _why_not_built(fix)))
             continue
         if new_text == text:
             refused.append(_refusal(engine, candidate, NOTHING_CHANGED))
@@ -177,6 +180,14 @@ def fix_with(engine: Engine, source: SourceFile, options: FixOptions) -> FixOutc
         )
         text = new_text
     return FixOutcome(text=text, applied=applied, refused=refused)
+
+
+def _why_not_built(fix: Fix | None) -> str:
+    if fix is not None and fix.refused:
+        return fix.refused
+    if fix is not None and fix.file_operations:
+        return RENAMES_FILES
+    return NOTHING_BUILT
 
 
 def _refusal(engine: Engine, finding: Finding, reason: str) -> RefusedFix:

@@ -193,7 +193,7 @@ _ENTRY_METHODS = frozenset({"get", "setdefault", "pop", "update", "__getitem__",
 _CODE_RUNNERS = frozenset({"exec", "eval"})
 _ATTRIBUTE_CALLS = frozenset({"getattr", "setattr", "hasattr", "delattr"})
 _NAMESPACE_ATTRIBUTE = "__dict__"
-# Every namespace `statements_read_own_namespace` finds is named by one of these.
+# Every namespace `own_namespace_listing` finds is named by one of these.
 _NAMESPACE_MARKERS = (_GLOBALS_CALL, _MODULE_NAME, *_SCOPE_CALLS)
 
 
@@ -245,7 +245,7 @@ def listing_reason(tree: ast.Module) -> str | None:
 
 
 def may_read_own_namespace(text: str) -> bool:
-    """A cheap test of a text before `statements_read_own_namespace`: False when no call or
+    """A cheap test of a text before `own_namespace_listing`: False when no call or
     name it looks for is in it."""
     return any(marker in text for marker in _NAMESPACE_MARKERS)
 

@@ -128,9 +128,10 @@ def render_text(batch: BatchReport, colour: bool) -> str:
     for report, finding in batch.findings:
         start = finding.range.start
         mark = ""
-        if finding.offered_fix is not None:
+        fix = finding.offered_fix
+        if fix is not None and not fix.file_operations:  # `fix` renames and creates no file
             fixable += 1
-            mark = f" {FIXABLE_MARK}" if finding.offered_fix.safety.value == "safe" else ""
+            mark = f" {FIXABLE_MARK}" if fix.safety.value == "safe" else ""
         cell = f"cell {finding.cell}:" if finding.cell is not None else ""
         location = f"{report.display_path}:{cell}{start.line + 1}:{start.character + 1}:"
         code = finding.code

@@ -195,3 +195,14 @@ def test_a_fix_the_module_cannot_take_is_not_counted_and_fix_says_why(tmp_path: 
     listed = LISTS_ITS_CLASSES.replace("inspect.getmembers(sys.modules[__name__]", "(NotFound")
     (project / "errors.py").write_text(listed, encoding="utf-8")
     assert "[*]" in run("check", "--select", "STD201", ".", cwd=project).stdout
+
+
+def test_a_rename_is_not_counted_fixable_and_fix_says_it_renames_no_file(tmp_path: Path) -> None:
+    project = write_files(
+        tmp_path, {"standards.toml": PRODUCTION_STANDARDS, "BadName.py": "VALUE = 1\n"}
+    )
+    checked = run("check", "--select", "STD601", ".", cwd=project)
+    assert "STD601" in checked.stdout and "fixable" not in checked.stdout, checked.stdout
+    fixed = run("fix", "--unsafe", "--select", "STD601", ".", cwd=project)
+    assert "STD601 not fixed: it renames or creates files" in fixed.stderr, fixed.stderr
+    assert (project / "BadName.py").exists()
