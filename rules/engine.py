@@ -357,10 +357,14 @@ class _PythonCheck:
         active = self.settings.is_active
         self.unit_rules = [rule for rule in registry.unit_rules if active(rule.code)]
         self.summarizing_rules = [rule for rule in registry.module_rules if active(rule.code)]
+        # whether some unit may list the module's names: asked of the whole text once (the
+        # units of most texts are then not asked at all)
+        self.may_list_names = False
 
     def run(self, text: str, lines: list[str] | None = None) -> Analysis:
         memo = SplitMemo(self.previous.splits)
         lines = split_lines(text) if lines is None else lines
+        self.may_list_names = may_read_own_namespace(text)
         parse = _carrying_parse(self.cache)
         self.cache.splits = memo
         findings: list[Finding] = []
@@ -536,7 +540,7 @@ class _PythonCheck:
             summaries=summaries,
             failures=failures,
             suppressed=suppressed,
-            module_listing=_module_listing(unit, outcome.tree),
+            module_listing=_module_listing(unit, outcome.tree) if self.may_list_names else None,
         )
 
     def _placed(self, key: UnitKey, result: UnitResult, start_line: int) -> list[Finding]:

@@ -193,8 +193,15 @@ _ENTRY_METHODS = frozenset({"get", "setdefault", "pop", "update", "__getitem__",
 _CODE_RUNNERS = frozenset({"exec", "eval"})
 _ATTRIBUTE_CALLS = frozenset({"getattr", "setattr", "hasattr", "delattr"})
 _NAMESPACE_ATTRIBUTE = "__dict__"
-# Every namespace `own_namespace_listing` finds is named by one of these.
-_NAMESPACE_MARKERS = (_GLOBALS_CALL, _MODULE_NAME, *_SCOPE_CALLS)
+# Every namespace `own_namespace_listing` finds is written with one of these, as code is
+# written (a bare `dir( )` is missed here: its fix is then refused only when it is built).
+_NAMESPACE_MARKERS = (
+    f"{_GLOBALS_CALL}(",
+    *(f"{call}()" for call in sorted(_SCOPE_CALLS)),
+    "sys.modules",
+    "import_module",
+    "__import__",
+)
 
 
 def reads_own_namespace(tree: ast.Module) -> bool:

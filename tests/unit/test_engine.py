@@ -217,6 +217,13 @@ def test_a_fix_adding_a_module_name_is_refused_where_the_module_lists_its_names(
         )
         (finding,) = [f for f in again.findings if f.code == "STD201"]
         assert finding.fix is not None and finding.fix.applicable
+        # and one that adds it takes it away, the unit holding the number kept from before
+        listed = ENGINE.check(
+            SourceFile(text=status + "\n\n" + listing, settings=settings_for(), path="/p/m.py"),
+            cache=again.cache,
+        )
+        (finding,) = [f for f in listed.findings if f.code == "STD201"]
+        assert finding.fix is not None and not finding.fix.applicable
     # a class's own names, or one name looked up, leave the module's list as it is
     for lookup in (
         "class Registry:\n    KINDS = vars()\n",
