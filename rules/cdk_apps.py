@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
@@ -364,12 +365,37 @@ def cdk_apps(folder: Path, *, below: bool = False) -> list[Path]:
     """The CDK apps at `folder` (and, `below`, in its direct sub-folders: `infra/cdk.json`)."""
     found = [folder] if (folder / CDK_JSON).is_file() else []
     if below:
-        try:
-            children = sorted(child for child in folder.iterdir() if child.is_dir())
-        except OSError:
-            children = []
-        found.extend(child for child in children if (child / CDK_JSON).is_file())
+        found.extend(child for child in child_folders(folder) if (child / CDK_JSON).is_file())
     return found
+
+
+_CHILDREN: dict[Path, tuple[int, list[Path]]] = {}
+# A folder changed this recently may change again within its clock's tick, unseen by its
+# modification time: it is listed every time until it has been still for this long.
+SETTLED_NS = 2_000_000_000
+
+
+def child_folders(folder: Path) -> list[Path]:
+    """The folder's sub-folders, sorted. Every module of a project asks this of its root (a
+    check of the standard library listed its 200 entries 1,740 times), so a listing is kept
+    until the folder changes (an entry added, removed or renamed changes its modification
+    time)."""
+    try:
+        changed = folder.stat().st_mtime_ns
+    except OSError:
+        return []
+    known = _CHILDREN.get(folder)
+    if known is not None and known[0] == changed:
+        return known[1]
+    try:
+        children = sorted(child for child in folder.iterdir() if child.is_dir())
+    except OSError:
+        return []
+    if time.time_ns() - changed > SETTLED_NS:
+        if len(_CHILDREN) >= MAX_PARSED:
+            _CHILDREN.clear()
+        _CHILDREN[folder] = (changed, children)
+    return children
 
 
 def app_of(source: Path, stop: Path | None = None) -> Path | None:

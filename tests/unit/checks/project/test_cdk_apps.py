@@ -3,9 +3,10 @@ wiring it makes, and what the reader leaves out."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from rules.cdk_apps import source_functions
+from rules.cdk_apps import cdk_apps, child_folders, source_functions
 from tests.support.projects import project_findings
 
 STD304 = frozenset({"STD304"})
@@ -170,3 +171,23 @@ def test_without_cdk_json_the_constructs_are_not_read(tmp_path: Path) -> None:
         },
     )
     assert _located(root) == []
+
+
+def test_a_root_s_sub_folders_are_listed_again_once_it_changes(tmp_path: Path) -> None:
+    settled = 1_000_000_000  # 2001: long still
+    (tmp_path / "service").mkdir()
+    os.utime(tmp_path, ns=(settled, settled))
+    assert child_folders(tmp_path) == [tmp_path / "service"]
+    # kept while the root's modification time stays (shown by putting it back by hand)
+    (tmp_path / "docs").mkdir()
+    os.utime(tmp_path, ns=(settled, settled))
+    assert child_folders(tmp_path) == [tmp_path / "service"]
+    (tmp_path / "docs").rmdir()
+    (tmp_path / "infra").mkdir()  # the root's modification time moves: listed again
+    assert child_folders(tmp_path) == [tmp_path / "infra", tmp_path / "service"]
+    # a folder changed just now is listed every time (its clock may not tick before it changes
+    # again), and a new app in it is found at once
+    (tmp_path / "infra" / "cdk.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "web").mkdir()
+    assert cdk_apps(tmp_path, below=True) == [tmp_path / "infra"]
+    assert tmp_path / "web" in child_folders(tmp_path)
