@@ -498,7 +498,8 @@ async def resolve_action(server: StandardsServer, action: types.CodeAction) -> t
         fix = await server.scheduler.run_in_thread(lambda: build_fix(server, result, data, opened))
     if fix is not None and fix.refused is not None:
         # nothing to apply; the reason names the use that cannot keep its behaviour
-        action.disabled = _disabled(server, data.code or "", fix.refused)
+        code = data.code or (data.offer.code if data.offer is not None else "")
+        action.disabled = _disabled(server, code, fix.refused)
     elif fix is not None and (fix.edits or fix.file_operations or fix.other_files):
         _fill(action, server, result, data=data, fix=fix, opened=opened)
     return action
