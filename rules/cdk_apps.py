@@ -370,6 +370,7 @@ def cdk_apps(folder: Path, *, below: bool = False) -> list[Path]:
 
 
 _CHILDREN: dict[Path, tuple[int, list[Path]]] = {}
+MAX_LISTED = 1024
 # A folder changed this recently may change again within its clock's tick, unseen by its
 # modification time: it is listed every time until it has been still for this long.
 SETTLED_NS = 2_000_000_000
@@ -392,7 +393,7 @@ def child_folders(folder: Path) -> list[Path]:
     except OSError:
         return []
     if time.time_ns() - changed > SETTLED_NS:
-        if len(_CHILDREN) >= MAX_PARSED:
+        if len(_CHILDREN) >= MAX_LISTED:
             _CHILDREN.clear()
         _CHILDREN[folder] = (changed, children)
     return children

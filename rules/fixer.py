@@ -191,12 +191,11 @@ def _why_not_built(fix: Fix | None) -> str:
 
 
 def _refusal(engine: Engine, finding: Finding, reason: str) -> RefusedFix:
-    rule = engine.registry.get(finding.code)
     return RefusedFix(
         code=finding.code,
         line=finding.range.start.line,
         reason=reason,
-        verb=rule.refusal_verb if rule is not None else Rule.refusal_verb,
+        verb=engine.registry.refusal_verb(finding.code),
     )
 
 

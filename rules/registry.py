@@ -48,6 +48,11 @@ class Registry:
         """The rule with `code`, if there is one."""
         return self.by_code.get(code.upper())
 
+    def refusal_verb(self, code: str) -> str:
+        """How a refused fix of rule `code` is announced (`not fixed`, `not converted`)."""
+        rule = self.get(code)
+        return rule.refusal_verb if rule is not None else Rule.refusal_verb
+
     @property
     def codes(self) -> list[str]:
         """Every rule's code, sorted."""

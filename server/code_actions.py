@@ -30,7 +30,7 @@ from rules.fixes import apply_edits, edits_between
 from rules.models import FileOperation, Finding, Fix, Position, Range, Safety, TextEdit
 from rules.noqa import noqa_edit
 from rules.notebooks import NotebookError
-from rules.rule import FixRequest, RefactorOffer, RefactorRequest, Rule
+from rules.rule import FixRequest, RefactorOffer, RefactorRequest
 from server.documents import lsp_lines
 from server.notebook_documents import CellLayout, NotebookLayout, notebook_of
 from server.project_edits import (
@@ -508,8 +508,7 @@ async def resolve_action(server: StandardsServer, action: types.CodeAction) -> t
 def _disabled(server: StandardsServer, code: str, reason: str) -> types.CodeActionDisabled:
     """Why an action cannot be applied, as `fix` says it (`not converted: ...` for a model
     conversion, `not fixed: ...` otherwise)."""
-    rule = server.engine.registry.get(code)
-    verb = rule.refusal_verb if rule is not None else Rule.refusal_verb
+    verb = server.engine.registry.refusal_verb(code)
     return types.CodeActionDisabled(reason=f"{verb}: {reason}")
 
 

@@ -66,7 +66,7 @@ from rules.checks.models.project_uses import (
 from rules.checks.models.rewriter import Plan, rewrite
 from rules.fixes import edits_between
 from rules.models import FileEdits, Fix, Safety
-from rules.syntax import dotted_name, first_lineno, named_arguments, reads_own_namespace
+from rules.syntax import dotted_name, first_lineno, listing_reason, named_arguments
 
 STATICMETHOD = "staticmethod"
 BUFFER = "<buffer>"  # the path of a text that is no file
@@ -436,12 +436,7 @@ def _type_comment(function: FunctionNode, text: str) -> str | None:
 def _lists_own_names(tree: ast.Module) -> str | None:
     """Why a module that enumerates its own names gets no model class nor import: they would
     be found among its names (a lookup of its classes would meet `BaseModel` and the model)."""
-    if reads_own_namespace(tree):
-        return (
-            "the module lists its own names (`globals()`, `dir()`, `sys.modules[__name__]`): "
-            "a new model class and import would be among them"
-        )
-    return None
+    return listing_reason(tree)
 
 
 def _runtime_event(function: FunctionNode, name: str) -> str | None:

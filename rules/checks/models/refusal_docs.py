@@ -57,13 +57,8 @@ SHAPE = (
         "keep `event: dict` and call `Event.model_validate(event)` as the handler's first line",
     ),
     _doc(
-        "the module lists its own names (`globals()`, `dir()`, `sys.modules[__name__]`): a new "
-        "model class and import would be among them",
-        "define the model in another module and convert by hand, or stop enumerating the module",
-    ),
-    _doc(
         "the module lists its own names (line …: `…`): a new module-level name would be among them",
-        "as above (found by the check, before the conversion is asked for)",
+        "define the model in another module and convert by hand, or stop enumerating the module",
     ),
     _doc(
         "… is typed by a type comment (…): turn it into annotations first",

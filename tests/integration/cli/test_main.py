@@ -14,6 +14,19 @@ from tests.support.engine import stdlib_sample
 from tests.support.paths import EXAMPLE_EXPECTED, PRODUCTION_STANDARDS, REPOSITORY
 from tests.support.projects import write_files
 
+# A module that lists its own classes: a new module-level import would be among them.
+LISTS_ITS_CLASSES = """import inspect
+import sys
+
+
+class NotFound(Exception):
+    status_code = 404
+
+
+def error_classes():
+    return inspect.getmembers(sys.modules[__name__], inspect.isclass)
+"""
+
 
 def test_json_output_on_the_example_is_exactly_as_documented() -> None:
     result = run("check", "--format", "json", "examples/demo")
@@ -162,20 +175,6 @@ def test_check_over_a_stdlib_sample_never_crashes(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     document = json.loads(result.stdout)
     assert document["summary"]["files"] == len(files)
-
-
-# A module that lists its own classes: a new module-level import would be among them.
-LISTS_ITS_CLASSES = """import inspect
-import sys
-
-
-class NotFound(Exception):
-    status_code = 404
-
-
-def error_classes():
-    return inspect.getmembers(sys.modules[__name__], inspect.isclass)
-"""
 
 
 def test_a_fix_the_module_cannot_take_is_not_counted_and_fix_says_why(tmp_path: Path) -> None:
